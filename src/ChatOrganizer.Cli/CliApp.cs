@@ -1,0 +1,38 @@
+namespace ChatOrganizer.Cli;
+
+/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable.</summary>
+internal static class CliApp
+{
+    public const int Ok = 0;
+    public const int UsageError = 1;
+    public const int InputUnreadable = 2;
+
+    public const string Usage = """
+        usage: chatorg COMMAND [options]
+
+        commands:
+          inspect PATH [--format text|json]
+              Reads an export (conversations.json, an export folder or ZIP) and summarizes it.
+          categorize PATH [--categories FILE] [--model M] [--batch-size N] [--concurrency N]
+                          [--out FILE.json|FILE.csv] [--offline] [--yes]
+              Files every conversation under one category.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "inspect":
+                return await InspectCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
+            case "categorize":
+                return await CategorizeCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
+            case null or "-h" or "--help" or "help":
+                await stdout.WriteLineAsync(Usage);
+                return args.Length == 0 ? UsageError : Ok;
+            default:
+                await stderr.WriteLineAsync($"chatorg: unknown command '{args[0]}'.");
+                await stderr.WriteLineAsync(Usage);
+                return UsageError;
+        }
+    }
+}
