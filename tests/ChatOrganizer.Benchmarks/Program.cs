@@ -1,1 +1,16 @@
-Console.WriteLine("bench");
+using ChatOrganizer.Benchmarks;
+
+// `dotnet run -c Release --project tests/ChatOrganizer.Benchmarks -- SUITE [options]`
+// Figures are ratios against a baseline measured in the same run: these machines are shared and noisy.
+return args.FirstOrDefault() switch
+{
+    "reader" => await ReaderBenchmark.RunAsync(args[1..]),
+    "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench reader|categorize [options]   (see README, \"Benchmarks\")");
+    return 1;
+}
