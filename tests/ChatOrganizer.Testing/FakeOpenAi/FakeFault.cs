@@ -3,7 +3,10 @@ namespace ChatOrganizer.Testing.FakeOpenAi;
 /// <summary>What the fake does to one request instead of answering it properly.</summary>
 public abstract record FakeFault
 {
-    /// <summary>429; <paramref name="RetryAfter"/> goes out as <c>Retry-After</c> seconds (rounded up), or none when null.</summary>
+    /// <summary>
+    /// 429; <paramref name="RetryAfter"/> goes out as <c>Retry-After</c> seconds (rounded up), plus <c>retry-after-ms</c>
+    /// when it is not whole seconds; no header when null.
+    /// </summary>
     public sealed record RateLimited(TimeSpan? RetryAfter = null) : FakeFault;
 
     /// <summary>429 with OpenAI's <c>insufficient_quota</c> code: waiting does not help.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -123,7 +124,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             case FakeFault.RateLimited limited:
                 if (limited.RetryAfter is { } after)
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                {
+                    // As OpenAI does: whole seconds in Retry-After, the precise wait in retry-after-ms.
+                    context.Response.Headers.RetryAfter = ((long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    if (after.TotalSeconds % 1 != 0)
+                        context.Response.Headers["retry-after-ms"] = ((long)after.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+                }
                 await ErrorAsync(context, 429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded");
                 return;
             case FakeFault.QuotaExhausted:
