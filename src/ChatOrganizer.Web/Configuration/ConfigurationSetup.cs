@@ -1,0 +1,58 @@
+namespace ChatOrganizer.Web.Configuration;
+
+internal static class ConfigurationSetup
+{
+    // The short environment names people set in containers and `.env`, mapped onto the option
+    // keys the app binds. One table, documented in `.env.example`.
+    private static readonly (string Variable, string Key)[] Aliases =
+    [
+        ("DATA_DIR", "Storage:DataDirectory"),
+        ("DATABASE_URL", "Storage:PostgresConnectionString"),
+        ("OPENAI_API_KEY", "Categorization:ApiKey"),
+        ("OPENAI_MODEL", "Categorization:Model"),
+        ("OPENAI_BASE_URL", "Categorization:BaseUrl"),
+        ("CORS_ORIGINS", "Security:CorsOrigins"),
+    ];
+
+    /// <summary>
+    /// Adds <c>.env</c> from the content root (never overriding real environment variables) and the
+    /// documented short names such as <c>DATA_DIR</c>, then <c>PORT</c> as the listening port.
+    /// </summary>
+    public static WebApplicationBuilder AddConfigurationSources(this WebApplicationBuilder builder)
+    {
+        var envFile = Path.Combine(builder.Environment.ContentRootPath, ".env");
+        if (File.Exists(envFile))
+        {
+            DotNetEnv.Env.NoClobber().Load(envFile);
+        }
+
+        var aliased = new Dictionary<string, string?>();
+        foreach (var (variable, key) in Aliases)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+            {
+                aliased[key] = value;
+            }
+        }
+
+        // RATELIMIT_UPLOADS_PERMITLIMIT=5 and the like: RATELIMIT_<POLICY>_<SETTING> → RateLimits:<Policy>:<Setting>.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, e.Value as string)))
+        {
+            var parts = name.Split('_');
+            if (parts is ["RATELIMIT", var policy, var setting] && value is { Length: > 0 })
+            {
+                aliased[$"RateLimits:{policy}:{setting}"] = value;
+            }
+        }
+
+        builder.Configuration.AddInMemoryCollection(aliased);
+
+        if (Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } port && int.TryParse(port, out var portNumber))
+        {
+            builder.WebHost.UseUrls($"http://0.0.0.0:{portNumber}");
+        }
+
+        return builder;
+    }
+}
