@@ -6,17 +6,18 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddConfigurationSources();
 builder.AddErrorHandling();
-builder.AddSessions();
+builder.AddSecurity();
 builder.Services.AddControllersWithViews();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 
 app.UseErrorHandling();
+app.UseSecurityHeaders();
 app.UseStaticFiles();
-app.UseSessions();
+app.UseSecurity();
 app.MapControllers();
-app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous().DisableRateLimiting();
 
 app.Run();
 

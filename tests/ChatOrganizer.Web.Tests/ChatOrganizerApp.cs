@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using ChatOrganizer.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatOrganizer.Web.Tests;
 
@@ -11,6 +13,7 @@ namespace ChatOrganizer.Web.Tests;
 public class ChatOrganizerApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public ChatOrganizerApp()
     {
@@ -26,6 +29,13 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Replaces services for this app, e.g. the clock.</summary>
+    public ChatOrganizerApp WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(RepositoryRoot.Path);
@@ -34,6 +44,7 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 
     protected override void Dispose(bool disposing)

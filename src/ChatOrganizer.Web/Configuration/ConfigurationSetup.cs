@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace ChatOrganizer.Web.Configuration;
 
 internal static class ConfigurationSetup
@@ -26,33 +28,37 @@ internal static class ConfigurationSetup
             DotNetEnv.Env.NoClobber().Load(envFile);
         }
 
-        var aliased = new Dictionary<string, string?>();
-        foreach (var (variable, key) in Aliases)
-        {
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
-            {
-                aliased[key] = value;
-            }
-        }
+        var environment = Environment.GetEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(MapAliases(environment));
 
-        // RATELIMIT_UPLOADS_PERMITLIMIT=5 and the like: RATELIMIT_<POLICY>_<SETTING> → RateLimits:<Policy>:<Setting>.
-        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                     .Select(e => ((string)e.Key, e.Value as string)))
-        {
-            var parts = name.Split('_');
-            if (parts is ["RATELIMIT", var policy, var setting] && value is { Length: > 0 })
-            {
-                aliased[$"RateLimits:{policy}:{setting}"] = value;
-            }
-        }
-
-        builder.Configuration.AddInMemoryCollection(aliased);
-
-        if (Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } port && int.TryParse(port, out var portNumber))
+        if (environment["PORT"] is string port && int.TryParse(port, out var portNumber))
         {
             builder.WebHost.UseUrls($"http://0.0.0.0:{portNumber}");
         }
 
         return builder;
+    }
+
+    public static Dictionary<string, string?> MapAliases(IDictionary environment)
+    {
+        var mapped = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, key) in Aliases)
+        {
+            if (environment[variable] is string { Length: > 0 } value)
+            {
+                mapped[key] = value;
+            }
+        }
+
+        // RATELIMIT_UPLOADS_PERMITLIMIT=5 and the like: RATELIMIT_<POLICY>_<SETTING> → RateLimits:<Policy>:<Setting>.
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry is { Key: string name, Value: string { Length: > 0 } value }
+                && name.Split('_') is ["RATELIMIT", var policy, var setting])
+            {
+                mapped[$"RateLimits:{policy}:{setting}"] = value;
+            }
+        }
+        return mapped;
     }
 }
