@@ -1,0 +1,28 @@
+using ChatOrganizer.Web.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ChatOrganizer.Web.Controllers.Api;
+
+[ApiController]
+[Route("api/keys")]
+[RateLimit(RateLimits.Keys)]
+public sealed class KeysController(ApiKeyProtector protector) : ControllerBase
+{
+    /// <summary>
+    /// Trades an OpenAI API key for a short-lived token (header <c>X-Key-Token</c> on <c>POST /api/jobs</c>).
+    /// The key itself is not stored anywhere.
+    /// </summary>
+    [HttpPost]
+    public ActionResult<KeyToken> Create(KeyRequest request)
+    {
+        if (!ApiKeyProtector.LooksLikeAKey(request.ApiKey))
+        {
+            return Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: $"That does not look like an API key: it should be one word of at most {ApiKeyProtector.MaxKeyLength} characters.");
+        }
+        var token = protector.ProtectForSession(request.ApiKey!, HttpContext.SessionId());
+        return StatusCode(StatusCodes.Status201Created, token);
+    }
+}
+
+public sealed record KeyRequest(string? ApiKey);

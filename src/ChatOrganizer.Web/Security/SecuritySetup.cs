@@ -1,0 +1,29 @@
+namespace ChatOrganizer.Web.Security;
+
+internal static class SecuritySetup
+{
+    /// <summary>Sessions, protected API keys, CORS allow-list and rate limits: everything issue 6 asks of the server.</summary>
+    public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
+    {
+        builder.AddSessions();
+        builder.AddCorsAllowList();
+        builder.AddRateLimits();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section)
+            .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.JobKeyLifetime > TimeSpan.Zero,
+                $"{ApiKeyOptions.Section}: TokenLifetime and JobKeyLifetime must be positive durations such as 00:10:00.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyProtector>();
+        return builder;
+    }
+
+    /// <summary>Order matters: routing first (policies are endpoint metadata), then who is asking, then how often they may.</summary>
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseCors();
+        app.UseSessions();
+        app.UseRateLimiter();
+        return app;
+    }
+}

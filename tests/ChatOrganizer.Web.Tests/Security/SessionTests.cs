@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+
+namespace ChatOrganizer.Web.Tests.Security;
+
+public sealed class SessionTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
+{
+    [Fact]
+    public async Task FirstVisitStartsAnHttpOnlySameSiteSessionCookie()
+    {
+        using var client = fixture.App.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("chatorg.session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ApiClientGetsAnExpiringBearerTokenThatOpensItsSession()
+    {
+        using var client = fixture.App.CreateClient();
+
+        using var created = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
+        var token = await created.Content.ReadFromJsonAsync<BearerToken>();
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.NotNull(token);
+        Assert.True(token.ExpiresIn > 0);
+        using var bearerClient = fixture.App.CreateClient(new() { HandleCookies = false });
+        bearerClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        using var page = await bearerClient.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task ForgedBearerTokenIsRefusedWithProblemDetails()
+    {
+        using var client = fixture.App.CreateClient(new() { HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-token");
+
+        using var response = await client.GetAsync(new Uri("/api/session-check", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    private sealed record BearerToken(string TokenType, string AccessToken, int ExpiresIn);
+}
