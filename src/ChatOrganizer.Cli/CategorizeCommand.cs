@@ -127,6 +127,7 @@ internal static class CategorizeCommand
         var answer = (await stdin.ReadLineAsync(cancellationToken))?.Trim();
         if (answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase)))
             return true;
+        if (answer is null) await stderr.WriteLineAsync();
         await stderr.WriteLineAsync("Nothing was sent. (--yes skips this question.)");
         return false;
     }

@@ -90,7 +90,9 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
     private static string Hash(string title, string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{FormatVersion}\n{title}\n{text}")));
 
-    [GeneratedRegex(@"\b(?:sediment|file-service)://\S+")]
+    // The reader shows a file as "[image: name]", or "[image: sediment://file_...]" when it has no name: the marker
+    // goes with its pointer; a bare pointer goes too. A named file stays: its name may say what it is about.
+    [GeneratedRegex(@"\[(?:image|audio|video|file): (?:sediment|file-service)://[^\]]*\]|\b(?:sediment|file-service)://\S+")]
     private static partial Regex AssetPointer();
 
     [GeneratedRegex(@"\s+")]

@@ -61,7 +61,7 @@ internal sealed class ModelClient
         if (exception is ClientResultException { Status: 0 } transport)
         {
             return transport.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } unreachable
-                ? ModelFailure.Unreachable($"could not connect ({Redact(unreachable.Message)})")
+                ? ModelFailure.Unreachable($"could not connect: {Redact(unreachable.Message)}")
                 : ModelFailure.Transient("connection dropped", null);
         }
         if (exception is not ClientResultException { } failed)

@@ -48,12 +48,13 @@ public class DigestBuilderTests
     public void DigestLeavesOutAssetPointers()
     {
         var conversation = ConversationBuilder.Create()
-            .Add("user", "What is in sediment://file_00000000abc123 this photo?", contentType: "multimodal_text")
+            .Add("user", "What is in sediment://file_00000000abc123 this photo?\n[image: file-service://file-XYZ]", contentType: "multimodal_text")
+            .Add("user", "Sum this column\n[file: quarterly_budget.xlsx]", contentType: "multimodal_text")
             .Build();
 
         var digest = new DigestBuilder().Build(conversation);
 
-        Assert.Equal("User: What is in this photo?", digest.Text);
+        Assert.Equal("User: What is in this photo?\nUser: Sum this column [file: quarterly_budget.xlsx]", digest.Text);
     }
 
     [Fact]
