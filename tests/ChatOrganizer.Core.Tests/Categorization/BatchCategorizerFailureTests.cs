@@ -216,6 +216,19 @@ public class BatchCategorizerFailureTests
     }
 
     [Fact]
+    public async Task ForbiddenModelFailsTheRunAtOnce()
+    {
+        await using var model = await StartAsync();
+        model.Server.Enqueue(new FakeFault.Forbidden());
+
+        var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(() => model.CategorizeAsync(Digests(3)));
+
+        Assert.Equal(CategorizationFailure.AccessDenied, failure.Failure);
+        Assert.Contains("may not use the model 'gpt-4o-mini'", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, model.Server.Requests);
+    }
+
+    [Fact]
     public async Task ExhaustedQuotaFailsTheRunInsteadOfWaiting()
     {
         await using var model = await StartAsync();

@@ -32,6 +32,9 @@ public abstract record FakeFault
     /// <summary>401 whose message quotes the key it was given, as some proxies do.</summary>
     public sealed record Unauthorized : FakeFault;
 
+    /// <summary>403, as for a key whose project may not use the model.</summary>
+    public sealed record Forbidden : FakeFault;
+
     /// <summary>404 with OpenAI's <c>model_not_found</c> code.</summary>
     public sealed record ModelNotFound : FakeFault;
 

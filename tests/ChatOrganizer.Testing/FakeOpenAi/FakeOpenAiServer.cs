@@ -144,6 +144,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             case FakeFault.Unauthorized:
                 await ErrorAsync(context, 401, $"Incorrect API key provided: {request.ApiKey}.", "invalid_request_error", "invalid_api_key");
                 return;
+            case FakeFault.Forbidden:
+                await ErrorAsync(context, 403, "You are not allowed to sample from this model.", "invalid_request_error", null);
+                return;
             case FakeFault.ModelNotFound:
                 await ErrorAsync(context, 404, $"The model `{request.Model}` does not exist or you do not have access to it.", "invalid_request_error", "model_not_found");
                 return;
