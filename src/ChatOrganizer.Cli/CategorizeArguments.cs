@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary><c>chatorg categorize</c>'s command line, checked: a value is either usable or a sentence saying why not.</summary>
+// chatorg categorize's command line, checked: a value is either usable or a sentence saying why not.
 internal sealed record CategorizeArguments(
     string Path,
     string? CategoriesFile,

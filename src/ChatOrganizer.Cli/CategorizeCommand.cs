@@ -5,13 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>
-/// <c>chatorg categorize PATH ...</c>: the web app's engine without the web app. Reads the export, shows the estimate
-/// (and asks, unless <c>--yes</c>), categorizes with a progress line on stderr, writes results and a summary.
-/// </summary>
+// chatorg categorize PATH ...: the web app's engine without the web app. Reads the export, shows the estimate
+// (and asks, unless --yes), categorizes with a progress line on stderr, writes results and a summary.
 internal static class CategorizeCommand
 {
-    /// <summary>The run did not complete: the endpoint refused it, the estimate was declined, or Ctrl+C.</summary>
+    // The run did not complete: the endpoint refused it, the estimate was declined, or Ctrl+C.
     public const int RunFailed = 3;
 
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

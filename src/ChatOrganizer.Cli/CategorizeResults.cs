@@ -5,7 +5,7 @@ using CsvHelper;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>What <c>chatorg categorize</c> writes: results to a JSON or CSV file, and a summary by category.</summary>
+// What chatorg categorize writes: results to a JSON or CSV file, and a summary by category.
 internal static class CategorizeResults
 {
     private static readonly JsonSerializerOptions Json = new()

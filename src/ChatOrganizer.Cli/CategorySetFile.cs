@@ -3,10 +3,8 @@ using ChatOrganizer.Categorization;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>
-/// A category set as a JSON file: <c>{"name": "...", "allowNewCategories": false, "categories": [{"name": "...",
-/// "description": "...", "keywords": ["..."]}]}</c>; only category names are required.
-/// </summary>
+// A category set as a JSON file: {"name": "...", "allowNewCategories": false, "categories": [{"name": "...",
+// "description": "...", "keywords": ["..."]}]}; only category names are required.
 internal static class CategorySetFile
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -16,7 +14,7 @@ internal static class CategorySetFile
         AllowTrailingCommas = true,
     };
 
-    /// <summary>The set, or a sentence saying what is wrong with the file.</summary>
+    // The set, or a sentence saying what is wrong with the file.
     public static async Task<(CategorySet? Set, string? Error)> ReadAsync(string path, CancellationToken cancellationToken)
     {
         FileDto? file;

@@ -5,10 +5,8 @@ using System.Text.Json.Nodes;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// What one request says and how its answer is read. Conversations are named by short per-batch keys
-/// (<c>c1</c>, <c>c2</c>...) rather than their ids: cheaper, and the schema's <c>enum</c> can list exactly them.
-/// </summary>
+// What one request says and how its answer is read. Conversations are named by short per-batch keys
+// (c1, c2...) rather than their ids: cheaper, and the schema's enum can list exactly them.
 internal static class CategorizationPrompt
 {
     // Part of the category-set hash: changing the prompt invalidates cached answers.
@@ -55,7 +53,7 @@ internal static class CategorizationPrompt
             conversations = batch.Select((d, i) => new { key = Key(i), title = d.Title, text = d.Text }),
         }, Json);
 
-    /// <summary>Strict structured-output schema: keys and (unless new ones are allowed) categories are enums.</summary>
+    // Strict structured-output schema: keys and (unless new ones are allowed) categories are enums.
     public static string Schema(int count, CategorySet set)
     {
         var category = new JsonObject { ["type"] = "string" };
@@ -86,7 +84,7 @@ internal static class CategorizationPrompt
         return root.ToJsonString(Json);
     }
 
-    /// <summary>Tokens of the instructions and schema scaffolding, paid once per request whatever its size.</summary>
+    // Tokens of the instructions and schema scaffolding, paid once per request whatever its size.
     public static int OverheadTokens(CategorySet set) =>
         TokenEstimate.Of(SystemMessage(set)) + TokenEstimate.Of(Schema(0, set)) + 20;
 
@@ -94,10 +92,8 @@ internal static class CategorizationPrompt
 
     public static int MaxOutputTokens(int count) => 100 + 2 * AnswerTokensPerConversation * count;
 
-    /// <summary>
-    /// Reads an answer by key, never by position. Any key the answer leaves out, repeats with different
-    /// categories, or files under a category not in the set comes back as a problem instead of a category.
-    /// </summary>
+    // Reads an answer by key, never by position. Any key the answer leaves out, repeats with different
+    // categories, or files under a category not in the set comes back as a problem instead of a category.
     public static Answer Read(string? content, int count, CategorySet set)
     {
         var categories = new Dictionary<int, string>();
@@ -188,7 +184,6 @@ internal static class CategorizationPrompt
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
-    /// <param name="Categories">Batch index to the category it was filed under.</param>
-    /// <param name="Problems">Batch index to why it was not.</param>
+    // Categories: batch index to the category it was filed under; Problems: batch index to why it was not.
     public sealed record Answer(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Problems);
 }

@@ -9,11 +9,9 @@ using OpenAI.Chat;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// One chat-completions call through the official SDK, and what its failure means. No retries here: the SDK's
-/// are switched off and <see cref="BatchCategorizer"/> owns the only retry loop, so delays, Retry-After and
-/// telemetry live in one place.
-/// </summary>
+// One chat-completions call through the official SDK, and what its failure means. No retries here: the SDK's
+// are switched off and BatchCategorizer owns the only retry loop, so delays, Retry-After and
+// telemetry live in one place.
 internal sealed class ModelClient
 {
     private readonly ChatClient _chat;
@@ -37,7 +35,7 @@ internal sealed class ModelClient
     public string Model { get; }
     public Uri Endpoint { get; }
 
-    /// <summary>Scheme, host and path of the endpoint: never user info or query, which might hold a secret.</summary>
+    // Scheme, host and path of the endpoint: never user info or query, which might hold a secret.
     public string EndpointForPeople => $"{Endpoint.Scheme}://{Endpoint.Authority}{Endpoint.AbsolutePath.TrimEnd('/')}";
 
     public async Task<ModelReply> CompleteAsync(string system, string user, string schema, int maxOutputTokens, CancellationToken cancellationToken)
@@ -53,7 +51,7 @@ internal sealed class ModelClient
         return new ModelReply(content, completion.Refusal, completion.Usage?.InputTokenCount, completion.Usage?.OutputTokenCount);
     }
 
-    /// <summary>What a failed call means for the run. <paramref name="timedOut"/>: our per-attempt timeout fired.</summary>
+    // What a failed call means for the run. timedOut: our per-attempt timeout fired.
     public ModelFailure Classify(Exception exception, bool timedOut, DateTimeOffset now)
     {
         if (timedOut) return ModelFailure.Transient("timed out", null);
@@ -141,16 +139,16 @@ internal sealed record ModelReply(string? Content, string? Refusal, int? InputTo
 
 internal enum ModelFailureKind
 {
-    /// <summary>Worth sending again after a delay: 429, 5xx, timeouts, dropped connections.</summary>
+    // Worth sending again after a delay: 429, 5xx, timeouts, dropped connections.
     Transient,
 
-    /// <summary>Like transient, but if it lasts the endpoint is not there at all.</summary>
+    // Like transient, but if it lasts the endpoint is not there at all.
     Unreachable,
 
-    /// <summary>This request was refused (400 and the like); its conversations are asked again in smaller batches.</summary>
+    // This request was refused (400 and the like); its conversations are asked again in smaller batches.
     Rejected,
 
-    /// <summary>No request of this run can succeed.</summary>
+    // No request of this run can succeed.
     Fatal,
 }
 

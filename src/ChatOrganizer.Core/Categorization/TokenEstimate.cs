@@ -20,7 +20,7 @@ internal static class TokenEstimate
         return (int)Math.Ceiling(ascii / AsciiCharsPerToken) + other;
     }
 
-    /// <summary>The longest prefix within <paramref name="maxTokens"/>, cut at a word boundary when one is near.</summary>
+    // The longest prefix within maxTokens, cut at a word boundary when one is near.
     public static string Truncate(string text, int maxTokens)
     {
         if (maxTokens <= 0) return "";

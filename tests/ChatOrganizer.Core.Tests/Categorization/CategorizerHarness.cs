@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Core.Tests.Categorization;
 
-/// <summary>A fake OpenAI server, and a categorizer pointed at it with millisecond backoff so failure tests stay fast.</summary>
+// A fake OpenAI server, and a categorizer pointed at it with millisecond backoff so failure tests stay fast.
 internal sealed class CategorizerHarness : IAsyncDisposable
 {
     public const string ApiKey = "sk-test-5ecret-0123456789abcdef";
@@ -56,14 +56,14 @@ internal sealed class CategorizerHarness : IAsyncDisposable
         return results;
     }
 
-    /// <summary>Digests whose text names one of the default topics, in turn; the fake picks categories by name.</summary>
+    // Digests whose text names one of the default topics, in turn; the fake picks categories by name.
     public static List<ConversationDigest> Digests(int count, int first = 0) =>
         [.. Enumerable.Range(first, count).Select(i => new ConversationDigest(
             $"conv-{i}", $"Question {i}", $"User: something about {Expected(i)} please", 30, $"hash-{i}"))];
 
     public static string Expected(int i) => CategorySet.Default.Categories[i % 10].Name;
 
-    /// <summary>Every string the run put anywhere a person or a log could see.</summary>
+    // Every string the run put anywhere a person or a log could see.
     public IEnumerable<string> EverythingSaid(IEnumerable<CategoryAssignment> results, Exception? failure = null) =>
         results.Select(r => r.ToString())
             .Concat(Events.Select(e => e.ToString()))
