@@ -184,7 +184,13 @@ public sealed class BatchCategorizer
             }
             catch (Exception e) when (e is OperationCanceledException or CategorizationRunFailedException)
             {
-                // Stopping: what these would have said no longer matters.
+                // Stopping: only the batches that did finish matter now.
+            }
+            // Answers that came back but could not be yielded (the run failed, or the caller stopped reading)
+            // were paid for: cached, so the next run does not pay again.
+            foreach (var finished in inFlight.Where(t => t.IsCompletedSuccessfully))
+            {
+                await CacheAsync(finished.Result, setHash, client.Model);
             }
             await source.DisposeAsync();
         }
@@ -192,16 +198,20 @@ public sealed class BatchCategorizer
 
     private async Task<CategorizedBatch> FinishAsync(BatchOutcome outcome, string setHash, string model, CategorizationTelemetry telemetry)
     {
-        var entries = outcome.Assignments
-            .Where(a => a.Status == CategorizationStatus.Categorized)
-            .Select(a => new CategorizationCacheEntry(
-                new CategorizationCacheKey(a.ConversationId, outcome.Batch.First(p => p.Digest.ConversationId == a.ConversationId).Digest.Hash, setHash, model),
-                a.Category!))
-            .ToList();
-        // Paid for: stored even when the run is being cancelled, so it is not paid again.
-        if (entries.Count > 0) await _cache.PutManyAsync(entries, CancellationToken.None);
+        await CacheAsync(outcome, setHash, model);
         Report(outcome.Assignments, fromCache: false, telemetry);
         return new CategorizedBatch(outcome.Assignments, FromCache: false);
+    }
+
+    // Stored even when the run is being cancelled (hence no token): it was paid for.
+    private async Task CacheAsync(BatchOutcome outcome, string setHash, string model)
+    {
+        var hashes = outcome.Batch.ToLookup(p => p.Digest.ConversationId, p => p.Digest.Hash, StringComparer.Ordinal);
+        var entries = outcome.Assignments
+            .Where(a => a.Status == CategorizationStatus.Categorized)
+            .Select(a => new CategorizationCacheEntry(new CategorizationCacheKey(a.ConversationId, hashes[a.ConversationId].First(), setHash, model), a.Category!))
+            .ToList();
+        if (entries.Count > 0) await _cache.PutManyAsync(entries, CancellationToken.None);
     }
 
     private void Report(IReadOnlyCollection<CategoryAssignment> assignments, bool fromCache, CategorizationTelemetry telemetry)

@@ -133,6 +133,26 @@ public class BatchCategorizerTests
     }
 
     [Fact]
+    public async Task AnswersStillInFlightWhenTheCallerStopsReadingAreCached()
+    {
+        await using var model = await StartAsync(o =>
+        {
+            o.BatchSize = 5;
+            o.MaxConcurrency = 4;
+        });
+        model.Server.Latency = TimeSpan.FromMilliseconds(50);
+
+        await foreach (var batch in model.Categorizer().CategorizeAsync(Digests(20), CategorySet.Default, model.Run()))
+        {
+            await Task.Delay(300); // the other three answers arrive meanwhile
+            break;
+        }
+
+        Assert.Equal(4, model.Server.Requests);
+        Assert.Equal(20, model.Cache.Count);
+    }
+
+    [Fact]
     public async Task AnotherModelOrCategorySetIsNotAnsweredFromTheCache()
     {
         await using var model = await StartAsync();
