@@ -294,7 +294,7 @@ public class BatchCategorizerFailureTests
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopping took {clock.Elapsed}");
         Assert.InRange(kept.Count, 5, 10);
-        Assert.Equal(kept.Count, model.Cache.Count);
+        Assert.InRange(model.Cache.Count, kept.Count, 10); // an answer landing as the run stops is cached, not yielded
         Assert.True(model.Server.Requests < 10);
     }
 }
