@@ -291,7 +291,9 @@ public sealed class BatchCategorizer
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is not CategorizationRunFailedException)
             {
-                failure = request.Client.Classify(e, timeout.IsCancellationRequested, _time.GetUtcNow());
+                failure = timeout.IsCancellationRequested
+                    ? ModelFailure.Transient($"timed out after {ModelClient.Seconds(_options.RequestTimeout)}", null)
+                    : request.Client.Classify(e, _time.GetUtcNow());
             }
 
             switch (failure.Kind)
@@ -311,24 +313,21 @@ public sealed class BatchCategorizer
                     return Unanswered(batch, $"The endpoint rejected the request ({failure.Reason}).", request);
             }
 
-            var reason = failure.Kind == ModelFailureKind.Unreachable || failure.Reason != "timed out"
-                ? failure.Reason
-                : $"timed out after {ModelClient.Seconds(_options.RequestTimeout)}";
             if (attempt >= _options.MaxAttempts)
             {
                 if (failure.Kind == ModelFailureKind.Unreachable)
                 {
                     throw new CategorizationRunFailedException(
-                        $"Could not reach the model endpoint at {request.Client.EndpointForPeople} after {attempt} attempts ({reason}). Check OPENAI_BASE_URL and the network.",
+                        $"Could not reach the model endpoint at {request.Client.EndpointForPeople} after {attempt} attempts ({failure.Reason}). Check OPENAI_BASE_URL and the network.",
                         CategorizationFailure.EndpointUnreachable);
                 }
-                return Failed(batch, $"The model endpoint kept failing ({reason}) for {attempt} attempts.", request);
+                return Failed(batch, $"The model endpoint kept failing ({failure.Reason}) for {attempt} attempts.", request);
             }
 
             var delay = Backoff(attempt, failure.RetryAfter);
             _logger.LogWarning("Request for {Count} conversations failed ({Reason}); attempt {Attempt} in {Delay}",
-                batch.Count, reason, attempt + 1, ModelClient.Seconds(delay));
-            request.Telemetry.Publish(new CategorizationEvent.RetryScheduled(batch.Count, attempt, reason, delay));
+                batch.Count, failure.Reason, attempt + 1, ModelClient.Seconds(delay));
+            request.Telemetry.Publish(new CategorizationEvent.RetryScheduled(batch.Count, attempt, failure.Reason, delay));
             await Task.Delay(delay, _time, stop);
         }
     }

@@ -51,11 +51,9 @@ internal sealed class ModelClient
         return new ModelReply(content, completion.Refusal, completion.Usage?.InputTokenCount, completion.Usage?.OutputTokenCount);
     }
 
-    // What a failed call means for the run. timedOut: our per-attempt timeout fired.
-    public ModelFailure Classify(Exception exception, bool timedOut, DateTimeOffset now)
+    // What a failed call means for the run (our own per-attempt timeout is told apart by the caller).
+    public ModelFailure Classify(Exception exception, DateTimeOffset now)
     {
-        if (timedOut) return ModelFailure.Transient("timed out", null);
-
         if (exception is ClientResultException { Status: 0 } transport)
         {
             return transport.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } unreachable
