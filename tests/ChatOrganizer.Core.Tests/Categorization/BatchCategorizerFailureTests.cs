@@ -215,28 +215,23 @@ public class BatchCategorizerFailureTests
         Assert.Equal(1, model.Server.Requests);
     }
 
-    [Fact]
-    public async Task ForbiddenModelFailsTheRunAtOnce()
+    public static TheoryData<FakeFault, CategorizationFailure, string> FaultsNoWaitingFixes => new()
+    {
+        { new FakeFault.Forbidden(), CategorizationFailure.AccessDenied, "may not use the model 'gpt-4o-mini'" },
+        { new FakeFault.QuotaExhausted(), CategorizationFailure.QuotaExhausted, "has run out of quota" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FaultsNoWaitingFixes))]
+    public async Task FaultThatNoWaitingFixesFailsTheRunAtOnce(FakeFault fault, CategorizationFailure expected, string message)
     {
         await using var model = await StartAsync();
-        model.Server.Enqueue(new FakeFault.Forbidden());
+        model.Server.Enqueue(fault);
 
         var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(() => model.CategorizeAsync(Digests(3)));
 
-        Assert.Equal(CategorizationFailure.AccessDenied, failure.Failure);
-        Assert.Contains("may not use the model 'gpt-4o-mini'", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(1, model.Server.Requests);
-    }
-
-    [Fact]
-    public async Task ExhaustedQuotaFailsTheRunInsteadOfWaiting()
-    {
-        await using var model = await StartAsync();
-        model.Server.Enqueue(new FakeFault.QuotaExhausted());
-
-        var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(() => model.CategorizeAsync(Digests(3)));
-
-        Assert.Equal(CategorizationFailure.QuotaExhausted, failure.Failure);
+        Assert.Equal(expected, failure.Failure);
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
         Assert.Equal(1, model.Server.Requests);
     }
 
