@@ -15,7 +15,12 @@ internal static class CliApp
               Reads an export (conversations.json, an export folder or ZIP) and summarizes it.
           categorize PATH [--categories FILE] [--model M] [--batch-size N] [--concurrency N]
                           [--out FILE.json|FILE.csv] [--offline] [--yes]
-              Files every conversation under one category.
+              Files every conversation under one category: with OPENAI_API_KEY set (or in .env), by
+              OPENAI_MODEL (default gpt-4o-mini) at OPENAI_BASE_URL, after showing the estimate and
+              asking (--yes skips the question); without a key, or with --offline, by the offline
+              categorizer. Progress goes to stderr, a summary by category to stdout, results to --out.
+              --categories FILE: {"name": ..., "categories": [{"name", "description", "keywords"}]}.
+              Exit 3: the run did not complete (key refused, unknown model, declined, Ctrl+C).
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
