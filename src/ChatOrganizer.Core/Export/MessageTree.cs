@@ -11,12 +11,32 @@ public sealed record MessageTree(
 {
     public static MessageTree Empty { get; } = new([], [], []);
 
-    private Dictionary<string, MessageNode>? _byId;
+    private IReadOnlyDictionary<string, int>? _positions;
+
+    // `with` starts without the cached positions: they belong to the original Nodes.
+    private MessageTree(MessageTree original)
+    {
+        Nodes = original.Nodes;
+        ActivePath = original.ActivePath;
+        BranchPoints = original.BranchPoints;
+    }
 
     public MessageNode? Find(string id)
     {
-        _byId ??= Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        return _byId.GetValueOrDefault(id);
+        _positions ??= PositionsOf(Nodes);
+        return _positions.TryGetValue(id, out var at) ? Nodes[at] : null;
+    }
+
+    // The reader already holds each id's position in Nodes; passing it on saves a second index.
+    internal static MessageTree Create(
+        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, IReadOnlyDictionary<string, int> positions) =>
+        new(nodes, activePath, branchPoints) { _positions = positions };
+
+    private static Dictionary<string, int> PositionsOf(IReadOnlyList<MessageNode> nodes)
+    {
+        var positions = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++) positions.TryAdd(nodes[i].Id, i);
+        return positions;
     }
 
     public IEnumerable<Message> ActiveMessages =>
