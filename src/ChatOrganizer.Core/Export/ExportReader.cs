@@ -80,9 +80,10 @@ public sealed class ExportReader : IAsyncDisposable
             await using var stream = await _source.OpenAsync(file, cancellationToken);
             using var elements = new JsonElementStream(stream, file.Name, _options, mode, "conversation", index, _diagnostics.Add);
             var parser = new ConversationParser(file.Name, _options, _assetNames);
-            while (await elements.MoveNextAsync(keep: true, cancellationToken) is { } element)
+            JsonElementParser<Conversation> parse = parser.Parse;
+            while (await elements.ParseNextAsync(parse, cancellationToken) is { } element)
             {
-                yield return parser.Parse(elements.Current, element);
+                yield return element.Value ?? parser.Skipped(element.Info);
             }
 
             index = elements.NextIndex;

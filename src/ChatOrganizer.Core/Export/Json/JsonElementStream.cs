@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ChatOrganizer.Export.Json;
 
@@ -15,7 +17,7 @@ internal enum JsonElementStreamMode
     SingleValue,
 }
 
-// Which per-value limit a skipped element broke.
+// Which per-element limit a skipped element broke.
 internal enum JsonElementLimit
 {
     None,
@@ -25,12 +27,19 @@ internal enum JsonElementLimit
 }
 
 /// <param name="Offset">Byte offset of the element's first byte in the file.</param>
-/// <param name="Length">Bytes of the element; for a skipped one, as far as it was scanned.</param>
+/// <param name="Length">Bytes of the element; 0 while it is being parsed.</param>
 internal readonly record struct JsonElementInfo(int Index, long Offset, long Length, JsonElementLimit Limit);
 
-// Reads a JSON array from a stream one element at a time over one pooled buffer that holds at
-// most one element plus a read chunk, so memory does not grow with the file. Each element's bytes
-// stay valid in Current until the next MoveNextAsync.
+// Parses the element the reader is on (its first token not yet read) into a value. It reads with
+// JsonRead, so that it can be run again from the start when the buffer ended too early.
+internal delegate T JsonElementParser<out T>(ref Utf8JsonReader reader, JsonElementInfo element);
+
+/// <param name="Value">The parsed element; default when it was skipped for breaking a limit (see Info.Limit).</param>
+internal readonly record struct ParsedElement<T>(JsonElementInfo Info, T? Value);
+
+// Reads a JSON array from a stream one element at a time over one pooled buffer that holds one
+// element plus a read chunk, so memory does not grow with the file. Each element is parsed in
+// place in a single pass; JsonValueScanner only skips elements that break a limit.
 internal sealed class JsonElementStream : IDisposable
 {
     private const int ReadChunk = 1024 * 1024;
@@ -41,9 +50,9 @@ internal sealed class JsonElementStream : IDisposable
     private readonly string _file;
     private readonly ExportReaderOptions _options;
     private readonly JsonElementStreamMode _mode;
-    private readonly long _maxElementBytes;
-    private readonly Action<Diagnostic>? _report;
+    private readonly JsonReaderOptions _readerOptions;
     private readonly string _elementName;
+    private readonly Action<Diagnostic>? _report;
 
     private byte[] _buffer;
     private bool _bufferPooled = true;
@@ -53,9 +62,6 @@ internal sealed class JsonElementStream : IDisposable
     private bool _endOfInput;
     private State _state = State.BeforeValues;
     private int _index;
-    private int _currentStart;
-    private int _currentLength;
-    private int _consumed;
 
     // elementName names an element in messages ("conversation"); firstIndex numbers elements on
     // from an earlier file (shards); report receives warnings about the file as a whole, such as
@@ -68,10 +74,10 @@ internal sealed class JsonElementStream : IDisposable
         _file = file;
         _options = options;
         _mode = mode;
-        _maxElementBytes = options.MaxConversationBytes;
-        _report = report;
+        _readerOptions = new JsonReaderOptions { MaxDepth = options.MaxDepth };
         _elementName = elementName;
         _index = firstIndex - 1;
+        _report = report;
         _buffer = ArrayPool<byte>.Shared.Rent(StandardBufferSize);
     }
 
@@ -84,18 +90,123 @@ internal sealed class JsonElementStream : IDisposable
         Done,
     }
 
-    public string File => _file;
-
     public int NextIndex => _index + 1;
 
-    public ReadOnlySpan<byte> Current => _buffer.AsSpan(_currentStart, _currentLength);
-
-    // The next element, or null after the last. With keep false the element is only scanned and
-    // its bytes are not buffered (counting entries of a large side file).
-    public async ValueTask<JsonElementInfo?> MoveNextAsync(bool keep, CancellationToken cancellationToken)
+    // The next element parsed, or null after the last.
+    public async ValueTask<ParsedElement<T>?> ParseNextAsync<T>(JsonElementParser<T> parser, CancellationToken cancellationToken)
     {
-        _dataStart = _consumed;
-        _currentLength = 0;
+        if (!await MoveToNextElementAsync(cancellationToken)) return null;
+        var start = Offset(_dataStart);
+        while (true)
+        {
+            var attempt = TryParse(parser, new JsonElementInfo(_index, start, 0, JsonElementLimit.None));
+            switch (attempt.Outcome)
+            {
+                case Outcome.Parsed:
+                    var length = attempt.Consumed;
+                    _dataStart += length;
+                    return new ParsedElement<T>(new JsonElementInfo(_index, start, length, JsonElementLimit.None), attempt.Value);
+                case Outcome.Incomplete when _dataEnd - _dataStart <= _options.MaxConversationBytes:
+                    if (!await ReadMoreAsync(cancellationToken)) throw Truncated(start);
+                    continue;
+                case Outcome.Incomplete or Outcome.LimitBroken:
+                    return new ParsedElement<T>(await SkipElementAsync(cancellationToken), default);
+                default:
+                    // A syntax error, or nesting past MaxDepth (Utf8JsonReader reports both as
+                    // JsonException): the scanner tells which, and skips the too-deep element.
+                    var skipped = await SkipElementAsync(cancellationToken);
+                    if (skipped.Limit != JsonElementLimit.None) return new ParsedElement<T>(skipped, default);
+                    throw attempt.Error!;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        ReleaseBuffer();
+        _buffer = [];
+    }
+
+    private enum Outcome
+    {
+        Parsed,
+        Incomplete,
+        LimitBroken,
+        Invalid,
+    }
+
+    private readonly record struct Attempt<T>(Outcome Outcome, T? Value, int Consumed, ExportFormatException? Error);
+
+    private Attempt<T> TryParse<T>(JsonElementParser<T> parser, JsonElementInfo element)
+    {
+        var data = _buffer.AsSpan(_dataStart, _dataEnd - _dataStart);
+        var reader = new Utf8JsonReader(data, isFinalBlock: false, new JsonReaderState(_readerOptions));
+        try
+        {
+            var value = parser(ref reader, element);
+            var consumed = (int)reader.BytesConsumed;
+            ThrowIfNotUtf8(data[..consumed], element);
+            return new Attempt<T>(Outcome.Parsed, value, consumed, null);
+        }
+        catch (JsonIncompleteException)
+        {
+            return new Attempt<T>(Outcome.Incomplete, default, 0, null);
+        }
+        catch (JsonLimitException)
+        {
+            return new Attempt<T>(Outcome.LimitBroken, default, 0, null);
+        }
+        catch (JsonException e)
+        {
+            var offset = element.Offset + OffsetOf(data, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+            var error = new ExportFormatException(
+                $"{_file} is not valid JSON at byte {offset}, in {_elementName} #{element.Index}: {WithoutPosition(e.Message)}", _file, offset, e);
+            return new Attempt<T>(Outcome.Invalid, default, 0, error);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString met bytes that are not UTF-8: find and report them.
+            ThrowIfNotUtf8(data, element);
+            throw;
+        }
+    }
+
+    // Drops the element the buffer starts with, scanning it to its end in read-sized pieces.
+    private async ValueTask<JsonElementInfo> SkipElementAsync(CancellationToken cancellationToken)
+    {
+        var scanner = new JsonValueScanner();
+        var start = Offset(_dataStart);
+        long length = 0;
+        while (true)
+        {
+            var end = scanner.Scan(_buffer.AsSpan(_dataStart, _dataEnd - _dataStart));
+            if (end >= 0)
+            {
+                _dataStart += end;
+                return new JsonElementInfo(_index, start, length + end, LimitBroken(scanner, length + end));
+            }
+
+            length += _dataEnd - _dataStart;
+            _dataStart = _dataEnd;
+            if (!await ReadMoreAsync(cancellationToken))
+            {
+                if (!scanner.EndsAtEndOfInput) throw Truncated(start);
+                return new JsonElementInfo(_index, start, length, LimitBroken(scanner, length));
+            }
+        }
+    }
+
+    private JsonElementLimit LimitBroken(in JsonValueScanner scanner, long length)
+    {
+        if (length > _options.MaxConversationBytes) return JsonElementLimit.TooLarge;
+        if (scanner.DeepestNesting > _options.MaxDepth) return JsonElementLimit.TooDeep;
+        if (scanner.LongestString > _options.MaxStringBytes) return JsonElementLimit.StringTooLong;
+        return JsonElementLimit.None;
+    }
+
+    // Moves past separators to the next element's first byte; false after the last element.
+    private async ValueTask<bool> MoveToNextElementAsync(CancellationToken cancellationToken)
+    {
         switch (_state)
         {
             case State.BeforeValues:
@@ -104,19 +215,14 @@ internal sealed class JsonElementStream : IDisposable
             case State.NextElement:
                 var afterPrevious = await PeekAsync(cancellationToken);
                 if (afterPrevious is null) throw Truncated();
-                if (afterPrevious == (byte)']')
-                {
-                    _dataStart++;
-                    return await FinishAsync(cancellationToken);
-                }
-
-                if (afterPrevious != (byte)',') throw NotJson($"'{Printable(afterPrevious.Value)}' where ',' or ']' should follow {_elementName} #{_index}", _dataStart);
                 _dataStart++;
+                if (afterPrevious == (byte)']') return await FinishAsync(cancellationToken);
+                if (afterPrevious != (byte)',') throw NotJson($"'{Printable(afterPrevious.Value)}' where ',' or ']' should follow {_elementName} #{_index}", _dataStart - 1);
                 break;
             case State.AfterSingleValue:
                 return await FinishAsync(cancellationToken);
             case State.Done:
-                return null;
+                return false;
         }
 
         var first = await PeekAsync(cancellationToken);
@@ -129,15 +235,8 @@ internal sealed class JsonElementStream : IDisposable
 
         if (!StartsJsonValue(first.Value)) throw NotJson($"'{Printable(first.Value)}' where a JSON value should begin", _dataStart);
         _index++;
-        var element = await ScanElementAsync(keep, cancellationToken);
         _state = _mode == JsonElementStreamMode.SingleValue ? State.AfterSingleValue : State.NextElement;
-        return element;
-    }
-
-    public void Dispose()
-    {
-        ReleaseBuffer();
-        _buffer = [];
+        return true;
     }
 
     private async ValueTask OpenAsync(CancellationToken cancellationToken)
@@ -151,23 +250,18 @@ internal sealed class JsonElementStream : IDisposable
 
         if (_mode == JsonElementStreamMode.HtmlJsonData) await SkipToJsonDataAsync(cancellationToken);
         var first = await PeekAsync(cancellationToken) ?? throw Empty();
-        if (_mode == JsonElementStreamMode.SingleValue)
-        {
-            _state = State.FirstElement;
-            return;
-        }
-
+        _state = State.FirstElement;
+        if (_mode == JsonElementStreamMode.SingleValue) return;
         if (first == (byte)'{')
         {
             throw new ExportFormatException(
-                $"{_file} holds a JSON object at byte {Offset(_dataStart)}, but a conversations file is a JSON array of conversations ('[ {{...}}, {{...}} ]'). " +
+                $"{_file} holds a JSON object at byte {Offset(_dataStart)}, but it should be a JSON array of {_elementName}s ('[ {{...}}, {{...}} ]'). " +
                 "It may be another file of the export, or a single conversation saved on its own.",
                 _file, Offset(_dataStart));
         }
 
         if (first != (byte)'[') throw NotJson($"'{Printable(first)}' where a JSON array '[' should begin", _dataStart);
         _dataStart++;
-        _state = State.FirstElement;
     }
 
     // 2023 and later chat.html pages carry the data as `var jsonData = [...]` in a script.
@@ -195,71 +289,14 @@ internal sealed class JsonElementStream : IDisposable
         }
     }
 
-    private async ValueTask<JsonElementInfo> ScanElementAsync(bool keep, CancellationToken cancellationToken)
-    {
-        var scanner = new JsonValueScanner();
-        var start = Offset(_dataStart);
-        var scanned = 0;
-        var limit = JsonElementLimit.None;
-        var dropped = 0L;
-        while (true)
-        {
-            var end = scanner.Scan(_buffer.AsSpan(_dataStart + scanned, _dataEnd - _dataStart - scanned));
-            if (limit == JsonElementLimit.None) limit = LimitBroken(scanner, dropped + (end >= 0 ? scanned + end : _dataEnd - _dataStart));
-            if (end >= 0)
-            {
-                var length = scanned + end;
-                if (keep && limit == JsonElementLimit.None)
-                {
-                    _currentStart = _dataStart;
-                    _currentLength = length;
-                }
-
-                _consumed = _dataStart + length;
-                return new JsonElementInfo(_index, start, dropped + length, limit);
-            }
-
-            scanned = _dataEnd - _dataStart;
-            if (!keep || limit != JsonElementLimit.None)
-            {
-                // Not kept: the scanned bytes are dropped, so memory stays at one read chunk.
-                dropped += scanned;
-                _dataStart = _dataEnd;
-                scanned = 0;
-            }
-
-            if (!await ReadMoreAsync(cancellationToken))
-            {
-                if (!scanner.EndsAtEndOfInput) throw Truncated(start);
-                if (keep && limit == JsonElementLimit.None)
-                {
-                    _currentStart = _dataStart;
-                    _currentLength = scanned;
-                }
-
-                _consumed = _dataEnd;
-                return new JsonElementInfo(_index, start, dropped + scanned, limit);
-            }
-        }
-    }
-
-    private JsonElementLimit LimitBroken(in JsonValueScanner scanner, long length)
-    {
-        if (length > _maxElementBytes) return JsonElementLimit.TooLarge;
-        if (scanner.DeepestNesting > _options.MaxDepth) return JsonElementLimit.TooDeep;
-        if (scanner.LongestString > _options.MaxStringBytes) return JsonElementLimit.StringTooLong;
-        return JsonElementLimit.None;
-    }
-
-    private async ValueTask<JsonElementInfo?> FinishAsync(CancellationToken cancellationToken)
+    private async ValueTask<bool> FinishAsync(CancellationToken cancellationToken)
     {
         _state = State.Done;
-        if (_mode == JsonElementStreamMode.HtmlJsonData) return null;
-        var next = await PeekAsync(cancellationToken);
-        if (next is null || _report is null) return null;
+        if (_mode == JsonElementStreamMode.HtmlJsonData) return false;
+        if (await PeekAsync(cancellationToken) is null || _report is null) return false;
         _report(new Diagnostic(DiagnosticSeverity.Warning, _file, null, null, null,
             $"Data after the end of the JSON at byte {Offset(_dataStart)} was ignored."));
-        return null;
+        return false;
     }
 
     // The first non-whitespace byte at or after _dataStart, which then points at it; null at the end of input.
@@ -290,7 +327,7 @@ internal sealed class JsonElementStream : IDisposable
     }
 
     // Appends the next read to the buffer, keeping the bytes from _dataStart on: they move to the
-    // front, and the buffer doubles only when one element outgrows it.
+    // front, and the buffer grows only while one element outgrows it.
     private async ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken)
     {
         if (_endOfInput) return false;
@@ -301,8 +338,8 @@ internal sealed class JsonElementStream : IDisposable
             while (size - kept < ReadChunk) size = (int)Math.Min(Array.MaxLength, size * 2L);
             if (size != _buffer.Length)
             {
-                // Only one element larger than the standard buffer grows it; once it has been
-                // read the buffer shrinks back, so one huge conversation does not pin its size.
+                // Once the large element has been read the buffer shrinks back, so one huge
+                // conversation does not pin its size for the rest of the export.
                 var target = size == StandardBufferSize ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
                 _buffer.AsSpan(_dataStart, kept).CopyTo(target);
                 ReleaseBuffer();
@@ -337,13 +374,45 @@ internal sealed class JsonElementStream : IDisposable
 
     private long Offset(int bufferIndex) => _bufferOffset + bufferIndex;
 
+    private void ThrowIfNotUtf8(ReadOnlySpan<byte> element, JsonElementInfo info)
+    {
+        if (Utf8.IsValid(element)) return;
+        var at = 0;
+        while (at < element.Length && Rune.DecodeFromUtf8(element[at..], out _, out var used) == OperationStatus.Done) at += used;
+        var offset = info.Offset + at;
+        throw new ExportFormatException(
+            $"{_file} holds bytes that are not UTF-8 at byte {offset}, in {_elementName} #{info.Index}; ChatGPT exports are UTF-8, so the file is damaged.",
+            _file, offset);
+    }
+
+    private static long OffsetOf(ReadOnlySpan<byte> element, long line, long positionInLine)
+    {
+        var offset = 0;
+        for (var i = 0; i < line; i++)
+        {
+            var newline = element[offset..].IndexOf((byte)'\n');
+            if (newline < 0) break;
+            offset += newline + 1;
+        }
+
+        return offset + positionInLine;
+    }
+
+    // Utf8JsonReader ends its messages with "LineNumber: 0 | BytePositionInLine: 8.", counted
+    // from the element's start; ours give the file's byte offset instead.
+    private static string WithoutPosition(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+
     private static bool StartsJsonValue(byte b) =>
         b is (byte)'{' or (byte)'[' or (byte)'"' or (byte)'-' or (>= (byte)'0' and <= (byte)'9') or (byte)'t' or (byte)'f' or (byte)'n';
 
     private static string Printable(byte b) => b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"byte 0x{b:X2}";
 
     private ExportFormatException Empty() =>
-        new($"{_file} is empty; an export's conversations file holds a JSON array.", _file, 0);
+        new($"{_file} is empty; it should hold JSON.", _file, 0);
 
     private ExportFormatException NotJson(string what, int bufferIndex)
     {

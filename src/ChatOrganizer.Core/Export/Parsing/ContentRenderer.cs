@@ -30,7 +30,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
                 text = Lines(content.Field("title"), content.Field("url"), content.Field("text"));
                 break;
             case "thoughts":
-                text = Lines(content.Fields.Where(f => f.Key is "summary" or "content").Select(f => f.Value));
+                text = Lines(content.Strings.Fields?.Where(f => f.Key is "summary" or "content").Select(f => f.Value) ?? []);
                 break;
             case "reasoning_recap":
                 text = content.Field("content");
@@ -60,8 +60,8 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         }
 
         // A known type without its usual fields, or an unknown type: every string it holds.
-        if (string.IsNullOrEmpty(text) && content.Fields.Count > 0) text = Lines(content.Fields.Select(f => f.Value));
-        var markers = Markers(content.Assets);
+        if (string.IsNullOrEmpty(text) && content.Strings.FieldCount > 0) text = Lines(content.Strings.Values);
+        var markers = Markers(content.Strings.Assets);
         if (markers is not null) text = Lines(text, markers);
         return new RenderedContent(text ?? "", _attachments.Count == 0 ? [] : _attachments.ToArray(), warning);
     }
@@ -73,7 +73,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         var lines = new List<string?>(content.Parts.Count);
         foreach (var part in content.Parts)
         {
-            if (part.Text is not null)
+            if (part.Object is not { } strings)
             {
                 lines.Add(part.Text);
                 continue;
@@ -82,7 +82,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
             switch (part.ContentType)
             {
                 case "audio_transcription":
-                    lines.Add(part.Field("text"));
+                    lines.Add(strings.Field("text"));
                     break;
                 case "image_asset_pointer" or "audio_asset_pointer" or "video_container_asset_pointer" or "real_time_user_audio_video_asset_pointer":
                     break;
@@ -90,19 +90,19 @@ internal sealed class ContentRenderer(AssetNames assetNames)
                     warning ??= part.ContentType is null
                         ? "A part has no content_type; its text was taken from its string fields."
                         : $"Part type '{part.ContentType}' is not known; its text was taken from its string fields.";
-                    lines.Add(Lines(part.Fields.Select(f => f.Value)));
+                    lines.Add(Lines(strings.Values));
                     break;
             }
 
-            lines.Add(Markers(part.Assets));
+            lines.Add(Markers(strings.Assets));
         }
 
         return Lines(lines);
     }
 
-    private string? Markers(List<AssetPointer> assets)
+    private string? Markers(List<AssetPointer>? assets)
     {
-        if (assets.Count == 0) return null;
+        if (assets is null) return null;
         var markers = new StringBuilder();
         foreach (var asset in assets)
         {

@@ -1,46 +1,92 @@
+using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using ChatOrganizer.Export.Json;
 
 namespace ChatOrganizer.Export.Parsing;
 
-// Turns one conversation's JSON (a complete element, buffered by JsonElementStream) into a
-// Conversation. It reads with Utf8JsonReader and materializes only what the model keeps: node
-// ids, message fields and text; metadata and moderation results are skipped unread. Damage in a
-// conversation becomes a diagnostic; only bytes that are not JSON or not UTF-8 stop the reading.
+// Turns one conversation's JSON into a Conversation, straight from JsonElementStream's buffer. It
+// materializes only what the model keeps (node ids, message fields, text); metadata and moderation
+// results are skipped unread. Damage in a conversation becomes a diagnostic; JSON syntax errors
+// and bytes that are not UTF-8 are left to JsonElementStream, which stops the reading.
 internal sealed class ConversationParser(string file, ExportReaderOptions options, AssetNames assetNames)
 {
+    private static readonly JsonPropertyMap<ConversationField> ConversationFields = new(
+        ("mapping", ConversationField.Mapping), ("title", ConversationField.Title), ("create_time", ConversationField.CreateTime),
+        ("update_time", ConversationField.UpdateTime), ("current_node", ConversationField.CurrentNode), ("id", ConversationField.Id),
+        ("conversation_id", ConversationField.ConversationId), ("default_model_slug", ConversationField.DefaultModel),
+        ("gizmo_id", ConversationField.GizmoId), ("gizmo_type", ConversationField.GizmoType),
+        ("is_archived", ConversationField.IsArchived), ("is_starred", ConversationField.IsStarred));
+
+    private static readonly JsonPropertyMap<MessageField> MessageFields = new(
+        ("id", MessageField.Id), ("author", MessageField.Author), ("create_time", MessageField.CreateTime),
+        ("update_time", MessageField.UpdateTime), ("content", MessageField.Content), ("status", MessageField.Status),
+        ("metadata", MessageField.Metadata), ("recipient", MessageField.Recipient), ("channel", MessageField.Channel));
+
     private readonly ContentRenderer _renderer = new(assetNames);
+    private readonly MessageContentReader _contentReader = new(options.MaxStringBytes);
     private readonly ConversationDiagnostics _diagnostics = new();
-    private readonly JsonReaderOptions _readerOptions = new() { MaxDepth = options.MaxDepth };
+    private readonly Utf8StringPool _pool = new();
+    private readonly long _maxString = options.MaxStringBytes;
     private string? _nodeId;
 
-    public Conversation Parse(ReadOnlySpan<byte> json, JsonElementInfo element)
+    private enum ConversationField
     {
-        var location = new ConversationLocation(file, element.Index);
-        if (element.Limit != JsonElementLimit.None) return Skipped(location, element);
-        ThrowIfNotUtf8(json, element);
+        Other,
+        Mapping,
+        Title,
+        CreateTime,
+        UpdateTime,
+        CurrentNode,
+        Id,
+        ConversationId,
+        DefaultModel,
+        GizmoId,
+        GizmoType,
+        IsArchived,
+        IsStarred,
+    }
+
+    private enum MessageField
+    {
+        Other,
+        Id,
+        Author,
+        CreateTime,
+        UpdateTime,
+        Content,
+        Status,
+        Metadata,
+        Recipient,
+        Channel,
+    }
+
+    public Conversation Parse(ref Utf8JsonReader reader, JsonElementInfo element)
+    {
         _diagnostics.Clear();
         _nodeId = null;
-        var reader = new Utf8JsonReader(json, _readerOptions);
-        try
+        var location = new ConversationLocation(file, element.Index);
+        if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
         {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                _diagnostics.Error("$", $"The conversation is {JsonTokens.Describe(reader.TokenType)}, not an object; there is nothing to read.");
-                return new Conversation { Location = location, Id = null, Tree = MessageTree.Empty, Diagnostics = _diagnostics.ToList(file, element.Index, null) };
-            }
+            var found = reader.TokenType;
+            JsonRead.Skip(ref reader);
+            _diagnostics.Error("$", $"The conversation is {JsonTokens.Describe(found)}, not an object; there is nothing to read.");
+            return new Conversation { Location = location, Id = null, Tree = MessageTree.Empty, Diagnostics = _diagnostics.ToList(file, element.Index, null) };
+        }
 
-            return ParseConversation(ref reader, location);
-        }
-        catch (JsonException e)
+        return ParseConversation(ref reader, location);
+    }
+
+    // A conversation JsonElementStream skipped because it broke a limit: it is reported, not lost.
+    public Conversation Skipped(JsonElementInfo element)
+    {
+        var reason = element.Limit switch
         {
-            var offset = element.Offset + OffsetOf(json, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
-            throw new ExportFormatException(
-                $"{file} is not valid JSON at byte {offset}, in conversation #{element.Index}: {ReaderMessage(e)}", file, offset, e);
-        }
+            JsonElementLimit.TooLarge => $"The conversation is larger than {options.MaxConversationBytes:N0} bytes (ExportReaderOptions.MaxConversationBytes); it was skipped.",
+            JsonElementLimit.TooDeep => $"The conversation nests deeper than {options.MaxDepth} levels (ExportReaderOptions.MaxDepth); it was skipped.",
+            _ => $"The conversation holds a string longer than {options.MaxStringBytes:N0} bytes (ExportReaderOptions.MaxStringBytes); it was skipped.",
+        };
+        var diagnostic = new Diagnostic(DiagnosticSeverity.Error, file, element.Index, null, null, $"{reason} It starts at byte {element.Offset}.");
+        return new Conversation { Location = new ConversationLocation(file, element.Index), Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
     }
 
     private Conversation ParseConversation(ref Utf8JsonReader reader, ConversationLocation location)
@@ -51,25 +97,27 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         var nodes = new List<NodeDraft>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("mapping"u8))
+            switch (ConversationFields.Find(ref reader))
             {
-                reader.Read();
-                hasMapping = ReadMapping(ref reader, nodes, index);
+                case ConversationField.Mapping:
+                    JsonRead.Next(ref reader);
+                    hasMapping = ReadMapping(ref reader, nodes, index);
+                    break;
+                case ConversationField.Title: title = ReadString(ref reader, ".title"); break;
+                case ConversationField.CreateTime: createTime = ReadTime(ref reader, ".create_time", out _); break;
+                case ConversationField.UpdateTime: updateTime = ReadTime(ref reader, ".update_time", out _); break;
+                case ConversationField.CurrentNode: currentNode = ReadString(ref reader, ".current_node", pooled: true); break;
+                case ConversationField.Id: id = ReadString(ref reader, ".id"); break;
+                case ConversationField.ConversationId: conversationId = ReadString(ref reader, ".conversation_id"); break;
+                case ConversationField.DefaultModel: defaultModel = ReadString(ref reader, ".default_model_slug", pooled: true); break;
+                case ConversationField.GizmoId: gizmoId = ReadString(ref reader, ".gizmo_id"); break;
+                case ConversationField.GizmoType: gizmoType = ReadString(ref reader, ".gizmo_type", pooled: true); break;
+                case ConversationField.IsArchived: archived = ReadBool(ref reader, ".is_archived"); break;
+                case ConversationField.IsStarred: starred = ReadBool(ref reader, ".is_starred"); break;
+                default: JsonRead.SkipValue(ref reader); break;
             }
-            else if (reader.ValueTextEquals("title"u8)) title = ReadString(ref reader, ".title");
-            else if (reader.ValueTextEquals("create_time"u8)) createTime = ReadTime(ref reader, ".create_time", out _);
-            else if (reader.ValueTextEquals("update_time"u8)) updateTime = ReadTime(ref reader, ".update_time", out _);
-            else if (reader.ValueTextEquals("current_node"u8)) currentNode = ReadString(ref reader, ".current_node");
-            else if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader, ".id");
-            else if (reader.ValueTextEquals("conversation_id"u8)) conversationId = ReadString(ref reader, ".conversation_id");
-            else if (reader.ValueTextEquals("default_model_slug"u8)) defaultModel = ReadString(ref reader, ".default_model_slug");
-            else if (reader.ValueTextEquals("gizmo_id"u8)) gizmoId = ReadString(ref reader, ".gizmo_id");
-            else if (reader.ValueTextEquals("gizmo_type"u8)) gizmoType = ReadString(ref reader, ".gizmo_type");
-            else if (reader.ValueTextEquals("is_archived"u8)) archived = ReadBool(ref reader, ".is_archived");
-            else if (reader.ValueTextEquals("is_starred"u8)) starred = ReadBool(ref reader, ".is_starred");
-            else SkipValue(ref reader);
         }
 
         // `id`, else `conversation_id` (some 2023 exports have only `id`; an empty one counts as none).
@@ -102,15 +150,11 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     private (MessageTree Tree, CustomInstructions? Instructions) BuildTree(List<NodeDraft> nodes, Dictionary<string, int> index, string? currentNode)
     {
         var children = new IReadOnlyList<string>[nodes.Count];
-        if (nodes.Exists(n => n.Children is not null))
+        var anyChildrenList = false;
+        foreach (var node in nodes) anyChildrenList |= node.Children is not null;
+        if (anyChildrenList)
         {
-            for (var i = 0; i < nodes.Count; i++)
-            {
-                var listed = nodes[i].Children;
-                children[i] = listed is null || listed.Count == 0 ? []
-                    : listed.TrueForAll(index.ContainsKey) ? listed
-                    : listed.FindAll(index.ContainsKey);
-            }
+            for (var i = 0; i < nodes.Count; i++) children[i] = PresentChildren(nodes[i].Children, index);
         }
         else
         {
@@ -125,17 +169,34 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         }
 
         var messageNodes = new MessageNode[nodes.Count];
-        var branchPoints = new List<string>();
+        List<string>? branchPoints = null;
         for (var i = 0; i < nodes.Count; i++)
         {
             messageNodes[i] = new MessageNode(nodes[i].Id, nodes[i].ParentId, children[i], nodes[i].Message);
-            if (children[i].Count >= 2) branchPoints.Add(nodes[i].Id);
+            if (children[i].Count >= 2) (branchPoints ??= []).Add(nodes[i].Id);
         }
 
         var path = ActivePath.Find(nodes, children, index, currentNode, _diagnostics);
-        var instructions = path.Select(id => nodes[index[id]].CustomInstructions).FirstOrDefault(c => c is not null)
-            ?? nodes.Find(n => n.CustomInstructions is not null)?.CustomInstructions;
-        return (MessageTree.Create(messageNodes, path, branchPoints, index), instructions);
+        CustomInstructions? instructions = null;
+        foreach (var id in path)
+        {
+            if ((instructions = nodes[index[id]].CustomInstructions) is not null) break;
+        }
+
+        instructions ??= nodes.Find(n => n.CustomInstructions is not null)?.CustomInstructions;
+        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], index), instructions);
+    }
+
+    // Children present in the mapping, in listed order (a listed child can be missing from a trimmed export).
+    private static IReadOnlyList<string> PresentChildren(List<string>? listed, Dictionary<string, int> index)
+    {
+        if (listed is null || listed.Count == 0) return [];
+        foreach (var child in listed)
+        {
+            if (!index.ContainsKey(child)) return listed.FindAll(index.ContainsKey);
+        }
+
+        return listed;
     }
 
     // Returns whether `mapping` is an object (the reference counts only that as having a mapping).
@@ -144,19 +205,18 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             if (reader.TokenType != JsonTokenType.Null) _diagnostics.Error("$.mapping", $"mapping is {JsonTokens.Describe(reader.TokenType)}, not an object; its messages could not be read.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var key = _pool.Get(ref reader, _maxString);
             _nodeId = key;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
+            if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
             {
                 _diagnostics.Error(NodePath(""), $"The node is {JsonTokens.Describe(reader.TokenType)}, not an object; it was left out.");
-                reader.Skip();
+                JsonRead.Skip(ref reader);
                 continue;
             }
 
@@ -181,12 +241,11 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     private NodeDraft ReadNode(ref Utf8JsonReader reader, string key)
     {
         var node = new NodeDraft(key);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("message"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null) continue;
+                if (JsonRead.Next(ref reader) == JsonTokenType.Null) continue;
                 node.HasMessage = true;
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -195,12 +254,12 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
                 else
                 {
                     _diagnostics.Error(NodePath(".message"), $"message is {JsonTokens.Describe(reader.TokenType)}, not an object; it could not be read.");
-                    reader.Skip();
+                    JsonRead.Skip(ref reader);
                 }
             }
-            else if (reader.ValueTextEquals("parent"u8)) node.ParentId = ReadString(ref reader, ".parent");
+            else if (reader.ValueTextEquals("parent"u8)) node.ParentId = ReadString(ref reader, ".parent", pooled: true);
             else if (reader.ValueTextEquals("children"u8)) node.Children = ReadChildren(ref reader);
-            else SkipValue(ref reader);
+            else JsonRead.SkipValue(ref reader);
         }
 
         return node;
@@ -208,26 +267,25 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
 
     private List<string>? ReadChildren(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (JsonRead.Next(ref reader) == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             _diagnostics.Error(NodePath(".children"), $"children is {JsonTokens.Describe(reader.TokenType)}, not an array; it was ignored.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return null;
         }
 
-        var children = new List<string>(2);
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        var children = new List<string>(1);
+        while (JsonRead.Next(ref reader) != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.String)
             {
-                children.Add(reader.GetString()!);
+                children.Add(_pool.Get(ref reader, _maxString));
                 continue;
             }
 
             _diagnostics.Error(NodePath(".children"), $"A child id is {JsonTokens.Describe(reader.TokenType)}, not a string; it was ignored.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
         }
 
         return children;
@@ -241,22 +299,24 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         var metadata = new MessageMetadata();
         MessageContent? content = null;
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("content"u8))
+            switch (MessageFields.Find(ref reader))
             {
-                reader.Read();
-                content = ReadContent(ref reader);
+                case MessageField.Content:
+                    JsonRead.Next(ref reader);
+                    content = ReadContent(ref reader);
+                    break;
+                case MessageField.Author: (role, authorName) = ReadAuthor(ref reader); break;
+                case MessageField.Id: id = ReadString(ref reader, ".message.id", pooled: true); break;
+                case MessageField.CreateTime: createTime = ReadTime(ref reader, ".message.create_time", out rawCreateTime); break;
+                case MessageField.UpdateTime: updateTime = ReadTime(ref reader, ".message.update_time", out _); break;
+                case MessageField.Status: status = ReadString(ref reader, ".message.status", pooled: true); break;
+                case MessageField.Recipient: recipient = ReadString(ref reader, ".message.recipient", pooled: true); break;
+                case MessageField.Channel: channel = ReadString(ref reader, ".message.channel", pooled: true); break;
+                case MessageField.Metadata: metadata = ReadMetadata(ref reader); break;
+                default: JsonRead.SkipValue(ref reader); break;
             }
-            else if (reader.ValueTextEquals("author"u8)) (role, authorName) = ReadAuthor(ref reader);
-            else if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader, ".message.id");
-            else if (reader.ValueTextEquals("create_time"u8)) createTime = ReadTime(ref reader, ".message.create_time", out rawCreateTime);
-            else if (reader.ValueTextEquals("update_time"u8)) updateTime = ReadTime(ref reader, ".message.update_time", out _);
-            else if (reader.ValueTextEquals("status"u8)) status = ReadString(ref reader, ".message.status");
-            else if (reader.ValueTextEquals("recipient"u8)) recipient = ReadString(ref reader, ".message.recipient");
-            else if (reader.ValueTextEquals("channel"u8)) channel = ReadString(ref reader, ".message.channel");
-            else if (reader.ValueTextEquals("metadata"u8)) metadata = ReadMetadata(ref reader);
-            else SkipValue(ref reader);
         }
 
         if (role is null) _diagnostics.Warn(NodePath(".message.author"), "The message has no author role.");
@@ -304,11 +364,11 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             if (reader.TokenType != JsonTokenType.Null) _diagnostics.Error(NodePath(".message.content"), $"content is {JsonTokens.Describe(reader.TokenType)}, not an object; the message has no text.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return null;
         }
 
-        var content = MessageContentReader.Read(ref reader);
+        var content = _contentReader.Read(ref reader, _pool);
         if (content.Problems is { } problems)
         {
             foreach (var (path, reason) in problems) _diagnostics.Error(NodePath(".message.content" + path), reason);
@@ -319,20 +379,19 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
 
     private (string? Role, string? Name) ReadAuthor(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
         {
             if (reader.TokenType != JsonTokenType.Null) _diagnostics.Error(NodePath(".message.author"), $"author is {JsonTokens.Describe(reader.TokenType)}, not an object.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return (null, null);
         }
 
         string? role = null, name = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("role"u8)) role = ReadString(ref reader, ".message.author.role");
-            else if (reader.ValueTextEquals("name"u8)) name = ReadString(ref reader, ".message.author.name");
-            else SkipValue(ref reader);
+            if (reader.ValueTextEquals("role"u8)) role = ReadString(ref reader, ".message.author.role", pooled: true);
+            else if (reader.ValueTextEquals("name"u8)) name = ReadString(ref reader, ".message.author.name", pooled: true);
+            else JsonRead.SkipValue(ref reader);
         }
 
         return (role, name);
@@ -341,60 +400,57 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     private MessageMetadata ReadMetadata(ref Utf8JsonReader reader)
     {
         var metadata = new MessageMetadata();
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
         {
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return metadata;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("is_visually_hidden_from_conversation"u8)) metadata.Hidden = ReadBool(ref reader, ".message.metadata.is_visually_hidden_from_conversation");
+            if (reader.ValueTextEquals("model_slug"u8)) metadata.ModelSlug = ReadString(ref reader, ".message.metadata.model_slug", pooled: true);
+            else if (reader.ValueTextEquals("is_visually_hidden_from_conversation"u8)) metadata.Hidden = ReadBool(ref reader, ".message.metadata.is_visually_hidden_from_conversation");
             else if (reader.ValueTextEquals("is_user_system_message"u8)) metadata.UserSystemMessage = ReadBool(ref reader, ".message.metadata.is_user_system_message");
-            else if (reader.ValueTextEquals("model_slug"u8)) metadata.ModelSlug = ReadString(ref reader, ".message.metadata.model_slug");
             else if (reader.ValueTextEquals("user_context_message_data"u8))
             {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
                 {
-                    reader.Skip();
+                    JsonRead.Skip(ref reader);
                     continue;
                 }
 
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
                 {
                     if (reader.ValueTextEquals("about_user_message"u8)) metadata.AboutUser = ReadString(ref reader, ".message.metadata.user_context_message_data.about_user_message");
                     else if (reader.ValueTextEquals("about_model_message"u8)) metadata.AboutModel = ReadString(ref reader, ".message.metadata.user_context_message_data.about_model_message");
-                    else SkipValue(ref reader);
+                    else JsonRead.SkipValue(ref reader);
                 }
             }
-            else SkipValue(ref reader);
+            else JsonRead.SkipValue(ref reader);
         }
 
         return metadata;
     }
 
-    private string? ReadString(ref Utf8JsonReader reader, string path)
+    // Short repeated values (ids, roles, model names) come from the pool.
+    private string? ReadString(ref Utf8JsonReader reader, string path, bool pooled = false)
     {
-        reader.Read();
-        switch (reader.TokenType)
+        switch (JsonRead.Next(ref reader))
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return pooled ? _pool.Get(ref reader, _maxString) : JsonRead.Text(ref reader, _maxString);
             case JsonTokenType.Null:
                 return null;
             default:
                 _diagnostics.Error(PathOf(path), $"Expected a string, found {JsonTokens.Describe(reader.TokenType)}; it was left empty.");
-                reader.Skip();
+                JsonRead.Skip(ref reader);
                 return null;
         }
     }
 
     private bool ReadBool(ref Utf8JsonReader reader, string path)
     {
-        reader.Read();
-        switch (reader.TokenType)
+        switch (JsonRead.Next(ref reader))
         {
             case JsonTokenType.True:
                 return true;
@@ -402,87 +458,35 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
                 return false;
             default:
                 _diagnostics.Error(PathOf(path), $"Expected true or false, found {JsonTokens.Describe(reader.TokenType)}; read as false.");
-                reader.Skip();
+                JsonRead.Skip(ref reader);
                 return false;
         }
     }
 
     private DateTimeOffset? ReadTime(ref Utf8JsonReader reader, string path, out double? seconds)
     {
-        reader.Read();
         seconds = null;
-        switch (reader.TokenType)
+        switch (JsonRead.Next(ref reader))
         {
             case JsonTokenType.Number:
                 var time = reader.TryGetDouble(out var value) ? UnixTime.FromSeconds(value) : null;
-                seconds = time is null ? null : value;
-                if (time is null) _diagnostics.Warn(PathOf(path), $"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)} is not a time between the years 1 and 9999; it was left empty.");
+                if (time is null) _diagnostics.Warn(PathOf(path), $"{Encoding.UTF8.GetString(reader.ValueSpan)} is not a time between the years 1 and 9999; it was left empty.");
+                else seconds = value;
                 return time;
             case JsonTokenType.Null:
                 return null;
             default:
-                var found = reader.TokenType == JsonTokenType.String ? $"\"{Shorten(reader.GetString()!)}\"" : JsonTokens.Describe(reader.TokenType);
+                var found = reader.TokenType == JsonTokenType.String ? $"\"{Shorten(JsonRead.Text(ref reader, _maxString))}\"" : JsonTokens.Describe(reader.TokenType);
                 _diagnostics.Warn(PathOf(path), $"Expected a time in Unix seconds, found {found}; it was left empty.");
-                reader.Skip();
+                JsonRead.Skip(ref reader);
                 return null;
         }
-    }
-
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        reader.Skip();
-    }
-
-    private Conversation Skipped(ConversationLocation location, JsonElementInfo element)
-    {
-        var reason = element.Limit switch
-        {
-            JsonElementLimit.TooLarge => $"The conversation is larger than {options.MaxConversationBytes:N0} bytes (ExportReaderOptions.MaxConversationBytes); it was skipped.",
-            JsonElementLimit.TooDeep => $"The conversation nests deeper than {options.MaxDepth} levels (ExportReaderOptions.MaxDepth); it was skipped.",
-            _ => $"The conversation holds a string longer than {options.MaxStringBytes:N0} bytes (ExportReaderOptions.MaxStringBytes); it was skipped.",
-        };
-        var diagnostic = new Diagnostic(DiagnosticSeverity.Error, file, element.Index, null, null, $"{reason} It starts at byte {element.Offset}.");
-        return new Conversation { Location = location, Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
-    }
-
-    private void ThrowIfNotUtf8(ReadOnlySpan<byte> json, JsonElementInfo element)
-    {
-        if (Utf8.IsValid(json)) return;
-        var at = 0;
-        while (at < json.Length && System.Text.Rune.DecodeFromUtf8(json[at..], out _, out var used) == System.Buffers.OperationStatus.Done) at += used;
-        var offset = element.Offset + at;
-        throw new ExportFormatException(
-            $"{file} holds bytes that are not UTF-8 at byte {offset}, in conversation #{element.Index}; ChatGPT exports are UTF-8, so the file is damaged.",
-            file, offset);
     }
 
     // JSON paths are built only when something is reported: inside a node from its id, else from the conversation.
     private string NodePath(string suffix) => $"$.mapping['{_nodeId}']{suffix}";
 
     private string PathOf(string suffix) => _nodeId is null ? "$" + suffix : NodePath(suffix);
-
-    private static long OffsetOf(ReadOnlySpan<byte> json, long line, long positionInLine)
-    {
-        var offset = 0;
-        for (var i = 0; i < line; i++)
-        {
-            var newline = json[offset..].IndexOf((byte)'\n');
-            if (newline < 0) break;
-            offset += newline + 1;
-        }
-
-        return offset + positionInLine;
-    }
-
-    // The reader's message ends with its own "LineNumber: 0 | BytePositionInLine: 8.", which
-    // counts from the conversation's start; our message gives the file's byte offset instead.
-    private static string ReaderMessage(JsonException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return cut < 0 ? message : message[..cut];
-    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -1,153 +1,160 @@
+using System.Text;
 using System.Text.Json;
+using ChatOrganizer.Export.Json;
 
 namespace ChatOrganizer.Export.Parsing;
 
 // A message's `content` as read, before it is rendered: the parts, the string fields (nested ones
-// too, in document order) and every asset pointer found in it.
+// too, in document order) and every asset pointer found in it. Lists are made only when needed:
+// most messages are one string part.
 internal sealed class MessageContent
 {
     public string? ContentType { get; set; }
-    public List<ContentPart> Parts { get; } = [];
-    public List<ContentField> Fields { get; } = [];
-    public List<AssetPointer> Assets { get; } = [];
+    public List<ContentPart> Parts { get; } = new(1);
+    public ContentStrings Strings { get; } = new();
 
-    // What did not have the expected shape, as "JSON path suffix: reason".
+    // What did not have the expected shape, as (JSON path suffix, reason).
     public List<(string Path, string Reason)>? Problems { get; private set; }
 
-    public string? Field(string key) => ContentField.Find(Fields, key);
+    public string? Field(string key) => Strings.Field(key);
 
     public void AddProblem(string path, string reason) => (Problems ??= []).Add((path, reason));
 }
 
 // A part of `parts`: a plain string, or an object (image pointer, audio transcription...).
-internal sealed class ContentPart
-{
-    public string? Text { get; init; }
-    public string? ContentType { get; set; }
-    public List<ContentField> Fields { get; } = [];
-    public List<AssetPointer> Assets { get; } = [];
+internal readonly record struct ContentPart(string? Text, string? ContentType, ContentStrings? Object);
 
-    public string? Field(string key) => ContentField.Find(Fields, key);
-}
-
-internal sealed record ContentField(string Key, string Value)
+// String fields and asset pointers found in a content object or a part object.
+internal sealed class ContentStrings
 {
-    public static string? Find(List<ContentField> fields, string key)
+    public List<ContentField>? Fields { get; private set; }
+    public List<AssetPointer>? Assets { get; private set; }
+
+    public int FieldCount => Fields?.Count ?? 0;
+
+    public void Add(ContentField field) => (Fields ??= []).Add(field);
+
+    public void Add(AssetPointer asset) => (Assets ??= []).Add(asset);
+
+    public void RemoveFieldsFrom(int start) => Fields?.RemoveRange(start, Fields.Count - start);
+
+    public string? Field(string key)
     {
-        foreach (var field in fields)
+        foreach (var field in Fields ?? [])
         {
             if (field.Key == key) return field.Value;
         }
 
         return null;
     }
+
+    public IEnumerable<string> Values => Fields?.Select(f => f.Value) ?? [];
 }
+
+internal sealed record ContentField(string Key, string Value);
 
 /// <param name="ContentType">The pointer object's own content_type: image_asset_pointer, audio_asset_pointer...</param>
 internal sealed record AssetPointer(string? ContentType, string Pointer, long? SizeBytes, string? MimeType);
 
-// Reads `content` and anything nested in it. Objects nest only as deep as the element scanner
-// allowed (ExportReaderOptions.MaxDepth), so the recursion is bounded.
-internal static class MessageContentReader
+// Reads `content` and anything nested in it. Utf8JsonReader stops nesting at
+// ExportReaderOptions.MaxDepth, so the recursion is bounded.
+internal sealed class MessageContentReader(long maxStringBytes)
 {
-    public static MessageContent Read(ref Utf8JsonReader reader)
+    public MessageContent Read(ref Utf8JsonReader reader, Utf8StringPool pool)
     {
         var content = new MessageContent();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("content_type"u8))
             {
-                reader.Read();
-                content.ContentType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
+                content.ContentType = JsonRead.Next(ref reader) == JsonTokenType.String ? pool.Get(ref reader, maxStringBytes) : null;
+                JsonRead.Skip(ref reader);
             }
             else if (reader.ValueTextEquals("parts"u8))
             {
-                reader.Read();
+                JsonRead.Next(ref reader);
                 ReadParts(ref reader, content);
             }
             else
             {
-                var key = reader.GetString()!;
-                reader.Read();
-                ReadValue(ref reader, key, content.Fields, content.Assets);
+                var key = pool.Get(ref reader, maxStringBytes);
+                JsonRead.Next(ref reader);
+                ReadValue(ref reader, key, content.Strings);
             }
         }
 
         return content;
     }
 
-    private static void ReadParts(ref Utf8JsonReader reader, MessageContent content)
+    private void ReadParts(ref Utf8JsonReader reader, MessageContent content)
     {
-        var parts = content.Parts;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             if (reader.TokenType != JsonTokenType.Null) content.AddProblem(".parts", $"parts is {JsonTokens.Describe(reader.TokenType)}, not an array; the message has no text.");
-            reader.Skip();
+            JsonRead.Skip(ref reader);
             return;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (JsonRead.Next(ref reader) != JsonTokenType.EndArray)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    parts.Add(new ContentPart { Text = reader.GetString() });
+                    content.Parts.Add(new ContentPart(JsonRead.Text(ref reader, maxStringBytes), null, null));
                     break;
                 case JsonTokenType.StartObject:
-                    var part = new ContentPart();
-                    part.ContentType = ReadObject(ref reader, part.Fields, part.Assets);
-                    parts.Add(part);
+                    var part = new ContentStrings();
+                    content.Parts.Add(new ContentPart(null, ReadObject(ref reader, part), part));
                     break;
                 case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                    parts.Add(new ContentPart { Text = ScalarText(ref reader) });
+                    content.Parts.Add(new ContentPart(Encoding.UTF8.GetString(reader.ValueSpan), null, null));
                     break;
                 case JsonTokenType.StartArray:
-                    var nested = new ContentPart();
-                    ReadValue(ref reader, "parts", nested.Fields, nested.Assets);
-                    parts.Add(nested);
+                    var nested = new ContentStrings();
+                    ReadValue(ref reader, "parts", nested);
+                    content.Parts.Add(new ContentPart(null, null, nested));
                     break;
             }
         }
     }
 
-    private static void ReadValue(ref Utf8JsonReader reader, string key, List<ContentField> fields, List<AssetPointer> assets)
+    private void ReadValue(ref Utf8JsonReader reader, string key, ContentStrings strings)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                fields.Add(new ContentField(key, reader.GetString()!));
+                strings.Add(new ContentField(key, JsonRead.Text(ref reader, maxStringBytes)));
                 break;
             case JsonTokenType.StartObject:
-                ReadObject(ref reader, fields, assets);
+                ReadObject(ref reader, strings);
                 break;
             case JsonTokenType.StartArray:
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) ReadValue(ref reader, key, fields, assets);
+                while (JsonRead.Next(ref reader) != JsonTokenType.EndArray) ReadValue(ref reader, key, strings);
                 break;
         }
     }
 
     // Returns the object's content_type. An object with an asset_pointer becomes an asset; its
     // other strings (expiry dates, formats) describe the file and are not text.
-    private static string? ReadObject(ref Utf8JsonReader reader, List<ContentField> fields, List<AssetPointer> assets)
+    private string? ReadObject(ref Utf8JsonReader reader, ContentStrings strings)
     {
-        var fieldsBefore = fields.Count;
+        var fieldsBefore = strings.FieldCount;
         string? contentType = null, pointer = null, mimeType = null, format = null;
         long? size = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
-            reader.Read();
+            var key = JsonRead.Text(ref reader, maxStringBytes);
+            JsonRead.Next(ref reader);
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = reader.GetString()!;
+                var value = JsonRead.Text(ref reader, maxStringBytes);
                 switch (key)
                 {
                     case "content_type": contentType = value; break;
                     case "asset_pointer": pointer = value; break;
                     case "mime_type": mimeType = value; break;
                     case "format": format = value; break;
-                    default: fields.Add(new ContentField(key, value)); break;
+                    default: strings.Add(new ContentField(key, value)); break;
                 }
             }
             else if (reader.TokenType == JsonTokenType.Number && key == "size_bytes" && reader.TryGetInt64(out var bytes))
@@ -156,29 +163,21 @@ internal static class MessageContentReader
             }
             else
             {
-                ReadValue(ref reader, key, fields, assets);
+                ReadValue(ref reader, key, strings);
             }
         }
 
         if (pointer is not null)
         {
-            fields.RemoveRange(fieldsBefore, fields.Count - fieldsBefore);
+            strings.RemoveFieldsFrom(fieldsBefore);
             mimeType ??= format is not null && contentType is { } type && type.StartsWith("audio", StringComparison.Ordinal) ? "audio/" + format : null;
-            assets.Add(new AssetPointer(contentType, pointer, size, mimeType));
+            strings.Add(new AssetPointer(contentType, pointer, size, mimeType));
         }
         else if (format is not null)
         {
-            fields.Add(new ContentField("format", format));
+            strings.Add(new ContentField("format", format));
         }
 
         return contentType;
     }
-
-    private static string ScalarText(ref Utf8JsonReader reader) =>
-        reader.TokenType switch
-        {
-            JsonTokenType.True => "true",
-            JsonTokenType.False => "false",
-            _ => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
-        };
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using ChatOrganizer.Export.Json;
 using ChatOrganizer.Export.Parsing;
 
@@ -10,7 +9,7 @@ namespace ChatOrganizer.Export.Sources;
 // conversations are what matter.
 internal sealed class SideFileReader(ExportSource source, ExportReaderOptions options, List<Diagnostic> diagnostics)
 {
-    private delegate void ElementVisitor(ReadOnlySpan<byte> json);
+    private delegate void ElementVisitor(ref Utf8JsonReader reader);
 
     public async Task<ExportSideFiles> ReadAsync(ExportLayout layout, CancellationToken cancellationToken)
     {
@@ -27,34 +26,42 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
     {
         if (layout.Manifest is null) return;
         var listed = new List<(string Path, long? Size)>();
-        var read = await VisitAsync(layout.Manifest, JsonElementStreamMode.SingleValue, json =>
+        var read = await VisitAsync(layout.Manifest, JsonElementStreamMode.SingleValue, (ref Utf8JsonReader reader) =>
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            // A visit may start over when the buffer ended early, so results are kept only at its end.
+            var files = new List<(string Path, long? Size)>();
+            if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
+            {
+                JsonRead.Skip(ref reader);
+                return;
+            }
+
+            while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
             {
                 var isFiles = reader.ValueTextEquals("export_files"u8);
-                reader.Read();
+                JsonRead.Next(ref reader);
                 if (!isFiles || reader.TokenType != JsonTokenType.StartArray)
                 {
-                    reader.Skip();
+                    JsonRead.Skip(ref reader);
                     continue;
                 }
 
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                while (JsonRead.Next(ref reader) == JsonTokenType.StartObject)
                 {
                     string? path = null;
                     long? size = null;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
                     {
                         if (reader.ValueTextEquals("path"u8)) path = ReadString(ref reader);
                         else if (reader.ValueTextEquals("size_bytes"u8)) size = ReadInt64(ref reader);
-                        else SkipValue(ref reader);
+                        else JsonRead.SkipValue(ref reader);
                     }
 
-                    if (path is not null) listed.Add((path, size));
+                    if (path is not null) files.Add((path, size));
                 }
             }
+
+            listed = files;
         }, cancellationToken);
         if (!read) return;
 
@@ -84,33 +91,39 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
     public async Task ReadAssetFileNamesAsync(ExportLayout layout, AssetNames names, CancellationToken cancellationToken)
     {
         if (layout.AssetFileNames is null) return;
-        await VisitAsync(layout.AssetFileNames, JsonElementStreamMode.SingleValue, json =>
+        await VisitAsync(layout.AssetFileNames, JsonElementStreamMode.SingleValue, (ref Utf8JsonReader reader) =>
         {
-            var reader = new Utf8JsonReader(json);
-            reader.Read();
+            var pairs = new List<(string Stored, string Original)>();
+            JsonRead.Next(ref reader);
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
                 {
-                    var stored = reader.GetString()!;
-                    if (ReadString(ref reader) is { } original) names.AddOriginalName(stored, original);
+                    var stored = JsonRead.Text(ref reader, options.MaxStringBytes);
+                    if (ReadString(ref reader) is { } original) pairs.Add((stored, original));
                 }
             }
             else if (reader.TokenType == JsonTokenType.StartArray)
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                while (JsonRead.Next(ref reader) == JsonTokenType.StartObject)
                 {
                     var strings = new List<string>();
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
                     {
                         if (ReadString(ref reader) is { } value) strings.Add(value);
                     }
 
                     var stored = strings.Find(s => s.EndsWith(".dat", StringComparison.OrdinalIgnoreCase));
                     var original = strings.Find(s => !s.EndsWith(".dat", StringComparison.OrdinalIgnoreCase));
-                    if (stored is not null && original is not null) names.AddOriginalName(stored, original);
+                    if (stored is not null && original is not null) pairs.Add((stored, original));
                 }
             }
+            else
+            {
+                JsonRead.Skip(ref reader);
+            }
+
+            foreach (var (stored, original) in pairs) names.AddOriginalName(stored, original);
         }, cancellationToken);
     }
 
@@ -118,17 +131,21 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
     {
         if (entry is null) return null;
         UserSummary? user = null;
-        await VisitAsync(entry, JsonElementStreamMode.SingleValue, json =>
+        await VisitAsync(entry, JsonElementStreamMode.SingleValue, (ref Utf8JsonReader reader) =>
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
+            if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
+            {
+                JsonRead.Skip(ref reader);
+                return;
+            }
+
             string? id = null;
             bool? plus = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader);
                 else if (reader.ValueTextEquals("chatgpt_plus_user"u8)) plus = ReadBool(ref reader);
-                else SkipValue(ref reader);
+                else JsonRead.SkipValue(ref reader);
             }
 
             user = new UserSummary(id, plus);
@@ -141,16 +158,20 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
         if (entry is null) return null;
         var count = 0;
         var byConversation = new Dictionary<string, FeedbackCounts>(StringComparer.Ordinal);
-        await VisitAsync(entry, JsonElementStreamMode.Array, json =>
+        await VisitAsync(entry, JsonElementStreamMode.Array, (ref Utf8JsonReader reader) =>
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
+            if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
+            {
+                JsonRead.Skip(ref reader);
+                return;
+            }
+
             string? conversationId = null, rating = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("conversation_id"u8)) conversationId = ReadString(ref reader);
                 else if (reader.ValueTextEquals("rating"u8)) rating = ReadString(ref reader);
-                else SkipValue(ref reader);
+                else JsonRead.SkipValue(ref reader);
             }
 
             count++;
@@ -170,7 +191,11 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
     {
         if (entry is null) return null;
         var count = 0;
-        var read = await VisitAsync(entry, JsonElementStreamMode.Array, _ => count++, cancellationToken, keep: false);
+        var read = await VisitAsync(entry, JsonElementStreamMode.Array, (ref Utf8JsonReader reader) =>
+        {
+            JsonRead.SkipValue(ref reader);
+            count++;
+        }, cancellationToken);
         return read ? count : null;
     }
 
@@ -178,19 +203,23 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
     {
         if (entry is null) return null;
         var shared = new List<SharedConversation>();
-        await VisitAsync(entry, JsonElementStreamMode.Array, json =>
+        await VisitAsync(entry, JsonElementStreamMode.Array, (ref Utf8JsonReader reader) =>
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
+            if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
+            {
+                JsonRead.Skip(ref reader);
+                return;
+            }
+
             string? id = null, conversationId = null, title = null;
             var anonymous = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader);
                 else if (reader.ValueTextEquals("conversation_id"u8)) conversationId = ReadString(ref reader);
                 else if (reader.ValueTextEquals("title"u8)) title = ReadString(ref reader);
                 else if (reader.ValueTextEquals("is_anonymous"u8)) anonymous = ReadBool(ref reader) == true;
-                else SkipValue(ref reader);
+                else JsonRead.SkipValue(ref reader);
             }
 
             shared.Add(new SharedConversation(id, conversationId, title, anonymous));
@@ -198,69 +227,57 @@ internal sealed class SideFileReader(ExportSource source, ExportReaderOptions op
         return shared;
     }
 
-    // Streams the file's elements to visit, each checked and parsed on its own. Returns false when
-    // the file could not be read to its end; what was visited until then stays counted.
-    private async Task<bool> VisitAsync(ExportEntry entry, JsonElementStreamMode mode, ElementVisitor visit, CancellationToken cancellationToken, bool keep = true)
+    // Streams the file's elements to visit, each parsed on its own. Returns false when the file
+    // could not be read to its end; what was visited until then stays counted.
+    private async Task<bool> VisitAsync(ExportEntry entry, JsonElementStreamMode mode, ElementVisitor visit, CancellationToken cancellationToken)
     {
+        JsonElementParser<bool> parse = (ref Utf8JsonReader reader, JsonElementInfo _) =>
+        {
+            visit(ref reader);
+            return true;
+        };
         try
         {
             await using var stream = await source.OpenAsync(entry, cancellationToken);
             using var elements = new JsonElementStream(stream, entry.Name, options, mode, "entry", report: diagnostics.Add);
-            while (await elements.MoveNextAsync(keep, cancellationToken) is { } element)
+            while (await elements.ParseNextAsync(parse, cancellationToken) is { } element)
             {
-                if (element.Limit != JsonElementLimit.None)
-                {
-                    diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, entry.Name, element.Index, null, null,
-                        $"Entry #{element.Index} at byte {element.Offset} breaks a reader limit ({element.Limit}); it was skipped."));
-                    continue;
-                }
-
-                if (keep && !Utf8.IsValid(elements.Current))
-                {
-                    diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, entry.Name, element.Index, null, null,
-                        $"Entry #{element.Index} at byte {element.Offset} is not UTF-8; it was skipped."));
-                    continue;
-                }
-
-                visit(elements.Current);
+                if (element.Info.Limit == JsonElementLimit.None) continue;
+                diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, entry.Name, element.Info.Index, null, null,
+                    $"Entry #{element.Info.Index} at byte {element.Info.Offset} breaks a reader limit ({element.Info.Limit}); it was skipped."));
             }
 
             return true;
         }
-        catch (Exception e) when (e is ExportFormatException or JsonException or IOException)
+        catch (Exception e) when (e is ExportFormatException or IOException)
         {
             diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, entry.Name, null, null, null, $"{entry.Name} could not be read: {e.Message}"));
             return false;
         }
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader)
+    private string? ReadString(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
-        reader.Skip();
+        JsonRead.Next(ref reader);
+        if (reader.TokenType == JsonTokenType.String) return JsonRead.Text(ref reader, options.MaxStringBytes);
+        JsonRead.Skip(ref reader);
         return null;
     }
 
     private static bool? ReadBool(ref Utf8JsonReader reader)
     {
-        reader.Read();
+        JsonRead.Next(ref reader);
         if (reader.TokenType is JsonTokenType.True or JsonTokenType.False) return reader.GetBoolean();
-        reader.Skip();
+        JsonRead.Skip(ref reader);
         return null;
     }
 
     private static long? ReadInt64(ref Utf8JsonReader reader)
     {
-        reader.Read();
+        JsonRead.Next(ref reader);
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)) return value;
-        reader.Skip();
+        JsonRead.Skip(ref reader);
         return null;
     }
 
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        reader.Skip();
-    }
 }

@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace ChatOrganizer.Export.Json;
+
+// Reads over a buffer that may end inside the element (isFinalBlock: false): running out of data
+// throws JsonIncompleteException, and JsonElementStream parses the element again once more of it
+// is buffered. That happens about once per 1 MB read, so the restart costs next to nothing and
+// every element is parsed in a single pass.
+internal static class JsonRead
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read()) throw new JsonIncompleteException();
+        return reader.TokenType;
+    }
+
+    // Skips the current token's value (a whole object or array when on its start or property name).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Skip(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip()) throw new JsonIncompleteException();
+    }
+
+    public static void SkipValue(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        Skip(ref reader);
+    }
+
+    // The current string token, held to ExportReaderOptions.MaxStringBytes.
+    public static string Text(ref Utf8JsonReader reader, long maxBytes)
+    {
+        if (reader.ValueSpan.Length > maxBytes) throw new JsonLimitException(JsonElementLimit.StringTooLong);
+        return reader.GetString()!;
+    }
+}
+
+internal sealed class JsonIncompleteException() : Exception("The buffered JSON ends inside the element.");
+
+internal sealed class JsonLimitException(JsonElementLimit limit) : Exception($"A reader limit was broken: {limit}.")
+{
+    public JsonElementLimit Limit { get; } = limit;
+}
