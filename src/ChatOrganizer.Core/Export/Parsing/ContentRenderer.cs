@@ -15,6 +15,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         _attachments.Clear();
         string? warning = null;
         string? text;
+        var fromStringFields = true;
         switch (content.ContentType)
         {
             case "text" or "multimodal_text":
@@ -48,8 +49,9 @@ internal sealed class ContentRenderer(AssetNames assetNames)
                 text = Lines(content.Field("title"), content.Field("url"), content.Field("text") ?? content.Field("snippet"));
                 break;
             case "computer_output":
-                // A screenshot of the agent's screen: its asset is the content.
+                // A screenshot of the agent's screen: its asset is the content; its strings are ids.
                 text = null;
+                fromStringFields = false;
                 break;
             default:
                 text = null;
@@ -60,7 +62,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         }
 
         // A known type without its usual fields, or an unknown type: every string it holds.
-        if (string.IsNullOrEmpty(text) && content.Strings.FieldCount > 0) text = Lines(content.Strings.Values);
+        if (string.IsNullOrEmpty(text) && fromStringFields && content.Strings.FieldCount > 0) text = Lines(content.Strings.Values);
         var markers = Markers(content.Strings.Assets);
         if (markers is not null) text = Lines(text, markers);
         return new RenderedContent(text ?? "", _attachments.Count == 0 ? [] : _attachments.ToArray(), warning);
