@@ -11,9 +11,10 @@ public sealed record MessageTree(
 {
     public static MessageTree Empty { get; } = new([], [], []);
 
-    private IReadOnlyDictionary<string, int>? _positions;
+    private Dictionary<string, int>? _positions;
+    private int[]? _activePositions;
 
-    // `with` starts without the cached positions: they belong to the original Nodes.
+    // `with` starts without the cached positions: they belong to the original Nodes and ActivePath.
     private MessageTree(MessageTree original)
     {
         Nodes = original.Nodes;
@@ -23,24 +24,25 @@ public sealed record MessageTree(
 
     public MessageNode? Find(string id)
     {
-        _positions ??= PositionsOf(Nodes);
+        if (_positions is null)
+        {
+            var positions = new Dictionary<string, int>(Nodes.Count, StringComparer.Ordinal);
+            for (var i = 0; i < Nodes.Count; i++) positions.TryAdd(Nodes[i].Id, i);
+            _positions = positions;
+        }
+
         return _positions.TryGetValue(id, out var at) ? Nodes[at] : null;
     }
 
-    // The reader already holds each id's position in Nodes; passing it on saves a second index.
+    // The reader knows where each active node sits in Nodes, so ActiveMessages needs no lookups.
     internal static MessageTree Create(
-        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, IReadOnlyDictionary<string, int> positions) =>
-        new(nodes, activePath, branchPoints) { _positions = positions };
-
-    private static Dictionary<string, int> PositionsOf(IReadOnlyList<MessageNode> nodes)
-    {
-        var positions = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Count; i++) positions.TryAdd(nodes[i].Id, i);
-        return positions;
-    }
+        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, int[] activePositions) =>
+        new(nodes, activePath, branchPoints) { _activePositions = activePositions };
 
     public IEnumerable<Message> ActiveMessages =>
-        ActivePath.Select(Find).Where(n => n?.Message is not null).Select(n => n!.Message!);
+        _activePositions is { } positions
+            ? positions.Select(at => Nodes[at].Message).OfType<Message>()
+            : ActivePath.Select(Find).Select(n => n?.Message).OfType<Message>();
 }
 
 /// <param name="Children">Child ids present in the mapping; derived from <c>parent</c> links when the export omits <c>children</c>.</param>

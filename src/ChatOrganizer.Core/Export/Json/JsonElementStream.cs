@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -137,6 +138,7 @@ internal sealed class JsonElementStream : IDisposable
 
     private readonly record struct Attempt<T>(Outcome Outcome, T? Value, int Consumed, ExportFormatException? Error);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Attempt<T> TryParse<T>(JsonElementParser<T> parser, JsonElementInfo element)
     {
         var data = _buffer.AsSpan(_dataStart, _dataEnd - _dataStart);
@@ -356,7 +358,10 @@ internal sealed class JsonElementStream : IDisposable
             _dataEnd = kept;
         }
 
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_dataEnd), cancellationToken);
+        // Inflating streams return a few KB per read; a whole chunk per refill keeps an element
+        // from being parsed again for every few KB that arrive.
+        var free = _buffer.AsMemory(_dataEnd);
+        var read = await _stream.ReadAtLeastAsync(free, Math.Min(free.Length, ReadChunk), throwOnEndOfStream: false, cancellationToken);
         if (read == 0)
         {
             _endOfInput = true;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -17,6 +18,7 @@ internal sealed class JsonPropertyMap<T> where T : struct, Enum
         foreach (var group in encoded.GroupBy(p => p.Name.Length)) _byLength[group.Key] = group.ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T Find(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped) return FindEscaped(ref reader);

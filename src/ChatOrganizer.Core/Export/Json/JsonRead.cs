@@ -16,11 +16,14 @@ internal static class JsonRead
         return reader.TokenType;
     }
 
-    // Skips the current token's value (a whole object or array when on its start or property name).
+    // Skips the current token's value (a whole object or array when on its start or property
+    // name). Utf8JsonReader.TrySkip copies the whole reader to roll back on partial data, even for a
+    // scalar; this only walks containers, and a restart of the element does the rolling back.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Skip(ref Utf8JsonReader reader)
     {
-        if (!reader.TrySkip()) throw new JsonIncompleteException();
+        if (reader.TokenType == JsonTokenType.PropertyName) Next(ref reader);
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) SkipContainer(ref reader);
     }
 
     public static void SkipValue(ref Utf8JsonReader reader)
@@ -34,6 +37,16 @@ internal static class JsonRead
     {
         if (reader.ValueSpan.Length > maxBytes) throw new JsonLimitException(JsonElementLimit.StringTooLong);
         return reader.GetString()!;
+    }
+
+    private static void SkipContainer(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        do
+        {
+            Next(ref reader);
+        }
+        while (reader.CurrentDepth > depth);
     }
 }
 

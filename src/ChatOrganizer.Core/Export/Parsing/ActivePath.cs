@@ -1,17 +1,21 @@
+using System.Runtime.CompilerServices;
+
 namespace ChatOrganizer.Export.Parsing;
 
 // The branch the person last saw: parent links from current_node up to the root. Same rules as
 // the reference reading (shared/tools/reference_inspect.py), which conformance checks against.
 internal static class ActivePath
 {
-    public static IReadOnlyList<string> Find(
+    // Node ids root to leaf, and their positions in nodes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (string[] Path, int[] Positions) Find(
         List<NodeDraft> nodes,
         IReadOnlyList<string>[] children,
         Dictionary<string, int> index,
         string? currentNode,
         ConversationDiagnostics diagnostics)
     {
-        if (nodes.Count == 0) return [];
+        if (nodes.Count == 0) return ([], []);
         if (currentNode is null || !index.ContainsKey(currentNode))
         {
             var leaf = NewestLeaf(nodes, children);
@@ -21,7 +25,7 @@ internal static class ActivePath
             currentNode = leaf;
         }
 
-        var path = new List<string>();
+        var positions = new List<int>();
         var seen = new bool[nodes.Count];
         var current = currentNode;
         while (current is not null && index.TryGetValue(current, out var at))
@@ -33,16 +37,19 @@ internal static class ActivePath
             }
 
             seen[at] = true;
-            if (nodes[at].HasMessage) path.Add(current);
+            if (nodes[at].HasMessage) positions.Add(at);
             current = nodes[at].ParentId;
         }
 
-        path.Reverse();
-        return path;
+        positions.Reverse();
+        var path = new string[positions.Count];
+        for (var i = 0; i < path.Length; i++) path[i] = nodes[positions[i]].Id;
+        return (path, positions.ToArray());
     }
 
     // The childless node with the largest message create_time; the last one in document order on
     // ties, or when no leaf has a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? NewestLeaf(List<NodeDraft> nodes, IReadOnlyList<string>[] children)
     {
         string? best = null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ChatOrganizer.Export.Parsing;
@@ -10,6 +11,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
 {
     private readonly List<Attachment> _attachments = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RenderedContent Render(MessageContent content)
     {
         _attachments.Clear();
@@ -68,6 +70,7 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         return new RenderedContent(text ?? "", _attachments.Count == 0 ? [] : _attachments.ToArray(), warning);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string RenderParts(MessageContent content, ref string? warning)
     {
         // Nearly every message is one string part: no copy.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ChatOrganizer.Export.Json;
@@ -27,6 +28,11 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     private readonly ConversationDiagnostics _diagnostics = new();
     private readonly Utf8StringPool _pool = new();
     private readonly long _maxString = options.MaxStringBytes;
+
+    // Reused from one conversation to the next: nothing that outlives a conversation points into them.
+    private readonly List<NodeDraft> _nodes = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly List<string> _children = [];
     private string? _nodeId;
 
     private enum ConversationField
@@ -60,9 +66,12 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         Channel,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Conversation Parse(ref Utf8JsonReader reader, JsonElementInfo element)
     {
         _diagnostics.Clear();
+        _nodes.Clear();
+        _index.Clear();
         _nodeId = null;
         var location = new ConversationLocation(file, element.Index);
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -89,13 +98,12 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         return new Conversation { Location = new ConversationLocation(file, element.Index), Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Conversation ParseConversation(ref Utf8JsonReader reader, ConversationLocation location)
     {
         string? id = null, conversationId = null, title = null, defaultModel = null, gizmoId = null, gizmoType = null, currentNode = null;
         DateTimeOffset? createTime = null, updateTime = null;
         bool archived = false, starred = false, hasMapping = false;
-        var nodes = new List<NodeDraft>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
 
         while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -103,7 +111,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             {
                 case ConversationField.Mapping:
                     JsonRead.Next(ref reader);
-                    hasMapping = ReadMapping(ref reader, nodes, index);
+                    hasMapping = ReadMapping(ref reader);
                     break;
                 case ConversationField.Title: title = ReadString(ref reader, ".title"); break;
                 case ConversationField.CreateTime: createTime = ReadTime(ref reader, ".create_time", out _); break;
@@ -127,7 +135,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             _diagnostics.Warn("$.mapping", "The conversation has no mapping (a folder or project entry, or damage); it has no messages.");
         }
 
-        var (tree, instructions) = BuildTree(nodes, index, currentNode);
+        var (tree, instructions) = BuildTree(currentNode);
         return new Conversation
         {
             Location = location,
@@ -147,8 +155,10 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         };
     }
 
-    private (MessageTree Tree, CustomInstructions? Instructions) BuildTree(List<NodeDraft> nodes, Dictionary<string, int> index, string? currentNode)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (MessageTree Tree, CustomInstructions? Instructions) BuildTree(string? currentNode)
     {
+        var (nodes, index) = (_nodes, _index);
         var children = new IReadOnlyList<string>[nodes.Count];
         var anyChildrenList = false;
         foreach (var node in nodes) anyChildrenList |= node.Children is not null;
@@ -176,31 +186,37 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             if (children[i].Count >= 2) (branchPoints ??= []).Add(nodes[i].Id);
         }
 
-        var path = ActivePath.Find(nodes, children, index, currentNode, _diagnostics);
+        var (path, positions) = ActivePath.Find(nodes, children, index, currentNode, _diagnostics);
         CustomInstructions? instructions = null;
-        foreach (var id in path)
+        foreach (var at in positions)
         {
-            if ((instructions = nodes[index[id]].CustomInstructions) is not null) break;
+            if ((instructions = nodes[at].CustomInstructions) is not null) break;
         }
 
-        instructions ??= nodes.Find(n => n.CustomInstructions is not null)?.CustomInstructions;
-        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], index), instructions);
+        foreach (var node in nodes)
+        {
+            if ((instructions ??= node.CustomInstructions) is not null) break;
+        }
+
+        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], positions), instructions);
     }
 
     // Children present in the mapping, in listed order (a listed child can be missing from a trimmed export).
-    private static IReadOnlyList<string> PresentChildren(List<string>? listed, Dictionary<string, int> index)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static IReadOnlyList<string> PresentChildren(string[]? listed, Dictionary<string, int> index)
     {
-        if (listed is null || listed.Count == 0) return [];
+        if (listed is null || listed.Length == 0) return [];
         foreach (var child in listed)
         {
-            if (!index.ContainsKey(child)) return listed.FindAll(index.ContainsKey);
+            if (!index.ContainsKey(child)) return Array.FindAll(listed, index.ContainsKey);
         }
 
         return listed;
     }
 
     // Returns whether `mapping` is an object (the reference counts only that as having a mapping).
-    private bool ReadMapping(ref Utf8JsonReader reader, List<NodeDraft> nodes, Dictionary<string, int> index)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ReadMapping(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -221,16 +237,16 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             }
 
             var node = ReadNode(ref reader, key);
-            if (index.TryGetValue(key, out var existing))
+            if (_index.TryGetValue(key, out var existing))
             {
                 // Like a JSON parser: the later duplicate wins, in the first one's place.
                 _diagnostics.Warn(NodePath(""), "The node appears twice in the mapping; the later one was kept.");
-                nodes[existing] = node;
+                _nodes[existing] = node;
             }
             else
             {
-                index.Add(key, nodes.Count);
-                nodes.Add(node);
+                _index.Add(key, _nodes.Count);
+                _nodes.Add(node);
             }
         }
 
@@ -238,6 +254,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private NodeDraft ReadNode(ref Utf8JsonReader reader, string key)
     {
         var node = new NodeDraft(key);
@@ -249,7 +266,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
                 node.HasMessage = true;
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadMessage(ref reader, node);
+                    ReadMessage(ref reader, ref node);
                 }
                 else
                 {
@@ -265,7 +282,8 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         return node;
     }
 
-    private List<string>? ReadChildren(ref Utf8JsonReader reader)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string[]? ReadChildren(ref Utf8JsonReader reader)
     {
         if (JsonRead.Next(ref reader) == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -275,12 +293,12 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             return null;
         }
 
-        var children = new List<string>(1);
+        _children.Clear();
         while (JsonRead.Next(ref reader) != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.String)
             {
-                children.Add(_pool.Get(ref reader, _maxString));
+                _children.Add(_pool.Get(ref reader, _maxString));
                 continue;
             }
 
@@ -288,10 +306,11 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             JsonRead.Skip(ref reader);
         }
 
-        return children;
+        return [.. _children];
     }
 
-    private void ReadMessage(ref Utf8JsonReader reader, NodeDraft node)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReadMessage(ref Utf8JsonReader reader, ref NodeDraft node)
     {
         string? id = null, role = null, authorName = null, recipient = null, status = null, channel = null;
         DateTimeOffset? createTime = null, updateTime = null;
@@ -359,6 +378,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             rendered.Attachments);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MessageContent? ReadContent(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -377,6 +397,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         return content;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (string? Role, string? Name) ReadAuthor(ref Utf8JsonReader reader)
     {
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -397,6 +418,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         return (role, name);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MessageMetadata ReadMetadata(ref Utf8JsonReader reader)
     {
         var metadata = new MessageMetadata();
@@ -433,6 +455,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     }
 
     // Short repeated values (ids, roles, model names) come from the pool.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? ReadString(ref Utf8JsonReader reader, string path, bool pooled = false)
     {
         switch (JsonRead.Next(ref reader))
@@ -448,6 +471,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadBool(ref Utf8JsonReader reader, string path)
     {
         switch (JsonRead.Next(ref reader))
@@ -463,6 +487,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DateTimeOffset? ReadTime(ref Utf8JsonReader reader, string path, out double? seconds)
     {
         seconds = null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ChatOrganizer.Export.Json;
@@ -5,8 +6,7 @@ using ChatOrganizer.Export.Json;
 namespace ChatOrganizer.Export.Parsing;
 
 // A message's `content` as read, before it is rendered: the parts, the string fields (nested ones
-// too, in document order) and every asset pointer found in it. Lists are made only when needed:
-// most messages are one string part.
+// too, in document order) and every asset pointer found in it.
 internal sealed class MessageContent
 {
     public string? ContentType { get; set; }
@@ -17,6 +17,14 @@ internal sealed class MessageContent
     public List<(string Path, string Reason)>? Problems { get; private set; }
 
     public string? Field(string key) => Strings.Field(key);
+
+    public void Clear()
+    {
+        ContentType = null;
+        Parts.Clear();
+        Strings.Clear();
+        Problems = null;
+    }
 
     public void AddProblem(string path, string reason) => (Problems ??= []).Add((path, reason));
 }
@@ -38,6 +46,12 @@ internal sealed class ContentStrings
 
     public void RemoveFieldsFrom(int start) => Fields?.RemoveRange(start, Fields.Count - start);
 
+    public void Clear()
+    {
+        Fields?.Clear();
+        Assets?.Clear();
+    }
+
     public string? Field(string key)
     {
         foreach (var field in Fields ?? [])
@@ -57,12 +71,17 @@ internal sealed record ContentField(string Key, string Value);
 internal sealed record AssetPointer(string? ContentType, string Pointer, long? SizeBytes, string? MimeType);
 
 // Reads `content` and anything nested in it. Utf8JsonReader stops nesting at
-// ExportReaderOptions.MaxDepth, so the recursion is bounded.
+// ExportReaderOptions.MaxDepth, so the recursion is bounded. The MessageContent it returns is
+// reused by the next Read (one per message adds up); the parser renders it before then.
 internal sealed class MessageContentReader(long maxStringBytes)
 {
+    private readonly MessageContent _content = new();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MessageContent Read(ref Utf8JsonReader reader, Utf8StringPool pool)
     {
-        var content = new MessageContent();
+        var content = _content;
+        content.Clear();
         while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("content_type"u8))
@@ -86,6 +105,7 @@ internal sealed class MessageContentReader(long maxStringBytes)
         return content;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadParts(ref Utf8JsonReader reader, MessageContent content)
     {
         if (reader.TokenType != JsonTokenType.StartArray)

@@ -36,7 +36,7 @@ internal abstract class ExportSource : IAsyncDisposable
     {
         if (Directory.Exists(path)) return new FolderExportSource(path, options);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist.", path);
-        var file = OpenRead(path);
+        var file = OpenRead(path, ZipReadBuffer);
         try
         {
             var head = new byte[4];
@@ -86,8 +86,12 @@ internal abstract class ExportSource : IAsyncDisposable
         }
     }
 
-    internal static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    // JSON is read in 1 MB chunks and needs no buffer of its own; a ZIP's inflater reads a few KB
+    // at a time and does.
+    internal const int ZipReadBuffer = 64 * 1024;
+
+    internal static FileStream OpenRead(string path, int bufferSize = 1) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     private static bool IsZip(ReadOnlySpan<byte> head) => head.SequenceEqual(ZipLocalHeader) || head.SequenceEqual(ZipEmptyArchive);
 
