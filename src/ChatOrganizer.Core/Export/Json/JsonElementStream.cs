@@ -111,12 +111,11 @@ internal sealed class JsonElementStream : IDisposable
                     if (!await ReadMoreAsync(cancellationToken)) throw Truncated(start);
                     continue;
                 case Outcome.Incomplete or Outcome.LimitBroken:
-                    return new ParsedElement<T>(await SkipElementAsync(cancellationToken), default);
-                default:
-                    // A syntax error, or nesting past MaxDepth (Utf8JsonReader reports both as
-                    // JsonException): the scanner tells which, and skips the too-deep element.
                     var skipped = await SkipElementAsync(cancellationToken);
                     if (skipped.Limit != JsonElementLimit.None) return new ParsedElement<T>(skipped, default);
+                    if (attempt.Error is not null) throw attempt.Error;
+                    return new ParsedElement<T>(skipped with { Limit = attempt.Limit }, default);
+                default:
                     throw attempt.Error!;
             }
         }
@@ -136,7 +135,7 @@ internal sealed class JsonElementStream : IDisposable
         Invalid,
     }
 
-    private readonly record struct Attempt<T>(Outcome Outcome, T? Value, int Consumed, ExportFormatException? Error);
+    private readonly record struct Attempt<T>(Outcome Outcome, T? Value = default, int Consumed = 0, JsonElementLimit Limit = JsonElementLimit.None, ExportFormatException? Error = null);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Attempt<T> TryParse<T>(JsonElementParser<T> parser, JsonElementInfo element)
@@ -148,27 +147,32 @@ internal sealed class JsonElementStream : IDisposable
             var value = parser(ref reader, element);
             var consumed = (int)reader.BytesConsumed;
             ThrowIfNotUtf8(data[..consumed], element);
-            return new Attempt<T>(Outcome.Parsed, value, consumed, null);
+            return new Attempt<T>(Outcome.Parsed, value, consumed);
         }
         catch (JsonIncompleteException)
         {
-            return new Attempt<T>(Outcome.Incomplete, default, 0, null);
+            return new Attempt<T>(Outcome.Incomplete);
         }
-        catch (JsonLimitException)
+        catch (JsonLimitException e)
         {
-            return new Attempt<T>(Outcome.LimitBroken, default, 0, null);
+            return new Attempt<T>(Outcome.LimitBroken, Limit: e.Limit);
         }
         catch (JsonException e)
         {
             var offset = element.Offset + OffsetOf(data, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
             var error = new ExportFormatException(
                 $"{_file} is not valid JSON at byte {offset}, in {_elementName} #{element.Index}: {WithoutPosition(e.Message)}", _file, offset, e);
-            return new Attempt<T>(Outcome.Invalid, default, 0, error);
+
+            // Utf8JsonReader reports nesting past MaxDepth as a JsonException too; SkipElementAsync's
+            // scan tells a too-deep element (skipped) from a syntax error there (thrown).
+            return reader.CurrentDepth >= _options.MaxDepth - 1
+                ? new Attempt<T>(Outcome.LimitBroken, Limit: JsonElementLimit.TooDeep, Error: error)
+                : new Attempt<T>(Outcome.Invalid, Error: error);
         }
         catch (InvalidOperationException)
         {
             // GetString met bytes that are not UTF-8: find and report them.
-            ThrowIfNotUtf8(data, element);
+            ThrowIfNotUtf8(data[..(int)reader.BytesConsumed], element);
             throw;
         }
     }
