@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using ChatOrganizer.Export;
 using ChatOrganizer.Testing.Exports;
@@ -117,6 +118,30 @@ public class ReaderLimitTests
 
         Assert.Contains("looks like a zip bomb", error.Message, StringComparison.Ordinal);
         Assert.Equal("conversations.json", error.File);
+    }
+
+    [Fact]
+    public async Task AZipEntryInflatingPastTheSizeItsHeaderDeclaresIsNotReadBeyondIt()
+    {
+        // The checks before inflating trust the declared size; a header that understates it is how a
+        // bomb would slip past them.
+        using var folder = new TempExportFolder();
+        var conversations = Enumerable.Range(0, 200).Select(i => ExportJson.Conversation($"c-{i}", $"Conversation {i}")).ToArray();
+        var zip = folder.WriteZip("export.zip", ("conversations.json", ExportJson.Array(conversations)));
+        var bytes = File.ReadAllBytes(zip);
+        for (var at = 0; at < bytes.Length - 28; at++)
+        {
+            var signature = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at));
+            if (signature == 0x04034b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 22), 5000);
+            if (signature == 0x02014b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 24), 5000);
+        }
+
+        File.WriteAllBytes(zip, bytes);
+
+        var (read, error) = await ExportFixtures.ReadUntilStoppedAsync(zip);
+
+        Assert.InRange(read.Count, 1, 10);
+        Assert.Equal(5000, error.ByteOffset);
     }
 
     [Fact]

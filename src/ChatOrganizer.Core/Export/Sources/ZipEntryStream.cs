@@ -5,17 +5,9 @@ namespace ChatOrganizer.Export.Sources;
 // An inflating entry held to its header: no more bytes than declared, no more than the ratio
 // allows, and within the export's total budget. A lying header is how zip bombs get past checks
 // made before inflating.
-internal sealed class ZipEntryStream(Stream inner, ZipExportSource source, ZipArchiveEntry entry) : Stream
+internal sealed class ZipEntryStream(Stream inner, ZipExportSource source, ZipArchiveEntry entry) : ReadOnlyStream
 {
     private long _read;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => entry.Length;
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -31,9 +23,6 @@ internal sealed class ZipEntryStream(Stream inner, ZipExportSource source, ZipAr
 
         return Count(read);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -73,11 +62,6 @@ internal sealed class ZipEntryStream(Stream inner, ZipExportSource source, ZipAr
 
     private ExportFormatException Damaged(InvalidDataException e) =>
         new($"{source.Name}: {entry.FullName} could not be inflated at byte {_read}: {e.Message}", entry.FullName, _read, e);
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
