@@ -55,7 +55,12 @@ public sealed record MessageNode(string Id, string? ParentId, IReadOnlyList<stri
 /// <param name="IsHidden">
 /// Not shown in ChatGPT's own view: <c>is_visually_hidden_from_conversation</c>, custom-instruction system messages.
 /// </param>
-/// <param name="Text">Plain text for people and models; never empty for a message that has content.</param>
+/// <param name="ContentType">As exported (<c>text</c>, <c>multimodal_text</c>, <c>code</c>...); empty when the message has no content.</param>
+/// <param name="ModelSlug"><c>metadata.model_slug</c>; null when the message does not say (see <see cref="Conversation.DefaultModel"/>).</param>
+/// <param name="Text">
+/// Plain text for people and models, whatever the content type; files appear as <c>[image: name]</c>.
+/// Empty only when the message holds no text at all (the empty system message that starts most conversations).
+/// </param>
 public sealed record Message(
     string Id,
     string Role,
@@ -73,4 +78,8 @@ public sealed record Message(
 
 /// <param name="Kind">image, audio, video or file.</param>
 /// <param name="AssetPointer">The asset pointer as exported: <c>sediment://file_...</c> (new) or <c>file-service://file-...</c> (old).</param>
+/// <param name="Name">
+/// The original file name when the export maps it (<c>conversation_asset_file_names.json</c>, 2026), else the name of the
+/// file the export stores it as (<c>file-AbC1-photo.png</c>); null when the export does not hold the file.
+/// </param>
 public sealed record Attachment(string Kind, string AssetPointer, string? Name, long? SizeBytes, string? MimeType);

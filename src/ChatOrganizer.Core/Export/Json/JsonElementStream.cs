@@ -27,15 +27,14 @@ internal enum JsonElementLimit
     StringTooLong,
 }
 
-/// <param name="Offset">Byte offset of the element's first byte in the file.</param>
-/// <param name="Length">Bytes of the element; 0 while it is being parsed.</param>
+// Offset: of the element's first byte in the file. Length: its bytes, 0 while it is being parsed.
 internal readonly record struct JsonElementInfo(int Index, long Offset, long Length, JsonElementLimit Limit);
 
 // Parses the element the reader is on (its first token not yet read) into a value. It reads with
 // JsonRead, so that it can be run again from the start when the buffer ended too early.
 internal delegate T JsonElementParser<out T>(ref Utf8JsonReader reader, JsonElementInfo element);
 
-/// <param name="Value">The parsed element; default when it was skipped for breaking a limit (see Info.Limit).</param>
+// Value is default when the element was skipped for breaking a limit (Info.Limit says which).
 internal readonly record struct ParsedElement<T>(JsonElementInfo Info, T? Value);
 
 // Reads a JSON array from a stream one element at a time over one pooled buffer that holds one

@@ -67,7 +67,7 @@ internal sealed class ContentStrings
 
 internal sealed record ContentField(string Key, string Value);
 
-/// <param name="ContentType">The pointer object's own content_type: image_asset_pointer, audio_asset_pointer...</param>
+// ContentType is the pointer object's own: image_asset_pointer, audio_asset_pointer...
 internal sealed record AssetPointer(string? ContentType, string Pointer, long? SizeBytes, string? MimeType);
 
 // Reads `content` and anything nested in it. Utf8JsonReader stops nesting at

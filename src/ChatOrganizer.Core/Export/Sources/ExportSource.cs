@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Export.Sources;
 
-/// <param name="Length">Bytes of the file (uncompressed in a ZIP); null for a stream of unknown length.</param>
+// Length: bytes of the file (uncompressed in a ZIP); null for a stream of unknown length.
 internal sealed record ExportEntry(string Name, long? Length);
 
 // Where an export's files come from: one JSON or HTML file, an unpacked export folder, or a ZIP.
