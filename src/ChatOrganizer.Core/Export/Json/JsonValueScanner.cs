@@ -3,9 +3,9 @@ using System.Buffers;
 namespace ChatOrganizer.Export.Json;
 
 // Finds where one JSON value ends without parsing it: only quotes, backslashes and brackets
-// matter, found with vectorized searches. This lets the reader buffer exactly one conversation
-// (or drop one it will not parse) at a small fraction of a parse's cost. It does not validate:
-// the parser that reads the buffered value does. The state survives buffer refills.
+// matter, found with vectorized searches. JsonElementStream uses it to drop an element that breaks
+// a limit (too large, too deep, a string too long) in read-sized pieces, never buffering it whole.
+// It does not validate. The state survives buffer refills.
 internal struct JsonValueScanner
 {
     private static readonly SearchValues<byte> Structural = SearchValues.Create("\"{}[]"u8);
