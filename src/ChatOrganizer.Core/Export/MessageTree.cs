@@ -39,10 +39,26 @@ public sealed record MessageTree(
         IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, int[] activePositions) =>
         new(nodes, activePath, branchPoints) { _activePositions = activePositions };
 
-    public IEnumerable<Message> ActiveMessages =>
-        _activePositions is { } positions
-            ? positions.Select(at => Nodes[at].Message).OfType<Message>()
-            : ActivePath.Select(Find).Select(n => n?.Message).OfType<Message>();
+    public IEnumerable<Message> ActiveMessages
+    {
+        get
+        {
+            if (_activePositions is { } positions)
+            {
+                foreach (var at in positions)
+                {
+                    if (Nodes[at].Message is { } message) yield return message;
+                }
+
+                yield break;
+            }
+
+            foreach (var id in ActivePath)
+            {
+                if (Find(id)?.Message is { } message) yield return message;
+            }
+        }
+    }
 }
 
 /// <param name="Children">Child ids present in the mapping; derived from <c>parent</c> links when the export omits <c>children</c>.</param>

@@ -35,6 +35,16 @@ public class ActivePathTests
     }
 
     [Fact]
+    public async Task ATreeCopiedWithAnotherActivePathFollowsTheNewPath()
+    {
+        var conversations = await ExportFixtures.ReadAllAsync(ExportFixtures.Path("branches.json"));
+
+        var abandoned = conversations[0].Tree with { ActivePath = ["system", "question", "first-answer"] };
+
+        Assert.Equal("A monoid in the category of endofunctors.", abandoned.ActiveMessages.Last().Text);
+    }
+
+    [Fact]
     public async Task MissingCurrentNodeStartsTheActivePathAtTheNewestLeafWithAWarning()
     {
         var conversations = await ExportFixtures.ReadAllAsync(ExportFixtures.Path("missing-current-node.json"));
