@@ -1,11 +1,12 @@
 namespace ChatOrganizer.Cli;
 
-/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable.</summary>
+/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable, 130 interrupted.</summary>
 internal static class CliApp
 {
     public const int Ok = 0;
     public const int UsageError = 1;
     public const int InputUnreadable = 2;
+    public const int Interrupted = 130;
 
     public const string Usage = """
         usage: chatorg COMMAND [options]
@@ -24,6 +25,20 @@ internal static class CliApp
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DispatchAsync(args, stdout, stderr, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the conventional 128 + SIGINT, and a sentence instead of a stack trace.
+            await stderr.WriteLineAsync("chatorg: interrupted.");
+            return Interrupted;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         switch (args.FirstOrDefault())
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatOrganizer.Cli;
 using ChatOrganizer.Testing.Conversations;
+using ChatOrganizer.Testing.Exports;
 using ChatOrganizer.Testing.FakeOpenAi;
 
 namespace ChatOrganizer.Cli.Tests;

@@ -63,4 +63,46 @@ public static class ExportJson
         {
             ["export_files"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["size_bytes"] = f.Size }).ToArray()),
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    /// <summary>Writes conversation records back as an export's <c>conversations.json</c> (text messages only).</summary>
+    public static async Task<string> WriteAsync(string directory, params ChatOrganizer.Export.Conversation[] conversations)
+    {
+        var path = Path.Combine(directory, "conversations.json");
+        await File.WriteAllTextAsync(path, new JsonArray([.. conversations.Select(FromConversation)]).ToJsonString());
+        return path;
+    }
+
+    public static JsonNode FromConversation(ChatOrganizer.Export.Conversation conversation)
+    {
+        var mapping = new JsonObject();
+        foreach (var node in conversation.Tree.Nodes)
+        {
+            mapping[node.Id] = new JsonObject
+            {
+                ["id"] = node.Id,
+                ["parent"] = node.ParentId,
+                ["children"] = new JsonArray([.. node.Children.Select(c => (JsonNode)c)]),
+                ["message"] = node.Message is not { } m ? null : new JsonObject
+                {
+                    ["id"] = m.Id,
+                    ["author"] = new JsonObject { ["role"] = m.Role, ["name"] = m.AuthorName, ["metadata"] = new JsonObject() },
+                    ["create_time"] = m.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+                    ["content"] = new JsonObject { ["content_type"] = "text", ["parts"] = new JsonArray(m.Text) },
+                    ["status"] = m.Status,
+                    ["metadata"] = new JsonObject { ["is_visually_hidden_from_conversation"] = m.IsHidden },
+                    ["recipient"] = m.Recipient,
+                },
+            };
+        }
+        return new JsonObject
+        {
+            ["id"] = conversation.Id,
+            ["conversation_id"] = conversation.Id,
+            ["title"] = conversation.Title,
+            ["create_time"] = conversation.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+            ["update_time"] = conversation.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+            ["mapping"] = mapping,
+            ["current_node"] = conversation.Tree.ActivePath.LastOrDefault(),
+        };
+    }
 }
