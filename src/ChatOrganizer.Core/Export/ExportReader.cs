@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using ChatOrganizer.Export.Json;
 using ChatOrganizer.Export.Parsing;
 using ChatOrganizer.Export.Sources;
@@ -90,6 +91,52 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checks every conversations file without building a single conversation: JSON of the right shape, complete,
+    /// UTF-8, and each conversation within the size, depth and string limits. A scan at close to raw JSON speed,
+    /// for refusing a bad upload while its sender still waits, before any work is queued.
+    /// </summary>
+    /// <exception cref="ExportFormatException">The export cannot be read at all; the message says where.</exception>
+    public async Task<ExportCheck> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        var index = 0;
+        var count = 0;
+        var limitsBroken = new List<Diagnostic>();
+        foreach (var file in ConversationEntries)
+        {
+            var mode = _layout.ReadsChatHtml ? JsonElementStreamMode.HtmlJsonData : JsonElementStreamMode.Array;
+            await using var stream = await _source.OpenAsync(file, cancellationToken);
+            using var elements = new JsonElementStream(stream, file.Name, _options, mode, "conversation", index, _diagnostics.Add);
+            var parser = new ConversationParser(file.Name, _options, _assetNames);
+            JsonElementParser<bool> scan = ScanElement;
+            while (await elements.ParseNextAsync(scan, cancellationToken) is { } element)
+            {
+                count++;
+                if (!element.Value) limitsBroken.AddRange(parser.Skipped(element.Info).Diagnostics);
+            }
+
+            index = elements.NextIndex;
+        }
+
+        return new ExportCheck(count, limitsBroken);
+    }
+
+    // Walks one element token by token to its end, holding each string to the limit the parser would.
+    private bool ScanElement(ref Utf8JsonReader reader, JsonElementInfo element)
+    {
+        JsonRead.Next(ref reader);
+        var depth = reader.CurrentDepth;
+        while (true)
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueSpan.Length > _options.MaxStringBytes)
+            {
+                throw new JsonLimitException(JsonElementLimit.StringTooLong);
+            }
+            if (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return true;
+            JsonRead.Next(ref reader);
+        }
+    }
+
     /// <summary>Reads <c>user.json</c>, <c>message_feedback.json</c>, <c>model_comparisons.json</c> and <c>shared_conversations.json</c> into summaries.</summary>
     /// <remarks>A side file that cannot be read is left null and reported in <see cref="Diagnostics"/>.</remarks>
     public Task<ExportSideFiles> ReadSideFilesAsync(CancellationToken cancellationToken = default) =>
@@ -123,3 +170,7 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 }
+
+/// <param name="Conversations">Conversations in the export, damaged ones included.</param>
+/// <param name="LimitsBroken">One error per conversation too large, too deep or holding too long a string: reading would skip it.</param>
+public sealed record ExportCheck(int Conversations, IReadOnlyList<Diagnostic> LimitsBroken);
