@@ -1,4 +1,5 @@
 using System.Collections;
+using ChatOrganizer.Categorization;
 
 namespace ChatOrganizer.Web.Configuration;
 
@@ -10,9 +11,9 @@ internal static class ConfigurationSetup
     [
         ("DATA_DIR", "Storage:DataDirectory"),
         ("DATABASE_URL", "Storage:PostgresConnectionString"),
-        ("OPENAI_API_KEY", "Categorization:ApiKey"),
-        ("OPENAI_MODEL", "Categorization:Model"),
-        ("OPENAI_BASE_URL", "Categorization:BaseUrl"),
+        (CategorizationOptions.ApiKeyVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.ApiKey)}"),
+        (CategorizationOptions.ModelVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.Model)}"),
+        (CategorizationOptions.BaseUrlVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.BaseUrl)}"),
         ("CORS_ORIGINS", "Security:CorsOrigins"),
     ];
 
