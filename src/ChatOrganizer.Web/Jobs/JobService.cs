@@ -245,25 +245,14 @@ public sealed record JobProgress(
             j.Id, j.Status, j.Mode, j.FileName, j.UploadBytes, j.CategorySetId, j.CategorySetName, j.Model,
             j.Read, j.Total, j.Categorized, j.Failed, Math.Round(fraction * 100, 1),
             j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
-            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, new JobLinks(j.Id));
+            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id));
     }
 }
 
 /// <summary>Where a job's resources are in the JSON API.</summary>
-public sealed record JobLinks
+public sealed record JobLinks(string Self, string Log, string Results, string Cancel)
 {
-    public JobLinks(string id)
-    {
-        Self = $"/api/jobs/{id}";
-        Log = $"{Self}/log";
-        Results = $"{Self}/results";
-        Cancel = $"{Self}/cancel";
-    }
-
-    public string Self { get; }
-    public string Log { get; }
-    public string Results { get; }
-    public string Cancel { get; }
+    public static JobLinks For(string jobId) => new($"/api/jobs/{jobId}", $"/api/jobs/{jobId}/log", $"/api/jobs/{jobId}/results", $"/api/jobs/{jobId}/cancel");
 }
 
 /// <param name="Next">The cursor for the next call (<c>?after=</c>): the last entry's sequence, or the one given when none is new.</param>

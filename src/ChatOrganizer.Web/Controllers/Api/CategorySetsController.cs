@@ -7,7 +7,6 @@ namespace ChatOrganizer.Web.Controllers.Api;
 /// <summary>The session's category sets and the built-in <c>default</c> (readable and copyable, not changeable).</summary>
 [ApiController]
 [Route("api/category-sets")]
-[Produces("application/json")]
 public sealed class CategorySetsController(CategorySetService sets) : ControllerBase
 {
     [HttpGet]

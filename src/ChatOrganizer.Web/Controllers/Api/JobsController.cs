@@ -8,7 +8,6 @@ namespace ChatOrganizer.Web.Controllers.Api;
 /// <summary>Jobs of the caller's session. Another session's job answers 404, as if it did not exist.</summary>
 [ApiController]
 [Route("api/jobs")]
-[Produces("application/json")]
 public sealed class JobsController(JobService jobs, UploadReceiver uploads, ResultsQuery results, ConversationStore conversations) : ControllerBase
 {
     public const string KeyTokenHeader = "X-Key-Token";
