@@ -195,6 +195,7 @@ public sealed class ReadExportJob(
                 MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden),
                 Model = Truncate(conversation.DefaultModel ?? conversation.ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug, ChatOrganizerDb.Lengths.Model),
                 Warnings = conversation.Diagnostics.Count,
+                DigestTitle = digest?.Title,
                 DigestText = digest?.Text,
                 DigestTokens = digest?.Tokens ?? 0,
                 DigestHash = digest?.Hash,

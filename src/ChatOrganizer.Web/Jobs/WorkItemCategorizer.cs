@@ -10,7 +10,7 @@ namespace ChatOrganizer.Web.Jobs;
 /// <summary>The digest the categorizer reads, built once while reading so work items never re-read the upload.</summary>
 internal static class ConversationDigests
 {
-    public static (string Text, int Tokens, string Hash)? For(Conversation conversation) => null;
+    public static (string Title, string Text, int Tokens, string Hash)? For(Conversation conversation) => null;
 }
 
 /// <summary>Categorizes a work item's conversations that have no result yet; false when the job stopped meanwhile.</summary>

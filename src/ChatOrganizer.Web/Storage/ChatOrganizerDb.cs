@@ -76,6 +76,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             conversation.Property(c => c.ConversationId).HasMaxLength(Lengths.ConversationId);
             conversation.Property(c => c.Title).HasMaxLength(Lengths.Title);
             conversation.Property(c => c.Model).HasMaxLength(Lengths.Model);
+            conversation.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
             conversation.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
             conversation.HasOne<Job>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
         });

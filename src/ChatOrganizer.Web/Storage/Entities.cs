@@ -112,6 +112,7 @@ public sealed class StoredConversation
     public int Warnings { get; init; }
 
     /// <summary>What the categorizer reads (title and budgeted text), so work items never re-read the upload.</summary>
+    public string? DigestTitle { get; init; }
     public string? DigestText { get; init; }
     public int DigestTokens { get; init; }
     public string? DigestHash { get; init; }

@@ -98,6 +98,7 @@ public sealed class InitialSchema : Migration
                 MessageCount = table.Column<int>(nullable: false),
                 Model = table.Column<string>(maxLength: 100, nullable: true),
                 Warnings = table.Column<int>(nullable: false),
+                DigestTitle = table.Column<string>(maxLength: 1000, nullable: true),
                 DigestText = table.Column<string>(nullable: true),
                 DigestTokens = table.Column<int>(nullable: false),
                 DigestHash = table.Column<string>(maxLength: 128, nullable: true),
