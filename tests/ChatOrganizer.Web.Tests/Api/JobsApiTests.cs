@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using ChatOrganizer.Web.Controllers.Api;
 using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Testing.Exports;
 using ChatOrganizer.Web.Tests.Jobs;
 using Microsoft.AspNetCore.Mvc;
 

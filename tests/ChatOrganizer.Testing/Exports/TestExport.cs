@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace ChatOrganizer.Web.Tests.Jobs;
+namespace ChatOrganizer.Testing.Exports;
 
 /// <summary>A small ChatGPT <c>conversations.json</c> written for a test: each conversation a user question and an answer.</summary>
 public static class TestExport
