@@ -1,0 +1,58 @@
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Tests.Jobs;
+
+/// <summary>Rows written straight to the app's database, for states a test cannot wait for (a job mid-way, retries spent).</summary>
+internal static class Seed
+{
+    public static ChatOrganizerDb Db(this ChatOrganizerApp app) =>
+        app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+
+    public static async Task<Job> JobAsync(this ChatOrganizerApp app, string owner, JobStatus status, JobMode mode = JobMode.Topic, Action<Job>? change = null)
+    {
+        var job = new Job
+        {
+            Id = Web.Jobs.JobService.NewJobId(),
+            OwnerId = owner,
+            Mode = mode,
+            Status = status,
+            FileName = "conversations.json",
+            UploadBytes = 10,
+            // Young: the maintenance sweep leaves jobs alone in their first minute, so seeding can finish.
+            CreatedAt = DateTime.UtcNow,
+            StartedAt = DateTime.UtcNow,
+        };
+        change?.Invoke(job);
+        await using var db = app.Db();
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync();
+        await File.WriteAllTextAsync(Path.Combine(app.DataDirectory, "uploads", job.Id), "[]");
+        return job;
+    }
+
+    public static async Task AddAsync(this ChatOrganizerApp app, params object[] rows)
+    {
+        await using var db = app.Db();
+        db.AddRange(rows);
+        await db.SaveChangesAsync();
+    }
+
+    public static async Task<Job> ReloadAsync(this ChatOrganizerApp app, string jobId)
+    {
+        await using var db = app.Db();
+        return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
+    }
+
+    public static async Task<Job> WaitForAsync(this ChatOrganizerApp app, string jobId, Func<Job, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var job = await app.ReloadAsync(jobId);
+            if (condition(job)) return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {jobId} is still {job.Status}.");
+            await Task.Delay(50);
+        }
+    }
+}
