@@ -13,7 +13,7 @@ public sealed class MaintenanceTests : IDisposable
     public async Task ExpiredJobsAreDeletedWithTheirUploadsAndRowsAndOldCacheEntriesWithThem()
     {
         _app.CreateClient().Dispose();
-        var expired = await _app.JobAsync("me", JobStatus.Done, change: j => j.ExpiresAt = DateTime.UtcNow.AddMinutes(-1));
+        var expired = await _app.JobAsync("me", JobStatus.Done, change: j => j.ExpiresAt = DateTime.UtcNow.AddDays(1));
         var kept = await _app.JobAsync("me", JobStatus.Done, change: j => j.ExpiresAt = DateTime.UtcNow.AddDays(1));
         await _app.AddAsync(
             new StoredConversation { JobId = expired.Id, Index = 0, Title = "old" },
@@ -21,6 +21,10 @@ public sealed class MaintenanceTests : IDisposable
             new JobLogEntry { JobId = expired.Id, At = DateTime.UtcNow, Level = JobLogLevel.Info, Message = "x" },
             new CachedCategory { ConversationId = "old", DigestHash = "h", CategorySetHash = "s", Model = "m", Category = "A", CreatedAt = DateTime.UtcNow.AddDays(-8) },
             new CachedCategory { ConversationId = "new", DigestHash = "h", CategorySetHash = "s", Model = "m", Category = "A", CreatedAt = DateTime.UtcNow });
+        await using (var seed = _app.Db())
+        {
+            await seed.Jobs.Where(j => j.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+        }
 
         var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         await scheduler.TriggerJob(MaintenanceJob.Key);
@@ -41,7 +45,7 @@ public sealed class MaintenanceTests : IDisposable
     {
         _app.CreateClient().Dispose();
         // As if the process died between committing the last work item and ending the job.
-        var stalled = await _app.JobAsync("me", JobStatus.Categorizing, change: j => j.CreatedAt = DateTime.UtcNow.AddMinutes(-10));
+        var stalled = await _app.JobAsync("me", JobStatus.Categorizing, createdAt: DateTime.UtcNow.AddMinutes(-10));
         await _app.AddAsync(new WorkItem { JobId = stalled.Id, Number = 0, FirstIndex = 0, EndIndex = 1, CompletedAt = DateTime.UtcNow });
 
         var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();

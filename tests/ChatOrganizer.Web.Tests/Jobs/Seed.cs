@@ -9,7 +9,7 @@ internal static class Seed
     public static ChatOrganizerDb Db(this ChatOrganizerApp app) =>
         app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
 
-    public static async Task<Job> JobAsync(this ChatOrganizerApp app, string owner, JobStatus status, JobMode mode = JobMode.Topic, Action<Job>? change = null)
+    public static async Task<Job> JobAsync(this ChatOrganizerApp app, string owner, JobStatus status, JobMode mode = JobMode.Topic, Action<Job>? change = null, DateTime? createdAt = null)
     {
         var job = new Job
         {
@@ -20,8 +20,8 @@ internal static class Seed
             FileName = "conversations.json",
             UploadBytes = 10,
             // Young: the maintenance sweep leaves jobs alone in their first minute, so seeding can finish.
-            CreatedAt = DateTime.UtcNow,
-            StartedAt = DateTime.UtcNow,
+            CreatedAt = createdAt ?? DateTime.UtcNow,
+            StartedAt = createdAt ?? DateTime.UtcNow,
         };
         change?.Invoke(job);
         await using var db = app.Db();
