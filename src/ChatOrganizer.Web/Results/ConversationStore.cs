@@ -14,12 +14,12 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
     {
         if (!await OwnsAsync(ownerId, jobId, cancellationToken)) return null;
 
-        var summary = await results.ListConversations(jobId).Where(c => c.Index == index).FirstOrDefaultAsync(cancellationToken);
+        var summary = await results.ListConversations(jobId, index).FirstOrDefaultAsync(cancellationToken);
         var content = await db.Transcripts.AsNoTracking()
             .Where(t => t.JobId == jobId && t.Index == index)
             .Select(t => t.Content)
             .FirstOrDefaultAsync(cancellationToken);
-        if (summary is null || content is null) return null;
+        if (summary?.Index != index || content is null) return null;
 
         var transcript = TranscriptDocument.Decompress(content);
         return new ConversationDetail(summary, transcript.CustomInstructions, Turns(transcript), transcript.Diagnostics);
@@ -34,22 +34,18 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
         var next = 0;
         while (true)
         {
-            var first = next;
-            var batch = await (
-                from c in results.ListConversations(jobId)
-                where c.Index >= first
-                join t in db.Transcripts.Where(t => t.JobId == jobId) on c.Index equals t.Index
-                orderby c.Index
-                select new { Summary = c, t.Content })
-                .Take(DownloadBatch)
-                .ToListAsync(cancellationToken);
-            if (batch.Count == 0) yield break;
+            var summaries = await results.ListConversations(jobId, next).Take(DownloadBatch).ToListAsync(cancellationToken);
+            if (summaries.Count == 0) yield break;
 
-            foreach (var item in batch)
+            var (first, last) = (summaries[0].Index, summaries[^1].Index);
+            var transcripts = await db.Transcripts.AsNoTracking()
+                .Where(t => t.JobId == jobId && t.Index >= first && t.Index <= last)
+                .ToDictionaryAsync(t => t.Index, t => t.Content, cancellationToken);
+            foreach (var summary in summaries)
             {
-                yield return (item.Summary, TranscriptDocument.Decompress(item.Content));
+                if (transcripts.TryGetValue(summary.Index, out var content)) yield return (summary, TranscriptDocument.Decompress(content));
             }
-            next = batch[^1].Summary.Index + 1;
+            next = last + 1;
         }
     }
 

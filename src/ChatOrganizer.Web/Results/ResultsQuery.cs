@@ -17,7 +17,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             .FirstOrDefaultAsync(cancellationToken);
         if (job is null) return null;
 
-        var conversations = await ListConversations(jobId).OrderBy(c => c.Index).ToListAsync(cancellationToken);
+        var conversations = await ListConversations(jobId).ToListAsync(cancellationToken);
         var failed = conversations.Where(c => c.Status == CategorizationStatus.Failed).ToList();
         var groups = groupBy switch
         {
@@ -30,12 +30,13 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
     }
 
-    /// <summary>Every conversation of a job with its result; the caller has checked the owner.</summary>
-    internal IQueryable<ResultConversation> ListConversations(string jobId) =>
+    /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
+    internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0) =>
         from c in db.Conversations.AsNoTracking()
-        where c.JobId == jobId
+        where c.JobId == jobId && c.Index >= firstIndex
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
+        orderby c.Index
         select new ResultConversation(
             c.Index, c.ConversationId, c.Title, c.CreateTime, c.MessageCount, c.Model,
             r == null ? null : r.Category,
