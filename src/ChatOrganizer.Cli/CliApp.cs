@@ -1,11 +1,12 @@
 namespace ChatOrganizer.Cli;
 
-/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable.</summary>
+/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable, 130 interrupted.</summary>
 internal static class CliApp
 {
     public const int Ok = 0;
     public const int UsageError = 1;
     public const int InputUnreadable = 2;
+    public const int Interrupted = 130;
 
     public const string Usage = """
         usage: chatorg COMMAND [options]
@@ -15,10 +16,29 @@ internal static class CliApp
               Reads an export (conversations.json, an export folder or ZIP) and summarizes it.
           categorize PATH [--categories FILE] [--model M] [--batch-size N] [--concurrency N]
                           [--out FILE.json|FILE.csv] [--offline] [--yes]
-              Files every conversation under one category.
+              Files every conversation under one category: with OPENAI_API_KEY set (or in .env), by
+              OPENAI_MODEL (default gpt-4o-mini) at OPENAI_BASE_URL, after showing the estimate and
+              asking (--yes skips the question); without a key, or with --offline, by the offline
+              categorizer. Progress goes to stderr, a summary by category to stdout, results to --out.
+              --categories FILE: {"name": ..., "categories": [{"name", "description", "keywords"}]}.
+              Exit 3: the run did not complete (key refused, unknown model, declined, Ctrl+C).
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DispatchAsync(args, stdout, stderr, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the conventional 128 + SIGINT, and a sentence instead of a stack trace.
+            await stderr.WriteLineAsync("chatorg: interrupted.");
+            return Interrupted;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         switch (args.FirstOrDefault())
         {

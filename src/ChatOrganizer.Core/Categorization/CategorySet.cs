@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
 namespace ChatOrganizer.Categorization;
 
 /// <summary>A named list of categories a person files conversations under.</summary>
@@ -5,7 +9,66 @@ namespace ChatOrganizer.Categorization;
 /// When true the model may propose a category outside the list; when false the set holds <c>Other</c>
 /// so every conversation has somewhere to go.
 /// </param>
-public sealed record CategorySet(string Name, IReadOnlyList<Category> Categories, bool AllowNewCategories = false);
+public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Categories, bool AllowNewCategories = false)
+{
+    public const string OtherName = "Other";
+    public const int MaxCategories = 100;
+    public const int MaxNameLength = 60;
+
+    /// <summary>
+    /// What a conversation may be filed under: the list, plus <c>Other</c> when new categories are not allowed
+    /// and the list lacks it.
+    /// </summary>
+    public IReadOnlyList<Category> EffectiveCategories =>
+        AllowNewCategories || Categories.Any(c => IsOther(c.Name))
+            ? Categories
+            : [.. Categories, new Category(OtherName, "Anything that fits none of the other categories.")];
+
+    /// <summary>The set's category with this name, ignoring case; null when there is none.</summary>
+    public Category? Find(string name) =>
+        EffectiveCategories.FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// SHA-256 (hex) of what the model is asked to choose from: names, descriptions, whether new categories are
+    /// allowed, and the prompt's version. Keywords and the set's own name are left out: they do not change a model's answer.
+    /// </summary>
+    public string ComputeHash()
+    {
+        var canonical = JsonSerializer.Serialize(new
+        {
+            prompt = CategorizationPrompt.Version,
+            allowNew = AllowNewCategories,
+            categories = EffectiveCategories.Select(c => new[] { c.Name, c.Description ?? "" }),
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>Every problem with the set, each a sentence a person understands; empty when the set is usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name)) problems.Add("The category set needs a name.");
+        if (Categories.Count == 0) problems.Add("The category set needs at least one category.");
+        if (Categories.Count > MaxCategories)
+            problems.Add($"The category set has {Categories.Count} categories; at most {MaxCategories} are allowed.");
+        foreach (var (category, index) in Categories.Select((c, i) => (c, i + 1)))
+        {
+            if (string.IsNullOrWhiteSpace(category.Name)) problems.Add($"Category {index} needs a name.");
+            else if (category.Name.Length > MaxNameLength)
+                problems.Add($"Category '{category.Name[..20]}...' is longer than {MaxNameLength} characters.");
+        }
+        foreach (var duplicate in Categories
+            .Where(c => !string.IsNullOrWhiteSpace(c.Name))
+            .GroupBy(c => c.Name.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Count() > 1))
+        {
+            problems.Add($"Category '{duplicate.Key}' appears {duplicate.Count()} times; names must be unique (ignoring case).");
+        }
+        return problems;
+    }
+
+    private static bool IsOther(string name) => string.Equals(name.Trim(), OtherName, StringComparison.OrdinalIgnoreCase);
+}
 
 /// <param name="Keywords">Words the offline categorizer scores on, besides the name and description.</param>
 public sealed record Category(string Name, string? Description = null, IReadOnlyList<string>? Keywords = null);

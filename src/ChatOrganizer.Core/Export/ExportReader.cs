@@ -1,22 +1,125 @@
+using System.Runtime.CompilerServices;
+using ChatOrganizer.Export.Json;
+using ChatOrganizer.Export.Parsing;
+using ChatOrganizer.Export.Sources;
+
 namespace ChatOrganizer.Export;
 
-// Contract shared by the CLI, the jobs and the benchmarks; the implementation lands with issue 2.
+/// <summary>Reads a ChatGPT data export one conversation at a time, in bounded memory.</summary>
+/// <remarks>
+/// Accepts a <c>conversations.json</c>, an unpacked export folder, an export ZIP (also split into
+/// <c>conversations-000.json</c>, <c>-001</c>, ...), or a <c>chat.html</c> when the export holds no conversations JSON.
+/// A damaged conversation is still produced, with <see cref="Conversation.Diagnostics"/>; an input that is not
+/// an export, not JSON or truncated throws <see cref="ExportFormatException"/> where reading stopped, after
+/// every conversation before that point was produced.
+/// </remarks>
 public sealed class ExportReader : IAsyncDisposable
 {
-    private ExportReader() { }
+    private readonly ExportSource _source;
+    private readonly ExportLayout _layout;
+    private readonly ExportReaderOptions _options;
+    private readonly AssetNames _assetNames;
+    private readonly List<Diagnostic> _diagnostics;
+
+    private ExportReader(ExportSource source, ExportLayout layout, ExportReaderOptions options, AssetNames assetNames, List<Diagnostic> diagnostics)
+    {
+        _source = source;
+        _layout = layout;
+        _options = options;
+        _assetNames = assetNames;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>The path or upload name the export was opened from.</summary>
+    public string Name => _source.Name;
+
+    /// <summary>The files conversations are read from, in reading order: shards in numeric order, or <c>chat.html</c>.</summary>
+    public IReadOnlyList<string> ConversationFiles => ConversationEntries.Select(e => e.Name).ToArray();
+
+    /// <summary>
+    /// Findings about the export as a whole: manifest mismatches, unreadable side files, data after the end of a file.
+    /// It grows while conversations and side files are read.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    private IReadOnlyList<ExportEntry> ConversationEntries => _layout.ReadsChatHtml ? [_layout.ChatHtml!] : _layout.ConversationFiles;
 
     /// <summary>Opens a <c>conversations.json</c>, an export folder or an export ZIP.</summary>
-    public static Task<ExportReader> OpenAsync(string path, ExportReaderOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <exception cref="ExportFormatException">The path is not a readable export.</exception>
+    /// <exception cref="FileNotFoundException">Nothing exists at the path.</exception>
+    public static async Task<ExportReader> OpenAsync(string path, ExportReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ExportReaderOptions.Default;
+        options.ThrowIfInvalid();
+        return await CreateAsync(await ExportSource.OpenAsync(path, options, cancellationToken), options, cancellationToken);
+    }
 
     /// <summary>Opens an upload: a ZIP or a JSON file by its content; a non-seekable ZIP is spooled to a temp file.</summary>
-    public static Task<ExportReader> OpenAsync(Stream stream, string fileName, ExportReaderOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <remarks>
+    /// The caller keeps ownership of <paramref name="stream"/> and must keep it open while reading. A JSON stream
+    /// that cannot seek can be read once.
+    /// </remarks>
+    public static async Task<ExportReader> OpenAsync(Stream stream, string fileName, ExportReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        options ??= ExportReaderOptions.Default;
+        options.ThrowIfInvalid();
+        return await CreateAsync(await ExportSource.OpenAsync(stream, fileName, options, cancellationToken), options, cancellationToken);
+    }
 
-    public IAsyncEnumerable<Conversation> ReadConversationsAsync(CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>Every conversation in export order, one at a time; <see cref="Conversation.Location"/> numbers them across shards.</summary>
+    /// <exception cref="ExportFormatException">Reading cannot go on: not JSON, not UTF-8, truncated, a ZIP limit reached.</exception>
+    public async IAsyncEnumerable<Conversation> ReadConversationsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var index = 0;
+        foreach (var file in ConversationEntries)
+        {
+            var mode = _layout.ReadsChatHtml ? JsonElementStreamMode.HtmlJsonData : JsonElementStreamMode.Array;
+            await using var stream = await _source.OpenAsync(file, cancellationToken);
+            using var elements = new JsonElementStream(stream, file.Name, _options, mode, "conversation", index, _diagnostics.Add);
+            var parser = new ConversationParser(file.Name, _options, _assetNames);
+            JsonElementParser<Conversation> parse = parser.Parse;
+            while (await elements.ParseNextAsync(parse, cancellationToken) is { } element)
+            {
+                yield return element.Value ?? parser.Skipped(element.Info);
+            }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            index = elements.NextIndex;
+        }
+    }
+
+    /// <summary>Reads <c>user.json</c>, <c>message_feedback.json</c>, <c>model_comparisons.json</c> and <c>shared_conversations.json</c> into summaries.</summary>
+    /// <remarks>A side file that cannot be read is left null and reported in <see cref="Diagnostics"/>.</remarks>
+    public Task<ExportSideFiles> ReadSideFilesAsync(CancellationToken cancellationToken = default) =>
+        new SideFileReader(_source, _options, _diagnostics).ReadAsync(_layout, cancellationToken);
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private static async Task<ExportReader> CreateAsync(ExportSource source, ExportReaderOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var layout = ExportLayout.Of(source);
+            if (layout.ConversationFiles.Count == 0 && layout.ChatHtml is null)
+            {
+                throw new ExportFormatException(
+                    $"{source.Name} holds no conversations.json, conversations-NNN.json or chat.html, so it is not a ChatGPT export.", source.Name);
+            }
+
+            var diagnostics = layout.Notes.Select(n => new Diagnostic(DiagnosticSeverity.Warning, source.Name, null, null, null, n)).ToList();
+            var sideFiles = new SideFileReader(source, options, diagnostics);
+            await sideFiles.CheckManifestAsync(layout, cancellationToken);
+            var assetNames = new AssetNames();
+            foreach (var name in source.AttachmentFileNames) assetNames.AddStoredFile(name);
+            await sideFiles.ReadAssetFileNamesAsync(layout, assetNames, cancellationToken);
+            return new ExportReader(source, layout, options, assetNames, diagnostics);
+        }
+        catch
+        {
+            await source.DisposeAsync();
+            throw;
+        }
+    }
 }
-
-public sealed record ExportReaderOptions;

@@ -11,16 +11,54 @@ public sealed record MessageTree(
 {
     public static MessageTree Empty { get; } = new([], [], []);
 
-    private Dictionary<string, MessageNode>? _byId;
+    private Dictionary<string, int>? _positions;
+    private int[]? _activePositions;
+
+    // `with` starts without the cached positions: they belong to the original Nodes and ActivePath.
+    private MessageTree(MessageTree original)
+    {
+        Nodes = original.Nodes;
+        ActivePath = original.ActivePath;
+        BranchPoints = original.BranchPoints;
+    }
 
     public MessageNode? Find(string id)
     {
-        _byId ??= Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        return _byId.GetValueOrDefault(id);
+        if (_positions is null)
+        {
+            var positions = new Dictionary<string, int>(Nodes.Count, StringComparer.Ordinal);
+            for (var i = 0; i < Nodes.Count; i++) positions.TryAdd(Nodes[i].Id, i);
+            _positions = positions;
+        }
+
+        return _positions.TryGetValue(id, out var at) ? Nodes[at] : null;
     }
 
-    public IEnumerable<Message> ActiveMessages =>
-        ActivePath.Select(Find).Where(n => n?.Message is not null).Select(n => n!.Message!);
+    // The reader knows where each active node sits in Nodes, so ActiveMessages needs no lookups.
+    internal static MessageTree Create(
+        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, int[] activePositions) =>
+        new(nodes, activePath, branchPoints) { _activePositions = activePositions };
+
+    public IEnumerable<Message> ActiveMessages
+    {
+        get
+        {
+            if (_activePositions is { } positions)
+            {
+                foreach (var at in positions)
+                {
+                    if (Nodes[at].Message is { } message) yield return message;
+                }
+
+                yield break;
+            }
+
+            foreach (var id in ActivePath)
+            {
+                if (Find(id)?.Message is { } message) yield return message;
+            }
+        }
+    }
 }
 
 /// <param name="Children">Child ids present in the mapping; derived from <c>parent</c> links when the export omits <c>children</c>.</param>
@@ -33,7 +71,12 @@ public sealed record MessageNode(string Id, string? ParentId, IReadOnlyList<stri
 /// <param name="IsHidden">
 /// Not shown in ChatGPT's own view: <c>is_visually_hidden_from_conversation</c>, custom-instruction system messages.
 /// </param>
-/// <param name="Text">Plain text for people and models; never empty for a message that has content.</param>
+/// <param name="ContentType">As exported (<c>text</c>, <c>multimodal_text</c>, <c>code</c>...); empty when the message has no content.</param>
+/// <param name="ModelSlug"><c>metadata.model_slug</c>; null when the message does not say (see <see cref="Conversation.DefaultModel"/>).</param>
+/// <param name="Text">
+/// Plain text for people and models, whatever the content type; files appear as <c>[image: name]</c>.
+/// Empty only when the message holds no text at all (the empty system message that starts most conversations).
+/// </param>
 public sealed record Message(
     string Id,
     string Role,
@@ -51,4 +94,8 @@ public sealed record Message(
 
 /// <param name="Kind">image, audio, video or file.</param>
 /// <param name="AssetPointer">The asset pointer as exported: <c>sediment://file_...</c> (new) or <c>file-service://file-...</c> (old).</param>
+/// <param name="Name">
+/// The original file name when the export maps it (<c>conversation_asset_file_names.json</c>, 2026), else the name of the
+/// file the export stores it as (<c>file-AbC1-photo.png</c>); null when the export does not hold the file.
+/// </param>
 public sealed record Attachment(string Kind, string AssetPointer, string? Name, long? SizeBytes, string? MimeType);

@@ -1,0 +1,452 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChatOrganizer.Categorization;
+
+/// <summary>
+/// Files every conversation under exactly one category of a set, or fails it with a reason. With a key, by a
+/// model: batches under a token ceiling, several requests in flight, retries with backoff, answers checked key by
+/// key, a cache so nothing is paid twice. Without one (or when a run says so), by the <see cref="OfflineCategorizer"/>.
+/// </summary>
+public sealed class BatchCategorizer
+{
+    private readonly CategorizationOptions _options;
+    private readonly ICategorizationCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public BatchCategorizer(
+        IOptions<CategorizationOptions> options,
+        ICategorizationCache cache,
+        TimeProvider? timeProvider = null,
+        ILogger<BatchCategorizer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        _options = options.Value;
+        var problems = _options.Validate();
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        _cache = cache;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<BatchCategorizer>.Instance;
+    }
+
+    /// <summary>Offline when the run asks for it or no key is configured for it; else the model.</summary>
+    public CategorizationEngine EngineFor(CategorizationRun? run = null) => Resolve(run).Engine;
+
+    /// <summary>The model a run would use, after its overrides.</summary>
+    public string ModelFor(CategorizationRun? run = null) => Resolve(run).Model;
+
+    /// <summary>
+    /// What a run would send, before sending anything: conversations not already cached, requests, tokens and
+    /// price (null when the model has no price in <see cref="CategorizationOptions.Prices"/>). Retries are not included.
+    /// </summary>
+    public async Task<CostEstimate> EstimateAsync(
+        IEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        ArgumentNullException.ThrowIfNull(categories);
+        var access = Resolve(run);
+        var all = digests.ToList();
+        if (access.Engine == CategorizationEngine.Offline)
+            return new CostEstimate(all.Count, 0, 0, 0, 0, null, CategorizationEngine.Offline, 0m);
+
+        var setHash = categories.ComputeHash();
+        var misses = new List<ConversationDigest>();
+        var cached = 0;
+        foreach (var chunk in all.Chunk(ChunkSize))
+        {
+            var (hits, chunkMisses) = await LookUpAsync(chunk, setHash, access.Model, cancellationToken);
+            cached += hits.Count;
+            misses.AddRange(chunkMisses.Select(p => p.Digest));
+        }
+        var overhead = CategorizationPrompt.OverheadTokens(categories);
+        var batches = Plan(misses.Select(d => new Pending(d)), overhead);
+        var input = batches.Sum(b => (long)overhead + b.Sum(p => CategorizationPrompt.ConversationTokens(p.Digest)));
+        var output = (long)misses.Count * CategorizationPrompt.AnswerTokensPerConversation;
+        return new CostEstimate(all.Count, cached, batches.Count, input, output, access.Model, CategorizationEngine.Model,
+            _options.PriceOf(access.Model)?.Cost(input, output));
+    }
+
+    public IAsyncEnumerable<CategorizedBatch> CategorizeAsync(
+        IEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default) =>
+        CategorizeAsync(digests.ToAsyncEnumerable(), categories, run, cancellationToken);
+
+    /// <summary>
+    /// Categorizes the digests, yielding each batch as it finishes (cache hits first) so a caller can store them as
+    /// they come; a restart then repeats only what was in flight. Every digest comes back exactly once, categorized
+    /// or failed with its reason.
+    /// </summary>
+    /// <exception cref="CategorizationRunFailedException">The key was refused, the model does not exist, the endpoint cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; batches already yielded stand, and finished ones are yielded first.</exception>
+    public IAsyncEnumerable<CategorizedBatch> CategorizeAsync(
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        ArgumentNullException.ThrowIfNull(categories);
+        var problems = categories.Validate();
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(categories));
+
+        var access = Resolve(run);
+        var telemetry = run?.Telemetry ?? new CategorizationTelemetry();
+        telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
+        return access.Engine == CategorizationEngine.Offline
+            ? CategorizeOfflineAsync(digests, categories, telemetry, cancellationToken)
+            : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.BaseUrl), telemetry, cancellationToken);
+    }
+
+    private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
+
+    private async IAsyncEnumerable<CategorizedBatch> CategorizeOfflineAsync(
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationTelemetry telemetry,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var offline = new OfflineCategorizer(categories);
+        await foreach (var chunk in digests.Chunk(_options.BatchSize).WithCancellation(cancellationToken))
+        {
+            var assignments = chunk.Select(offline.Categorize).ToList();
+            Report(assignments, fromCache: false, telemetry);
+            yield return new CategorizedBatch(assignments, FromCache: false);
+        }
+    }
+
+    // Keeps up to MaxConcurrency requests in flight, reading digests a chunk at a time as the queue runs low.
+    // Answers' leftovers go back to the front of the queue in smaller batches. Yields from one place only: here.
+    private async IAsyncEnumerable<CategorizedBatch> CategorizeWithModelAsync(
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, ModelClient client, CategorizationTelemetry telemetry,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new RequestContext(client, categories, CategorizationPrompt.SystemMessage(categories), telemetry);
+        var setHash = categories.ComputeHash();
+        var overhead = CategorizationPrompt.OverheadTokens(categories);
+        var queue = new LinkedList<IReadOnlyList<Pending>>();
+        var inFlight = new List<Task<BatchOutcome>>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var source = digests.Chunk(ChunkSize).GetAsyncEnumerator(cancellationToken);
+        var sourceDone = false;
+        try
+        {
+            while (true)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    foreach (var finished in inFlight.Where(t => t.IsCompletedSuccessfully).ToList())
+                    {
+                        inFlight.Remove(finished);
+                        yield return await FinishAsync(finished.Result, setHash, client.Model, telemetry);
+                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                while (!sourceDone && queue.Count < _options.MaxConcurrency * 2)
+                {
+                    if (!await source.MoveNextAsync())
+                    {
+                        sourceDone = true;
+                        break;
+                    }
+                    var (hits, misses) = await LookUpAsync(source.Current, setHash, client.Model, cancellationToken);
+                    foreach (var batch in Plan(misses, overhead)) queue.AddLast(batch);
+                    if (hits.Count > 0)
+                    {
+                        Report(hits, fromCache: true, telemetry);
+                        yield return new CategorizedBatch(hits, FromCache: true);
+                    }
+                }
+
+                while (inFlight.Count < _options.MaxConcurrency && queue.First is { } next)
+                {
+                    queue.RemoveFirst();
+                    inFlight.Add(SendAsync(next.Value, request, stop.Token));
+                }
+                if (inFlight.Count == 0) break;
+
+                var done = await Task.WhenAny(inFlight);
+                if (done.IsCanceled && cancellationToken.IsCancellationRequested) continue;
+                inFlight.Remove(done);
+                var outcome = await done; // a CategorizationRunFailedException ends the run here
+
+                // Leftovers are asked again in batches half the size of the one they came from.
+                var size = Math.Max(1, outcome.Batch.Count / 2);
+                foreach (var retry in outcome.AskAgain.Chunk(size).Reverse()) queue.AddFirst(retry);
+                yield return await FinishAsync(outcome, setHash, client.Model, telemetry);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await Task.WhenAll(inFlight);
+            }
+            catch (Exception e) when (e is OperationCanceledException or CategorizationRunFailedException)
+            {
+                // Stopping: only the batches that did finish matter now.
+            }
+            // Answers that came back but could not be yielded (the run failed, or the caller stopped reading)
+            // were paid for: cached, so the next run does not pay again.
+            foreach (var finished in inFlight.Where(t => t.IsCompletedSuccessfully))
+            {
+                await CacheAsync(finished.Result, setHash, client.Model);
+            }
+            await source.DisposeAsync();
+        }
+    }
+
+    private async Task<CategorizedBatch> FinishAsync(BatchOutcome outcome, string setHash, string model, CategorizationTelemetry telemetry)
+    {
+        await CacheAsync(outcome, setHash, model);
+        Report(outcome.Assignments, fromCache: false, telemetry);
+        return new CategorizedBatch(outcome.Assignments, FromCache: false);
+    }
+
+    // Stored even when the run is being cancelled (hence no token): it was paid for.
+    private async Task CacheAsync(BatchOutcome outcome, string setHash, string model)
+    {
+        var hashes = outcome.Batch.ToLookup(p => p.Digest.ConversationId, p => p.Digest.Hash, StringComparer.Ordinal);
+        var entries = outcome.Assignments
+            .Where(a => a.Status == CategorizationStatus.Categorized)
+            .Select(a => new CategorizationCacheEntry(new CategorizationCacheKey(a.ConversationId, hashes[a.ConversationId].First(), setHash, model), a.Category!))
+            .ToList();
+        if (entries.Count > 0) await _cache.PutManyAsync(entries, CancellationToken.None);
+    }
+
+    private void Report(IReadOnlyCollection<CategoryAssignment> assignments, bool fromCache, CategorizationTelemetry telemetry)
+    {
+        telemetry.Finished(assignments, fromCache);
+        foreach (var failed in assignments.Where(a => a.Status == CategorizationStatus.Failed))
+        {
+            _logger.LogWarning("Conversation {ConversationId} failed: {Reason}", failed.ConversationId, failed.FailureReason);
+            telemetry.Publish(new CategorizationEvent.ConversationFailed(failed.ConversationId, failed.FailureReason!));
+        }
+    }
+
+    private async Task<(List<CategoryAssignment> Hits, List<Pending> Misses)> LookUpAsync(
+        IReadOnlyList<ConversationDigest> digests, string setHash, string model, CancellationToken cancellationToken)
+    {
+        var keys = digests.Select(d => new CategorizationCacheKey(d.ConversationId, d.Hash, setHash, model)).ToList();
+        var found = await _cache.GetManyAsync(keys, cancellationToken);
+        var hits = new List<CategoryAssignment>();
+        var misses = new List<Pending>();
+        for (var i = 0; i < digests.Count; i++)
+        {
+            if (found.TryGetValue(keys[i], out var category))
+                hits.Add(new CategoryAssignment(digests[i].ConversationId, CategorizationStatus.Categorized, category, CategorizationEngine.Model, model, null));
+            else
+                misses.Add(new Pending(digests[i]));
+        }
+        return (hits, misses);
+    }
+
+    // Greedy, in order: a batch closes at BatchSize conversations or before its estimated input passes MaxRequestTokens.
+    private List<IReadOnlyList<Pending>> Plan(IEnumerable<Pending> pending, int overhead)
+    {
+        var batches = new List<IReadOnlyList<Pending>>();
+        var current = new List<Pending>();
+        var tokens = overhead;
+        foreach (var item in pending)
+        {
+            var cost = CategorizationPrompt.ConversationTokens(item.Digest);
+            if (current.Count > 0 && (current.Count == _options.BatchSize || tokens + cost > _options.MaxRequestTokens))
+            {
+                batches.Add(current);
+                current = [];
+                tokens = overhead;
+            }
+            current.Add(item);
+            tokens += cost;
+        }
+        if (current.Count > 0) batches.Add(current);
+        return batches;
+    }
+
+    // One batch: sends with retries, reads the answer by key. Throws only CategorizationRunFailedException or cancellation.
+    private async Task<BatchOutcome> SendAsync(IReadOnlyList<Pending> batch, RequestContext request, CancellationToken stop)
+    {
+        await Task.Yield();
+        var digests = batch.Select(p => p.Digest).ToList();
+        var user = CategorizationPrompt.UserMessage(digests);
+        var schema = CategorizationPrompt.Schema(batch.Count, request.Categories);
+        var maxOutput = CategorizationPrompt.MaxOutputTokens(batch.Count);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            var started = _time.GetTimestamp();
+            ModelFailure failure;
+            try
+            {
+                request.Telemetry.RequestSent();
+                var reply = await request.Client.CompleteAsync(request.System, user, schema, maxOutput, linked.Token);
+                var input = reply.InputTokens ?? CategorizationPrompt.OverheadTokens(request.Categories) + digests.Sum(CategorizationPrompt.ConversationTokens);
+                var output = reply.OutputTokens ?? TokenEstimate.Of(reply.Content ?? "");
+                request.Telemetry.Tokens(input, output);
+                request.Telemetry.Publish(new CategorizationEvent.RequestCompleted(batch.Count, attempt, input, output, _time.GetElapsedTime(started)));
+                request.Succeeded();
+                return Read(batch, reply, request);
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested && e is not CategorizationRunFailedException)
+            {
+                failure = timeout.IsCancellationRequested
+                    ? ModelFailure.Transient($"timed out after {ModelClient.Seconds(_options.RequestTimeout)}", null)
+                    : request.Client.Classify(e, _time.GetUtcNow());
+            }
+
+            switch (failure.Kind)
+            {
+                case ModelFailureKind.Fatal:
+                    _logger.LogError("Categorization stopped: {Reason}", failure.Reason);
+                    throw new CategorizationRunFailedException(failure.Reason, failure.Failure!.Value, failure.Status);
+                case ModelFailureKind.Rejected:
+                    // An endpoint that refuses every request (one that does not support structured outputs, say)
+                    // should stop the run, not have each conversation asked three times.
+                    if (request.RejectedBeforeAnySuccess() >= RejectionsBeforeStopping)
+                    {
+                        throw new CategorizationRunFailedException(
+                            $"The model endpoint at {request.Client.EndpointForPeople} rejected every request ({failure.Reason}).",
+                            CategorizationFailure.RequestsRejected, failure.Status);
+                    }
+                    return Unanswered(batch, $"The endpoint rejected the request ({failure.Reason}).", request);
+            }
+
+            if (attempt >= _options.MaxAttempts)
+            {
+                if (failure.Kind == ModelFailureKind.Unreachable)
+                {
+                    throw new CategorizationRunFailedException(
+                        $"Could not reach the model endpoint at {request.Client.EndpointForPeople} after {attempt} attempts ({failure.Reason}). Check OPENAI_BASE_URL and the network.",
+                        CategorizationFailure.EndpointUnreachable);
+                }
+                return Failed(batch, $"The model endpoint kept failing ({failure.Reason}) for {attempt} attempts.", request);
+            }
+
+            var delay = Backoff(attempt, failure.RetryAfter);
+            _logger.LogWarning("Request for {Count} conversations failed ({Reason}); attempt {Attempt} in {Delay}",
+                batch.Count, failure.Reason, attempt + 1, ModelClient.Seconds(delay));
+            request.Telemetry.Publish(new CategorizationEvent.RetryScheduled(batch.Count, attempt, failure.Reason, delay));
+            await Task.Delay(delay, _time, stop);
+        }
+    }
+
+    private const int RejectionsBeforeStopping = 3;
+
+    private BatchOutcome Read(IReadOnlyList<Pending> batch, ModelReply reply, RequestContext request)
+    {
+        if (reply.Refusal is { Length: > 0 }) return Unanswered(batch, "The model refused to answer.", request);
+        var answer = CategorizationPrompt.Read(reply.Content, batch.Count, request.Categories);
+        return Settle(batch, answer.Categories, answer.Problems, request);
+    }
+
+    private BatchOutcome Unanswered(IReadOnlyList<Pending> batch, string reason, RequestContext request) =>
+        Settle(batch, new Dictionary<int, string>(), Enumerable.Range(0, batch.Count).ToDictionary(i => i, _ => reason), request);
+
+    // Categories by batch index become assignments. A conversation with a problem is asked again, in a smaller
+    // batch, unless it has been asked MaxAnswerAttempts times: then it fails with the last problem as its reason.
+    private BatchOutcome Settle(
+        IReadOnlyList<Pending> batch, IReadOnlyDictionary<int, string> categories, IReadOnlyDictionary<int, string> problems, RequestContext request)
+    {
+        var assignments = categories
+            .Select(pair => new CategoryAssignment(batch[pair.Key].Digest.ConversationId, CategorizationStatus.Categorized, pair.Value,
+                CategorizationEngine.Model, request.Client.Model, null))
+            .ToList();
+        var again = new List<Pending>();
+        foreach (var (index, problem) in problems.OrderBy(p => p.Key))
+        {
+            var item = batch[index];
+            var asked = item.Asked + 1;
+            if (asked >= _options.MaxAnswerAttempts)
+                assignments.Add(FailedAssignment(item, $"{problem} Asked {asked} times.", request));
+            else
+                again.Add(item with { Asked = asked });
+        }
+        if (problems.Count > 0)
+        {
+            request.Telemetry.Publish(new CategorizationEvent.AnswerIncomplete(
+                batch.Count, again.Count, problems.OrderBy(p => p.Key).First().Value));
+        }
+        return new BatchOutcome(batch, assignments, again);
+    }
+
+    private static BatchOutcome Failed(IReadOnlyList<Pending> batch, string reason, RequestContext request) =>
+        new(batch, [.. batch.Select(p => FailedAssignment(p, reason, request))], []);
+
+    private static CategoryAssignment FailedAssignment(Pending item, string reason, RequestContext request) =>
+        new(item.Digest.ConversationId, CategorizationStatus.Failed, null, CategorizationEngine.Model, request.Client.Model, reason);
+
+    // Exponential with "equal jitter" (half fixed, half random) so requests that failed together do not retry together;
+    // a server's Retry-After is honoured up to RetryAfterCap, plus up to a tenth for the same reason.
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } after)
+        {
+            var capped = after < _options.RetryAfterCap ? after : _options.RetryAfterCap;
+            return capped + capped * (Random.Shared.NextDouble() / 10);
+        }
+        var exponential = _options.BackoffBase * Math.Pow(2, Math.Min(attempt - 1, 30));
+        if (exponential > _options.BackoffCap) exponential = _options.BackoffCap;
+        return exponential / 2 + exponential / 2 * Random.Shared.NextDouble();
+    }
+
+    private ModelAccess Resolve(CategorizationRun? run)
+    {
+        var key = NotBlank(run?.ApiKey) ?? NotBlank(_options.ApiKey);
+        var model = NotBlank(run?.Model) ?? _options.Model;
+        var url = NotBlank(run?.BaseUrl) ?? NotBlank(_options.BaseUrl);
+        Uri? baseUrl = null;
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
+            throw new ArgumentException("The base URL is not an absolute http or https URL.", nameof(run));
+        var engine = run?.Offline == true || key is null ? CategorizationEngine.Offline : CategorizationEngine.Model;
+        return new ModelAccess(engine, key, model, baseUrl);
+    }
+
+    private static string? NotBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed record ModelAccess(CategorizationEngine Engine, string? ApiKey, string Model, Uri? BaseUrl)
+    {
+        public override string ToString() => $"{Engine} {Model} {BaseUrl}"; // never the key
+    }
+
+    /// <param name="Asked">Answers so far that did not settle this conversation.</param>
+    private sealed record Pending(ConversationDigest Digest, int Asked = 0);
+
+    private sealed record BatchOutcome(IReadOnlyList<Pending> Batch, IReadOnlyList<CategoryAssignment> Assignments, IReadOnlyList<Pending> AskAgain);
+
+    private sealed class RequestContext(ModelClient client, CategorySet categories, string system, CategorizationTelemetry telemetry)
+    {
+        private int _succeeded;
+        private int _rejected;
+
+        public ModelClient Client { get; } = client;
+        public CategorySet Categories { get; } = categories;
+        public string System { get; } = system;
+        public CategorizationTelemetry Telemetry { get; } = telemetry;
+
+        public void Succeeded() => Interlocked.Increment(ref _succeeded);
+
+        public int RejectedBeforeAnySuccess()
+        {
+            var rejected = Interlocked.Increment(ref _rejected);
+            return Volatile.Read(ref _succeeded) == 0 ? rejected : 0;
+        }
+    }
+}
+
+/// <param name="Assignments">One per conversation of the batch: categorized, or failed with its reason.</param>
+/// <param name="FromCache">Answered from the cache: nothing was sent for these.</param>
+public sealed record CategorizedBatch(IReadOnlyList<CategoryAssignment> Assignments, bool FromCache);
+
+/// <param name="Cached">Conversations the cache already answers; not sent, not counted in requests or tokens.</param>
+/// <param name="CostUsd">Null when the model has no price in the options' table.</param>
+public sealed record CostEstimate(
+    int Conversations,
+    int Cached,
+    int Requests,
+    long InputTokens,
+    long OutputTokens,
+    string? Model,
+    CategorizationEngine Engine,
+    decimal? CostUsd);

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatOrganizer.Categorization;
+
+/// <summary>
+/// How conversations are categorized. Bound from the <c>Categorization</c> configuration section; the
+/// <c>OPENAI_API_KEY</c>, <c>OPENAI_MODEL</c> and <c>OPENAI_BASE_URL</c> environment variables override it
+/// (<see cref="ApplyEnvironment"/>). Check with <see cref="Validate"/> at start.
+/// </summary>
+public sealed class CategorizationOptions
+{
+    public const string SectionName = "Categorization";
+    public const string ApiKeyVariable = "OPENAI_API_KEY";
+    public const string ModelVariable = "OPENAI_MODEL";
+    public const string BaseUrlVariable = "OPENAI_BASE_URL";
+
+    public const string DefaultModel = "gpt-4o-mini";
+    public const int DefaultDigestTokenBudget = 400;
+
+    /// <summary>No key means the offline categorizer decides.</summary>
+    public string? ApiKey { get; set; }
+
+    public string Model { get; set; } = DefaultModel;
+
+    /// <summary>Any OpenAI-compatible endpoint, up to and including <c>/v1</c>; null means OpenAI's own.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Conversations per request.</summary>
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>Requests in flight at once.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Estimated tokens of one conversation's digest (title and excerpt).</summary>
+    public int DigestTokenBudget { get; set; } = DefaultDigestTokenBudget;
+
+    /// <summary>Estimated input tokens of one request, prompt included; a batch closes early rather than exceed it.</summary>
+    public int MaxRequestTokens { get; set; } = 16_000;
+
+    /// <summary>Sends of one request before a rate limit, server error, timeout or dropped connection fails it.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>Times a conversation is asked about before an answer that leaves it out or names a wrong category fails it.</summary>
+    public int MaxAnswerAttempts { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles each attempt, with jitter, up to <see cref="BackoffCap"/>.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan BackoffCap { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A server asking to wait longer than this (an hour, say) is retried after this long instead.</summary>
+    public TimeSpan RetryAfterCap { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// USD per million tokens by model, for estimates and usage. OpenAI's list prices when written (2025);
+    /// configuration adds models or overrides these.
+    /// </summary>
+    public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gpt-4o-mini"] = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m },
+        ["gpt-4o"] = new() { InputPerMillion = 2.50m, OutputPerMillion = 10.00m },
+        ["gpt-4.1-nano"] = new() { InputPerMillion = 0.10m, OutputPerMillion = 0.40m },
+        ["gpt-4.1-mini"] = new() { InputPerMillion = 0.40m, OutputPerMillion = 1.60m },
+        ["gpt-4.1"] = new() { InputPerMillion = 2.00m, OutputPerMillion = 8.00m },
+    };
+
+    public ModelPrice? PriceOf(string model) => Prices.GetValueOrDefault(model);
+
+    /// <summary>
+    /// Overrides key, model and base URL from <c>OPENAI_*</c> variables that are set and not blank; pass
+    /// <see cref="Environment.GetEnvironmentVariable(string)"/> or a configuration indexer.
+    /// </summary>
+    public CategorizationOptions ApplyEnvironment(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (NotBlank(variable(ApiKeyVariable)) is { } key) ApiKey = key;
+        if (NotBlank(variable(ModelVariable)) is { } model) Model = model;
+        if (NotBlank(variable(BaseUrlVariable)) is { } url) BaseUrl = url;
+        return this;
+    }
+
+    /// <summary>Every bad setting, each naming the setting, its value and what is allowed; empty when all are fine.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        void Range(string name, int value, int min, int max)
+        {
+            if (value < min || value > max) problems.Add($"{SectionName}:{name} is {value}; allowed: {min} to {max}.");
+        }
+        void Span(string name, TimeSpan value, TimeSpan min, TimeSpan max)
+        {
+            if (value < min || value > max) problems.Add($"{SectionName}:{name} is {value}; allowed: {min} to {max}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Model)) problems.Add($"{SectionName}:Model is empty; give a model name such as {DefaultModel}.");
+        if (BaseUrl is not null && !IsHttpUrl(BaseUrl))
+            problems.Add($"{SectionName}:BaseUrl is not an absolute http or https URL; allowed: e.g. https://api.openai.com/v1 or http://localhost:11434/v1.");
+        Range(nameof(BatchSize), BatchSize, 1, 100);
+        Range(nameof(MaxConcurrency), MaxConcurrency, 1, 64);
+        Range(nameof(DigestTokenBudget), DigestTokenBudget, 50, 4_000);
+        Range(nameof(MaxRequestTokens), MaxRequestTokens, 1_000, 1_000_000);
+        if (MaxRequestTokens < DigestTokenBudget + CategorizationPrompt.TypicalOverheadTokens)
+            problems.Add($"{SectionName}:MaxRequestTokens ({MaxRequestTokens}) must leave room for one digest and the prompt: at least DigestTokenBudget + {CategorizationPrompt.TypicalOverheadTokens} = {DigestTokenBudget + CategorizationPrompt.TypicalOverheadTokens}.");
+        Range(nameof(MaxAttempts), MaxAttempts, 1, 20);
+        Range(nameof(MaxAnswerAttempts), MaxAnswerAttempts, 1, 10);
+        Span(nameof(BackoffBase), BackoffBase, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Span(nameof(BackoffCap), BackoffCap, BackoffBase, TimeSpan.FromMinutes(10));
+        Span(nameof(RetryAfterCap), RetryAfterCap, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Span(nameof(RequestTimeout), RequestTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(30));
+        foreach (var (model, price) in Prices)
+        {
+            if (price is null || price.InputPerMillion < 0 || price.OutputPerMillion < 0)
+                problems.Add($"{SectionName}:Prices:{model} has a negative or missing price; allowed: USD per million tokens, 0 or more.");
+        }
+        return problems;
+    }
+
+    private static string? NotBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}
+
+public sealed class ModelPrice
+{
+    public decimal InputPerMillion { get; set; }
+    public decimal OutputPerMillion { get; set; }
+
+    public decimal Cost(long inputTokens, long outputTokens) =>
+        (inputTokens * InputPerMillion + outputTokens * OutputPerMillion) / 1_000_000m;
+}
+
+/// <summary>Lets the web app check the options at start: <c>services.AddSingleton&lt;IValidateOptions&lt;CategorizationOptions&gt;, CategorizationOptionsValidator&gt;()</c> with <c>ValidateOnStart</c>.</summary>
+public sealed class CategorizationOptionsValidator : IValidateOptions<CategorizationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CategorizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ChatOrganizer.Export;
+
+namespace ChatOrganizer.Categorization;
+
+/// <summary>
+/// Turns a conversation into a <see cref="ConversationDigest"/> within a token budget: the title, then the visible
+/// user and assistant text of the active path, favouring the first user messages, which say what the conversation
+/// is about. Hidden system messages, custom instructions, tool calls and output, reasoning and asset pointers are left out.
+/// </summary>
+/// <remarks>Deterministic: the same conversation and budget give the same digest and hash.</remarks>
+public sealed partial class DigestBuilder(int tokenBudget = CategorizationOptions.DefaultDigestTokenBudget)
+{
+    // Bumped when the digest's format changes, so cached results from the old format are not reused.
+    private const string FormatVersion = "digest-v1";
+
+    private const int MaxTitleTokens = 40;
+    private const int LabelTokens = 3; // "User: " / "Assistant: " and the line break
+
+    // Pieces shorter than this say too little to be worth their label.
+    private const int MinPieceTokens = 8;
+
+    // Only these carry what a person or the model wrote; thoughts, reasoning_recap, code (tool calls),
+    // execution_output, tether_*, user_editable_context and the like are left out.
+    private static readonly HashSet<string> VisibleContentTypes = new(StringComparer.Ordinal) { "text", "multimodal_text" };
+
+    public int TokenBudget { get; } = tokenBudget > 0
+        ? tokenBudget
+        : throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget, "The digest token budget must be positive.");
+
+    public ConversationDigest Build(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+
+        var title = TokenEstimate.Truncate(Clean(conversation.Title ?? ""), Math.Min(MaxTitleTokens, TokenBudget / 4));
+        var messages = conversation.ActiveMessages
+            .Where(IsVisibleText)
+            .Select(m => (m.Role, Text: Clean(m.Text)))
+            .Where(m => m.Text.Length > 0)
+            .ToList();
+
+        var pieces = Allocate(messages, TokenBudget - TokenEstimate.Of(title));
+        var text = string.Join('\n', pieces
+            .Select((piece, i) => (piece, i))
+            .Where(p => p.piece is not null)
+            .Select(p => $"{(messages[p.i].Role == "user" ? "User" : "Assistant")}: {p.piece}"));
+
+        var id = conversation.Id ?? $"index:{conversation.Location.Index}";
+        var tokens = TokenEstimate.Of(title) + TokenEstimate.Of(text);
+        return new ConversationDigest(id, title, text, tokens, Hash(title, text));
+    }
+
+    private static bool IsVisibleText(Message message) =>
+        !message.IsHidden
+        && message.Role is "user" or "assistant"
+        && message.Recipient is null or "all"
+        && message.Channel is null or "final"
+        && VisibleContentTypes.Contains(message.ContentType);
+
+    // User messages first, in order, then assistant replies: what a person asks names the topic better than
+    // the answer does. The first user message may take half the budget, any other message a quarter, so one
+    // long paste cannot crowd out the rest.
+    private static string?[] Allocate(List<(string Role, string Text)> messages, int budget)
+    {
+        var pieces = new string?[messages.Count];
+        var remaining = budget;
+        var priority = Enumerable.Range(0, messages.Count)
+            .OrderBy(i => messages[i].Role == "user" ? 0 : 1)
+            .ThenBy(i => i);
+        var first = true;
+        foreach (var i in priority)
+        {
+            var cap = first && messages[i].Role == "user" ? budget / 2 : budget / 4;
+            first = false;
+            var allowance = Math.Min(cap, remaining) - LabelTokens;
+            if (allowance < MinPieceTokens) continue;
+            var piece = TokenEstimate.Truncate(messages[i].Text, allowance);
+            if (piece.Length == 0) continue;
+            pieces[i] = piece;
+            remaining -= TokenEstimate.Of(piece) + LabelTokens;
+        }
+        return pieces;
+    }
+
+    private static string Clean(string text) =>
+        Whitespace().Replace(AssetPointer().Replace(text, " "), " ").Trim();
+
+    private static string Hash(string title, string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{FormatVersion}\n{title}\n{text}")));
+
+    // The reader shows a file as "[image: name]", or "[image: sediment://file_...]" when it has no name: the marker
+    // goes with its pointer; a bare pointer goes too. A named file stays: its name may say what it is about.
+    [GeneratedRegex(@"\[(?:image|audio|video|file): (?:sediment|file-service)://[^\]]*\]|\b(?:sediment|file-service)://\S+")]
+    private static partial Regex AssetPointer();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

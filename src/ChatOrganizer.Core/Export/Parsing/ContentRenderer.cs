@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace ChatOrganizer.Export.Parsing;
+
+internal readonly record struct RenderedContent(string Text, IReadOnlyList<Attachment> Attachments, string? Warning);
+
+// Plain text for every content type seen in exports from 2023 to 2026, so that people and models
+// get words, never "[object Object]" or nothing. Files show as "[image: name]" and as attachments.
+internal sealed class ContentRenderer(AssetNames assetNames)
+{
+    private readonly List<Attachment> _attachments = [];
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RenderedContent Render(MessageContent content)
+    {
+        _attachments.Clear();
+        string? warning = null;
+        string? text;
+        var fromStringFields = true;
+        switch (content.ContentType)
+        {
+            case "text" or "multimodal_text":
+                text = RenderParts(content, ref warning);
+                break;
+            case "code" or "execution_output" or "tether_browsing_code":
+                text = content.Field("text");
+                break;
+            case "tether_browsing_display":
+                text = Lines(content.Field("result"), content.Field("summary"));
+                break;
+            case "tether_quote":
+                text = Lines(content.Field("title"), content.Field("url"), content.Field("text"));
+                break;
+            case "thoughts":
+                text = Lines(content.Strings.Fields?.Where(f => f.Key is "summary" or "content").Select(f => f.Value) ?? []);
+                break;
+            case "reasoning_recap":
+                text = content.Field("content");
+                break;
+            case "user_editable_context":
+                text = Lines(content.Field("user_profile"), content.Field("user_instructions"));
+                break;
+            case "model_editable_context":
+                text = Lines(content.Field("model_set_context"), content.Field("repository"), content.Field("repo_summary"), content.Field("structured_context"));
+                break;
+            case "system_error":
+                text = Lines(content.Field("name"), content.Field("text"));
+                break;
+            case "sonic_webpage":
+                text = Lines(content.Field("title"), content.Field("url"), content.Field("text") ?? content.Field("snippet"));
+                break;
+            case "computer_output":
+                // A screenshot of the agent's screen: its asset is the content; its strings are ids.
+                text = null;
+                fromStringFields = false;
+                break;
+            default:
+                text = null;
+                warning = content.ContentType is null
+                    ? "The content has no content_type; its text was taken from its string fields."
+                    : $"Content type '{content.ContentType}' is not known; its text was taken from its string fields.";
+                break;
+        }
+
+        // A known type without its usual fields, or an unknown type: every string it holds.
+        if (string.IsNullOrEmpty(text) && fromStringFields && content.Strings.FieldCount > 0) text = Lines(content.Strings.Values);
+        var markers = Markers(content.Strings.Assets);
+        if (markers is not null) text = Lines(text, markers);
+        return new RenderedContent(text ?? "", _attachments.Count == 0 ? [] : _attachments.ToArray(), warning);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string RenderParts(MessageContent content, ref string? warning)
+    {
+        // Nearly every message is one string part: no copy.
+        if (content.Parts.Count == 1 && content.Parts[0].Text is { } only) return only;
+        var lines = new List<string?>(content.Parts.Count);
+        foreach (var part in content.Parts)
+        {
+            if (part.Object is not { } strings)
+            {
+                lines.Add(part.Text);
+                continue;
+            }
+
+            switch (part.ContentType)
+            {
+                case "audio_transcription":
+                    lines.Add(strings.Field("text"));
+                    break;
+                case "image_asset_pointer" or "audio_asset_pointer" or "video_container_asset_pointer" or "real_time_user_audio_video_asset_pointer":
+                    break;
+                default:
+                    warning ??= part.ContentType is null
+                        ? "A part has no content_type; its text was taken from its string fields."
+                        : $"Part type '{part.ContentType}' is not known; its text was taken from its string fields.";
+                    lines.Add(Lines(strings.Values));
+                    break;
+            }
+
+            lines.Add(Markers(strings.Assets));
+        }
+
+        return Lines(lines);
+    }
+
+    private string? Markers(List<AssetPointer>? assets)
+    {
+        if (assets is null) return null;
+        var markers = new StringBuilder();
+        foreach (var asset in assets)
+        {
+            var attachment = new Attachment(KindOf(asset.ContentType), asset.Pointer, assetNames.Find(asset.Pointer), asset.SizeBytes, asset.MimeType);
+            _attachments.Add(attachment);
+            if (markers.Length > 0) markers.Append(' ');
+            markers.Append('[').Append(attachment.Kind).Append(": ").Append(attachment.Name ?? attachment.AssetPointer).Append(']');
+        }
+
+        return markers.ToString();
+    }
+
+    private static string KindOf(string? contentType) => contentType switch
+    {
+        null => "file",
+        _ when contentType.Contains("image", StringComparison.Ordinal) => "image",
+        _ when contentType.Contains("audio", StringComparison.Ordinal) => "audio",
+        _ when contentType.Contains("video", StringComparison.Ordinal) => "video",
+        _ => "file",
+    };
+
+    private static string Lines(params IEnumerable<string?> values) =>
+        string.Join('\n', values.Where(v => !string.IsNullOrEmpty(v)));
+}

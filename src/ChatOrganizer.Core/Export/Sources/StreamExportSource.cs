@@ -1,0 +1,15 @@
+namespace ChatOrganizer.Export.Sources;
+
+// An uploaded JSON (or chat.html) stream: read once, straight from the stream. The caller owns it.
+internal sealed class StreamExportSource(Stream stream, string fileName)
+    : ExportSource(fileName, [new ExportEntry(Path.GetFileName(fileName), null)], isSingleFile: true)
+{
+    private bool _opened;
+
+    public override Task<Stream> OpenAsync(ExportEntry entry, CancellationToken cancellationToken)
+    {
+        if (_opened) throw new InvalidOperationException($"{Name} is a stream; its conversations can be read only once.");
+        _opened = true;
+        return Task.FromResult<Stream>(new PrefixedStream(ReadOnlyMemory<byte>.Empty, stream, leaveOpen: true));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using ChatOrganizer.Cli;
+using ChatOrganizer.Testing.Conversations;
+using ChatOrganizer.Testing.Exports;
+using ChatOrganizer.Testing.FakeOpenAi;
+
+namespace ChatOrganizer.Cli.Tests;
+
+public sealed class CategorizeCommandTests : IDisposable
+{
+    private const string ApiKey = "sk-cli-test-0123456789";
+    private readonly string _directory = Directory.CreateTempSubdirectory("chatorg-categorize-").FullName;
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    [Fact]
+    public async Task WithoutAPathItIsAUsageError()
+    {
+        var exit = await RunAsync([]);
+
+        Assert.Equal(CliApp.UsageError, exit);
+        Assert.Contains("categorize needs the export to read", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--out", "results.txt", "must end in .json or .csv")]
+    [InlineData("--batch-size", "lots", "--batch-size needs a whole number")]
+    [InlineData("--batch-size", "500", "Categorization:BatchSize is 500; allowed: 1 to 100.")]
+    [InlineData("--frobnicate", "1", "unknown option '--frobnicate'")]
+    public async Task BadOptionsAreUsageErrorsSayingWhy(string option, string value, string expected)
+    {
+        var exit = await RunAsync(["export.json", option, value]);
+
+        Assert.Equal(CliApp.UsageError, exit);
+        Assert.Contains(expected, _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingExportIsUnreadableInput()
+    {
+        var exit = await RunAsync([Path.Combine(_directory, "nowhere.json")]);
+
+        Assert.Equal(CliApp.InputUnreadable, exit);
+        Assert.Contains("cannot read", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutAKeyTheOfflineCategorizerFilesEveryConversation()
+    {
+        var export = await WriteExportAsync();
+        var results = Path.Combine(_directory, "results.json");
+
+        var exit = await RunAsync([export, "--out", results]);
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Contains("offline: OPENAI_API_KEY is not set", _stderr.ToString(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results));
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["Travel", "Finance", "Programming & Development"], rows.Select(r => r.GetProperty("category").GetString()));
+        Assert.All(rows, r => Assert.Equal("offline", r.GetProperty("engine").GetString()));
+        Assert.Equal("Weekend in Lisbon", rows[0].GetProperty("title").GetString());
+        Assert.Contains("Travel", _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithAKeyItShowsTheEstimateAndCategorizesThroughTheModel()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        var export = await WriteExportAsync();
+        var results = Path.Combine(_directory, "results.csv");
+
+        var exit = await RunAsync([export, "--out", results, "--yes", "--model", "gpt-4.1-mini"], Environment(fake));
+
+        Assert.Equal(CliApp.Ok, exit);
+        var stderr = _stderr.ToString();
+        Assert.Contains("Categorizing 3 conversations with gpt-4.1-mini: 1 requests", stderr, StringComparison.Ordinal);
+        Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(results);
+        Assert.Equal("id,title,category,status,engine,model,failureReason", lines[0]);
+        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,", lines[1]);
+        Assert.Equal(1, fake.Requests);
+        Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DecliningTheEstimateSendsNothing()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        var export = await WriteExportAsync();
+
+        var exit = await RunAsync([export], Environment(fake), stdin: "n\n");
+
+        Assert.Equal(CategorizeCommand.RunFailed, exit);
+        Assert.Contains("Nothing was sent.", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, fake.Requests);
+    }
+
+    [Fact]
+    public async Task RefusedKeyEndsTheRunWithASentenceAndExitThree()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        fake.RequiredApiKey = "sk-another";
+        var export = await WriteExportAsync();
+
+        var exit = await RunAsync([export, "--yes"], Environment(fake));
+
+        Assert.Equal(CategorizeCommand.RunFailed, exit);
+        Assert.Contains("did not accept the API key (HTTP 401)", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, _stderr.ToString() + _stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CategoriesFileReplacesTheDefaultSet()
+    {
+        var export = await WriteExportAsync();
+        var categories = Path.Combine(_directory, "mine.json");
+        await File.WriteAllTextAsync(categories, """
+            { "name": "Mine", "categories": [ { "name": "Trips", "keywords": ["lisbon", "hotel"] }, { "name": "Money", "description": "savings and taxes" } ] }
+            """);
+
+        var exit = await RunAsync([export, "--categories", categories, "--offline"]);
+
+        Assert.Equal(CliApp.Ok, exit);
+        var summary = _stdout.ToString();
+        Assert.Contains("Trips", summary, StringComparison.Ordinal);
+        Assert.Contains("Money", summary, StringComparison.Ordinal);
+        Assert.Contains("Other", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidCategoriesFileIsUnreadableInput()
+    {
+        var export = await WriteExportAsync();
+        var categories = Path.Combine(_directory, "bad.json");
+        await File.WriteAllTextAsync(categories, """{ "categories": [ { "name": "A" }, { "name": "a" } ] }""");
+
+        var exit = await RunAsync([export, "--categories", categories]);
+
+        Assert.Equal(CliApp.InputUnreadable, exit);
+        Assert.Contains("'A' appears 2 times", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private Task<int> RunAsync(string[] args, Dictionary<string, string?>? environment = null, string stdin = "") =>
+        CategorizeCommand.RunAsync(args, new StringReader(stdin), _stdout, _stderr,
+            name => environment?.GetValueOrDefault(name), CancellationToken.None);
+
+    private static Dictionary<string, string?> Environment(FakeOpenAiServer fake) => new()
+    {
+        ["OPENAI_API_KEY"] = ApiKey,
+        ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
+    };
+
+    private Task<string> WriteExportAsync() => ExportJson.WriteAsync(_directory,
+        ConversationBuilder.Create("c-travel").Titled("Weekend in Lisbon").User("Find a hotel near the museum, and plan an itinerary about Travel").Build(),
+        ConversationBuilder.Create("c-money").Titled("Savings").User("Should I invest my savings in an index fund? Finance question").Build(),
+        ConversationBuilder.Create("c-code").Titled("Docker").User("My docker container throws an exception; Programming & Development").Build());
+
+    public void Dispose()
+    {
+        _stdout.Dispose();
+        _stderr.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ChatOrganizer.Testing.Exports;
+
+/// <summary>Small conversations as exported JSON, for tests that need a few of them in some container.</summary>
+public static class ExportJson
+{
+    /// <summary>
+    /// A conversation with one user question and one answer, in the 2024 shape: a root node with no message,
+    /// then <c>{id}-user</c> and <c>{id}-answer</c>, <c>current_node</c> on the answer.
+    /// </summary>
+    public static JsonObject Conversation(string id, string title, string question = "How do I rotate a log file?", string answer = "Use logrotate.")
+    {
+        var root = $"{id}-root";
+        var user = $"{id}-user";
+        var assistant = $"{id}-answer";
+        return new JsonObject
+        {
+            ["title"] = title,
+            ["create_time"] = 1_700_000_000.25,
+            ["update_time"] = 1_700_000_100.5,
+            ["mapping"] = new JsonObject
+            {
+                [root] = Node(root, null, null, user),
+                [user] = Node(user, Message(user, "user", question, 1_700_000_001), root, assistant),
+                [assistant] = Node(assistant, Message(assistant, "assistant", answer, 1_700_000_002), user),
+            },
+            ["current_node"] = assistant,
+            ["conversation_id"] = id,
+            ["default_model_slug"] = "gpt-4o",
+            ["id"] = id,
+        };
+    }
+
+    /// <summary>A JSON array of the given conversations, as in conversations.json.</summary>
+    public static string Array(params JsonNode[] conversations) => new JsonArray(conversations).ToJsonString();
+
+    public static JsonObject Node(string id, JsonObject? message, string? parent, params string[] children) => new()
+    {
+        ["id"] = id,
+        ["message"] = message,
+        ["parent"] = parent,
+        ["children"] = new JsonArray(children.Select(c => (JsonNode)c).ToArray()),
+    };
+
+    public static JsonObject Message(string id, string role, string text, double? createTime) => new()
+    {
+        ["id"] = id,
+        ["author"] = new JsonObject { ["role"] = role, ["name"] = null, ["metadata"] = new JsonObject() },
+        ["create_time"] = createTime,
+        ["update_time"] = null,
+        ["content"] = new JsonObject { ["content_type"] = "text", ["parts"] = new JsonArray(text) },
+        ["status"] = "finished_successfully",
+        ["weight"] = 1.0,
+        ["metadata"] = new JsonObject(),
+        ["recipient"] = "all",
+    };
+
+    /// <summary>export_manifest.json (2025 and later) listing files with their sizes.</summary>
+    public static string Manifest(params (string Path, long Size)[] files) =>
+        new JsonObject
+        {
+            ["export_files"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["size_bytes"] = f.Size }).ToArray()),
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    /// <summary>Writes conversation records back as an export's <c>conversations.json</c> (text messages only).</summary>
+    public static async Task<string> WriteAsync(string directory, params ChatOrganizer.Export.Conversation[] conversations)
+    {
+        var path = Path.Combine(directory, "conversations.json");
+        await File.WriteAllTextAsync(path, new JsonArray([.. conversations.Select(FromConversation)]).ToJsonString());
+        return path;
+    }
+
+    public static JsonNode FromConversation(ChatOrganizer.Export.Conversation conversation)
+    {
+        var mapping = new JsonObject();
+        foreach (var node in conversation.Tree.Nodes)
+        {
+            mapping[node.Id] = new JsonObject
+            {
+                ["id"] = node.Id,
+                ["parent"] = node.ParentId,
+                ["children"] = new JsonArray([.. node.Children.Select(c => (JsonNode)c)]),
+                ["message"] = node.Message is not { } m ? null : new JsonObject
+                {
+                    ["id"] = m.Id,
+                    ["author"] = new JsonObject { ["role"] = m.Role, ["name"] = m.AuthorName, ["metadata"] = new JsonObject() },
+                    ["create_time"] = m.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+                    ["content"] = new JsonObject { ["content_type"] = "text", ["parts"] = new JsonArray(m.Text) },
+                    ["status"] = m.Status,
+                    ["metadata"] = new JsonObject { ["is_visually_hidden_from_conversation"] = m.IsHidden },
+                    ["recipient"] = m.Recipient,
+                },
+            };
+        }
+        return new JsonObject
+        {
+            ["id"] = conversation.Id,
+            ["conversation_id"] = conversation.Id,
+            ["title"] = conversation.Title,
+            ["create_time"] = conversation.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+            ["update_time"] = conversation.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
+            ["mapping"] = mapping,
+            ["current_node"] = conversation.Tree.ActivePath.LastOrDefault(),
+        };
+    }
+}
