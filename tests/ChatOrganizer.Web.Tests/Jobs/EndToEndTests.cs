@@ -43,6 +43,22 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.All(_fake.ReceivedRequests, r => Assert.Equal("sk-server", r.ApiKey));
     }
 
+    [Fact]
+    public async Task ARetryShowsInTheProgressAndInTheLogWithItsReason()
+    {
+        _fake.Enqueue(new FakeFault.RateLimited(TimeSpan.FromMilliseconds(100)));
+        using var client = Start(serverKey: "sk-server").CreateClient();
+
+        var job = await client.UploadAsync(ExportJson.AboutTopics(10, Topics), "topic");
+        var done = await client.WaitUntilEndedAsync(job.Id);
+        var log = await client.LogAsync(job.Id);
+
+        Assert.Equal((JobStatus.Done, 10, 1), (done.Status, done.Categorized, done.Retries));
+        Assert.Equal(_fake.Requests, done.Requests);
+        var retry = Assert.Single(log.Entries, e => e.Level == JobLogLevel.Warning);
+        Assert.StartsWith("A request for 5 conversations failed (HTTP 429, Retry-After 100ms); retrying in 0.1 s", retry.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("month", 24, "2024-01", 2, "2025-12", 1)]
     [InlineData("year", 2, "2024", 18, "2025", 12)]

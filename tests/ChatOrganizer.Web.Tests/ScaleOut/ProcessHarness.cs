@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.Exports;
 using ChatOrganizer.Testing.FakeOpenAi;
 using ChatOrganizer.Testing.Processes;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.ScaleOut;
@@ -24,7 +28,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
     public FakeOpenAiServer Fake { get; }
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("chatorg-process-").FullName;
 
-    /// <summary>Requests held since <see cref="Hold"/>: what was in flight when the gate closed.</summary>
+    /// <summary>Requests held since <see cref="Hold"/>.</summary>
     public IReadOnlyList<FakeChatRequest> HeldRequests => [.. _held];
 
     public static async Task<ProcessHarness> StartAsync()
@@ -61,6 +65,14 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return new FakeFault.Held(_release.Task);
     };
 
+    /// <summary>What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.</summary>
+    public async Task<IReadOnlyList<FakeChatRequest>> HeldAfterTheKillAsync(AppProcess killed)
+    {
+        Assert.True(killed.HasExited);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return HeldRequests;
+    }
+
     public void Release()
     {
         Fake.FaultRule = null;
@@ -69,22 +81,36 @@ internal sealed class ProcessHarness : IAsyncDisposable
 
     /// <summary>
     /// Waits, after <see cref="Hold"/>, until <paramref name="enough"/> requests are held and every conversation the fake
-    /// answered is stored: then the held requests are exactly what is in flight, and nothing else is moving.
+    /// answered is stored: from then on, what is in flight is exactly what is held (read it once the instance is gone,
+    /// since a request sent meanwhile is held too).
     /// </summary>
-    public async Task<IReadOnlyList<FakeChatRequest>> WaitUntilOnlyHeldRequestsAreInFlightAsync(
-        HttpClient client, string jobId, Func<IReadOnlyList<FakeChatRequest>, bool> enough)
-    {
-        await EventuallyAsync(async () =>
+    public Task WaitUntilOnlyHeldRequestsAreInFlightAsync(HttpClient client, string jobId, Func<IReadOnlyList<FakeChatRequest>, bool> enough) =>
+        EventuallyAsync(async () =>
         {
             var progress = await client.ProgressAsync(jobId);
             return enough(HeldRequests) && progress.Categorized + progress.Failed == AnsweredConversations().Count;
         }, "every answered conversation to be stored while requests are held");
-        return HeldRequests;
-    }
 
-    /// <summary>How often the fake was asked about each conversation, by title.</summary>
-    public Dictionary<string, int> RequestsPerConversation() =>
-        Fake.ReceivedRequests.SelectMany(r => r.Conversations).GroupBy(c => c.Title).ToDictionary(g => g.Key, g => g.Count());
+    /// <summary>
+    /// The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names,
+    /// and the model asked again about exactly the conversations <paramref name="inFlight"/> held when an instance was
+    /// killed, once more each. Returns how many requests after the kill carried one of them.
+    /// </summary>
+    public int AssertSameAsAnUninterruptedRun(
+        JobProgress done, JobResults results, int conversations, IReadOnlyList<FakeChatRequest> inFlight, int askedBeforeTheKill)
+    {
+        Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
+        var filed = results.Groups.SelectMany(g => g.Conversations).ToList();
+        Assert.Equal(Enumerable.Range(0, conversations), filed.Select(c => c.Index).Order());
+        Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
+
+        var perConversation = Fake.ReceivedRequests.SelectMany(r => r.Conversations).GroupBy(c => c.Title).ToDictionary(g => g.Key, g => g.Count());
+        var askedAgain = perConversation.Where(p => p.Value > 1).Select(p => p.Key).ToHashSet();
+        Assert.Equal(conversations, perConversation.Count);
+        Assert.All(perConversation.Values, n => Assert.InRange(n, 1, 2));
+        Assert.Equal(TitlesIn(inFlight).Order(), askedAgain.Order());
+        return Fake.ReceivedRequests.Skip(askedBeforeTheKill).Count(r => r.Conversations.Any(c => askedAgain.Contains(c.Title)));
+    }
 
     public static HashSet<string> TitlesIn(IEnumerable<FakeChatRequest> requests) => [.. requests.SelectMany(r => r.Conversations).Select(c => c.Title)];
 

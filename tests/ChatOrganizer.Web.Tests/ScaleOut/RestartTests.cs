@@ -1,6 +1,4 @@
-using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.Processes;
-using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using Xunit.Abstractions;
 
@@ -30,8 +28,9 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
             await client.WaitUntilAsync(jobId, p => p.Categorized >= 40, TimeSpan.FromSeconds(120));
 
             _harness.Hold();
-            inFlight = await _harness.WaitUntilOnlyHeldRequestsAreInFlightAsync(client, jobId, held => held.Count > 0);
+            await _harness.WaitUntilOnlyHeldRequestsAreInFlightAsync(client, jobId, held => held.Count > 0);
             await first.KillAsync();
+            inFlight = await _harness.HeldAfterTheKillAsync(first);
         }
         var askedBeforeTheKill = _harness.Fake.Requests;
         _harness.Release();
@@ -41,20 +40,10 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
         var done = await again.WaitUntilEndedAsync(jobId, TimeSpan.FromSeconds(180));
         var results = await again.ResultsAsync(jobId);
 
-        Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
-        var filed = results.Groups.SelectMany(g => g.Conversations).ToList();
-        Assert.Equal(Enumerable.Range(0, conversations), filed.Select(c => c.Index).Order());
-        Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ProcessHarness.ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
-
-        var perConversation = _harness.RequestsPerConversation();
-        var askedAgain = perConversation.Where(p => p.Value > 1).Select(p => p.Key).ToHashSet();
-        Assert.Equal(conversations, perConversation.Count);
-        Assert.All(perConversation.Values, n => Assert.InRange(n, 1, 2));
-        Assert.Equal(ProcessHarness.TitlesIn(inFlight).Order(), askedAgain.Order());
+        var askedAgainIn = _harness.AssertSameAsAnUninterruptedRun(done, results, conversations, inFlight, askedBeforeTheKill);
         output.WriteLine(
             $"kill -9 with {inFlight.Count} requests ({ProcessHarness.TitlesIn(inFlight).Count} conversations) in flight after {askedBeforeTheKill} requests; " +
-            $"the restarted instance sent {_harness.Fake.Requests - askedBeforeTheKill} requests and asked again about {askedAgain.Count} conversations, " +
-            $"in {_harness.Fake.ReceivedRequests.Skip(askedBeforeTheKill).Count(r => r.Conversations.Any(c => askedAgain.Contains(c.Title)))} requests.");
+            $"the restarted instance sent {_harness.Fake.Requests - askedBeforeTheKill}, {askedAgainIn} of them asking again about those conversations.");
     }
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
