@@ -41,7 +41,8 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             if (asPostgresUser) await RunAsync("chown", ["-R", "postgres:postgres", folder]);
-            await server.RunBinaryAsync("initdb", ["-D", server.DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            // --no-locale: the C locale exists everywhere, whatever LANG names (a fresh container may not have it generated).
+            await server.RunBinaryAsync("initdb", ["-D", server.DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
             await server.RunBinaryAsync("pg_ctl",
             [
                 "-D", server.DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
