@@ -1,12 +1,22 @@
+using ChatOrganizer.Web.CategorySets;
 using ChatOrganizer.Web.Configuration;
+using ChatOrganizer.Web.Controllers.Api;
 using ChatOrganizer.Web.Errors;
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Security;
+using ChatOrganizer.Web.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddConfigurationSources();
 builder.AddErrorHandling();
 builder.AddSecurity();
+builder.AddStorage();
+builder.AddJobs();
+builder.AddResults();
+builder.AddCategorySets();
+builder.AddJsonApi();
 builder.Services.AddControllersWithViews();
 builder.Services.AddHealthChecks();
 
@@ -17,6 +27,7 @@ app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseSecurity();
 app.MapControllers();
+app.MapJsonApi();
 app.MapHealthChecks("/health").AllowAnonymous().DisableRateLimiting();
 
 app.Run();

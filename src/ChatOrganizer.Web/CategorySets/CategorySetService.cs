@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Web.Storage;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.CategorySets;
+
+/// <summary>
+/// A session's category sets, plus the built-in default every session sees: it can be read and copied
+/// (read it, post it as a new set) but not changed or deleted. Validation is the engine's
+/// (<see cref="CategorySet"/>'s rules), so the API, the form and the categorizer agree.
+/// </summary>
+public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
+{
+    public const string DefaultId = "default";
+
+    /// <summary>Sets one session may keep: enough for anyone, bounded for the database.</summary>
+    public const int MaxSetsPerSession = 100;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<IReadOnlyList<CategorySetView>> ListAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var saved = await db.CategorySets.AsNoTracking().Where(s => s.OwnerId == ownerId).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
+        return [Default, .. saved.Select(View)];
+    }
+
+    /// <summary>The set, or null when there is no such set in this session.</summary>
+    public async Task<CategorySetView?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        if (id == DefaultId) return Default;
+        var saved = await db.CategorySets.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.OwnerId == ownerId, cancellationToken);
+        return saved is null ? null : View(saved);
+    }
+
+    public async Task<CategorySetChange> CreateAsync(string ownerId, CategorySetInput input, CancellationToken cancellationToken)
+    {
+        var (set, problems) = Validate(input);
+        if (set is null) return CategorySetChange.Invalid(problems);
+        if (await db.CategorySets.CountAsync(s => s.OwnerId == ownerId, cancellationToken) >= MaxSetsPerSession)
+        {
+            return CategorySetChange.Invalid([$"You already have {MaxSetsPerSession} category sets; delete one first."]);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var saved = new SavedCategorySet
+        {
+            Id = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(12)),
+            OwnerId = ownerId,
+            Name = set.Name,
+            CategoriesJson = JsonSerializer.Serialize(set.Categories, Json),
+            AllowNewCategories = set.AllowNewCategories,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.CategorySets.Add(saved);
+        await db.SaveChangesAsync(cancellationToken);
+        return CategorySetChange.Done(View(saved));
+    }
+
+    public async Task<CategorySetChange> UpdateAsync(string ownerId, string id, CategorySetInput input, CancellationToken cancellationToken)
+    {
+        if (id == DefaultId) return CategorySetChange.BuiltIn;
+        var saved = await db.CategorySets.FirstOrDefaultAsync(s => s.Id == id && s.OwnerId == ownerId, cancellationToken);
+        if (saved is null) return CategorySetChange.NotFound;
+
+        var (set, problems) = Validate(input);
+        if (set is null) return CategorySetChange.Invalid(problems);
+        saved.Name = set.Name;
+        saved.CategoriesJson = JsonSerializer.Serialize(set.Categories, Json);
+        saved.AllowNewCategories = set.AllowNewCategories;
+        saved.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return CategorySetChange.Done(View(saved));
+    }
+
+    /// <summary>Jobs already started keep their own copy of the set, so deleting it changes none of them.</summary>
+    public async Task<CategorySetChange> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        if (id == DefaultId) return CategorySetChange.BuiltIn;
+        var deleted = await db.CategorySets.Where(s => s.Id == id && s.OwnerId == ownerId).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? CategorySetChange.NotFound : CategorySetChange.Done(null);
+    }
+
+    /// <summary>The set the input describes, or every problem with it (sentences a person understands).</summary>
+    public static (CategorySet? Set, IReadOnlyList<string> Problems) Validate(CategorySetInput input)
+    {
+        var set = new CategorySet(
+            input.Name?.Trim() ?? "",
+            [.. (input.Categories ?? []).Select(c => new Category(
+                c.Name?.Trim() ?? "",
+                string.IsNullOrWhiteSpace(c.Description) ? null : c.Description.Trim(),
+                c.Keywords is { Count: > 0 } k ? [.. k.Select(w => w.Trim()).Where(w => w.Length > 0)] : null))],
+            input.AllowNewCategories);
+        var problems = new List<string>(set.Validate());
+        if (set.Name.Length > ChatOrganizerDb.Lengths.Name)
+            problems.Add($"The set's name is longer than {ChatOrganizerDb.Lengths.Name} characters.");
+        if (set.Categories.Any(c => c.Description?.Length > MaxDescriptionLength))
+            problems.Add($"Category descriptions can be at most {MaxDescriptionLength} characters.");
+        return problems.Count == 0 ? (set, problems) : (null, problems);
+    }
+
+    /// <summary>A description is sent with every request: long ones cost tokens on each batch.</summary>
+    public const int MaxDescriptionLength = 500;
+
+    /// <summary>A job's own copy of its set, taken when the job is created.</summary>
+    internal static string Snapshot(CategorySetView set) => JsonSerializer.Serialize(set, Json);
+
+    internal static CategorySet FromSnapshot(string json) =>
+        (JsonSerializer.Deserialize<CategorySetView>(json, Json) ?? throw new InvalidDataException("A stored category set is empty.")).ToCategorySet();
+
+    private static CategorySetView Default { get; } = new(
+        DefaultId, CategorySet.Default.Name, IsBuiltIn: true, CategorySet.Default.AllowNewCategories,
+        [.. CategorySet.Default.Categories.Select(CategoryView.From)], CreatedAt: null, UpdatedAt: null);
+
+    private static CategorySetView View(SavedCategorySet saved) => new(
+        saved.Id, saved.Name, IsBuiltIn: false, saved.AllowNewCategories,
+        [.. (JsonSerializer.Deserialize<List<Category>>(saved.CategoriesJson, Json) ?? []).Select(CategoryView.From)],
+        saved.CreatedAt, saved.UpdatedAt);
+}
+
+/// <summary>What a person sends to create or replace a set (the API's body, the form's fields).</summary>
+public sealed record CategorySetInput(string? Name, IReadOnlyList<CategoryInput>? Categories, bool AllowNewCategories = false);
+
+public sealed record CategoryInput(string? Name, string? Description = null, IReadOnlyList<string>? Keywords = null);
+
+/// <param name="IsBuiltIn">The default set: visible to everyone, copyable, never changed.</param>
+public sealed record CategorySetView(
+    string Id,
+    string Name,
+    bool IsBuiltIn,
+    bool AllowNewCategories,
+    IReadOnlyList<CategoryView> Categories,
+    DateTime? CreatedAt,
+    DateTime? UpdatedAt)
+{
+    public CategorySet ToCategorySet() => new(Name, [.. Categories.Select(c => new Category(c.Name, c.Description, c.Keywords))], AllowNewCategories);
+}
+
+public sealed record CategoryView(string Name, string? Description, IReadOnlyList<string> Keywords)
+{
+    public static CategoryView From(Category category) => new(category.Name, category.Description, category.Keywords ?? []);
+}
+
+/// <summary>How a change went: done (with the set, null after a delete), not found, the built-in set, or invalid with its problems.</summary>
+public sealed record CategorySetChange(CategorySetOutcome Outcome, CategorySetView? Set, IReadOnlyList<string> Problems)
+{
+    public static CategorySetChange NotFound { get; } = new(CategorySetOutcome.NotFound, null, []);
+    public static CategorySetChange BuiltIn { get; } = new(CategorySetOutcome.BuiltIn, null, []);
+    public static CategorySetChange Done(CategorySetView? set) => new(CategorySetOutcome.Done, set, []);
+    public static CategorySetChange Invalid(IReadOnlyList<string> problems) => new(CategorySetOutcome.Invalid, null, problems);
+}
+
+public enum CategorySetOutcome
+{
+    Done,
+    NotFound,
+    BuiltIn,
+    Invalid,
+}

@@ -1,0 +1,105 @@
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatOrganizer.Web.Jobs;
+
+/// <summary>
+/// How a job ends: done, failed or cancelled. Every transition is one conditional update, so when several
+/// instances race to end a job exactly one of them does it. Ending drops the job's key, removes its queued
+/// steps and deletes its upload (unless <see cref="JobOptions.KeepUploads"/>).
+/// </summary>
+public sealed class JobLifecycle(
+    IDbContextFactory<ChatOrganizerDb> dbs,
+    DataFolder folder,
+    JobQueue queue,
+    JobLogWriter log,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    ILogger<JobLifecycle> logger)
+{
+    /// <summary>Ends the job as done when no work item is left; called by each work item as it completes.</summary>
+    public async Task FinishIfCompleteAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        if (await db.WorkItems.AnyAsync(w => w.JobId == jobId && w.CompletedAt == null, cancellationToken)) return;
+        await FinishAsync(jobId, cancellationToken);
+    }
+
+    public async Task FinishAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var finishing = await db.Jobs
+            .Where(j => j.Id == jobId && (j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Finishing), cancellationToken);
+        if (finishing == 0) return;
+        await CompleteFinishingAsync(jobId, cancellationToken);
+    }
+
+    /// <summary>Ends a job that is finishing as done (also after a crash left it finishing).</summary>
+    public async Task CompleteFinishingAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => new { j.Mode, j.Read, j.Categorized, j.Failed })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (counts is null) return;
+        var summary = counts.Mode == JobMode.Topic
+            ? $"Done: {counts.Categorized:N0} conversations categorized, {counts.Failed:N0} failed."
+            : $"Done: {counts.Read:N0} conversations grouped by {counts.Mode.ToString().ToLowerInvariant()}.";
+        await EndAsync(jobId, JobStatus.Done, JobLogLevel.Info, summary, failureReason: null, cancellationToken);
+    }
+
+    /// <summary>Whether the job is still being read or categorized: not ended, and not deleted.</summary>
+    public async Task<bool> IsRunningAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AnyAsync(j => j.Id == jobId && (j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing), cancellationToken);
+    }
+
+    public Task<bool> FailAsync(string jobId, string reason, CancellationToken cancellationToken) =>
+        EndAsync(jobId, JobStatus.Failed, JobLogLevel.Error, $"Failed: {reason}", reason, cancellationToken);
+
+    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) =>
+        EndAsync(jobId, JobStatus.Cancelled, JobLogLevel.Warning, "Cancelled on request. Results so far are kept.", failureReason: null, cancellationToken);
+
+    /// <summary>Deletes a job's upload file, if still there.</summary>
+    public void DeleteUpload(string jobId)
+    {
+        try
+        {
+            File.Delete(folder.UploadPath(jobId));
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not delete the upload of job {JobId}.", jobId);
+        }
+    }
+
+    private async Task<bool> EndAsync(string jobId, JobStatus status, JobLogLevel level, string message, string? failureReason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var expires = now + options.Value.RetentionPeriod;
+        if (failureReason is { Length: > ChatOrganizerDb.Lengths.Reason }) failureReason = failureReason[..ChatOrganizerDb.Lengths.Reason];
+
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            var ended = await db.Jobs
+                .Where(j => j.Id == jobId && j.Status != JobStatus.Done && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled)
+                .Where(j => status != JobStatus.Done || j.Status == JobStatus.Finishing)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, status)
+                    .SetProperty(j => j.FailureReason, failureReason)
+                    .SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.ExpiresAt, expires)
+                    .SetProperty(j => j.ProtectedApiKey, (string?)null), cancellationToken);
+            if (ended == 0) return false;
+        }
+
+        await log.WriteAsync(jobId, level, message, cancellationToken);
+        await queue.RemoveAsync(jobId, cancellationToken);
+        if (!options.Value.KeepUploads) DeleteUpload(jobId);
+        logger.LogInformation("Job {JobId} ended: {Status}.", jobId, status);
+        return true;
+    }
+}

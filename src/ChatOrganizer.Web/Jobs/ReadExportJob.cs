@@ -1,0 +1,293 @@
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Export;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace ChatOrganizer.Web.Jobs;
+
+/// <summary>
+/// The reading phase: streams the upload once and stores, per conversation, a summary row (with the digest
+/// the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
+/// items, or ends the job when grouping by month or year needs no model.
+/// </summary>
+/// <remarks>
+/// Run again after a crash, it skips the conversations already stored (batches are committed in export
+/// order, so what is stored is always a prefix).
+/// </remarks>
+public sealed class ReadExportJob(
+    IDbContextFactory<ChatOrganizerDb> dbs,
+    DataFolder folder,
+    JobQueue queue,
+    JobLifecycle lifecycle,
+    JobLogWriter log,
+    IOptions<JobOptions> options,
+    IOptions<CategorizationOptions> categorization,
+    TimeProvider time,
+    ILogger<ReadExportJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var jobId = context.JobDetail.Key.Group;
+        var settings = options.Value;
+        Job? job;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var claimed = await db.Jobs
+                .Where(j => j.Id == jobId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Reading))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Reading)
+                    .SetProperty(j => j.ReadAttempts, j => j.ReadAttempts + 1)
+                    .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now), cancellationToken);
+            job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+            if (job is null) return;
+            if (claimed == 0)
+            {
+                // Re-run after the reading finished (a crash before this step was marked complete):
+                // make sure its work items are queued, then there is nothing left to do here.
+                if (job.Status == JobStatus.Categorizing) await QueuePendingWorkItemsAsync(db, jobId, cancellationToken);
+                return;
+            }
+        }
+
+        if (job.ReadAttempts > settings.MaxAttempts)
+        {
+            await lifecycle.FailAsync(jobId, $"Reading the export stopped {settings.MaxAttempts} times before it could finish.", cancellationToken);
+            return;
+        }
+        if (job.ReadAttempts > 1)
+        {
+            await log.WriteAsync(jobId, JobLogLevel.Warning, $"Reading again after an interruption (attempt {job.ReadAttempts} of {settings.MaxAttempts}).", cancellationToken);
+        }
+
+        try
+        {
+            await ReadAsync(job, cancellationToken);
+        }
+        catch (ExportFormatException e)
+        {
+            // The file itself is unreadable: trying again would read it the same way.
+            await lifecycle.FailAsync(jobId, e.Message, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            await lifecycle.FailAsync(jobId, "The uploaded file is no longer on the server. Please upload it again.", cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Reading job {JobId} failed (attempt {Attempt}).", jobId, job.ReadAttempts);
+            if (!await lifecycle.IsRunningAsync(jobId, cancellationToken)) return; // cancelled or deleted meanwhile
+            if (job.ReadAttempts >= settings.MaxAttempts)
+            {
+                await lifecycle.FailAsync(jobId, $"Reading the export failed {settings.MaxAttempts} times; the last error was: {e.Message}", cancellationToken);
+                return;
+            }
+            await log.WriteAsync(jobId, JobLogLevel.Warning, $"Reading failed ({e.Message}); trying again shortly.", cancellationToken);
+            throw; // Quartz runs the step again under its retry policy.
+        }
+    }
+
+    private async Task ReadAsync(Job job, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        int alreadyStored;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            alreadyStored = await db.Conversations.Where(c => c.JobId == job.Id).MaxAsync(c => (int?)c.Index, cancellationToken) + 1 ?? 0;
+        }
+
+        await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        await using var reader = await ExportReader.OpenAsync(file, job.FileName, cancellationToken: cancellationToken);
+
+        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? new DigestBuilder(categorization.Value.DigestTokenBudget) : null, time);
+        var read = alreadyStored;
+        await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
+        {
+            if (conversation.Location.Index < alreadyStored) continue;
+            batch.Add(conversation);
+            read = conversation.Location.Index + 1;
+            if (batch.Count >= settings.ReadBatchSize && !await SaveAsync(batch, read, file.BytesRead, cancellationToken)) return;
+        }
+        // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
+        batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.ToString())));
+        if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
+
+        if (job.Mode != JobMode.Topic || read == 0)
+        {
+            await lifecycle.FinishAsync(job.Id, cancellationToken);
+            return;
+        }
+        await StartCategorizingAsync(job.Id, read, cancellationToken);
+    }
+
+    /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
+    private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reading = await db.Jobs
+            .Where(j => j.Id == batch.Job.Id && j.Status == JobStatus.Reading)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Read, read)
+                .SetProperty(j => j.BytesRead, bytesRead)
+                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count), cancellationToken);
+        if (reading == 0) return false;
+
+        db.Conversations.AddRange(batch.Conversations);
+        db.Transcripts.AddRange(batch.Transcripts);
+        db.Results.AddRange(batch.Unreadable);
+        db.JobLog.AddRange(batch.Log);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        batch.Clear();
+        return true;
+    }
+
+    private async Task StartCategorizingAsync(string jobId, int total, CancellationToken cancellationToken)
+    {
+        var size = options.Value.WorkItemSize;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var items = Enumerable.Range(0, (total + size - 1) / size)
+                .Select(n => new WorkItem { JobId = jobId, Number = n, FirstIndex = n * size, EndIndex = Math.Min(total, (n + 1) * size) })
+                .ToList();
+            var now = time.GetUtcNow().UtcDateTime;
+            var moved = await db.Jobs
+                .Where(j => j.Id == jobId && j.Status == JobStatus.Reading)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Categorizing)
+                    .SetProperty(j => j.Total, total)
+                    .SetProperty(j => j.WorkItems, items.Count)
+                    .SetProperty(j => j.CategorizingStartedAt, now), cancellationToken);
+            if (moved == 0) return;
+
+            db.WorkItems.AddRange(items);
+            db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info,
+                $"Read {total:N0} conversations. Categorizing them in {items.Count:N0} work item{(items.Count == 1 ? "" : "s")} of up to {size:N0}."));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        await QueuePendingWorkItemsAsync(db, jobId, cancellationToken);
+    }
+
+    private async Task QueuePendingWorkItemsAsync(ChatOrganizerDb db, string jobId, CancellationToken cancellationToken)
+    {
+        var pending = await db.WorkItems.Where(w => w.JobId == jobId && w.CompletedAt == null).Select(w => w.Number).ToListAsync(cancellationToken);
+        await queue.EnqueueWorkItemsAsync(jobId, pending, cancellationToken);
+    }
+
+    /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time)
+    {
+        public Job Job { get; } = job;
+        public List<StoredConversation> Conversations { get; } = [];
+        public List<ConversationTranscript> Transcripts { get; } = [];
+        public List<JobLogEntry> Log { get; } = [];
+
+        /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
+        public List<ConversationResult> Unreadable { get; } = [];
+        public int Count => Conversations.Count;
+
+        public void Add(Conversation conversation)
+        {
+            var index = conversation.Location.Index;
+            var digest = digests?.Build(conversation);
+            Conversations.Add(new StoredConversation
+            {
+                JobId = Job.Id,
+                Index = index,
+                ConversationId = Truncate(conversation.Id, ChatOrganizerDb.Lengths.ConversationId),
+                Title = Truncate(conversation.Title, ChatOrganizerDb.Lengths.Title),
+                CreateTime = conversation.CreateTime?.UtcDateTime,
+                UpdateTime = conversation.UpdateTime?.UtcDateTime,
+                MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden),
+                Model = Truncate(conversation.DefaultModel ?? conversation.ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug, ChatOrganizerDb.Lengths.Model),
+                Warnings = conversation.Diagnostics.Count,
+                DigestTitle = digest?.Title,
+                DigestText = digest?.Text,
+                DigestTokens = digest?.Tokens ?? 0,
+                DigestHash = digest?.Hash,
+            });
+            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
+            foreach (var diagnostic in conversation.Diagnostics)
+            {
+                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.ToString()));
+            }
+            if (digest is { Title.Length: 0, Text.Length: 0 })
+            {
+                var reason = conversation.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Reason ?? "It has no title and no visible text.";
+                Unreadable.Add(new ConversationResult
+                {
+                    JobId = Job.Id,
+                    Index = index,
+                    Status = CategorizationStatus.Failed,
+                    Engine = Job.Engine ?? CategorizationEngine.Offline,
+                    Model = Job.Model,
+                    FailureReason = Truncate($"Nothing to categorize: {reason}", ChatOrganizerDb.Lengths.Reason),
+                    At = time.GetUtcNow().UtcDateTime,
+                });
+            }
+        }
+
+        public void Clear()
+        {
+            Conversations.Clear();
+            Transcripts.Clear();
+            Log.Clear();
+            Unreadable.Clear();
+        }
+
+        private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    }
+
+    private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;
+
+    /// <summary>Counts bytes read, for the reading phase's progress (for a ZIP, roughly the compressed bytes).</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        private long _bytesRead;
+
+        public long BytesRead => Interlocked.Read(ref _bytesRead);
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Counted(int read)
+        {
+            Interlocked.Add(ref _bytesRead, read);
+            return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await base.DisposeAsync();
+        }
+    }
+}

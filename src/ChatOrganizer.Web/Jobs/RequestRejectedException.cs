@@ -1,0 +1,7 @@
+namespace ChatOrganizer.Web.Jobs;
+
+/// <summary>An upload or job request that cannot be accepted, with the HTTP status and a sentence a person understands.</summary>
+public sealed class RequestRejectedException(int statusCode, string message) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using ChatOrganizer.Web.Storage;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ChatOrganizer.Web.Jobs;
+
+/// <summary>
+/// Streams a multipart upload to a file in the data folder, enforcing the size limit as bytes arrive:
+/// nothing is buffered whole, in memory or by the form reader.
+/// </summary>
+public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> options)
+{
+    private const int MaxFieldLength = 1024;
+
+    public async Task<ReceivedUpload> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxUploadBytes;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
+            !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
+            HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            throw new RequestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+                "Send the export as a form upload (multipart/form-data) with the file in a field named \"file\".");
+        }
+        if (request.ContentLength > limit + MaxFieldLength * 16)
+        {
+            throw TooLarge(limit);
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? path = null;
+        string? fileName = null;
+        long bytes = 0;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
+                    !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new RequestRejectedException(StatusCodes.Status400BadRequest, "A part of the form has no field name.");
+                }
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.IsFileDisposition())
+                {
+                    if (!name.Equals("file", StringComparison.OrdinalIgnoreCase))
+                        throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"Unexpected file field \"{Shorten(name)}\": send the export in the field named \"file\".");
+                    if (path is not null)
+                        throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Send one export per job.");
+
+                    fileName = SafeFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                    path = folder.IncomingPath();
+                    bytes = await CopyLimitedAsync(section.Body, path, limit, cancellationToken);
+                }
+                else
+                {
+                    fields[name] = await ReadFieldAsync(section, name, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is RequestRejectedException or IOException or OperationCanceledException)
+        {
+            Delete(path);
+            if (e is IOException && !cancellationToken.IsCancellationRequested)
+                throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The upload was cut off or is not a well-formed form. Please try again.");
+            throw;
+        }
+
+        if (path is null)
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The form has no file: send the export in a field named \"file\".");
+        if (bytes == 0)
+        {
+            Delete(path);
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The uploaded file is empty.");
+        }
+        return new ReceivedUpload(path, fileName ?? "upload", bytes, fields);
+    }
+
+    private static async Task<long> CopyLimitedAsync(Stream body, string path, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > limit) throw TooLarge(limit);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<string> ReadFieldAsync(MultipartSection section, string name, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(section.Body, leaveOpen: true);
+        var buffer = new char[MaxFieldLength + 1];
+        var length = await reader.ReadBlockAsync(buffer, cancellationToken);
+        if (length > MaxFieldLength)
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"The field \"{Shorten(name)}\" is longer than {MaxFieldLength} characters.");
+        return new string(buffer, 0, length).Trim();
+    }
+
+    private static RequestRejectedException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The upload is larger than the {Sizes.Format(limit)} this server accepts.");
+
+    private static string SafeFileName(string? name)
+    {
+        var file = Path.GetFileName((name ?? "").Replace('\\', '/'));
+        file = new string([.. file.Where(c => !char.IsControl(c))]).Trim();
+        return file.Length == 0 ? "upload" : Shorten(file, ChatOrganizerDb.Lengths.FileName);
+    }
+
+    private static string Shorten(string text, int max = 60) => text.Length <= max ? text : text[..max];
+
+    private static void Delete(string? path)
+    {
+        if (path is not null) File.Delete(path);
+    }
+}
+
+/// <summary>An upload spooled to disk. Disposing deletes the file unless a job has taken it.</summary>
+public sealed class ReceivedUpload(string path, string fileName, long bytes, IReadOnlyDictionary<string, string> fields) : IDisposable
+{
+    public string Path { get; private set; } = path;
+    public string FileName { get; } = fileName;
+    public long Bytes { get; } = bytes;
+    public IReadOnlyDictionary<string, string> Fields { get; } = fields;
+
+    public string? Field(string name) => Fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>Moves the file to where its job reads it.</summary>
+    public void MoveTo(string destination)
+    {
+        File.Move(Path, destination);
+        Path = destination;
+        _taken = true;
+    }
+
+    private bool _taken;
+
+    public void Dispose()
+    {
+        if (!_taken) File.Delete(Path);
+    }
+}
+
+internal static class Sizes
+{
+    public static string Format(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
+        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.#} KB",
+        _ => $"{bytes} bytes",
+    };
+}

@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Results;
+
+/// <summary>Stored conversations' transcripts: the viewer's chat, and every transcript in turn for downloads.</summary>
+public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
+{
+    private const int DownloadBatch = 100;
+
+    /// <summary>Null when there is no such conversation in a job of this session.</summary>
+    public async Task<ConversationDetail?> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken)
+    {
+        if (!await OwnsAsync(ownerId, jobId, cancellationToken)) return null;
+
+        var summary = await results.ListConversations(jobId, index).FirstOrDefaultAsync(cancellationToken);
+        var content = await db.Transcripts.AsNoTracking()
+            .Where(t => t.JobId == jobId && t.Index == index)
+            .Select(t => t.Content)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (summary?.Index != index || content is null) return null;
+
+        var transcript = TranscriptDocument.Decompress(content);
+        return new ConversationDetail(summary, transcript.CustomInstructions, Turns(transcript), transcript.Diagnostics);
+    }
+
+    /// <summary>Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's job.</summary>
+    public async IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> ReadAllAsync(
+        string ownerId, string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await OwnsAsync(ownerId, jobId, cancellationToken)) yield break;
+
+        var next = 0;
+        while (true)
+        {
+            var summaries = await results.ListConversations(jobId, next).Take(DownloadBatch).ToListAsync(cancellationToken);
+            if (summaries.Count == 0) yield break;
+
+            var (first, last) = (summaries[0].Index, summaries[^1].Index);
+            var transcripts = await db.Transcripts.AsNoTracking()
+                .Where(t => t.JobId == jobId && t.Index >= first && t.Index <= last)
+                .ToDictionaryAsync(t => t.Index, t => t.Content, cancellationToken);
+            foreach (var summary in summaries)
+            {
+                if (transcripts.TryGetValue(summary.Index, out var content)) yield return (summary, TranscriptDocument.Decompress(content));
+            }
+            next = last + 1;
+        }
+    }
+
+    private Task<bool> OwnsAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
+        db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken);
+
+    /// <summary>The active path as turns; a message that was edited or regenerated carries the other versions.</summary>
+    internal static IReadOnlyList<TranscriptTurn> Turns(TranscriptDocument transcript)
+    {
+        var nodes = transcript.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var turns = new List<TranscriptTurn>();
+        foreach (var id in transcript.ActivePath)
+        {
+            if (!nodes.TryGetValue(id, out var node) || node.Message is null) continue;
+
+            var siblings = node.ParentId is { } parentId && nodes.TryGetValue(parentId, out var parent)
+                ? parent.Children.Where(c => c != id).ToList()
+                : [];
+            turns.Add(new TranscriptTurn(node.Message, [.. siblings.Select(s => Branch(nodes, s))]));
+        }
+        return turns;
+    }
+
+    // Down an alternative branch the way ChatGPT shows it: the latest child at each step.
+    private static TranscriptBranch Branch(Dictionary<string, TranscriptNode> nodes, string startId)
+    {
+        var messages = new List<TranscriptMessage>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = startId; id is not null && seen.Add(id) && nodes.TryGetValue(id, out var node); id = node.Children.LastOrDefault())
+        {
+            if (node.Message is { } message) messages.Add(message);
+        }
+        return new TranscriptBranch(startId, messages);
+    }
+}
+
+public sealed record ConversationDetail(
+    ResultConversation Summary,
+    TranscriptInstructions? CustomInstructions,
+    IReadOnlyList<TranscriptTurn> Messages,
+    IReadOnlyList<string> Diagnostics);
+
+/// <param name="Alternatives">Other versions of this message (edits, regenerations), each followed down to its end.</param>
+public sealed record TranscriptTurn(TranscriptMessage Message, IReadOnlyList<TranscriptBranch> Alternatives);
+
+public sealed record TranscriptBranch(string NodeId, IReadOnlyList<TranscriptMessage> Messages);

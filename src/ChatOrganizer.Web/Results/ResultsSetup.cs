@@ -1,0 +1,11 @@
+namespace ChatOrganizer.Web.Results;
+
+internal static class ResultsSetup
+{
+    public static WebApplicationBuilder AddResults(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ResultsQuery>();
+        builder.Services.AddScoped<ConversationStore>();
+        return builder;
+    }
+}

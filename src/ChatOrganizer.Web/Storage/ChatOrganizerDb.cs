@@ -1,0 +1,150 @@
+using ChatOrganizer.Categorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ChatOrganizer.Web.Storage;
+
+/// <summary>
+/// One model for SQLite and PostgreSQL. The schema is built by the hand-written migrations in
+/// <c>Migrations/</c>; <c>MigrationsTests</c> checks that they create every table and column mapped here.
+/// </summary>
+public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) : DbContext(options)
+{
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<JobLogEntry> JobLog => Set<JobLogEntry>();
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+    public DbSet<StoredConversation> Conversations => Set<StoredConversation>();
+    public DbSet<ConversationTranscript> Transcripts => Set<ConversationTranscript>();
+    public DbSet<ConversationResult> Results => Set<ConversationResult>();
+    public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
+    public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums as lower-case words: readable in the database and the same words the API uses.
+        configurationBuilder.Properties<JobMode>().HaveConversion<LowerCaseEnumConverter<JobMode>>().HaveMaxLength(16);
+        configurationBuilder.Properties<JobStatus>().HaveConversion<LowerCaseEnumConverter<JobStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<JobLogLevel>().HaveConversion<LowerCaseEnumConverter<JobLogLevel>>().HaveMaxLength(16);
+        configurationBuilder.Properties<CategorizationStatus>().HaveConversion<LowerCaseEnumConverter<CategorizationStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<CategorizationEngine>().HaveConversion<LowerCaseEnumConverter<CategorizationEngine>>().HaveMaxLength(16);
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Job>(job =>
+        {
+            job.ToTable("jobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Id).HasMaxLength(Lengths.Id);
+            job.Property(j => j.OwnerId).HasMaxLength(Lengths.OwnerId);
+            job.Property(j => j.FileName).HasMaxLength(Lengths.FileName);
+            job.Property(j => j.CategorySetId).HasMaxLength(Lengths.Id);
+            job.Property(j => j.CategorySetName).HasMaxLength(Lengths.Name);
+            job.Property(j => j.Model).HasMaxLength(Lengths.Model);
+            job.Property(j => j.FailureReason).HasMaxLength(Lengths.Reason);
+            job.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+            job.HasIndex(j => j.Status);
+            job.HasIndex(j => j.ExpiresAt);
+        });
+
+        modelBuilder.Entity<JobLogEntry>(entry =>
+        {
+            entry.ToTable("job_log");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.JobId).HasMaxLength(Lengths.Id);
+            entry.Property(e => e.Message).HasMaxLength(Lengths.LogMessage);
+            entry.HasIndex(e => new { e.JobId, e.Id });
+            entry.HasOne<Job>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<WorkItem>(item =>
+        {
+            item.ToTable("work_items");
+            item.HasKey(w => new { w.JobId, w.Number });
+            item.Property(w => w.JobId).HasMaxLength(Lengths.Id);
+            item.Property(w => w.Instance).HasMaxLength(Lengths.Instance);
+            item.Property(w => w.LastError).HasMaxLength(Lengths.Reason);
+            item.HasOne<Job>().WithMany().HasForeignKey(w => w.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<StoredConversation>(conversation =>
+        {
+            conversation.ToTable("conversations");
+            conversation.HasKey(c => new { c.JobId, c.Index });
+            conversation.Property(c => c.JobId).HasMaxLength(Lengths.Id);
+            conversation.Property(c => c.ConversationId).HasMaxLength(Lengths.ConversationId);
+            conversation.Property(c => c.Title).HasMaxLength(Lengths.Title);
+            conversation.Property(c => c.Model).HasMaxLength(Lengths.Model);
+            conversation.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
+            conversation.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
+            conversation.HasOne<Job>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConversationTranscript>(transcript =>
+        {
+            transcript.ToTable("transcripts");
+            transcript.HasKey(t => new { t.JobId, t.Index });
+            transcript.Property(t => t.JobId).HasMaxLength(Lengths.Id);
+            transcript.HasOne<Job>().WithMany().HasForeignKey(t => t.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConversationResult>(result =>
+        {
+            result.ToTable("results");
+            result.HasKey(r => new { r.JobId, r.Index });
+            result.Property(r => r.JobId).HasMaxLength(Lengths.Id);
+            result.Property(r => r.Category).HasMaxLength(Lengths.Name);
+            result.Property(r => r.Model).HasMaxLength(Lengths.Model);
+            result.Property(r => r.FailureReason).HasMaxLength(Lengths.Reason);
+            result.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<SavedCategorySet>(set =>
+        {
+            set.ToTable("category_sets");
+            set.HasKey(s => s.Id);
+            set.Property(s => s.Id).HasMaxLength(Lengths.Id);
+            set.Property(s => s.OwnerId).HasMaxLength(Lengths.OwnerId);
+            set.Property(s => s.Name).HasMaxLength(Lengths.Name);
+            set.HasIndex(s => s.OwnerId);
+        });
+
+        modelBuilder.Entity<CachedCategory>(cached =>
+        {
+            cached.ToTable("categorization_cache");
+            cached.HasKey(c => new { c.ConversationId, c.DigestHash, c.CategorySetHash, c.Model });
+            cached.Property(c => c.ConversationId).HasMaxLength(Lengths.ConversationId);
+            cached.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
+            cached.Property(c => c.CategorySetHash).HasMaxLength(Lengths.Hash);
+            cached.Property(c => c.Model).HasMaxLength(Lengths.Model);
+            cached.Property(c => c.Category).HasMaxLength(Lengths.Name);
+            cached.HasIndex(c => c.CreatedAt);
+        });
+    }
+
+    /// <summary>Column lengths, used by the migrations too and by code that truncates before storing.</summary>
+    internal static class Lengths
+    {
+        public const int Id = 32;
+        public const int OwnerId = 64;
+        public const int FileName = 260;
+        public const int Name = 200;
+        public const int Model = 100;
+        public const int Reason = 2000;
+        public const int LogMessage = 4000;
+        public const int Instance = 200;
+        public const int ConversationId = 200;
+        public const int Title = 1000;
+        public const int Hash = 128;
+    }
+
+    private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(
+        value => value.ToString().ToLowerInvariant(),
+        text => Enum.Parse<TEnum>(text, true))
+        where TEnum : struct, Enum;
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        value => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        stored => DateTime.SpecifyKind(stored, DateTimeKind.Utc));
+}

@@ -1,0 +1,168 @@
+using ChatOrganizer.Categorization;
+
+namespace ChatOrganizer.Web.Storage;
+
+// The stored model. Times are UTC DateTime (not DateTimeOffset): SQLite can compare and order them
+// as text, PostgreSQL stores them as timestamptz.
+
+/// <summary>One uploaded export and what became of it. Counters are updated in the database, never read-modify-write.</summary>
+public sealed class Job
+{
+    public required string Id { get; init; }
+    public required string OwnerId { get; init; }
+    public required JobMode Mode { get; init; }
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+    public required string FileName { get; init; }
+    public long UploadBytes { get; set; }
+    public long BytesRead { get; set; }
+
+    /// <summary>The set as it was when the job started (JSON), so editing or deleting it later changes nothing here.</summary>
+    public string? CategorySetId { get; init; }
+    public string? CategorySetName { get; init; }
+    public string? CategorySetJson { get; init; }
+    /// <summary>Topic jobs: the model, or null when the offline categorizer decides (<see cref="Engine"/>).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Topic jobs: decided when the job is created (a key or none) and kept for all its work items.</summary>
+    public CategorizationEngine? Engine { get; init; }
+
+    /// <summary>A person's own key, encrypted for this job only; cleared when the job ends.</summary>
+    public string? ProtectedApiKey { get; set; }
+
+    public int Read { get; set; }
+    public int? Total { get; set; }
+    public int Categorized { get; set; }
+    public int Failed { get; set; }
+    public int Requests { get; set; }
+    public int Retries { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public int WorkItems { get; set; }
+    public int ReadAttempts { get; set; }
+    public string? FailureReason { get; set; }
+
+    public DateTime CreatedAt { get; init; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? CategorizingStartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+}
+
+public enum JobMode
+{
+    Topic,
+    Month,
+    Year,
+}
+
+public enum JobStatus
+{
+    Queued,
+    Reading,
+    Categorizing,
+    Finishing,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+/// <remarks><see cref="Id"/> increases across all jobs: it is the <c>?after=</c> cursor.</remarks>
+public sealed class JobLogEntry
+{
+    public long Id { get; init; }
+    public required string JobId { get; init; }
+    public DateTime At { get; init; }
+    public JobLogLevel Level { get; init; }
+    public required string Message { get; init; }
+}
+
+public enum JobLogLevel
+{
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary>A range of a job's conversations categorized as one Quartz job, on whichever instance picks it up.</summary>
+public sealed class WorkItem
+{
+    public required string JobId { get; init; }
+    public int Number { get; init; }
+    public int FirstIndex { get; init; }
+
+    /// <summary>Exclusive.</summary>
+    public int EndIndex { get; init; }
+
+    public int Attempts { get; set; }
+    public string? Instance { get; set; }
+    public string? LastError { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+/// <summary>What the lists and the categorizer need of a conversation; the transcript is apart.</summary>
+public sealed class StoredConversation
+{
+    public required string JobId { get; init; }
+
+    /// <summary>Position in export order: the key, since an export may give no id.</summary>
+    public int Index { get; init; }
+
+    public string? ConversationId { get; init; }
+    public string? Title { get; init; }
+    public DateTime? CreateTime { get; init; }
+    public DateTime? UpdateTime { get; init; }
+    public int MessageCount { get; init; }
+    public string? Model { get; init; }
+    public int Warnings { get; init; }
+
+    /// <summary>What the categorizer reads (title and budgeted text), so work items never re-read the upload.</summary>
+    public string? DigestTitle { get; init; }
+    public string? DigestText { get; init; }
+    public int DigestTokens { get; init; }
+    public string? DigestHash { get; init; }
+}
+
+/// <summary>The viewer's transcript: JSON, Brotli-compressed.</summary>
+public sealed class ConversationTranscript
+{
+    public required string JobId { get; init; }
+    public int Index { get; init; }
+    public required byte[] Content { get; init; }
+}
+
+public sealed class ConversationResult
+{
+    public required string JobId { get; init; }
+    public int Index { get; init; }
+    public CategorizationStatus Status { get; init; }
+    public string? Category { get; init; }
+    public CategorizationEngine Engine { get; init; }
+    public string? Model { get; init; }
+    public string? FailureReason { get; init; }
+    public DateTime At { get; init; }
+}
+
+public sealed class SavedCategorySet
+{
+    public required string Id { get; init; }
+    public required string OwnerId { get; init; }
+    public required string Name { get; set; }
+
+    /// <summary>The categories as JSON: a set is always read and written whole.</summary>
+    public required string CategoriesJson { get; set; }
+
+    public bool AllowNewCategories { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
+public sealed class CachedCategory
+{
+    public required string ConversationId { get; init; }
+    public required string DigestHash { get; init; }
+    public required string CategorySetHash { get; init; }
+    public required string Model { get; init; }
+    public required string Category { get; init; }
+    public DateTime CreatedAt { get; init; }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ChatOrganizer.Web.Storage;
+
+internal static class StorageSetup
+{
+    /// <summary>SQLite in the data folder by default; PostgreSQL when a connection string is set.</summary>
+    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var folder = new DataFolder(storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton(folder);
+
+        builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
+        builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext());
+
+        // Runs before Quartz and the web server start (hosted services start in registration order, the server last).
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        return builder;
+    }
+
+    public static void Configure(DbContextOptionsBuilder db, StorageOptions storage, DataFolder folder)
+    {
+        if (storage.UsesPostgres)
+        {
+            db.UseNpgsql(storage.NpgsqlConnectionString());
+        }
+        else
+        {
+            db.UseSqlite(SqliteConnectionString(folder.Database));
+        }
+
+        // One hand-written migration set serves both providers, so there is no per-provider model snapshot
+        // to compare against; MigrationsTests checks the migrated schema against the model instead.
+        db.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Pooling = true,
+        // Seconds a statement waits for another writer (SQLite has one) before giving up.
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private sealed class DatabaseMigrator(IDbContextFactory<ChatOrganizerDb> factory, ILogger<DatabaseMigrator> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // Readers (progress polls) no longer wait for the writer; persistent for the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+            logger.LogInformation("Database ready ({Provider}).", db.Database.ProviderName);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

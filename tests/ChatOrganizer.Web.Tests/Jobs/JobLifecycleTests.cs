@@ -1,0 +1,107 @@
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Tests.Jobs;
+
+public sealed class JobLifecycleTests : IDisposable
+{
+    private readonly ChatOrganizerApp _app = new ChatOrganizerApp().With("Jobs:MaxAttempts", "3");
+
+    public JobLifecycleTests() => _app.CreateClient().Dispose();
+
+    [Fact]
+    public async Task CancellingARunningJobEndsItDropsItsKeyAndDeletesItsUpload()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Categorizing, change: j => j.ProtectedApiKey = "protected");
+        using var scope = _app.Services.CreateScope();
+
+        var outcome = await scope.ServiceProvider.GetRequiredService<JobService>().CancelAsync("me", job.Id, CancellationToken.None);
+        var again = await scope.ServiceProvider.GetRequiredService<JobService>().CancelAsync("me", job.Id, CancellationToken.None);
+
+        var cancelled = await _app.ReloadAsync(job.Id);
+        Assert.Equal((CancelOutcome.Cancelled, CancelOutcome.AlreadyEnded), (outcome, again));
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Null(cancelled.ProtectedApiKey);
+        Assert.NotNull(cancelled.ExpiresAt);
+        Assert.False(File.Exists(Path.Combine(_app.DataDirectory, "uploads", job.Id)));
+    }
+
+    [Fact]
+    public async Task AnotherSessionCannotCancelTheJob()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Categorizing);
+        using var scope = _app.Services.CreateScope();
+
+        var outcome = await scope.ServiceProvider.GetRequiredService<JobService>().CancelAsync("someone else", job.Id, CancellationToken.None);
+
+        Assert.Equal(CancelOutcome.NotFound, outcome);
+        Assert.Equal(JobStatus.Categorizing, (await _app.ReloadAsync(job.Id)).Status);
+    }
+
+    [Fact]
+    public async Task TheLastWorkItemToCompleteEndsTheJobAsDone()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Categorizing, change: j => (j.ProtectedApiKey, j.Total) = ("protected", 2));
+        await _app.AddAsync(
+            new WorkItem { JobId = job.Id, Number = 0, FirstIndex = 0, EndIndex = 1, CompletedAt = DateTime.UtcNow },
+            new WorkItem { JobId = job.Id, Number = 1, FirstIndex = 1, EndIndex = 2 });
+        var lifecycle = _app.Services.GetRequiredService<JobLifecycle>();
+
+        await lifecycle.FinishIfCompleteAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobStatus.Categorizing, (await _app.ReloadAsync(job.Id)).Status);
+
+        await using (var db = _app.Db())
+        {
+            await db.WorkItems.Where(w => w.JobId == job.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.CompletedAt, DateTime.UtcNow));
+        }
+        await Task.WhenAll(lifecycle.FinishIfCompleteAsync(job.Id, CancellationToken.None), lifecycle.FinishIfCompleteAsync(job.Id, CancellationToken.None));
+
+        var done = await _app.ReloadAsync(job.Id);
+        Assert.Equal(JobStatus.Done, done.Status);
+        Assert.Null(done.ProtectedApiKey);
+        Assert.False(File.Exists(Path.Combine(_app.DataDirectory, "uploads", job.Id)));
+        await using var check = _app.Db();
+        Assert.Single(await check.JobLog.Where(e => e.JobId == job.Id && e.Message.StartsWith("Done")).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AReadThatKeepsGettingInterruptedEndsAsFailedWithItsReasonInsteadOfLooping()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Reading, change: j => j.ReadAttempts = 3);
+
+        await _app.Services.GetRequiredService<JobQueue>().EnqueueReadAsync(job.Id, CancellationToken.None);
+
+        var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
+        Assert.Equal("Reading the export stopped 3 times before it could finish.", failed.FailureReason);
+        // The queue is emptied just after the status changes.
+        await Eventually.MatchesAsync(() => _app.Services.GetRequiredService<JobQueue>().StepsAsync(job.Id, CancellationToken.None),
+            steps => steps.Count == 0, TimeSpan.FromSeconds(30), steps => $"{steps.Count} steps queued");
+    }
+
+    [Fact]
+    public async Task AWorkItemThatKeepsFailingEndsTheJobAsFailedNamingItsConversationsAndLastError()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Categorizing, change: j => j.Total = 40);
+        await _app.AddAsync(new WorkItem { JobId = job.Id, Number = 1, FirstIndex = 20, EndIndex = 40, Attempts = 3, LastError = "connection reset" });
+
+        await _app.Services.GetRequiredService<JobQueue>().EnqueueWorkItemsAsync(job.Id, [1], CancellationToken.None);
+
+        var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
+        Assert.Equal("Categorizing conversations 21–40 was interrupted 3 times; last error: connection reset.", failed.FailureReason);
+    }
+
+    [Fact]
+    public async Task AJobWhoseUploadIsGoneFailsAskingForItAgain()
+    {
+        var job = await _app.JobAsync("me", JobStatus.Queued);
+        File.Delete(Path.Combine(_app.DataDirectory, "uploads", job.Id));
+
+        await _app.Services.GetRequiredService<JobQueue>().EnqueueReadAsync(job.Id, CancellationToken.None);
+
+        var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
+        Assert.Equal("The uploaded file is no longer on the server. Please upload it again.", failed.FailureReason);
+    }
+
+    public void Dispose() => _app.Dispose();
+}

@@ -1,0 +1,58 @@
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace ChatOrganizer.Web.Tests.Jobs;
+
+public sealed class MaintenanceTests : IDisposable
+{
+    private readonly ChatOrganizerApp _app = new ChatOrganizerApp().With("Jobs:RetentionPeriod", "7.00:00:00");
+
+    [Fact]
+    public async Task ExpiredJobsAreDeletedWithTheirUploadsAndRowsAndOldCacheEntriesWithThem()
+    {
+        _app.CreateClient().Dispose();
+        var expired = await _app.JobAsync("me", JobStatus.Done, change: j => j.ExpiresAt = DateTime.UtcNow.AddDays(1));
+        var kept = await _app.JobAsync("me", JobStatus.Done, change: j => j.ExpiresAt = DateTime.UtcNow.AddDays(1));
+        await _app.AddAsync(
+            new StoredConversation { JobId = expired.Id, Index = 0, Title = "old" },
+            new ConversationTranscript { JobId = expired.Id, Index = 0, Content = [1] },
+            new JobLogEntry { JobId = expired.Id, At = DateTime.UtcNow, Level = JobLogLevel.Info, Message = "x" },
+            new CachedCategory { ConversationId = "old", DigestHash = "h", CategorySetHash = "s", Model = "m", Category = "A", CreatedAt = DateTime.UtcNow.AddDays(-8) },
+            new CachedCategory { ConversationId = "new", DigestHash = "h", CategorySetHash = "s", Model = "m", Category = "A", CreatedAt = DateTime.UtcNow });
+        await using (var seed = _app.Db())
+        {
+            await seed.Jobs.Where(j => j.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+        }
+
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(MaintenanceJob.Key);
+
+        await using var db = _app.Db();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await db.Jobs.AnyAsync(j => j.Id == expired.Id) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.False(await db.Jobs.AnyAsync(j => j.Id == expired.Id));
+        Assert.False(await db.Conversations.AnyAsync(c => c.JobId == expired.Id));
+        Assert.False(await db.Transcripts.AnyAsync(c => c.JobId == expired.Id));
+        Assert.False(File.Exists(Path.Combine(_app.DataDirectory, "uploads", expired.Id)));
+        Assert.True(await db.Jobs.AnyAsync(j => j.Id == kept.Id));
+        Assert.Equal(["new"], await db.CategorizationCache.Select(c => c.ConversationId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AnUnfinishedJobLeftWithNoStepQueuedIsTakenUpAgain()
+    {
+        _app.CreateClient().Dispose();
+        // As if the process died between committing the last work item and ending the job.
+        var stalled = await _app.JobAsync("me", JobStatus.Categorizing, createdAt: DateTime.UtcNow.AddMinutes(-10));
+        await _app.AddAsync(new WorkItem { JobId = stalled.Id, Number = 0, FirstIndex = 0, EndIndex = 1, CompletedAt = DateTime.UtcNow });
+
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(MaintenanceJob.Key);
+
+        Assert.Equal(JobStatus.Done, (await _app.WaitForAsync(stalled.Id, j => j.Status == JobStatus.Done)).Status);
+    }
+
+    public void Dispose() => _app.Dispose();
+}

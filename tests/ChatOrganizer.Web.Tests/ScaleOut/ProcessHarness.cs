@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Testing.Exports;
+using ChatOrganizer.Testing.FakeOpenAi;
+using ChatOrganizer.Testing.Processes;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
+using ChatOrganizer.Web.Tests.Jobs;
+
+namespace ChatOrganizer.Web.Tests.ScaleOut;
+
+/// <summary>
+/// What the process-level tests share: the fake model, a data folder, settings that make work overlap, and a gate
+/// that holds the model's requests so a test knows exactly which ones are in flight when it kills an instance.
+/// </summary>
+internal sealed class ProcessHarness : IAsyncDisposable
+{
+    public static readonly string[] Topics = ["Cooking", "Travel", "Music"];
+
+    private readonly ConcurrentQueue<FakeChatRequest> _held = new();
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ProcessHarness(FakeOpenAiServer fake) => Fake = fake;
+
+    public FakeOpenAiServer Fake { get; }
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("chatorg-process-").FullName;
+
+    /// <summary>Requests held since <see cref="Hold"/>.</summary>
+    public IReadOnlyList<FakeChatRequest> HeldRequests => [.. _held];
+
+    public static async Task<ProcessHarness> StartAsync()
+    {
+        var fake = await FakeOpenAiServer.StartAsync();
+        fake.Latency = TimeSpan.FromMilliseconds(200);
+        return new ProcessHarness(fake);
+    }
+
+    /// <summary>Small batches and work items, and two of each at once, so that work is in flight most of the time.</summary>
+    public Dictionary<string, string> Settings(string apiKey) => new()
+    {
+        ["DATA_DIR"] = DataDirectory,
+        ["OPENAI_API_KEY"] = apiKey,
+        ["OPENAI_BASE_URL"] = Fake.BaseUrl.ToString(),
+        ["Categorization__BatchSize"] = "5",
+        ["Categorization__MaxConcurrency"] = "2",
+        ["Jobs__WorkItemSize"] = "20",
+        ["Jobs__Concurrency"] = "2",
+        ["Jobs__RetryDelay"] = "00:00:01",
+        ["RATELIMIT_POLLING_PERMITLIMIT"] = "1000000",
+        ["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "1000000",
+    };
+
+    public static byte[] Export(int conversations) => ExportJson.AboutTopics(conversations, Topics);
+
+    /// <summary>What an uninterrupted run files conversation <paramref name="index"/> under: the topic its title names.</summary>
+    public static string ExpectedCategory(int index) => Topics[index % Topics.Length];
+
+    /// <summary>From now on the fake answers nothing new: each request is held until <see cref="Release"/>.</summary>
+    public void Hold() => Fake.FaultRule = request =>
+    {
+        _held.Enqueue(request);
+        return new FakeFault.Held(_release.Task);
+    };
+
+    /// <summary>What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.</summary>
+    public async Task<IReadOnlyList<FakeChatRequest>> HeldAfterTheKillAsync(AppProcess killed)
+    {
+        Assert.True(killed.HasExited);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return HeldRequests;
+    }
+
+    public void Release()
+    {
+        Fake.FaultRule = null;
+        _release.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits, after <see cref="Hold"/>, until <paramref name="enough"/> requests are held and every conversation the fake
+    /// answered is stored: from then on, what is in flight is exactly what is held (read it once the instance is gone,
+    /// since a request sent meanwhile is held too).
+    /// </summary>
+    public Task WaitUntilOnlyHeldRequestsAreInFlightAsync(HttpClient client, string jobId, Func<IReadOnlyList<FakeChatRequest>, bool> enough) =>
+        EventuallyAsync(async () =>
+        {
+            var progress = await client.ProgressAsync(jobId);
+            return enough(HeldRequests) && progress.Categorized + progress.Failed == AnsweredConversations().Count;
+        }, "every answered conversation to be stored while requests are held");
+
+    /// <summary>
+    /// The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names,
+    /// and the model asked again about exactly the conversations <paramref name="inFlight"/> held when an instance was
+    /// killed, once more each. Returns how many requests after the kill carried one of them.
+    /// </summary>
+    public int AssertSameAsAnUninterruptedRun(
+        JobProgress done, JobResults results, int conversations, IReadOnlyList<FakeChatRequest> inFlight, int askedBeforeTheKill)
+    {
+        Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
+        var filed = results.Groups.SelectMany(g => g.Conversations).ToList();
+        Assert.Equal(Enumerable.Range(0, conversations), filed.Select(c => c.Index).Order());
+        Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
+
+        var perConversation = Fake.ReceivedRequests.SelectMany(r => r.Conversations).GroupBy(c => c.Title).ToDictionary(g => g.Key, g => g.Count());
+        var askedAgain = perConversation.Where(p => p.Value > 1).Select(p => p.Key).ToHashSet();
+        Assert.Equal(conversations, perConversation.Count);
+        Assert.All(perConversation.Values, n => Assert.InRange(n, 1, 2));
+        Assert.Equal(TitlesIn(inFlight).Order(), askedAgain.Order());
+        return Fake.ReceivedRequests.Skip(askedBeforeTheKill).Count(r => r.Conversations.Any(c => askedAgain.Contains(c.Title)));
+    }
+
+    public static HashSet<string> TitlesIn(IEnumerable<FakeChatRequest> requests) => [.. requests.SelectMany(r => r.Conversations).Select(c => c.Title)];
+
+    /// <summary>A bearer session: it opens on any instance sharing the data folder's keys, and after a restart.</summary>
+    public static async Task<string> SessionTokenAsync(AppProcess app)
+    {
+        using var client = app.CreateClient();
+        using var response = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+    }
+
+    public static HttpClient Client(AppProcess app, string token)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Generous: these tests share two loaded cores with everything else.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.MatchesAsync(condition, done => done, TimeSpan.FromSeconds(120), _ => $"waiting for {what}");
+
+    private HashSet<string> AnsweredConversations()
+    {
+        var held = HeldRequests.Select(r => r.Number).ToHashSet();
+        return TitlesIn(Fake.ReceivedRequests.Where(r => !held.Contains(r.Number)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await Fake.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS temp cleaner will have it.
+        }
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
