@@ -175,6 +175,24 @@ public class ExportContainerTests
         Assert.Equal(first.Select(c => c.Id), second.Select(c => c.Id));
     }
 
+    [Fact]
+    public async Task AnExportZippedAgainUnderOneFolderIsReadFromThatFolder()
+    {
+        using var folder = new TempExportFolder();
+        var zip = folder.WriteZip("rezipped.zip",
+            ("My ChatGPT export/conversations.json", Shard0),
+            ("My ChatGPT export/user.json", """{"id": "user-1", "chatgpt_plus_user": true}"""),
+            ("My ChatGPT export/file-abc.png", "not really a picture"));
+
+        await using var reader = await ExportReader.OpenAsync(zip);
+        var conversations = await ExportFixtures.ReadAllAsync(reader);
+        var sideFiles = await reader.ReadSideFilesAsync();
+
+        Assert.Equal(["first", "second"], conversations.Select(c => c.Id));
+        Assert.Equal(["conversations.json"], reader.ConversationFiles);
+        Assert.Equal("user-1", sideFiles.User?.Id);
+    }
+
     private static long Bytes(string text) => Encoding.UTF8.GetByteCount(text);
 
     private static string[] Spools() => Directory.GetFiles(Path.GetTempPath(), "chatorg-upload-*.zip");

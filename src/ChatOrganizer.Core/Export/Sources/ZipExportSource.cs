@@ -20,7 +20,7 @@ internal sealed class ZipExportSource : ExportSource
     private ZipExportSource(
         string name, Stream stream, bool ownsStream, ZipArchive archive, Dictionary<string, ZipArchiveEntry> entries,
         string[] attachmentFileNames, ExportReaderOptions options)
-        : base(name, entries.Values.Select(e => new ExportEntry(e.FullName, e.Length)).ToArray(), isSingleFile: false)
+        : base(name, entries.Select(e => new ExportEntry(e.Key, e.Value.Length)).ToArray(), isSingleFile: false)
     {
         _stream = stream;
         _ownsStream = ownsStream;
@@ -51,14 +51,16 @@ internal sealed class ZipExportSource : ExportSource
             if (archive.Entries.Count > options.MaxZipEntries) throw TooManyEntries(name, archive.Entries.Count, options);
             var exportFiles = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
             var attachments = new List<string>();
+            var root = ExportRoot(archive.Entries);
             foreach (var entry in archive.Entries)
             {
                 ThrowIfOutsideExport(name, entry.FullName);
                 if (entry.FullName.EndsWith('/')) continue;
-                if (!entry.FullName.Contains('/') && ExportLayout.IsExportFile(entry.FullName))
+                var relative = entry.FullName.StartsWith(root, StringComparison.Ordinal) ? entry.FullName[root.Length..] : entry.FullName;
+                if (!relative.Contains('/') && ExportLayout.IsExportFile(relative))
                 {
                     CheckDeclaredRatio(name, entry, options);
-                    exportFiles.TryAdd(entry.FullName, entry);
+                    exportFiles.TryAdd(relative, entry);
                 }
                 else
                 {
@@ -100,6 +102,20 @@ internal sealed class ZipExportSource : ExportSource
     {
         await _archive.DisposeAsync();
         if (_ownsStream) await _stream.DisposeAsync();
+    }
+
+    // ChatGPT's ZIP has its files at the root; one unpacked and zipped again by hand has them under
+    // a single folder (e.g. "export/conversations.json"). That folder is then the export's root.
+    private static string ExportRoot(IEnumerable<ZipArchiveEntry> entries)
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var parts = entry.FullName.Split('/');
+            if (parts.Length == 1 && ExportLayout.IsExportFile(parts[0])) return "";
+            if (parts.Length == 2 && ExportLayout.IsConversationFile(parts[1])) folders.Add(parts[0] + "/");
+        }
+        return folders.Count == 1 ? folders.First() : "";
     }
 
     // Ratios below 1 MiB say nothing: a tiny repetitive file may deflate 1000-fold and harm no one.
