@@ -289,8 +289,11 @@ public sealed class BatchCategorizer
                 request.Succeeded();
                 return Read(batch, reply, request);
             }
-            catch (Exception e) when (!stop.IsCancellationRequested && e is not CategorizationRunFailedException)
+            catch (Exception e) when (e is not CategorizationRunFailedException)
             {
+                // Stopping (cancelled, or another request failed the run): this request's own failure no longer
+                // matters, and its raw exception must not surface instead (the SDK's messages can quote the key).
+                stop.ThrowIfCancellationRequested();
                 failure = timeout.IsCancellationRequested
                     ? ModelFailure.Transient($"timed out after {ModelClient.Seconds(_options.RequestTimeout)}", null)
                     : request.Client.Classify(e, _time.GetUtcNow());

@@ -94,7 +94,7 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
                 string.IsNullOrWhiteSpace(c.Description) ? null : c.Description.Trim(),
                 c.Keywords is { Count: > 0 } k ? [.. k.Select(w => w.Trim()).Where(w => w.Length > 0)] : null))],
             input.AllowNewCategories);
-        var problems = new List<string>(EngineCategorySet.Validate(set));
+        var problems = new List<string>(set.Validate());
         if (set.Name.Length > ChatOrganizerDb.Lengths.Name)
             problems.Add($"The set's name is longer than {ChatOrganizerDb.Lengths.Name} characters.");
         if (set.Categories.Any(c => c.Description?.Length > MaxDescriptionLength))
@@ -112,8 +112,8 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         (JsonSerializer.Deserialize<CategorySetView>(json, Json) ?? throw new InvalidDataException("A stored category set is empty.")).ToCategorySet();
 
     private static CategorySetView Default { get; } = new(
-        DefaultId, EngineCategorySet.Default.Name, IsBuiltIn: true, EngineCategorySet.Default.AllowNewCategories,
-        [.. EngineCategorySet.Default.Categories.Select(CategoryView.From)], CreatedAt: null, UpdatedAt: null);
+        DefaultId, CategorySet.Default.Name, IsBuiltIn: true, CategorySet.Default.AllowNewCategories,
+        [.. CategorySet.Default.Categories.Select(CategoryView.From)], CreatedAt: null, UpdatedAt: null);
 
     private static CategorySetView View(SavedCategorySet saved) => new(
         saved.Id, saved.Name, IsBuiltIn: false, saved.AllowNewCategories,

@@ -66,6 +66,7 @@ public sealed class CategorizeJob(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Work item {Number} of job {JobId} failed (attempt {Attempt}).", number, jobId, item.Attempts);
+            if (!await lifecycle.IsRunningAsync(jobId, cancellationToken)) return; // ended meanwhile: nothing to try again
             await RecordErrorAsync(jobId, number, e.Message, cancellationToken);
             if (item.Attempts >= maxAttempts)
             {

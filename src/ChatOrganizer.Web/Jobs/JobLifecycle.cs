@@ -50,6 +50,13 @@ public sealed class JobLifecycle(
         await EndAsync(jobId, JobStatus.Done, JobLogLevel.Info, summary, failureReason: null, cancellationToken);
     }
 
+    /// <summary>Whether the job is still being read or categorized: not ended, and not deleted.</summary>
+    public async Task<bool> IsRunningAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AnyAsync(j => j.Id == jobId && (j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing), cancellationToken);
+    }
+
     public Task<bool> FailAsync(string jobId, string reason, CancellationToken cancellationToken) =>
         EndAsync(jobId, JobStatus.Failed, JobLogLevel.Error, $"Failed: {reason}", reason, cancellationToken);
 

@@ -36,6 +36,12 @@ public sealed class JobOptions
     /// <summary>This instance's name in the cluster (logs, work items); <c>AUTO</c> makes one up.</summary>
     public string InstanceId { get; set; } = "AUTO";
 
+    /// <summary>
+    /// Scale-out: how often an idle instance looks for steps another instance queued. Quartz's own 30 seconds would
+    /// leave a job's work items to the instance that read it whenever they take less than that.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Scale-out: how often an instance says it is alive, and how long after a missed check-in its work is taken over.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
@@ -65,6 +71,8 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             failures.Add($"Jobs:MaintenanceInterval is {options.MaintenanceInterval}; it must be at least 00:00:01.");
         if (string.IsNullOrWhiteSpace(options.InstanceId))
             failures.Add("Jobs:InstanceId is empty; set a name or AUTO.");
+        if (options.QueuePollInterval < TimeSpan.FromSeconds(1))
+            failures.Add($"Jobs:QueuePollInterval is {options.QueuePollInterval}; it must be at least 00:00:01.");
         if (options.ClusterCheckinInterval < TimeSpan.FromSeconds(1))
             failures.Add($"Jobs:ClusterCheckinInterval is {options.ClusterCheckinInterval}; it must be at least 00:00:01.");
         if (options.ClusterCheckinMisfireThreshold < TimeSpan.FromSeconds(1))

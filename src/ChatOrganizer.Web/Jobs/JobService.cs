@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using ChatOrganizer.Categorization;
 using ChatOrganizer.Web.CategorySets;
 using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
@@ -17,6 +18,7 @@ public sealed partial class JobService(
     JobQueue queue,
     JobLifecycle lifecycle,
     CategorySetService categorySets,
+    BatchCategorizer categorizer,
     ApiKeyProtector keys,
     DataFolder folder,
     JobLogWriter log,
@@ -34,14 +36,10 @@ public sealed partial class JobService(
     /// <exception cref="KeyTokenExpiredException">The key token is expired or forged.</exception>
     public async Task<JobProgress> CreateAsync(string ownerId, ReceivedUpload upload, JobRequest request, string? keyToken, CancellationToken cancellationToken)
     {
-        string? categorySetId = null, categorySetName = null, categorySetJson = null;
-        if (request.Mode == JobMode.Topic)
-        {
-            var set = await categorySets.GetAsync(ownerId, request.CategorySetId ?? CategorySetService.DefaultId, cancellationToken)
-                ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest,
-                    $"There is no category set \"{request.CategorySetId}\" in your session. Pick one from the list, or leave it empty for the default.");
-            (categorySetId, categorySetName, categorySetJson) = (set.Id, set.Name, CategorySetService.Snapshot(set));
-        }
+        // The person's key travels as a session token (X-Key-Token, from POST /api/keys or the form). It is checked
+        // in every mode, so a stale token is noticed at once, and kept (re-protected for this job only) for topic jobs.
+        var apiKey = string.IsNullOrWhiteSpace(keyToken) ? null : keys.UnprotectForSession(keyToken, ownerId) ?? throw new KeyTokenExpiredException();
+        var topic = request.Mode == JobMode.Topic ? await TopicSettingsAsync(ownerId, request, apiKey, cancellationToken) : null;
 
         var jobId = NewJobId();
         var job = new Job
@@ -51,28 +49,40 @@ public sealed partial class JobService(
             Mode = request.Mode,
             FileName = upload.FileName,
             UploadBytes = upload.Bytes,
-            CategorySetId = categorySetId,
-            CategorySetName = categorySetName,
-            CategorySetJson = categorySetJson,
-            Model = request.Model,
-            ProtectedApiKey = ProtectKeyForJob(ownerId, jobId, keyToken),
+            CategorySetId = topic?.Set.Id,
+            CategorySetName = topic?.Set.Name,
+            CategorySetJson = topic is null ? null : CategorySetService.Snapshot(topic.Set),
+            Engine = topic?.Engine,
+            Model = topic?.Model,
+            ProtectedApiKey = topic is not null && apiKey is not null ? keys.ProtectForJob(apiKey, jobId) : null,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         upload.MoveTo(folder.UploadPath(jobId));
         db.Jobs.Add(job);
         db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, $"Received {upload.FileName} ({Sizes.Format(upload.Bytes)}). Waiting for a worker to read it."));
+        if (topic is not null) db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, topic.Sentence(ownKey: apiKey is not null)));
         await db.SaveChangesAsync(cancellationToken);
         await queue.EnqueueReadAsync(jobId, cancellationToken);
         return JobProgress.From(JobRow.Of(job), time.GetUtcNow().UtcDateTime);
     }
 
-    // The person's key travels as a session token (X-Key-Token, from POST /api/keys or the form) and is
-    // kept only re-protected for this one job. No token: the server's own key, or the offline categorizer.
-    private string? ProtectKeyForJob(string ownerId, string jobId, string? keyToken)
+    // The engine is decided here, once: the person's key, else the server's, else the offline categorizer. The
+    // job keeps that choice and the model's name, so every work item files its conversations the same way.
+    private async Task<TopicSettings> TopicSettingsAsync(string ownerId, JobRequest request, string? apiKey, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(keyToken)) return null;
-        var apiKey = keys.UnprotectForSession(keyToken, ownerId) ?? throw new KeyTokenExpiredException();
-        return keys.ProtectForJob(apiKey, jobId);
+        var set = await categorySets.GetAsync(ownerId, request.CategorySetId ?? CategorySetService.DefaultId, cancellationToken)
+            ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest,
+                $"There is no category set \"{request.CategorySetId}\" in your session. Pick one from the list, or leave it empty for the default.");
+        var run = new CategorizationRun { ApiKey = apiKey, Model = request.Model };
+        var engine = categorizer.EngineFor(run);
+        return new TopicSettings(set, engine, engine == CategorizationEngine.Model ? categorizer.ModelFor(run) : null);
+    }
+
+    private sealed record TopicSettings(CategorySetView Set, CategorizationEngine Engine, string? Model)
+    {
+        public string Sentence(bool ownKey) => Engine == CategorizationEngine.Offline
+            ? "No API key is set, so the offline categorizer files the conversations (by keywords, without a model)."
+            : $"The model {Model} files the conversations, with {(ownKey ? "your" : "the server's")} API key.";
     }
 
     /// <summary>The job's progress, or null when it does not exist in this session.</summary>
@@ -174,12 +184,12 @@ public enum CancelOutcome
 /// <summary>The columns progress is computed from.</summary>
 internal sealed record JobRow(
     string Id, JobMode Mode, JobStatus Status, string FileName, long UploadBytes, long BytesRead,
-    string? CategorySetId, string? CategorySetName, string? Model,
+    string? CategorySetId, string? CategorySetName, CategorizationEngine? Engine, string? Model,
     int Read, int? Total, int Categorized, int Failed, int Requests, int Retries, long InputTokens, long OutputTokens,
     string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Job, JobRow>> Projection = j => new JobRow(
-        j.Id, j.Mode, j.Status, j.FileName, j.UploadBytes, j.BytesRead, j.CategorySetId, j.CategorySetName, j.Model,
+        j.Id, j.Mode, j.Status, j.FileName, j.UploadBytes, j.BytesRead, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
         j.Read, j.Total, j.Categorized, j.Failed, j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
         j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt);
 
@@ -188,6 +198,7 @@ internal sealed record JobRow(
     public static JobRow Of(Job job) => FromEntity(job);
 }
 
+/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; null for month and year.</param>
 /// <param name="Percent">Of the current phase: bytes of the upload while reading, conversations while categorizing.</param>
 /// <param name="EtaSeconds">Estimated time left in the current phase, from its pace so far; null until there is a pace.</param>
 public sealed record JobProgress(
@@ -198,6 +209,7 @@ public sealed record JobProgress(
     long UploadBytes,
     string? CategorySetId,
     string? CategorySetName,
+    CategorizationEngine? Engine,
     string? Model,
     int Read,
     int? Total,
@@ -242,7 +254,7 @@ public sealed record JobProgress(
         }
 
         return new JobProgress(
-            j.Id, j.Status, j.Mode, j.FileName, j.UploadBytes, j.CategorySetId, j.CategorySetName, j.Model,
+            j.Id, j.Status, j.Mode, j.FileName, j.UploadBytes, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
             j.Read, j.Total, j.Categorized, j.Failed, Math.Round(fraction * 100, 1),
             j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
             j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id));

@@ -1,3 +1,4 @@
+using ChatOrganizer.Categorization;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,13 @@ internal static class JobsSetup
         builder.Services.AddSingleton<WorkItemCategorizer>();
         builder.Services.AddScoped<JobService>();
 
+        // The categorization engine. OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL reach its section through
+        // the configuration's aliases (ConfigurationSetup); no key at all means the offline categorizer.
+        builder.Services.AddOptions<CategorizationOptions>().BindConfiguration(CategorizationOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CategorizationOptions>, CategorizationOptionsValidator>();
+        builder.Services.AddSingleton<ICategorizationCache, StoredCategorizationCache>();
+        builder.Services.AddSingleton<BatchCategorizer>();
+
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         var folder = new DataFolder(storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
@@ -40,6 +48,7 @@ internal static class JobsSetup
                 scheduler.GenerateInstanceId = jobs.InstanceId.Equals("AUTO", StringComparison.OrdinalIgnoreCase);
                 // On a graceful stop, running steps are cancelled and handed back for recovery (below).
                 scheduler.ShutdownJobInterruption = ShutdownJobInterruption.Always;
+                scheduler.IdleWaitTime = jobs.QueuePollInterval;
             });
             quartz.UseDefaultThreadPool(jobs.Concurrency);
             quartz.UsePersistentStore(store =>

@@ -1,3 +1,4 @@
+using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
@@ -23,6 +24,7 @@ public sealed class ReadExportJob(
     JobLifecycle lifecycle,
     JobLogWriter log,
     IOptions<JobOptions> options,
+    IOptions<CategorizationOptions> categorization,
     TimeProvider time,
     ILogger<ReadExportJob> logger) : IJob
 {
@@ -77,6 +79,7 @@ public sealed class ReadExportJob(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Reading job {JobId} failed (attempt {Attempt}).", jobId, job.ReadAttempts);
+            if (!await lifecycle.IsRunningAsync(jobId, cancellationToken)) return; // cancelled or deleted meanwhile
             if (job.ReadAttempts >= settings.MaxAttempts)
             {
                 await lifecycle.FailAsync(jobId, $"Reading the export failed {settings.MaxAttempts} times; the last error was: {e.Message}", cancellationToken);
@@ -99,7 +102,7 @@ public sealed class ReadExportJob(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, cancellationToken: cancellationToken);
 
-        var batch = new Batch(job, log);
+        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? new DigestBuilder(categorization.Value.DigestTokenBudget) : null, time);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -108,6 +111,8 @@ public sealed class ReadExportJob(
             read = conversation.Location.Index + 1;
             if (batch.Count >= settings.ReadBatchSize && !await SaveAsync(batch, read, file.BytesRead, cancellationToken)) return;
         }
+        // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
+        batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.ToString())));
         if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
 
         if (job.Mode != JobMode.Topic || read == 0)
@@ -125,11 +130,15 @@ public sealed class ReadExportJob(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
             .Where(j => j.Id == batch.Job.Id && j.Status == JobStatus.Reading)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Read, read).SetProperty(j => j.BytesRead, bytesRead), cancellationToken);
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Read, read)
+                .SetProperty(j => j.BytesRead, bytesRead)
+                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count), cancellationToken);
         if (reading == 0) return false;
 
         db.Conversations.AddRange(batch.Conversations);
         db.Transcripts.AddRange(batch.Transcripts);
+        db.Results.AddRange(batch.Unreadable);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -172,18 +181,21 @@ public sealed class ReadExportJob(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
         public List<ConversationTranscript> Transcripts { get; } = [];
         public List<JobLogEntry> Log { get; } = [];
+
+        /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
+        public List<ConversationResult> Unreadable { get; } = [];
         public int Count => Conversations.Count;
 
         public void Add(Conversation conversation)
         {
             var index = conversation.Location.Index;
-            var digest = Job.Mode == JobMode.Topic ? ConversationDigests.For(conversation) : null;
+            var digest = digests?.Build(conversation);
             Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,
@@ -203,7 +215,21 @@ public sealed class ReadExportJob(
             Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
             {
-                Log.Add(log.Entry(Job.Id, diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning, diagnostic.ToString()));
+                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.ToString()));
+            }
+            if (digest is { Title.Length: 0, Text.Length: 0 })
+            {
+                var reason = conversation.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Reason ?? "It has no title and no visible text.";
+                Unreadable.Add(new ConversationResult
+                {
+                    JobId = Job.Id,
+                    Index = index,
+                    Status = CategorizationStatus.Failed,
+                    Engine = Job.Engine ?? CategorizationEngine.Offline,
+                    Model = Job.Model,
+                    FailureReason = Truncate($"Nothing to categorize: {reason}", ChatOrganizerDb.Lengths.Reason),
+                    At = time.GetUtcNow().UtcDateTime,
+                });
             }
         }
 
@@ -212,10 +238,13 @@ public sealed class ReadExportJob(
             Conversations.Clear();
             Transcripts.Clear();
             Log.Clear();
+            Unreadable.Clear();
         }
 
         private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
     }
+
+    private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;
 
     /// <summary>Counts bytes read, for the reading phase's progress (for a ZIP, roughly the compressed bytes).</summary>
     private sealed class CountingStream(Stream inner) : Stream

@@ -20,7 +20,11 @@ public sealed class Job
     public string? CategorySetId { get; init; }
     public string? CategorySetName { get; init; }
     public string? CategorySetJson { get; init; }
+    /// <summary>Topic jobs: the model, or null when the offline categorizer decides (<see cref="Engine"/>).</summary>
     public string? Model { get; init; }
+
+    /// <summary>Topic jobs: decided when the job is created (a key or none) and kept for all its work items.</summary>
+    public CategorizationEngine? Engine { get; init; }
 
     /// <summary>A person's own key, encrypted for this job only; cleared when the job ends.</summary>
     public string? ProtectedApiKey { get; set; }

@@ -186,6 +186,24 @@ public class BatchCategorizerFailureTests
     }
 
     [Fact]
+    public async Task RejectedKeyWithManyRequestsInFlightFailsTheRunWithTheSentenceNotTheServersMessage()
+    {
+        // Every request in flight is refused at about the same moment: the first ends the run, the others' refusals
+        // arrive while it stops, and must not surface instead (the fake's 401 message quotes the key).
+        await using var model = await StartAsync(o => (o.MaxConcurrency, o.BatchSize) = (8, 5));
+        model.Server.RequiredApiKey = "sk-the-right-one";
+        model.Server.Latency = TimeSpan.FromMilliseconds(100);
+        var results = new List<CategoryAssignment>();
+
+        var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(async () =>
+            results.AddRange(await model.CategorizeAsync(Digests(80))));
+
+        Assert.Equal(CategorizationFailure.KeyRejected, failure.Failure);
+        Assert.InRange(model.Server.Requests, 2, 8);
+        Assert.All(model.EverythingSaid(results, failure), s => Assert.DoesNotContain(CategorizerHarness.ApiKey, s, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task KeyNeverAppearsInResultsEventsOrLogsEvenWhenTheServerQuotesIt()
     {
         await using var model = await StartAsync(o => o.MaxConcurrency = 1);

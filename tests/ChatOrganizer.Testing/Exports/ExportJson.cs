@@ -10,27 +10,47 @@ public static class ExportJson
     /// A conversation with one user question and one answer, in the 2024 shape: a root node with no message,
     /// then <c>{id}-user</c> and <c>{id}-answer</c>, <c>current_node</c> on the answer.
     /// </summary>
-    public static JsonObject Conversation(string id, string title, string question = "How do I rotate a log file?", string answer = "Use logrotate.")
+    /// <param name="created">Defaults to 2023-11-14 22:13:20.25 UTC; the messages follow a second apart.</param>
+    public static JsonObject Conversation(
+        string id, string title, string question = "How do I rotate a log file?", string answer = "Use logrotate.", DateTimeOffset? created = null)
     {
         var root = $"{id}-root";
         var user = $"{id}-user";
         var assistant = $"{id}-answer";
+        var time = created is { } c ? c.ToUnixTimeMilliseconds() / 1000.0 : 1_700_000_000.25;
         return new JsonObject
         {
             ["title"] = title,
-            ["create_time"] = 1_700_000_000.25,
-            ["update_time"] = 1_700_000_100.5,
+            ["create_time"] = time,
+            ["update_time"] = time + 100.25,
             ["mapping"] = new JsonObject
             {
                 [root] = Node(root, null, null, user),
-                [user] = Node(user, Message(user, "user", question, 1_700_000_001), root, assistant),
-                [assistant] = Node(assistant, Message(assistant, "assistant", answer, 1_700_000_002), user),
+                [user] = Node(user, Message(user, "user", question, Math.Floor(time) + 1), root, assistant),
+                [assistant] = Node(assistant, Message(assistant, "assistant", answer, Math.Floor(time) + 2), user),
             },
             ["current_node"] = assistant,
             ["conversation_id"] = id,
             ["default_model_slug"] = "gpt-4o",
             ["id"] = id,
         };
+    }
+
+    /// <summary>
+    /// conversations.json with <paramref name="count"/> conversations <c>conv-00000</c>, <c>conv-00001</c>..., one a month
+    /// from January 2024 over two years, each about the next of <paramref name="topics"/> in turn, named in its title
+    /// ("Question 7 about Travel") and question: the fake model files a conversation under the category named in it.
+    /// </summary>
+    public static byte[] AboutTopics(int count, params string[] topics)
+    {
+        var conversations = new JsonArray();
+        for (var i = 0; i < count; i++)
+        {
+            var topic = topics.Length > 0 ? topics[i % topics.Length] : "anything";
+            var created = new DateTimeOffset(2024, 1, 15, 12, 0, 0, TimeSpan.Zero).AddMonths(i % 24).AddMinutes(i);
+            conversations.Add(Conversation($"conv-{i:D5}", $"Question {i} about {topic}", $"Tell me about {topic}, please.", $"Here is what I know about {topic}.", created));
+        }
+        return System.Text.Encoding.UTF8.GetBytes(conversations.ToJsonString());
     }
 
     /// <summary>A JSON array of the given conversations, as in conversations.json.</summary>

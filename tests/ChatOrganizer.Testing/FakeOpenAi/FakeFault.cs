@@ -17,6 +17,9 @@ public abstract record FakeFault
     /// <summary>Answers properly, but only after this long (past the client's timeout, usually).</summary>
     public sealed record Slow(TimeSpan Delay) : FakeFault;
 
+    /// <summary>Answers properly once <paramref name="Until"/> completes: holds requests in flight for as long as a test needs.</summary>
+    public sealed record Held(Task Until) : FakeFault;
+
     /// <summary>Closes the connection without a response.</summary>
     public sealed record DropConnection : FakeFault;
 

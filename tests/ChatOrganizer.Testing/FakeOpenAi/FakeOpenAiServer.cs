@@ -156,6 +156,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             case FakeFault.Slow slow:
                 await Task.Delay(slow.Delay, context.RequestAborted);
                 break;
+            case FakeFault.Held held:
+                await held.Until.WaitAsync(context.RequestAborted);
+                break;
         }
 
         // One entry per key the schema allows, as a strict structured output would give.

@@ -11,7 +11,7 @@ namespace ChatOrganizer.Web.Tests.Api;
 
 public sealed class JobsApiTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
 {
-    private static readonly byte[] Export = TestExport.Json(3, "cooking");
+    private static readonly byte[] Export = ExportJson.AboutTopics(3, "cooking");
 
     [Fact]
     public async Task PostingAnExportAnswers202WithTheJobALocationAndAnUnguessableId()

@@ -2,7 +2,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Controllers.Api;
 using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
@@ -16,7 +20,7 @@ public static class JobApi
     {
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(export);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        file.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? "application/zip" : "application/json");
         form.Add(file, "file", fileName);
         form.Add(new StringContent(mode), "mode");
         if (categorySetId is not null) form.Add(new StringContent(categorySetId), "categorySetId");
@@ -24,10 +28,17 @@ public static class JobApi
         return form;
     }
 
-    public static async Task<JobProgress> UploadAsync(this HttpClient client, byte[] export, string mode = "topic", string? categorySetId = null, string? model = null)
+    /// <param name="keyToken">Sent as <c>X-Key-Token</c>: a token from <c>POST /api/keys</c>.</param>
+    public static async Task<JobProgress> UploadAsync(
+        this HttpClient client, byte[] export, string mode = "topic", string? categorySetId = null, string? model = null,
+        string fileName = "conversations.json", string? keyToken = null)
     {
-        using var form = Form(export, mode, categorySetId: categorySetId, model: model);
-        using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), form);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/jobs", UriKind.Relative))
+        {
+            Content = Form(export, mode, fileName, categorySetId, model),
+        };
+        if (keyToken is not null) request.Headers.Add(JobsController.KeyTokenHeader, keyToken);
+        using var response = await client.SendAsync(request);
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
         {
             throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -42,18 +53,30 @@ public static class JobApi
     public static async Task<JobProgress> WaitUntilEndedAsync(this HttpClient client, string jobId, TimeSpan? timeout = null) =>
         await client.WaitUntilAsync(jobId, p => p.Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled, timeout);
 
-    public static async Task<JobProgress> WaitUntilAsync(this HttpClient client, string jobId, Func<JobProgress, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var progress = await client.ProgressAsync(jobId);
-            if (condition(progress)) return progress;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {jobId} is still {progress.Status}: {JsonSerializer.Serialize(progress, Json)}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<JobProgress> WaitUntilAsync(this HttpClient client, string jobId, Func<JobProgress, bool> condition, TimeSpan? timeout = null) =>
+        Eventually.MatchesAsync(() => client.ProgressAsync(jobId), condition, timeout ?? TimeSpan.FromSeconds(60),
+            progress => $"job {jobId} at {JsonSerializer.Serialize(progress, Json)}");
 
     public static async Task<JobLogPage> LogAsync(this HttpClient client, string jobId, long after = 0) =>
-        (await client.GetFromJsonAsync<JobLogPage>(new Uri($"/api/jobs/{jobId}/log?after={after}", UriKind.Relative), Json))!;
+        (await client.GetFromJsonAsync<JobLogPage>(new Uri($"/api/jobs/{jobId}/log?after={after}&limit={JobService.MaxLogPage}", UriKind.Relative), Json))!;
+
+    public static async Task<JobResults> ResultsAsync(this HttpClient client, string jobId, string groupBy = "topic") =>
+        (await client.GetFromJsonAsync<JobResults>(new Uri($"/api/jobs/{jobId}/results?groupBy={groupBy}", UriKind.Relative), Json))!;
+
+    /// <summary>A category set of these names in the client's session; its id.</summary>
+    public static async Task<string> CreateCategorySetAsync(this HttpClient client, params string[] categories)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri("/api/category-sets", UriKind.Relative),
+            new CategorySetInput("Test topics", [.. categories.Select(c => new CategoryInput(c))]));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CategorySetView>(Json))!.Id;
+    }
+
+    /// <summary>Trades an API key for the session token <c>POST /api/jobs</c> takes as <c>X-Key-Token</c>.</summary>
+    public static async Task<string> KeyTokenAsync(this HttpClient client, string apiKey)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new KeyRequest(apiKey));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<KeyToken>(Json))!.Token;
+    }
 }

@@ -33,4 +33,14 @@ public sealed class JobOptionsTests
 
         Assert.Contains("Jobs:WorkItemSize", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheAppRefusesToStartWithABadCategorizationSettingNamingIt()
+    {
+        using var app = new ChatOrganizerApp().With("Categorization:BatchSize", "0");
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Categorization:BatchSize is 0; allowed: 1 to 100.", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -44,15 +44,6 @@ internal static class Seed
         return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
     }
 
-    public static async Task<Job> WaitForAsync(this ChatOrganizerApp app, string jobId, Func<Job, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var job = await app.ReloadAsync(jobId);
-            if (condition(job)) return job;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {jobId} is still {job.Status}.");
-            await Task.Delay(50);
-        }
-    }
+    public static Task<Job> WaitForAsync(this ChatOrganizerApp app, string jobId, Func<Job, bool> condition) =>
+        Eventually.MatchesAsync(() => app.ReloadAsync(jobId), condition, TimeSpan.FromSeconds(30), job => $"job {jobId} {job.Status}");
 }

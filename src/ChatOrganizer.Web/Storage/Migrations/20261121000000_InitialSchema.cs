@@ -28,6 +28,7 @@ public sealed class InitialSchema : Migration
                 CategorySetName = table.Column<string>(maxLength: 200, nullable: true),
                 CategorySetJson = table.Column<string>(nullable: true),
                 Model = table.Column<string>(maxLength: 100, nullable: true),
+                Engine = table.Column<string>(maxLength: 16, nullable: true),
                 ProtectedApiKey = table.Column<string>(nullable: true),
                 Read = table.Column<int>(nullable: false),
                 Total = table.Column<int>(nullable: true),

@@ -1,0 +1,18 @@
+namespace ChatOrganizer.Web.Tests;
+
+/// <summary>Waiting for what happens in the background (jobs, Quartz, other processes) by polling it.</summary>
+internal static class Eventually
+{
+    /// <summary>Reads until <paramref name="condition"/> holds and returns that value; a timeout says what was last read.</summary>
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<T, string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = await read();
+            if (condition(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Still {describe(value)} after {timeout.TotalSeconds:0} s.");
+            await Task.Delay(100);
+        }
+    }
+}
