@@ -8,7 +8,7 @@ namespace ChatOrganizer.Web.Tests.Pages;
 
 public sealed class UploadPageTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
 {
-    private static readonly byte[] Export = TestExport.Json(3, "cooking");
+    private static readonly byte[] Export = ExportJson.AboutTopics(3, "cooking");
 
     [Fact]
     public async Task TheUploadPageOffersTheModesTheSetsTheKeyFieldAndTheSizeLimit()
