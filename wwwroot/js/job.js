@@ -13,7 +13,8 @@
   const announcer = document.getElementById("announcer");
   const numbers = new Intl.NumberFormat("en-US");
   const quietFor = 15000; // between routine announcements
-  const endedStatuses = ["done", "failed", "cancelled"];
+  // Nothing changes by itself once a job has ended, or while it waits for the person to start it.
+  const settledStatuses = ["done", "failed", "cancelled", "awaitingStart"];
 
   let status = panel().dataset.status;
   let logCursor = Number(log.dataset.after) || 0;
@@ -37,7 +38,8 @@
   };
 
   const update = (job) => {
-    panel().querySelector("#job-bar").value = job.percent;
+    const bar = panel().querySelector("#job-bar");
+    if (bar) bar.value = job.percent;
     setField("percent", percent(job.percent));
     setField("eta", job.etaSeconds == null ? "" : `· about ${duration(job.etaSeconds)} left`);
     setField("read", numbers.format(job.read));
@@ -110,7 +112,7 @@
     } else {
       update(job);
     }
-    return { stop: endedStatuses.includes(job.status) };
+    return { stop: settledStatuses.includes(job.status) };
   };
 
   const tick = async () => {
@@ -125,5 +127,5 @@
     setTimeout(tick, document.hidden ? Math.max(next.wait, 5000) : next.wait);
   };
 
-  if (!endedStatuses.includes(status)) setTimeout(tick, 1000);
+  if (!settledStatuses.includes(status)) setTimeout(tick, 1000);
 })();

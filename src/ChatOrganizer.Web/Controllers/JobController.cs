@@ -2,6 +2,7 @@ using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Models;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Security;
+using ChatOrganizer.Web.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace ChatOrganizer.Web.Controllers;
 
 /// <summary>A session's jobs: the list, one job's live page, cancel and delete. Another session's job is not found.</summary>
 [AutoValidateAntiforgeryToken]
-public sealed class JobController(JobService jobs, ResultsQuery results) : Controller
+public sealed class JobController(JobService jobs, JobEstimator estimator, ResultsQuery results) : Controller
 {
     [HttpGet("/jobs")]
     public async Task<IActionResult> List(bool deleted, CancellationToken cancellationToken) =>
@@ -26,8 +27,16 @@ public sealed class JobController(JobService jobs, ResultsQuery results) : Contr
         var failed = job.Failed > 0
             ? await results.ListConversations(id, failedOnly: true).Take(JobPage.FailedShown).ToListAsync(cancellationToken)
             : [];
-        return View(new JobPage(job, log!, failed));
+        var estimate = job.Status == JobStatus.AwaitingStart ? await estimator.EstimateAsync(session, id, cancellationToken) : null;
+        return View(new JobPage(job, log!, failed, estimate));
     }
+
+    /// <summary>Starts categorizing a job that waits with its estimate.</summary>
+    [HttpPost("/jobs/{id}/start")]
+    public async Task<IActionResult> Start(string id, CancellationToken cancellationToken) =>
+        await jobs.StartAsync(HttpContext.SessionId(), id, cancellationToken)
+            ? RedirectToAction(nameof(Show), new { id })
+            : NotFound();
 
     [HttpPost("/jobs/{id}/cancel")]
     public async Task<IActionResult> Cancel(string id, CancellationToken cancellationToken) =>

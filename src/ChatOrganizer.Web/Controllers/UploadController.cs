@@ -43,7 +43,7 @@ public sealed class UploadController(
         {
             using var upload = await uploads.ReceiveAsync(Request, CheckAntiforgeryAsync, cancellationToken);
             choices = UploadChoices.From(upload.Field);
-            var request = JobRequest.FromFields(upload.Field);
+            var request = JobRequest.FromFields(upload.Field) with { EstimateFirst = choices.EstimateFirst };
             var keyToken = KeyToken(upload.Field(UploadFields.ApiKey));
             var job = await jobs.CreateAsync(HttpContext.SessionId(), upload, request, keyToken, cancellationToken);
             return RedirectToAction(nameof(JobController.Show), "Job", new { id = job.Id });

@@ -14,6 +14,7 @@ public static class Display
     {
         JobStatus.Queued => "Queued",
         JobStatus.Reading => "Reading the export",
+        JobStatus.AwaitingStart => "Ready to start",
         JobStatus.Categorizing => "Categorizing",
         JobStatus.Finishing => "Finishing",
         JobStatus.Done => "Done",
