@@ -36,6 +36,8 @@
       const details = group.querySelector("details");
       if (details) details.open = query === "" ? initiallyOpen.get(group) : shown > 0;
     }
+    // Per-category counts inside periods are of the whole period: out of place while filtering.
+    document.querySelectorAll(".category-counts").forEach((counts) => { counts.hidden = query !== ""; });
     status.textContent = query === ""
       ? ""
       : `${numbers.format(matches)} ${matches === 1 ? "conversation matches" : "conversations match"} “${input.value.trim()}”.`;

@@ -18,8 +18,8 @@ public sealed class CategorySetController(CategorySetService sets) : Controller
     public const string Save = "save";
 
     [HttpGet("/category-sets")]
-    public async Task<IActionResult> List(bool deleted, CancellationToken cancellationToken) =>
-        View(new CategorySetListPage(await sets.ListAsync(HttpContext.SessionId(), cancellationToken), deleted, Problem: null));
+    public async Task<IActionResult> List(bool deleted, bool saved, CancellationToken cancellationToken) =>
+        View(new CategorySetListPage(await sets.ListAsync(HttpContext.SessionId(), cancellationToken), deleted, saved, Problem: null));
 
     [HttpGet("/category-sets/new")]
     public IActionResult New() => View("Edit", CategorySetEditPage.For(null, CategorySetForm.Blank()));
@@ -54,7 +54,7 @@ public sealed class CategorySetController(CategorySetService sets) : Controller
         if (change.Outcome == CategorySetOutcome.Done) return RedirectToAction(nameof(Edit), new { id = change.Set!.Id });
 
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View(nameof(List), new CategorySetListPage(await sets.ListAsync(session, cancellationToken), Deleted: false, string.Join(" ", change.Problems)));
+        return View(nameof(List), new CategorySetListPage(await sets.ListAsync(session, cancellationToken), Deleted: false, Saved: false, string.Join(" ", change.Problems)));
     }
 
     [HttpPost("/category-sets/{id}/delete")]
@@ -91,7 +91,7 @@ public sealed class CategorySetController(CategorySetService sets) : Controller
         switch (change.Outcome)
         {
             case CategorySetOutcome.Done:
-                return RedirectToAction(nameof(List), null, $"set-{change.Set!.Id}");
+                return RedirectToAction(nameof(List), null, new { saved = true }, $"set-{change.Set!.Id}");
             case CategorySetOutcome.Invalid:
                 if (form.Categories.Count == 0) form.Categories.Add(new CategoryRow());
                 Response.StatusCode = StatusCodes.Status400BadRequest;

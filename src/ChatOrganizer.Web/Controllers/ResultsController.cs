@@ -36,10 +36,12 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
     [HttpGet("/jobs/{id}/conversations/{index:int}")]
     public async Task<IActionResult> Conversation(string id, int index, string? leaf, CancellationToken cancellationToken)
     {
-        var stored = await conversations.GetTranscriptAsync(HttpContext.SessionId(), id, index, cancellationToken);
+        var session = HttpContext.SessionId();
+        var job = await jobs.GetProgressAsync(session, id, cancellationToken);
+        var stored = job is null ? null : await conversations.GetTranscriptAsync(session, id, index, cancellationToken);
         if (stored is not var (summary, transcript)) return NotFound();
 
-        var page = ConversationPage.From(id, summary, transcript, leaf);
+        var page = ConversationPage.From(id, job!.FileName, summary, transcript, leaf);
         return page is null ? NotFound() : View(page);
     }
 }

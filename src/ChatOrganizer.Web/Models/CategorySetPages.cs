@@ -4,8 +4,9 @@ using ChatOrganizer.Web.CategorySets;
 namespace ChatOrganizer.Web.Models;
 
 /// <param name="Deleted">A set was just deleted: say so.</param>
+/// <param name="Saved">A set was just saved: say so (the page scrolls to it).</param>
 /// <param name="Problem">Why the last action (a copy) was refused.</param>
-public sealed record CategorySetListPage(IReadOnlyList<CategorySetView> Sets, bool Deleted, string? Problem);
+public sealed record CategorySetListPage(IReadOnlyList<CategorySetView> Sets, bool Deleted, bool Saved, string? Problem);
 
 /// <summary>The set form as posted: plain properties so MVC binds <c>Categories[3].Name</c> and the like.</summary>
 public sealed class CategorySetForm

@@ -7,6 +7,7 @@ namespace ChatOrganizer.Web.Models;
 /// <param name="HiddenMessages">Messages on the path ChatGPT does not show either (system prompts, tool context), left out.</param>
 public sealed record ConversationPage(
     string JobId,
+    string JobFileName,
     ResultConversation Summary,
     TranscriptDocument Transcript,
     IReadOnlyList<ViewerTurn> Turns,
@@ -20,7 +21,7 @@ public sealed record ConversationPage(
     public string Link(string? leaf = null) => $"/jobs/{JobId}/conversations/{Summary.Index}" + (leaf is null ? "" : $"?leaf={Uri.EscapeDataString(leaf)}");
 
     /// <returns>Null when <paramref name="leaf"/> names no node of this conversation.</returns>
-    public static ConversationPage? From(string jobId, ResultConversation summary, TranscriptDocument transcript, string? leaf)
+    public static ConversationPage? From(string jobId, string jobFileName, ResultConversation summary, TranscriptDocument transcript, string? leaf)
     {
         var nodes = new Dictionary<string, TranscriptNode>(StringComparer.Ordinal);
         foreach (var node in transcript.Nodes) nodes.TryAdd(node.Id, node);
@@ -49,7 +50,7 @@ public sealed record ConversationPage(
             turns.Add(new ViewerTurn(id, message, Math.Max(1, siblings.IndexOf(id) + 1), Math.Max(1, siblings.Count), alternatives));
         }
         var onActivePath = leaf is null || path.SequenceEqual(transcript.ActivePath.Where(nodes.ContainsKey));
-        return new ConversationPage(jobId, summary, transcript, turns, onActivePath ? null : leaf, hidden);
+        return new ConversationPage(jobId, jobFileName, summary, transcript, turns, onActivePath ? null : leaf, hidden);
     }
 
     // Root to the node, then on down its latest replies, the way ChatGPT shows a branch.

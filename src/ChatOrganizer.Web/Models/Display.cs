@@ -46,8 +46,8 @@ public static class Display
 
     public static string Engine(CategorizationEngine? engine) => engine switch
     {
-        CategorizationEngine.Model => "model",
-        CategorizationEngine.Offline => "offline",
+        CategorizationEngine.Model => "by model",
+        CategorizationEngine.Offline => "by keywords",
         _ => "",
     };
 

@@ -96,11 +96,11 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
 
         var phone = await _browser.NewPageAsync(phone: true, sameSessionAs: page);
         await phone.GotoAsync(page.Url);
-        await _browser.ScreenshotAsync(phone, "10-phone-results");
+        await _browser.ScreenshotAsync(phone, "10-phone-results", fullPage: false);
         await phone.GotoAsync("/");
-        await _browser.ScreenshotAsync(phone, "11-phone-upload");
+        await _browser.ScreenshotAsync(phone, "11-phone-upload", fullPage: false);
         await phone.GotoAsync("/jobs");
-        await _browser.ScreenshotAsync(phone, "12-phone-jobs");
+        await _browser.ScreenshotAsync(phone, "12-phone-jobs", fullPage: false);
     }
 
     [Fact]
