@@ -14,6 +14,9 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
 {
     private const int MaxFieldLength = 1024;
 
+    // The form has a handful of fields; more means something other than our form (or the API's), and each is kept in memory.
+    private const int MaxFields = 32;
+
     public Task<ReceivedUpload> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReceiveAsync(request, beforeFile: null, cancellationToken);
 
@@ -66,6 +69,8 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
                 }
                 else
                 {
+                    if (fields.Count >= MaxFields)
+                        throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"The form has more than {MaxFields} fields.");
                     fields[name] = await ReadFieldAsync(section, name, cancellationToken);
                 }
             }

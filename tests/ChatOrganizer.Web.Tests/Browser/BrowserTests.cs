@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.Exports;
@@ -129,15 +130,28 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await page.GotoAsync("/");
         await page.GetByLabel("Category set").SelectOptionAsync(new SelectOptionValue { Label = "Hobbies (3 categories)" });
         await page.GetByLabel("Show me the estimate before categorizing starts").UncheckAsync();
-        await page.Locator("#file").SetInputFilesAsync(_folder.Write("hobbies.json", ExportJson.AboutTopics(12, "Cooking", "Travel", "Music")));
+        var export = JsonNode.Parse(ExportJson.AboutTopics(12, "Cooking", "Travel", "Music"))!.AsArray();
+        export.Add(Showcase());
+        await page.Locator("#file").SetInputFilesAsync(_folder.Write("hobbies.json", export.ToJsonString()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and start" }).ClickAsync();
         await page.WaitForURLAsync(JobPage());
         await Expect(page.Locator("#status-badge")).ToHaveTextAsync("Done", Slowly);
         await page.GetByRole(AriaRole.Link, new() { Name = "See the results" }).ClickAsync();
 
         Assert.Equal(["Cooking", "Music", "Travel"], (await GroupLabelsAsync(page)).Order());
-        await Expect(page.Locator("details.group summary [data-count]")).ToHaveTextAsync(["4", "4", "4"]);
+        await Expect(page.Locator("details.group summary [data-count]")).ToHaveTextAsync(["5", "4", "4"]);
         await _browser.ScreenshotAsync(page, "15-results-custom-set");
+
+        // The viewer: code and its output as code, the answer's Markdown, and the earlier version one click away.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Cooking timer in Python" }).ClickAsync();
+        await Expect(page.Locator("pre code").First).ToContainTextAsync("import time");
+        await Expect(page.Locator(".markdown li")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".badge", new() { HasText = "version 2 of 2" })).ToBeVisibleAsync();
+        await _browser.ScreenshotAsync(page, "16-conversation-with-branches");
+        await page.GetByRole(AriaRole.Link, new() { Name = "version 1" }).ClickAsync();
+        await Expect(page.Locator(".message.role-assistant .body").Last).ToHaveTextAsync("Boil the egg for seven minutes; a phone timer will do.");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the version ChatGPT shows" })).ToBeVisibleAsync();
+        await _browser.ScreenshotAsync(page, "17-conversation-other-branch");
     }
 
     [Fact]
@@ -151,18 +165,53 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and start" }).ClickAsync();
         await page.WaitForURLAsync(JobPage());
         await Expect(page.Locator("#status-badge")).ToHaveTextAsync("Done", Slowly);
-        await _browser.ScreenshotAsync(page, "16-nojs-job-done");
+        await _browser.ScreenshotAsync(page, "18-nojs-job-done");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "See the results" }).ClickAsync();
         await page.Locator("#q").FillAsync("question 3");
         await page.Locator("#q").PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("[?&]q=question\\+3"));
         await Expect(page.Locator("#filter-status")).ToHaveTextAsync("1 conversation matches “question 3”.");
-        await _browser.ScreenshotAsync(page, "17-nojs-results-filtered");
+        await _browser.ScreenshotAsync(page, "19-nojs-results-filtered");
 
         await page.GotoAsync("/category-sets/new");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add another category" }).ClickAsync();
         await Expect(page.Locator("[data-row]")).ToHaveCountAsync(4);
+    }
+
+    // A question answered twice (the first answer regenerated), the second time with code run by the python tool and
+    // a Markdown answer: root → question → { plain answer (older), code → output → answer (active) }.
+    private static JsonObject Showcase()
+    {
+        const double at = 1_717_200_000;
+        JsonObject Says(string id, string role, string text, double time, string? contentType = null, string? recipient = null, string? author = null)
+        {
+            var message = ExportJson.Message(id, role, text, time);
+            if (contentType is not null) message["content"] = new JsonObject { ["content_type"] = contentType, ["language"] = "python", ["text"] = text };
+            if (recipient is not null) message["recipient"] = recipient;
+            if (author is not null) message["author"]!["name"] = author;
+            if (role == "assistant") message["metadata"] = new JsonObject { ["model_slug"] = "gpt-4o" };
+            return message;
+        }
+        return new JsonObject
+        {
+            ["id"] = "showcase",
+            ["conversation_id"] = "showcase",
+            ["title"] = "Cooking timer in Python",
+            ["create_time"] = at,
+            ["update_time"] = at + 120,
+            ["default_model_slug"] = "gpt-4o",
+            ["current_node"] = "answer",
+            ["mapping"] = new JsonObject
+            {
+                ["root"] = ExportJson.Node("root", null, null, "question"),
+                ["question"] = ExportJson.Node("question", Says("question", "user", "How long do I boil an egg? Cooking help, and a timer in Python please.", at + 1), "root", "old-answer", "code"),
+                ["old-answer"] = ExportJson.Node("old-answer", Says("old-answer", "assistant", "Boil the egg for seven minutes; a phone timer will do.", at + 5), "question"),
+                ["code"] = ExportJson.Node("code", Says("code", "assistant", "import time\nfor left in range(7, 0, -1):\n    print(f\"{left} min\")\n    time.sleep(60)", at + 10, "code", "python"), "question", "output"),
+                ["output"] = ExportJson.Node("output", Says("output", "tool", "7 min\n6 min\n5 min", at + 11, "execution_output", author: "python"), "code", "answer"),
+                ["answer"] = ExportJson.Node("answer", Says("answer", "assistant", "Seven minutes for a jammy egg. The timer above:\n\n- prints the **minutes left**\n- sleeps `60` seconds between lines", at + 15), "output"),
+            },
+        };
     }
 
     private static Task<IReadOnlyList<string>> GroupLabelsAsync(IPage page) =>

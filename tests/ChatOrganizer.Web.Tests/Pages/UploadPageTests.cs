@@ -96,6 +96,20 @@ public sealed class UploadPageTests(ChatOrganizerAppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AFormFloodedWithFieldsBeforeTheFileIsRefused()
+    {
+        using var client = fixture.App.CreateClient();
+        using var form = new MultipartFormDataContent();
+        for (var i = 0; i < 1000; i++) form.Add(new StringContent("x"), $"field{i}");
+        form.Add(new ByteArrayContent(Export), "file", "conversations.json");
+
+        using var response = await client.PostAsync(new Uri("/jobs", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("more than 32 fields", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARefusedUploadComesBackWithTheSentenceAndTheChoicesKept()
     {
         using var client = fixture.App.CreateClient();
