@@ -13,7 +13,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
     [Fact]
     public async Task TheActivePathReadsAsAChatWithRolesTimesAndCustomInstructionsApart()
     {
-        var jobId = await StoreAsync(Branched());
+        var jobId = await StoreAsync(SampleConversations.RegeneratedAnswer());
         using var client = fixture.App.CreateSessionClient(_session);
 
         var html = await client.PageAsync($"/jobs/{jobId}/conversations/0");
@@ -22,7 +22,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         Assert.Contains("<li class=\"message role-user\" id=\"m-q\">", html, StringComparison.Ordinal);
         Assert.Contains("<span class=\"who\">ChatGPT</span>", html, StringComparison.Ordinal);
         Assert.Contains("1 Mar 2024, 09:00 UTC", html, StringComparison.Ordinal);
-        Assert.Contains("Use a <em>hot</em> oven.", html, StringComparison.Ordinal); // the answer's Markdown
+        Assert.Contains("<div class=\"body markdown\"><p>Use a hot oven.</p>", html, StringComparison.Ordinal); // the answer, as Markdown
         Assert.DoesNotContain("id=\"m-a-old\"", html, StringComparison.Ordinal); // the other branch is only linked
         var instructions = html[html.IndexOf("Custom instructions", StringComparison.Ordinal)..html.IndexOf("<ol class=\"transcript\">", StringComparison.Ordinal)];
         Assert.Contains("I bake on weekends.", instructions, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
     [Fact]
     public async Task ABranchPointLinksToTheOtherVersionAndTheLinkShowsThatBranch()
     {
-        var jobId = await StoreAsync(Branched());
+        var jobId = await StoreAsync(SampleConversations.RegeneratedAnswer());
         using var client = fixture.App.CreateSessionClient(_session);
 
         var active = await client.PageAsync($"/jobs/{jobId}/conversations/0");
@@ -42,14 +42,14 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         Assert.Contains("“Use flour and water.”", active, StringComparison.Ordinal);
         Assert.Contains("Use flour and water.", branch, StringComparison.Ordinal);
         Assert.Contains("version 1 of 2", branch, StringComparison.Ordinal);
-        Assert.DoesNotContain("Use a <em>hot</em> oven.", branch, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"m-a-new\"", branch, StringComparison.Ordinal);
         Assert.Contains("Back to the version ChatGPT shows", branch, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ALeafThatIsNotInTheConversationIsNotFound()
     {
-        var jobId = await StoreAsync(Branched());
+        var jobId = await StoreAsync(SampleConversations.RegeneratedAnswer());
         using var client = fixture.App.CreateSessionClient(_session);
 
         using var response = await client.GetAsync(new Uri($"/jobs/{jobId}/conversations/0?leaf=nowhere", UriKind.Relative));
@@ -86,7 +86,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
     {
         var conversation = ConversationBuilder.Create("evil").Titled(PageSeed.Hostile)
             .User(PageSeed.Hostile)
-            .Assistant($"{PageSeed.Hostile}\n\n[click me](javascript:alert(3)) and [docs](https://example.com/docs)\n\n<iframe src=\"https://evil.example\"></iframe>")
+            .Assistant($"{PageSeed.Hostile}\n\n*Read* [click me](javascript:alert(3)) and [docs](https://example.com/docs)\n\n<iframe src=\"https://evil.example\"></iframe>")
             .Build();
         var jobId = await StoreAsync(conversation);
         using var client = fixture.App.CreateSessionClient(_session);
@@ -97,6 +97,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         Assert.DoesNotContain("javascript:", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<iframe", html, StringComparison.Ordinal);
         Assert.Contains("&lt;iframe", html, StringComparison.Ordinal);
+        Assert.Contains("<em>Read</em>", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://example.com/docs\" rel=\"nofollow noopener noreferrer\">docs</a>", html, StringComparison.Ordinal);
     }
 
@@ -105,28 +106,5 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);
         await fixture.App.StoreAsync(job.Id, 0, conversation);
         return job.Id;
-    }
-
-    // root → question → { first answer (an earlier regeneration), latest answer (active) }, with custom instructions
-    private static Conversation Branched()
-    {
-        static Message Says(string id, string role, string text) =>
-            new(id, role, null, "all", "text", role == "assistant" ? "gpt-4o" : null, new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero), null, "finished_successfully", null, false, text, []);
-        MessageNode[] nodes =
-        [
-            new("root", null, ["q"], null),
-            new("q", "root", ["a-old", "a-new"], Says("q", "user", "How do I bake bread?")),
-            new("a-old", "q", [], Says("a-old", "assistant", "Use flour and water.")),
-            new("a-new", "q", [], Says("a-new", "assistant", "Use a *hot* oven.")),
-        ];
-        return new Conversation
-        {
-            Location = new ConversationLocation("conversations.json", 0),
-            Id = "bread",
-            Title = "Bread",
-            CreateTime = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero),
-            CustomInstructions = new CustomInstructions("I bake on weekends.", "Be brief.", CustomInstructionsSource.UserEditableContext),
-            Tree = new MessageTree(nodes, ["q", "a-new"], ["q"]),
-        };
     }
 }
