@@ -52,7 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser session (its own cookies, so its own jobs), or the session of <paramref name="sameSessionAs"/>; a phone's screen when asked.</summary>
-    public async Task<IPage> NewPageAsync(bool phone = false, bool javaScript = true, IPage? sameSessionAs = null)
+    public async Task<IPage> NewPageAsync(bool phone = false, bool javaScript = true, IPage? sameSessionAs = null, bool dark = false)
     {
         var context = await Browser.NewContextAsync(new()
         {
@@ -63,6 +63,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             HasTouch = phone,
             JavaScriptEnabled = javaScript,
             AcceptDownloads = true,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
         });
         context.SetDefaultTimeout(30_000);
         if (sameSessionAs is not null)

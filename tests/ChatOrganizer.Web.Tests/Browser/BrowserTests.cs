@@ -102,6 +102,10 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await _browser.ScreenshotAsync(phone, "11-phone-upload", fullPage: false);
         await phone.GotoAsync("/jobs");
         await _browser.ScreenshotAsync(phone, "12-phone-jobs", fullPage: false);
+
+        var dark = await _browser.NewPageAsync(sameSessionAs: page, dark: true);
+        await dark.GotoAsync(page.Url.Replace("view=year", "view=topic", StringComparison.Ordinal));
+        await _browser.ScreenshotAsync(dark, "12-dark-results");
     }
 
     [Fact]
