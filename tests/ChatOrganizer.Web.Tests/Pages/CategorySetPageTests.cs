@@ -118,13 +118,14 @@ public sealed class CategorySetPageTests(ChatOrganizerAppFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task HostileNamesAreEncodedInTheListAndTheForm()
+    public async Task HostileNamesAreEncodedInTheListTheFormAndTheUploadPage()
     {
         using var client = fixture.App.CreateSessionClient(_session);
         var set = await CreateAsync(PageSeed.Hostile[..30], PageSeed.Hostile[..50]);
 
         HtmlAssert.Encoded(PageSeed.Hostile[..30], await client.PageAsync("/category-sets"));
         HtmlAssert.Encoded(PageSeed.Hostile[..50], await client.PageAsync($"/category-sets/{set.Id}"));
+        HtmlAssert.Encoded(PageSeed.Hostile[..30], await client.PageAsync("/"));
     }
 
     private async Task<CategorySetView> CreateAsync(string name, params string[] categories)

@@ -74,14 +74,15 @@ public sealed class JobPageTests(ChatOrganizerAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task HostileTextInTheLogAndFileNameIsEncoded()
+    public async Task HostileTextInTheFileNameLogAndFailedConversationsIsEncoded()
     {
-        var job = await fixture.App.JobAsync(_session, JobStatus.Reading);
+        var job = await fixture.App.JobAsync(_session, JobStatus.Categorizing, change: j => j.Failed = 1);
         await using (var db = fixture.App.Db())
         {
             await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.FileName, PageSeed.Hostile));
         }
         await fixture.App.AddAsync(Log(job.Id, JobLogLevel.Error, PageSeed.Hostile));
+        await fixture.App.StoreAsync(job.Id, 0, PageSeed.Chat("x", PageSeed.Hostile), failure: PageSeed.Hostile);
         using var client = fixture.App.CreateSessionClient(_session);
 
         var html = await client.PageAsync($"/jobs/{job.Id}");
