@@ -71,7 +71,8 @@ public sealed record MonthlyChart(
             counts.Add((m, values, values.Sum()));
         }
 
-        var max = NiceCeiling(counts.Max(c => c.Total));
+        var step = TickStep(counts.Max(c => c.Total));
+        var max = step * Math.Max(1, (int)Math.Ceiling(counts.Max(c => c.Total) / (double)step));
         var slot = (double)PlotWidth / span;
         var barWidth = Math.Max(2, slot * 0.72);
         var shortRange = span <= 18;
@@ -95,7 +96,7 @@ public sealed record MonthlyChart(
             return new ChartMonth(c.Month.ToString("MMMM yyyy", Culture), c.Values, c.Total, Round(x), Round(barWidth), Round(x + barWidth / 2), label, year, segments);
         }).ToList();
 
-        var ticks = Enumerable.Range(0, 5).Select(i => max * i / 4).Distinct()
+        var ticks = Enumerable.Range(0, max / step + 1).Select(i => i * step)
             .Select(v => new ChartTick(v, Round(Top + PlotHeight - (double)v / max * PlotHeight))).ToList();
         var undated = months.Where(g => g.Key == "undated").Sum(g => g.Count);
         return new MonthlyChart(series, chartMonths, ticks, undated);
@@ -109,16 +110,16 @@ public sealed record MonthlyChart(
 
     private static double Round(double value) => Math.Round(value, 1);
 
-    // 1, 2, 5 × 10ⁿ at or above the value, and divisible by the four gridline steps where possible.
-    private static int NiceCeiling(int value)
+    // The smallest of 1, 2, 5, 10, 20, 50... that reaches the value in at most five gridline steps.
+    private static int TickStep(int value)
     {
-        if (value <= 4) return 4;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var step in new[] { 1, 2, 2.5, 4, 5, 10 })
+        for (var magnitude = 1; ; magnitude *= 10)
         {
-            if (step * magnitude >= value) return (int)Math.Ceiling(step * magnitude);
+            foreach (var step in new[] { magnitude, 2 * magnitude, 5 * magnitude })
+            {
+                if (value <= 5 * step) return step;
+            }
         }
-        return (int)(10 * magnitude);
     }
 }
 
