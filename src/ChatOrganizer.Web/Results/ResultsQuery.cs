@@ -66,7 +66,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             [.. g]));
 
     // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
-    internal static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
+    private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
         time is { } t
             ? (t.ToString(keyFormat, CultureInfo.InvariantCulture), t.ToString(labelFormat, CultureInfo.InvariantCulture))
             : ("undated", "No date");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
@@ -14,6 +15,8 @@ public static class TranscriptArchive
 {
     public const int MaxFolderLength = 80;
     public const int MaxTitleLength = 80;
+
+    private const string NoDate = "No date";
 
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
@@ -40,8 +43,8 @@ public static class TranscriptArchive
     private static string FolderOf(JobMode mode, ResultConversation summary) => mode switch
     {
         JobMode.Topic => summary.Category ?? "Not categorized",
-        JobMode.Month => summary.CreateTime is null ? "No date" : ResultsQuery.Period(summary.CreateTime, "yyyy-MM", "yyyy-MM").Key,
-        _ => summary.CreateTime is null ? "No date" : ResultsQuery.Period(summary.CreateTime, "yyyy", "yyyy").Key,
+        JobMode.Month => summary.CreateTime?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? NoDate,
+        _ => summary.CreateTime?.ToString("yyyy", CultureInfo.InvariantCulture) ?? NoDate,
     };
 
     /// <summary>One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).</summary>
