@@ -6,11 +6,13 @@ return args.FirstOrDefault() switch
 {
     "reader" => await ReaderBenchmark.RunAsync(args[1..]),
     "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
+    "jobs-progress" => await ProgressLoadBenchmark.RunProgressAsync(args[1..]),
+    "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|jobs-progress|jobs-memory [options]   (see README, \"Benchmarks\")");
     return 1;
 }

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatOrganizer.Testing.Exports;
+using ChatOrganizer.Testing.FakeOpenAi;
+using ChatOrganizer.Testing.Processes;
+
+namespace ChatOrganizer.Benchmarks;
+
+/// <summary>
+/// The jobs' two figures, measured on the app as a real process with the fake model on loopback:
+/// <c>jobs-progress</c>: progress-endpoint latency at a fixed request rate while a job runs (target p99 &lt; 20 ms at 200/s);
+/// <c>jobs-memory</c>: the app's peak resident memory from upload to the last result (target &lt; 300 MB for 500 MB).
+/// </summary>
+internal static class ProgressLoadBenchmark
+{
+    public static async Task<int> RunProgressAsync(string[] args)
+    {
+        var rate = IntOption(args, "--rate", 200);
+        var seconds = IntOption(args, "--seconds", 20);
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        fake.Latency = TimeSpan.FromMilliseconds(IntOption(args, "--latency-ms", 200));
+        await using var run = await AppRun.StartAsync(fake);
+
+        // A server has usually run a job before: the first one's one-time costs (JIT, EF query compilation) are not the steady state.
+        var warmup = await run.UploadAsync(new ByteArrayContent(ExportJson.AboutTopics(200, "Cooking", "Travel", "Music")));
+        await run.WaitAsync(warmup, p => p.GetProperty("status").GetString() == "done", TimeSpan.FromMinutes(5));
+
+        var job = await run.UploadAsync(new ByteArrayContent(ExportJson.AboutTopics(IntOption(args, "--conversations", 5000), "Cooking", "Travel", "Music")));
+        await run.WaitAsync(job, p => p.GetProperty("status").GetString() == "categorizing", TimeSpan.FromMinutes(5));
+
+        // Open loop: requests start on schedule whether or not earlier ones have answered, so a slow answer
+        // cannot hide by slowing the load down. Bounded: rate × seconds requests, then it stops.
+        var total = rate * seconds;
+        var latencies = new double[total];
+        var failures = 0;
+        var clock = Stopwatch.StartNew();
+        var requests = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            var slot = i;
+            requests.Add(Task.Run(async () =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await run.Client.GetAsync(new Uri($"/api/jobs/{job}", UriKind.Relative));
+                latencies[slot] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+            }));
+        }
+        await Task.WhenAll(requests);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var progress = await run.ProgressAsync(job);
+
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"progress endpoint: {total} requests at {rate}/s over {elapsed:0.0} s ({total / elapsed:0} held), {failures} failed; " +
+            $"p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms; " +
+            $"job meanwhile {progress.GetProperty("status").GetString()} at {progress.GetProperty("categorized").GetInt32()} categorized"));
+        return failures == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> RunMemoryAsync(string[] args)
+    {
+        var export = StringOption(args, "--export") ?? throw new ArgumentException("usage: bench jobs-memory --export PATH (e.g. from gen_export.py)");
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        await using var run = await AppRun.StartAsync(fake);
+
+        using var sampling = new CancellationTokenSource();
+        long peakRss = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peakRss = Math.Max(peakRss, ResidentBytes(run.App.ProcessId, "VmRSS:"));
+                await Task.Delay(50);
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        await using var file = File.OpenRead(export);
+        var job = await run.UploadAsync(new StreamContent(file), Path.GetFileName(export));
+        var uploaded = clock.Elapsed;
+        var done = await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(60));
+        await sampling.CancelAsync();
+        await sampler;
+        var highWater = ResidentBytes(run.App.ProcessId, "VmHWM:");
+        // What the resident memory is at the end: the heaps, the mapped assemblies, and JIT-compiled code (shared memory, W^X).
+        var (anon, files, code) = (ResidentBytes(run.App.ProcessId, "RssAnon:"), ResidentBytes(run.App.ProcessId, "RssFile:"), ResidentBytes(run.App.ProcessId, "RssShmem:"));
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"memory: {new FileInfo(export).Length / 1048576.0:0} MB export, {done.GetProperty("status").GetString()}, " +
+            $"{done.GetProperty("categorized").GetInt32()} categorized / {done.GetProperty("failed").GetInt32()} failed, " +
+            $"upload {uploaded.TotalSeconds:0.0} s, total {clock.Elapsed.TotalSeconds:0.0} s; " +
+            $"peak RSS {Math.Max(peakRss, highWater) / 1048576.0:0} MB (sampled {peakRss / 1048576.0:0} MB, kernel high-water {highWater / 1048576.0:0} MB); " +
+            $"at the end {anon / 1048576.0:0} MB anonymous, {files / 1048576.0:0} MB files, {code / 1048576.0:0} MB JIT code"));
+        return 0;
+    }
+
+    private static long ResidentBytes(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static int IntOption(string[] args, string name, int fallback) =>
+        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? StringOption(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+    /// <summary>The app in its own process on a temp data folder, talking to the fake model, with one bearer session.</summary>
+    private sealed class AppRun : IAsyncDisposable
+    {
+        private readonly string _data;
+
+        private AppRun(string data, AppProcess app, HttpClient client)
+        {
+            _data = data;
+            App = app;
+            Client = client;
+        }
+
+        public AppProcess App { get; }
+        public HttpClient Client { get; }
+
+        public static async Task<AppRun> StartAsync(FakeOpenAiServer fake)
+        {
+            var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
+            var app = await AppProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["DATA_DIR"] = data,
+                ["OPENAI_API_KEY"] = "sk-bench",
+                ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
+                // The limiter is not what is measured here (issue 6 measures it).
+                ["RATELIMIT_POLLING_PERMITLIMIT"] = "100000000",
+                ["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "100000000",
+            });
+            var client = app.CreateClient();
+            using var session = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
+            var token = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return new AppRun(data, app, client);
+        }
+
+        public async Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json")
+        {
+            using var form = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent("topic"), "mode" } };
+            using var response = await Client.PostAsync(new Uri("/api/jobs", UriKind.Relative), form);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return response.IsSuccessStatusCode
+                ? body.GetProperty("id").GetString()!
+                : throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {body}");
+        }
+
+        public async Task<JsonElement> ProgressAsync(string job) =>
+            await Client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{job}", UriKind.Relative));
+
+        public async Task<JsonElement> WaitAsync(string job, Func<JsonElement, bool> condition, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                var progress = await ProgressAsync(job);
+                if (condition(progress)) return progress;
+                if (deadline.Elapsed > timeout) throw new TimeoutException($"The job is still {progress}.");
+                await Task.Delay(250);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await App.DisposeAsync();
+            try
+            {
+                Directory.Delete(_data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The OS temp cleaner will have it.
+            }
+        }
+    }
+}
