@@ -1,5 +1,6 @@
 using ChatOrganizer.Web.CategorySets;
 using ChatOrganizer.Web.Configuration;
+using ChatOrganizer.Web.Controllers;
 using ChatOrganizer.Web.Controllers.Api;
 using ChatOrganizer.Web.Errors;
 using ChatOrganizer.Web.Jobs;
@@ -17,7 +18,7 @@ builder.AddJobs();
 builder.AddResults();
 builder.AddCategorySets();
 builder.AddJsonApi();
-builder.Services.AddControllersWithViews();
+builder.AddPages();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();

@@ -1,8 +1,17 @@
-using Microsoft.AspNetCore.Hosting;
+using System.Net;
 using ChatOrganizer.Testing;
+using ChatOrganizer.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Tests;
 
@@ -34,6 +43,28 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
     {
         _services.Add(configure);
         return this;
+    }
+
+    /// <summary>
+    /// A browser-like client (cookies, no automatic redirects) already in the session <paramref name="sessionId"/>,
+    /// so a test can seed that session's rows and then look at its pages.
+    /// </summary>
+    public HttpClient CreateSessionClient(string sessionId)
+    {
+        var cookies = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        var ticket = new AuthenticationTicket(Sessions.Principal(sessionId), CookieAuthenticationDefaults.AuthenticationScheme);
+        var container = new CookieContainer();
+        container.Add(ClientOptions.BaseAddress, new Cookie(Sessions.CookieName, cookies.TicketDataFormat.Protect(ticket)));
+        return CreateDefaultClient(ClientOptions.BaseAddress, new CookieContainerHandler(container));
+    }
+
+    /// <summary>Serves on a real port of 127.0.0.1, for a browser; returns the address.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

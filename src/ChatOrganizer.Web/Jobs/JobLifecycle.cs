@@ -50,6 +50,72 @@ public sealed class JobLifecycle(
         await EndAsync(jobId, JobStatus.Done, JobLogLevel.Info, summary, failureReason: null, cancellationToken);
     }
 
+    /// <summary>
+    /// Splits a read job's conversations into work items and queues them. From <see cref="JobStatus.Reading"/> when the
+    /// read step ends, or from <see cref="JobStatus.AwaitingStart"/> when the person starts it.
+    /// </summary>
+    /// <returns>False when the job was not in <paramref name="from"/> any more (started already, cancelled, deleted).</returns>
+    public async Task<bool> StartCategorizingAsync(string jobId, int total, JobStatus from, CancellationToken cancellationToken)
+    {
+        var size = options.Value.WorkItemSize;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var items = Enumerable.Range(0, (total + size - 1) / size)
+                .Select(n => new WorkItem { JobId = jobId, Number = n, FirstIndex = n * size, EndIndex = Math.Min(total, (n + 1) * size) })
+                .ToList();
+            var now = time.GetUtcNow().UtcDateTime;
+            var moved = await db.Jobs
+                .Where(j => j.Id == jobId && j.Status == from)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Categorizing)
+                    .SetProperty(j => j.Total, total)
+                    .SetProperty(j => j.WorkItems, items.Count)
+                    .SetProperty(j => j.CategorizingStartedAt, now)
+                    .SetProperty(j => j.ExpiresAt, (DateTime?)null), cancellationToken);
+            if (moved == 0) return false;
+
+            db.WorkItems.AddRange(items);
+            var work = $"{items.Count:N0} work item{(items.Count == 1 ? "" : "s")} of up to {size:N0}";
+            db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, from == JobStatus.AwaitingStart
+                ? $"Started. Categorizing {total:N0} conversations in {work}."
+                : $"Read {total:N0} conversations. Categorizing them in {work}."));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        await QueuePendingWorkItemsAsync(jobId, cancellationToken);
+        return true;
+    }
+
+    public async Task QueuePendingWorkItemsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var pending = await db.WorkItems.Where(w => w.JobId == jobId && w.CompletedAt == null).Select(w => w.Number).ToListAsync(cancellationToken);
+        await queue.EnqueueWorkItemsAsync(jobId, pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// A read topic job that was asked to wait: it stops with its estimate on the job page until the person starts
+    /// it or cancels it. It expires like an ended job if neither happens, and its upload is no longer needed.
+    /// </summary>
+    public async Task AwaitStartAsync(string jobId, int total, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            var waiting = await db.Jobs
+                .Where(j => j.Id == jobId && j.Status == JobStatus.Reading)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.AwaitingStart)
+                    .SetProperty(j => j.Total, total)
+                    .SetProperty(j => j.ExpiresAt, now + options.Value.RetentionPeriod), cancellationToken);
+            if (waiting == 0) return;
+        }
+        await log.WriteAsync(jobId, JobLogLevel.Info,
+            $"Read {total:N0} conversations. Nothing has been sent yet: the estimate is on the job page, and categorizing starts when you press Start.", cancellationToken);
+        if (!options.Value.KeepUploads) DeleteUpload(jobId);
+    }
+
     /// <summary>Whether the job is still being read or categorized: not ended, and not deleted.</summary>
     public async Task<bool> IsRunningAsync(string jobId, CancellationToken cancellationToken)
     {

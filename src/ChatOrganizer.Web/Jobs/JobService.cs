@@ -55,6 +55,8 @@ public sealed partial class JobService(
             Engine = topic?.Engine,
             Model = topic?.Model,
             ProtectedApiKey = topic is not null && apiKey is not null ? keys.ProtectForJob(apiKey, jobId) : null,
+            // Waiting is worth it only when the categorizing costs something: a model, not the offline categorizer.
+            WaitForStart = request.EstimateFirst && topic?.Engine == CategorizationEngine.Model,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         upload.MoveTo(folder.UploadPath(jobId));
@@ -112,6 +114,22 @@ public sealed partial class JobService(
         return new JobLogPage(entries, entries.Count > 0 ? entries[^1].Sequence : after);
     }
 
+    /// <summary>Starts categorizing a job that waits for it (see <see cref="Job.WaitForStart"/>); false when the job is not this session's.</summary>
+    /// <remarks>Starting a job that no longer waits (started already, ended) changes nothing.</remarks>
+    public async Task<bool> StartAsync(string ownerId, string jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.AsNoTracking()
+            .Where(j => j.Id == jobId && j.OwnerId == ownerId)
+            .Select(j => new { j.Status, j.Total })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (job is null) return false;
+        if (job is { Status: JobStatus.AwaitingStart, Total: { } total })
+        {
+            await lifecycle.StartCategorizingAsync(jobId, total, JobStatus.AwaitingStart, cancellationToken);
+        }
+        return true;
+    }
+
     public async Task<CancelOutcome> CancelAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         if (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken)) return CancelOutcome.NotFound;
@@ -147,7 +165,8 @@ public sealed partial class JobService(
 }
 
 /// <summary>What a person asks of an upload: the form fields <c>mode</c>, <c>categorySetId</c> and <c>model</c>.</summary>
-public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Model)
+/// <param name="EstimateFirst">The upload page's "show me the estimate first": a topic job with a model waits after reading to be started.</param>
+public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Model, bool EstimateFirst = false)
 {
     /// <exception cref="RequestRejectedException">A field has a value that is not allowed.</exception>
     public static JobRequest FromFields(Func<string, string?> field)

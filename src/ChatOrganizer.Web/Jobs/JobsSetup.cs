@@ -26,6 +26,7 @@ internal static class JobsSetup
         builder.Services.AddSingleton<UploadReceiver>();
         builder.Services.AddSingleton<WorkItemCategorizer>();
         builder.Services.AddScoped<JobService>();
+        builder.Services.AddScoped<JobEstimator>();
 
         // The categorization engine. OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL reach its section through
         // the configuration's aliases (ConfigurationSetup); no key at all means the offline categorizer.

@@ -11,7 +11,8 @@ namespace ChatOrganizer.Web.Jobs;
 /// <summary>
 /// The reading phase: streams the upload once and stores, per conversation, a summary row (with the digest
 /// the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
-/// items, or ends the job when grouping by month or year needs no model.
+/// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or
+/// year needs no model.
 /// </summary>
 /// <remarks>
 /// Run again after a crash, it skips the conversations already stored (batches are committed in export
@@ -20,7 +21,6 @@ namespace ChatOrganizer.Web.Jobs;
 public sealed class ReadExportJob(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
-    JobQueue queue,
     JobLifecycle lifecycle,
     JobLogWriter log,
     IOptions<JobOptions> options,
@@ -48,7 +48,7 @@ public sealed class ReadExportJob(
             {
                 // Re-run after the reading finished (a crash before this step was marked complete):
                 // make sure its work items are queued, then there is nothing left to do here.
-                if (job.Status == JobStatus.Categorizing) await QueuePendingWorkItemsAsync(db, jobId, cancellationToken);
+                if (job.Status == JobStatus.Categorizing) await lifecycle.QueuePendingWorkItemsAsync(jobId, cancellationToken);
                 return;
             }
         }
@@ -120,7 +120,8 @@ public sealed class ReadExportJob(
             await lifecycle.FinishAsync(job.Id, cancellationToken);
             return;
         }
-        await StartCategorizingAsync(job.Id, read, cancellationToken);
+        if (job.WaitForStart) await lifecycle.AwaitStartAsync(job.Id, read, cancellationToken);
+        else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
     }
 
     /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
@@ -144,40 +145,6 @@ public sealed class ReadExportJob(
         await transaction.CommitAsync(cancellationToken);
         batch.Clear();
         return true;
-    }
-
-    private async Task StartCategorizingAsync(string jobId, int total, CancellationToken cancellationToken)
-    {
-        var size = options.Value.WorkItemSize;
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            var items = Enumerable.Range(0, (total + size - 1) / size)
-                .Select(n => new WorkItem { JobId = jobId, Number = n, FirstIndex = n * size, EndIndex = Math.Min(total, (n + 1) * size) })
-                .ToList();
-            var now = time.GetUtcNow().UtcDateTime;
-            var moved = await db.Jobs
-                .Where(j => j.Id == jobId && j.Status == JobStatus.Reading)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Categorizing)
-                    .SetProperty(j => j.Total, total)
-                    .SetProperty(j => j.WorkItems, items.Count)
-                    .SetProperty(j => j.CategorizingStartedAt, now), cancellationToken);
-            if (moved == 0) return;
-
-            db.WorkItems.AddRange(items);
-            db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info,
-                $"Read {total:N0} conversations. Categorizing them in {items.Count:N0} work item{(items.Count == 1 ? "" : "s")} of up to {size:N0}."));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        await QueuePendingWorkItemsAsync(db, jobId, cancellationToken);
-    }
-
-    private async Task QueuePendingWorkItemsAsync(ChatOrganizerDb db, string jobId, CancellationToken cancellationToken)
-    {
-        var pending = await db.WorkItems.Where(w => w.JobId == jobId && w.CompletedAt == null).Select(w => w.Number).ToListAsync(cancellationToken);
-        await queue.EnqueueWorkItemsAsync(jobId, pending, cancellationToken);
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>

@@ -14,7 +14,18 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
 {
     private const int MaxFieldLength = 1024;
 
-    public async Task<ReceivedUpload> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    // The form has a handful of fields; more means something other than our form (or the API's), and each is kept in memory.
+    private const int MaxFields = 32;
+
+    public Task<ReceivedUpload> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReceiveAsync(request, beforeFile: null, cancellationToken);
+
+    /// <param name="beforeFile">
+    /// Runs with the fields that came before the file, before a byte of the file is stored; it throws to refuse
+    /// the upload. The upload form checks its antiforgery token here (the token field comes first in the form).
+    /// </param>
+    public async Task<ReceivedUpload> ReceiveAsync(
+        HttpRequest request, Func<IReadOnlyDictionary<string, string>, Task>? beforeFile, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
@@ -51,12 +62,15 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
                     if (path is not null)
                         throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Send one export per job.");
 
+                    if (beforeFile is not null) await beforeFile(fields);
                     fileName = SafeFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
                     path = folder.IncomingPath();
                     bytes = await CopyLimitedAsync(section.Body, path, limit, cancellationToken);
                 }
                 else
                 {
+                    if (fields.Count >= MaxFields)
+                        throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"The form has more than {MaxFields} fields.");
                     fields[name] = await ReadFieldAsync(section, name, cancellationToken);
                 }
             }

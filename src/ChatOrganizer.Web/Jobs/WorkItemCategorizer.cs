@@ -38,12 +38,11 @@ public sealed class WorkItemCategorizer(
             .ToListAsync(cancellationToken);
         if (pending.Count == 0) return true;
 
-        // A digest's id must be unique in a run: the export's id, or its position when the export gives none (or twice).
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var digests = new List<ConversationDigest>(pending.Count);
         foreach (var c in pending)
         {
-            var key = c.ConversationId is { } id && !indexOf.ContainsKey(id) ? id : $"index:{c.Index}";
+            var key = DigestKey(c.ConversationId, c.Index, indexOf);
             indexOf[key] = c.Index;
             digests.Add(new ConversationDigest(key, c.DigestTitle ?? "", c.DigestText ?? "", c.DigestTokens, c.DigestHash ?? ""));
         }
@@ -129,6 +128,10 @@ public sealed class WorkItemCategorizer(
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>A digest's id must be unique in a run: the export's id, or its position when the export gives none (or gives one twice).</summary>
+    internal static string DigestKey(string? conversationId, int index, IReadOnlyDictionary<string, int> taken) =>
+        conversationId is { } id && !taken.ContainsKey(id) ? id : $"index:{index}";
 
     // What a person reads in the log: which conversations and what happened; never a key or conversation text.
     private JobLogEntry? Describe(string jobId, CategorizationEvent e, Dictionary<string, int> indexOf) => e switch

@@ -10,7 +10,14 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
     private const int DownloadBatch = 100;
 
     /// <summary>Null when there is no such conversation in a job of this session.</summary>
-    public async Task<ConversationDetail?> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken)
+    public async Task<ConversationDetail?> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken) =>
+        await GetTranscriptAsync(ownerId, jobId, index, cancellationToken) is var (summary, transcript)
+            ? new ConversationDetail(summary, transcript.CustomInstructions, Turns(transcript), transcript.Diagnostics)
+            : null;
+
+    /// <summary>The conversation's summary and whole stored transcript (the viewer walks any branch of it); null when there is no such conversation in a job of this session.</summary>
+    public async Task<(ResultConversation Summary, TranscriptDocument Transcript)?> GetTranscriptAsync(
+        string ownerId, string jobId, int index, CancellationToken cancellationToken)
     {
         if (!await OwnsAsync(ownerId, jobId, cancellationToken)) return null;
 
@@ -21,8 +28,7 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
             .FirstOrDefaultAsync(cancellationToken);
         if (summary?.Index != index || content is null) return null;
 
-        var transcript = TranscriptDocument.Decompress(content);
-        return new ConversationDetail(summary, transcript.CustomInstructions, Turns(transcript), transcript.Diagnostics);
+        return (summary, TranscriptDocument.Decompress(content));
     }
 
     /// <summary>Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's job.</summary>

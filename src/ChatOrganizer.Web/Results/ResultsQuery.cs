@@ -9,7 +9,11 @@ namespace ChatOrganizer.Web.Results;
 public sealed class ResultsQuery(ChatOrganizerDb db)
 {
     /// <summary>Null when the job does not exist or belongs to another session.</summary>
-    public async Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, CancellationToken cancellationToken)
+    public Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, CancellationToken cancellationToken) =>
+        GetAsync(ownerId, jobId, groupBy, titleContains: null, cancellationToken);
+
+    /// <param name="titleContains">Only conversations whose title holds this text, ignoring case (the results page's filter).</param>
+    public async Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, string? titleContains, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.AsNoTracking()
             .Where(j => j.Id == jobId && j.OwnerId == ownerId)
@@ -18,6 +22,11 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         if (job is null) return null;
 
         var conversations = await ListConversations(jobId).ToListAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(titleContains))
+        {
+            // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
+            conversations = conversations.FindAll(c => c.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true);
+        }
         var failed = conversations.Where(c => c.Status == CategorizationStatus.Failed).ToList();
         var groups = groupBy switch
         {
@@ -31,11 +40,13 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
     }
 
     /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
-    internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0) =>
+    /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
+    internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0, bool failedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
         where c.JobId == jobId && c.Index >= firstIndex
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
+        where !failedOnly || (r != null && r.Status == CategorizationStatus.Failed)
         orderby c.Index
         select new ResultConversation(
             c.Index, c.ConversationId, c.Title, c.CreateTime, c.MessageCount, c.Model,

@@ -29,6 +29,12 @@ public sealed class Job
     /// <summary>A person's own key, encrypted for this job only; cleared when the job ends.</summary>
     public string? ProtectedApiKey { get; set; }
 
+    /// <summary>
+    /// Topic jobs with a model: once read, wait with the cost estimate until the person starts categorizing (the upload
+    /// page asks this by default; the API starts at once).
+    /// </summary>
+    public bool WaitForStart { get; init; }
+
     public int Read { get; set; }
     public int? Total { get; set; }
     public int Categorized { get; set; }
@@ -59,6 +65,9 @@ public enum JobStatus
 {
     Queued,
     Reading,
+
+    /// <summary>Read, with its estimate on the job page: categorizing waits for the person to start it (<see cref="Job.WaitForStart"/>).</summary>
+    AwaitingStart,
     Categorizing,
     Finishing,
     Done,

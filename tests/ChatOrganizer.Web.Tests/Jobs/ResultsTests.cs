@@ -1,5 +1,5 @@
 using ChatOrganizer.Categorization;
-using ChatOrganizer.Export;
+using ChatOrganizer.Testing.Conversations;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
 
@@ -70,7 +70,7 @@ public sealed class ResultsTests(ChatOrganizerAppFixture fixture) : IClassFixtur
     public async Task TheViewerGetsTheActivePathWithEditedMessagesAlternativesAndCustomInstructions()
     {
         var job = await fixture.App.JobAsync("me", JobStatus.Done, JobMode.Month);
-        var conversation = BranchedConversation();
+        var conversation = SampleConversations.RegeneratedAnswer();
         await fixture.App.AddAsync(
             new StoredConversation { JobId = job.Id, Index = 0, ConversationId = conversation.Id, Title = conversation.Title },
             new ConversationTranscript { JobId = job.Id, Index = 0, Content = TranscriptDocument.From(conversation).Compress() });
@@ -89,27 +89,5 @@ public sealed class ResultsTests(ChatOrganizerAppFixture fixture) : IClassFixtur
         var all = await store.ReadAllAsync("me", job.Id, CancellationToken.None).ToListAsync();
         Assert.Equal(["bread"], all.Select(t => t.Transcript.ConversationId));
         Assert.Empty(await store.ReadAllAsync("someone else", job.Id, CancellationToken.None).ToListAsync());
-    }
-
-    // root → question → { first answer (an earlier regeneration), latest answer (active) }
-    private static Conversation BranchedConversation()
-    {
-        static Message Says(string id, string role, string text) =>
-            new(id, role, null, "all", "text", null, new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero), null, "finished_successfully", null, false, text, []);
-        MessageNode[] nodes =
-        [
-            new("root", null, ["q"], null),
-            new("q", "root", ["a-old", "a-new"], Says("q", "user", "How do I bake bread?")),
-            new("a-old", "q", [], Says("a-old", "assistant", "Use flour and water.")),
-            new("a-new", "q", [], Says("a-new", "assistant", "Use a hot oven.")),
-        ];
-        return new Conversation
-        {
-            Location = new ConversationLocation("conversations.json", 0),
-            Id = "bread",
-            Title = "Bread",
-            CustomInstructions = new CustomInstructions("I bake on weekends.", null, CustomInstructionsSource.UserEditableContext),
-            Tree = new MessageTree(nodes, ["q", "a-new"], ["q"]),
-        };
     }
 }

@@ -1,0 +1,36 @@
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Storage;
+
+namespace ChatOrganizer.Web.Models;
+
+/// <param name="Results">The chosen view's groups, already narrowed to <see cref="Query"/> when there is one.</param>
+/// <param name="Chart">Of the whole job, whatever the filter; null when no conversation has a date.</param>
+public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart)
+{
+    /// <summary>Jobs grouped by month or year have no topics to show.</summary>
+    public IReadOnlyList<GroupBy> Views => Job.Mode == JobMode.Topic ? [GroupBy.Topic, GroupBy.Month, GroupBy.Year] : [GroupBy.Month, GroupBy.Year];
+
+    public GroupBy View => Results.GroupBy;
+
+    public bool ShowsCategories => Job.Mode == JobMode.Topic;
+
+    /// <summary>Conversations on the page: those in groups, plus the failed ones a topic view lists apart.</summary>
+    public int Shown => Results.Groups.Sum(g => g.Count) + (View == GroupBy.Topic ? Results.Failed.Count : 0);
+
+    public static GroupBy DefaultView(JobMode mode) => mode switch
+    {
+        JobMode.Month => GroupBy.Month,
+        JobMode.Year => GroupBy.Year,
+        _ => GroupBy.Topic,
+    };
+
+    public static string Key(GroupBy view) => view.ToString().ToLowerInvariant();
+
+    public static string Label(GroupBy view) => $"By {Key(view)}";
+
+    public string Link(GroupBy view) => $"/jobs/{Job.Id}/results?view={Key(view)}" + (Query is { Length: > 0 } q ? $"&q={Uri.EscapeDataString(q)}" : "");
+}
+
+/// <param name="ShowCategory">In month and year views of a topic job, each conversation shows its category.</param>
+public sealed record ConversationItem(string JobId, ResultConversation Conversation, bool ShowCategory);

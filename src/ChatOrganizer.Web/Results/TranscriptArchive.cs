@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using System.Text;
+using ChatOrganizer.Web.Storage;
+
+namespace ChatOrganizer.Web.Results;
+
+/// <summary>
+/// Every transcript of a job as Markdown in a ZIP, one folder per category (per month or year for jobs grouped
+/// that way), written entry by entry as the transcripts are read: the archive is never whole in memory.
+/// </summary>
+public static class TranscriptArchive
+{
+    public const int MaxFolderLength = 80;
+    public const int MaxTitleLength = 80;
+
+    private const string NoDate = "No date";
+
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    public static async Task WriteAsync(
+        PipeWriter output, JobMode mode, IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> transcripts, CancellationToken cancellationToken)
+    {
+        await using var stream = new PipeBufferingStream(output);
+        await using var zip = await ZipArchive.CreateAsync(stream, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, cancellationToken);
+        var folders = new UniqueNames();
+        await foreach (var (summary, transcript) in transcripts.WithCancellation(cancellationToken))
+        {
+            var folder = folders.For(FolderOf(mode, summary));
+            // The index makes every name unique within the job and keeps export order when sorted by name.
+            var entry = zip.CreateEntry($"{folder}/{summary.Index + 1:D5} {SafeName.Of(summary.Title, MaxTitleLength, "Untitled")}.md", CompressionLevel.Fastest);
+            if (summary.CreateTime is { Year: >= 1980 and < 2108 } created) entry.LastWriteTime = new DateTimeOffset(created, TimeSpan.Zero);
+            await using (var writer = new StreamWriter(await entry.OpenAsync(cancellationToken), Utf8))
+            {
+                await writer.WriteAsync(TranscriptMarkdown.Of(summary, transcript).AsMemory(), cancellationToken);
+            }
+            await stream.FlushAsync(cancellationToken);
+        }
+    }
+
+    private static string FolderOf(JobMode mode, ResultConversation summary) => mode switch
+    {
+        JobMode.Topic => summary.Category ?? "Not categorized",
+        JobMode.Month => summary.CreateTime?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? NoDate,
+        _ => summary.CreateTime?.ToString("yyyy", CultureInfo.InvariantCulture) ?? NoDate,
+    };
+
+    /// <summary>One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).</summary>
+    private sealed class UniqueNames
+    {
+        private readonly Dictionary<string, string> _byCategory = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
+
+        public string For(string category)
+        {
+            if (_byCategory.TryGetValue(category, out var known)) return known;
+            var name = SafeName.Of(category, MaxFolderLength, "Unnamed");
+            for (var n = 2; !_taken.Add(name); n++) name = $"{SafeName.Of(category, MaxFolderLength - 5, "Unnamed")} ({n})";
+            return _byCategory[category] = name;
+        }
+    }
+
+    /// <summary>
+    /// ZipArchive still writes a few small pieces synchronously (entry headers, the compressor's last block),
+    /// which the response body refuses: those go into the response pipe's buffer and leave with the next
+    /// asynchronous write or flush, which is how everything else is written.
+    /// </summary>
+    private sealed class PipeBufferingStream(PipeWriter pipe) : Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            pipe.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            await pipe.FlushAsync(cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async Task FlushAsync(CancellationToken cancellationToken) => await pipe.FlushAsync(cancellationToken);
+
+        public override void Flush()
+        {
+            // Nothing to do synchronously: what is buffered leaves with the next asynchronous flush.
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>Text made into a file or folder name that is safe everywhere: no separators, no reserved characters or names, no dot tricks, bounded length.</summary>
+public static class SafeName
+{
+    private static readonly SearchValues<char> Reserved = SearchValues.Create("<>:\"/\\|?*");
+
+    private static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    };
+
+    public static string Of(string? text, int maxLength, string fallback)
+    {
+        var name = new StringBuilder(Math.Min(text?.Length ?? 0, maxLength * 2));
+        foreach (var c in text ?? "")
+        {
+            var safe = char.IsControl(c) || Reserved.Contains(c) ? '_' : char.IsWhiteSpace(c) ? ' ' : c;
+            if (safe == ' ' && (name.Length == 0 || name[^1] == ' ')) continue;
+            name.Append(safe);
+        }
+        var result = name.ToString().Trim().TrimEnd('.');
+        if (result.Length > maxLength)
+        {
+            var cut = char.IsHighSurrogate(result[maxLength - 1]) ? maxLength - 1 : maxLength;
+            result = result[..cut].TrimEnd().TrimEnd('.');
+        }
+        result = result.TrimStart('.');
+        if (result.Length == 0) return fallback;
+        return ReservedNames.Contains(result.Split('.')[0]) ? "_" + result : result;
+    }
+}

@@ -1,0 +1,58 @@
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Export;
+using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Storage;
+using ChatOrganizer.Web.Tests.Jobs;
+
+namespace ChatOrganizer.Web.Tests.Pages;
+
+/// <summary>Conversations stored for a seeded job as the reading step stores them, with a result when one is given.</summary>
+internal static class PageSeed
+{
+    public const string Hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+
+    public static async Task StoreAsync(this ChatOrganizerApp app, string jobId, int index, Conversation conversation, string? category = null, string? failure = null, DateTime? created = null)
+    {
+        var at = created ?? conversation.CreateTime?.UtcDateTime;
+        var rows = new List<object>
+        {
+            new StoredConversation
+            {
+                JobId = jobId, Index = index, ConversationId = conversation.Id, Title = conversation.Title, CreateTime = at,
+                MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden), Model = "gpt-4o",
+            },
+            new ConversationTranscript { JobId = jobId, Index = index, Content = TranscriptDocument.From(conversation).Compress() },
+        };
+        if (category is not null || failure is not null)
+        {
+            rows.Add(new ConversationResult
+            {
+                JobId = jobId, Index = index, Category = category, FailureReason = failure,
+                Status = failure is null ? CategorizationStatus.Categorized : CategorizationStatus.Failed,
+                Engine = CategorizationEngine.Model, Model = "gpt-4o-mini", At = DateTime.UtcNow,
+            });
+        }
+        await app.AddAsync([.. rows]);
+    }
+
+    /// <summary>A done topic job of the session with four conversations: two about cooking, one about travel, one failed.</summary>
+    public static async Task<Job> DoneTopicJobAsync(this ChatOrganizerApp app, string session, string? hostileTitle = null)
+    {
+        var job = await app.JobAsync(session, JobStatus.Done, change: j =>
+        {
+            j.Read = 4;
+            j.Total = 4;
+            j.Categorized = 3;
+            j.Failed = 1;
+            j.FinishedAt = DateTime.UtcNow;
+        });
+        await app.StoreAsync(job.Id, 0, Chat("a", hostileTitle ?? "Pasta for four"), "Cooking", created: new DateTime(2024, 1, 15, 12, 0, 0, DateTimeKind.Utc));
+        await app.StoreAsync(job.Id, 1, Chat("b", "Sourdough starter"), "Cooking", created: new DateTime(2024, 3, 2, 12, 0, 0, DateTimeKind.Utc));
+        await app.StoreAsync(job.Id, 2, Chat("c", "A week in Rome"), "Travel", created: new DateTime(2024, 3, 20, 12, 0, 0, DateTimeKind.Utc));
+        await app.StoreAsync(job.Id, 3, Chat("d", "=HYPERLINK(\"http://evil.example\")"), failure: "The model left it out three times.", created: new DateTime(2025, 2, 1, 12, 0, 0, DateTimeKind.Utc));
+        return job;
+    }
+
+    public static Conversation Chat(string id, string title, string question = "How do I start?", string answer = "Step by step.") =>
+        Testing.Conversations.ConversationBuilder.Create(id).Titled(title).User(question).Assistant(answer).Build();
+}

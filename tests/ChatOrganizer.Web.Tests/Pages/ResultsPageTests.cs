@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using ChatOrganizer.Web.Storage;
+using ChatOrganizer.Web.Tests.Jobs;
+
+namespace ChatOrganizer.Web.Tests.Pages;
+
+public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
+{
+    private readonly string _session = Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task TheTopicViewListsCategoriesLargestFirstEachExpandableToItsConversations()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results");
+
+        Assert.Equal(["Cooking", "Travel"], GroupLabels().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Contains("<a href=\"/jobs/" + job.Id + "/results?view=topic\" aria-current=\"page\">By topic</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1\">Sourdough starter</a>", html, StringComparison.Ordinal);
+        Assert.Contains("2 messages", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"badge engine\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MonthAndYearTabsShowPeriodsWithTheirCategoriesInside()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var months = await client.PageAsync($"/jobs/{job.Id}/results?view=month");
+        var years = await client.PageAsync($"/jobs/{job.Id}/results?view=year");
+
+        Assert.Equal(["January 2024", "March 2024", "February 2025"], GroupLabels().Matches(months).Select(m => m.Groups[1].Value));
+        Assert.Contains("<span class=\"badge\">Travel <span class=\"num\">1</span></span>", months, StringComparison.Ordinal);
+        Assert.Equal(["2024", "2025"], GroupLabels().Matches(years).Select(m => m.Groups[1].Value));
+        Assert.Contains("aria-current=\"page\">By year</a>", years, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AJobGroupedByMonthHasNoTopicTab()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);
+        await fixture.App.StoreAsync(job.Id, 0, PageSeed.Chat("m", "Only one"), created: new DateTime(2024, 5, 1, 0, 0, 0, DateTimeKind.Utc));
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results?view=topic");
+
+        Assert.DoesNotContain("By topic", html, StringComparison.Ordinal);
+        Assert.Contains("aria-current=\"page\">By month</a>", html, StringComparison.Ordinal);
+        Assert.Contains("May 2024", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheChartStacksCategoriesWithAPatternEachALegendTitlesAndADataTable()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results");
+
+        Assert.Contains("<svg viewBox=\"0 0 760 280\"", html, StringComparison.Ordinal);
+        Assert.Contains("role=\"img\"", html, StringComparison.Ordinal);
+        Assert.Contains("<pattern id=\"chart-p1\"", html, StringComparison.Ordinal);
+        Assert.Contains("fill=\"url(#chart-p0)\"", html, StringComparison.Ordinal);
+        Assert.Contains("fill=\"url(#chart-p1)\"", html, StringComparison.Ordinal);
+        Assert.Contains("<title>March 2024 · Travel: 1</title>", html, StringComparison.Ordinal);
+        Assert.Contains("Not categorized</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">February 2024</th>", html, StringComparison.Ordinal); // a month with none is still a row
+        Assert.Contains("The chart's numbers as a table", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutScriptTheFilterNarrowsTheGroupsByTitleOnTheServer()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results?view=topic&q=SOURDOUGH");
+
+        Assert.Equal(["Cooking"], GroupLabels().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Contains("Sourdough starter", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pasta for four", html, StringComparison.Ordinal);
+        Assert.Contains("1 conversation matches “SOURDOUGH”", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"SOURDOUGH\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedConversationsAreListedApartWithTheirReasons()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results");
+
+        var failed = html[html.IndexOf("id=\"failed-heading\"", StringComparison.Ordinal)..];
+        Assert.Contains("=HYPERLINK(&quot;http://evil.example&quot;)", failed, StringComparison.Ordinal);
+        Assert.Contains("The model left it out three times.", failed, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("topic")]
+    [InlineData("month")]
+    [InlineData("year")]
+    public async Task AHostileTitleIsEncodedInEveryView(string view)
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session, hostileTitle: PageSeed.Hostile);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        HtmlAssert.Encoded(PageSeed.Hostile, await client.PageAsync($"/jobs/{job.Id}/results?view={view}"));
+    }
+
+    [GeneratedRegex("<span class=\"label\">([^<]*)</span>")]
+    private static partial Regex GroupLabels();
+}
