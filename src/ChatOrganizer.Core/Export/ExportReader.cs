@@ -100,7 +100,8 @@ public sealed class ExportReader : IAsyncDisposable
     public async Task<ExportCheck> CheckAsync(CancellationToken cancellationToken = default)
     {
         var index = 0;
-        var count = 0;
+        var conversations = 0;
+        var notObjects = 0;
         var limitsBroken = new List<Diagnostic>();
         foreach (var file in ConversationEntries)
         {
@@ -108,23 +109,42 @@ public sealed class ExportReader : IAsyncDisposable
             await using var stream = await _source.OpenAsync(file, cancellationToken);
             using var elements = new JsonElementStream(stream, file.Name, _options, mode, "conversation", index, _diagnostics.Add);
             var parser = new ConversationParser(file.Name, _options, _assetNames);
-            JsonElementParser<bool> scan = ScanElement;
+            JsonElementParser<ScannedElement> scan = ScanElement;
             while (await elements.ParseNextAsync(scan, cancellationToken) is { } element)
             {
-                count++;
-                if (!element.Value) limitsBroken.AddRange(parser.Skipped(element.Info).Diagnostics);
+                switch (element.Value)
+                {
+                    case ScannedElement.Conversation:
+                        conversations++;
+                        break;
+                    case ScannedElement.NotAnObject:
+                        notObjects++;
+                        break;
+                    default:
+                        conversations++;
+                        limitsBroken.Add(parser.LimitBroken(element.Info, consequence: "reading would skip it"));
+                        break;
+                }
             }
 
             index = elements.NextIndex;
         }
 
-        return new ExportCheck(count, limitsBroken);
+        return new ExportCheck(conversations, notObjects, limitsBroken);
+    }
+
+    private enum ScannedElement
+    {
+        Skipped,
+        Conversation,
+        NotAnObject,
     }
 
     // Walks one element token by token to its end, holding each string to the limit the parser would.
-    private bool ScanElement(ref Utf8JsonReader reader, JsonElementInfo element)
+    private ScannedElement ScanElement(ref Utf8JsonReader reader, JsonElementInfo element)
     {
         JsonRead.Next(ref reader);
+        var kind = reader.TokenType == JsonTokenType.StartObject ? ScannedElement.Conversation : ScannedElement.NotAnObject;
         var depth = reader.CurrentDepth;
         while (true)
         {
@@ -132,7 +152,7 @@ public sealed class ExportReader : IAsyncDisposable
             {
                 throw new JsonLimitException(JsonElementLimit.StringTooLong);
             }
-            if (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return true;
+            if (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return kind;
             JsonRead.Next(ref reader);
         }
     }
@@ -171,6 +191,7 @@ public sealed class ExportReader : IAsyncDisposable
     }
 }
 
-/// <param name="Conversations">Conversations in the export, damaged ones included.</param>
+/// <param name="Conversations">Conversations (JSON objects) in the export, damaged ones included.</param>
+/// <param name="NotConversations">Array elements that are not objects (numbers, strings, arrays): nothing to read in them.</param>
 /// <param name="LimitsBroken">One error per conversation too large, too deep or holding too long a string: reading would skip it.</param>
-public sealed record ExportCheck(int Conversations, IReadOnlyList<Diagnostic> LimitsBroken);
+public sealed record ExportCheck(int Conversations, int NotConversations, IReadOnlyList<Diagnostic> LimitsBroken);

@@ -22,6 +22,7 @@ public sealed partial class JobService(
     ApiKeyProtector keys,
     DataFolder folder,
     JobLogWriter log,
+    UploadValidator validator,
     TimeProvider time)
 {
     public const int MaxLogPage = 500;
@@ -32,7 +33,7 @@ public sealed partial class JobService(
             db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault());
 
     /// <summary>Creates a job from a spooled upload and queues its reading.</summary>
-    /// <exception cref="RequestRejectedException">Unknown category set or a malformed model name (400).</exception>
+    /// <exception cref="RequestRejectedException">Unknown category set or a malformed model name (400); not a readable export (422).</exception>
     /// <exception cref="KeyTokenExpiredException">The key token is expired or forged.</exception>
     public async Task<JobProgress> CreateAsync(string ownerId, ReceivedUpload upload, JobRequest request, string? keyToken, CancellationToken cancellationToken)
     {
@@ -40,6 +41,7 @@ public sealed partial class JobService(
         // in every mode, so a stale token is noticed at once, and kept (re-protected for this job only) for topic jobs.
         var apiKey = string.IsNullOrWhiteSpace(keyToken) ? null : keys.UnprotectForSession(keyToken, ownerId) ?? throw new KeyTokenExpiredException();
         var topic = request.Mode == JobMode.Topic ? await TopicSettingsAsync(ownerId, request, apiKey, cancellationToken) : null;
+        var check = await validator.CheckAsync(upload, cancellationToken);
 
         var jobId = NewJobId();
         var job = new Job
@@ -61,7 +63,7 @@ public sealed partial class JobService(
         };
         upload.MoveTo(folder.UploadPath(jobId));
         db.Jobs.Add(job);
-        db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, $"Received {upload.FileName} ({Sizes.Format(upload.Bytes)}). Waiting for a worker to read it."));
+        db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, $"Received {upload.FileName} ({Sizes.Format(upload.Bytes)}) holding {check.Conversations:N0} conversations. Waiting for a worker to read it."));
         if (topic is not null) db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, topic.Sentence(ownKey: apiKey is not null)));
         await db.SaveChangesAsync(cancellationToken);
         await queue.EnqueueReadAsync(jobId, cancellationToken);

@@ -1,4 +1,5 @@
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Export;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,9 @@ internal static class JobsSetup
         builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobLogWriter>();
         builder.Services.AddSingleton<UploadReceiver>();
+        builder.Services.AddSingleton<UploadValidator>();
+        builder.Services.AddOptions<ExportReaderOptions>().BindConfiguration(ExportReaderOptionsValidator.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ExportReaderOptions>, ExportReaderOptionsValidator>();
         builder.Services.AddSingleton<WorkItemCategorizer>();
         builder.Services.AddScoped<JobService>();
         builder.Services.AddScoped<JobEstimator>();

@@ -25,6 +25,7 @@ public sealed class ReadExportJob(
     JobLogWriter log,
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
+    IOptions<ExportReaderOptions> exportOptions,
     TimeProvider time,
     ILogger<ReadExportJob> logger) : IJob
 {
@@ -100,7 +101,7 @@ public sealed class ReadExportJob(
         }
 
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
-        await using var reader = await ExportReader.OpenAsync(file, job.FileName, cancellationToken: cancellationToken);
+        await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
         var batch = new Batch(job, log, job.Mode == JobMode.Topic ? new DigestBuilder(categorization.Value.DigestTokenBudget) : null, time);
         var read = alreadyStored;

@@ -14,6 +14,9 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
 {
     private const int MaxFieldLength = 1024;
 
+    /// <summary>What an export arrives as: the ZIP, or a file from inside it. Anything else is refused before a byte is stored.</summary>
+    public static readonly string[] AcceptedExtensions = [".zip", ".json", ".html", ".htm"];
+
     // The form has a handful of fields; more means something other than our form (or the API's), and each is kept in memory.
     private const int MaxFields = 32;
 
@@ -64,6 +67,9 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
 
                     if (beforeFile is not null) await beforeFile(fields);
                     fileName = SafeFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                    if (!AcceptedExtensions.Contains(Path.GetExtension(fileName), StringComparer.OrdinalIgnoreCase))
+                        throw new RequestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+                            $"\"{fileName}\" is not an export: upload the .zip ChatGPT sent you, or the conversations.json (or chat.html) inside it.");
                     path = folder.IncomingPath();
                     bytes = await CopyLimitedAsync(section.Body, path, limit, cancellationToken);
                 }

@@ -52,6 +52,18 @@ public class ExportCheckTests
         Assert.Equal(0, Assert.Single(check.LimitsBroken).Index);
     }
 
+    [Fact]
+    public async Task ElementsThatAreNotObjectsAreCountedApart()
+    {
+        using var folder = new TempExportFolder();
+        var path = folder.Write("conversations.json", $"[1, \"two\", [3], {ExportJson.Conversation("c", "C").ToJsonString()}]");
+
+        await using var reader = await ExportReader.OpenAsync(path);
+        var check = await reader.CheckAsync();
+
+        Assert.Equal((1, 3), (check.Conversations, check.NotConversations));
+    }
+
     [Theory]
     [InlineData("[{\"id\": \"a\", \"mapping\": {}}, {\"id\": \"b\", \"title\": \"cut off", "truncated")]
     [InlineData("[{\"id\": \"a\"} {\"id\": \"b\"}]", "where ',' or ']' should follow")]

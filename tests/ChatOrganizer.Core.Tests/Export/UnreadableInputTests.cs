@@ -146,4 +146,15 @@ public class UnreadableInputTests
         Assert.Single(conversations);
         Assert.Contains("Data after the end of the JSON", Assert.Single(reader.Diagnostics).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AFileNamedZipThatIsNotAZipSaysSoInsteadOfBlamingTheJson()
+    {
+        using var folder = new TempExportFolder();
+        var path = folder.Write("export.zip", "%PDF-1.7 not an export");
+
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => ExportReader.OpenAsync(path));
+
+        Assert.StartsWith("export.zip is named like a ZIP file but is not one", error.Message, StringComparison.Ordinal);
+    }
 }

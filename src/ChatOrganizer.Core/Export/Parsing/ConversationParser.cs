@@ -88,14 +88,20 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
     // A conversation JsonElementStream skipped because it broke a limit: it is reported, not lost.
     public Conversation Skipped(JsonElementInfo element)
     {
+        var diagnostic = LimitBroken(element, consequence: "it was skipped");
+        return new Conversation { Location = new ConversationLocation(file, element.Index), Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
+    }
+
+    // Which limit an element broke and where it starts; consequence says what came of it.
+    public Diagnostic LimitBroken(JsonElementInfo element, string consequence)
+    {
         var reason = element.Limit switch
         {
-            JsonElementLimit.TooLarge => $"The conversation is larger than {options.MaxConversationBytes:N0} bytes (ExportReaderOptions.MaxConversationBytes); it was skipped.",
-            JsonElementLimit.TooDeep => $"The conversation nests deeper than {options.MaxDepth} levels (ExportReaderOptions.MaxDepth); it was skipped.",
-            _ => $"The conversation holds a string longer than {options.MaxStringBytes:N0} bytes (ExportReaderOptions.MaxStringBytes); it was skipped.",
+            JsonElementLimit.TooLarge => $"The conversation is larger than {options.MaxConversationBytes:N0} bytes (ExportReaderOptions.MaxConversationBytes)",
+            JsonElementLimit.TooDeep => $"The conversation nests deeper than {options.MaxDepth} levels (ExportReaderOptions.MaxDepth)",
+            _ => $"The conversation holds a string longer than {options.MaxStringBytes:N0} bytes (ExportReaderOptions.MaxStringBytes)",
         };
-        var diagnostic = new Diagnostic(DiagnosticSeverity.Error, file, element.Index, null, null, $"{reason} It starts at byte {element.Offset}.");
-        return new Conversation { Location = new ConversationLocation(file, element.Index), Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
+        return new Diagnostic(DiagnosticSeverity.Error, file, element.Index, null, null, $"{reason}; {consequence}. It starts at byte {element.Offset}.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

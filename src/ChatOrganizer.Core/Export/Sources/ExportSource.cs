@@ -41,6 +41,7 @@ internal abstract class ExportSource : IAsyncDisposable
         {
             var head = new byte[4];
             var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+            ThrowIfNamedZipButIsNot(Path.GetFileName(path), head.AsSpan(0, read));
             if (IsZip(head.AsSpan(0, read)))
             {
                 file.Position = 0;
@@ -63,6 +64,7 @@ internal abstract class ExportSource : IAsyncDisposable
     {
         var head = new byte[4];
         var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        ThrowIfNamedZipButIsNot(fileName, head.AsSpan(0, read));
         var isZip = IsZip(head.AsSpan(0, read));
         if (stream.CanSeek)
         {
@@ -92,6 +94,17 @@ internal abstract class ExportSource : IAsyncDisposable
 
     internal static FileStream OpenRead(string path, int bufferSize = 1) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    // Content decides what a file is, but a ".zip" that is something else (a PDF, a renamed file) would
+    // otherwise be reported as invalid JSON, which explains nothing to the person who sent it.
+    private static void ThrowIfNamedZipButIsNot(string name, ReadOnlySpan<byte> head)
+    {
+        if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && !IsZip(head))
+        {
+            throw new ExportFormatException(
+                $"{name} is named like a ZIP file but is not one (it does not begin with a ZIP signature). Upload the ZIP ChatGPT sent you as it is.", name, 0);
+        }
+    }
 
     private static bool IsZip(ReadOnlySpan<byte> head) => head.SequenceEqual(ZipLocalHeader) || head.SequenceEqual(ZipEmptyArchive);
 
