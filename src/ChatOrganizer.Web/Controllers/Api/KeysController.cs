@@ -25,4 +25,8 @@ public sealed class KeysController(ApiKeyProtector protector) : ControllerBase
     }
 }
 
-public sealed record KeyRequest(string? ApiKey);
+public sealed record KeyRequest(string? ApiKey)
+{
+    // MVC logs action arguments at Trace level; a record would print the key there.
+    public override string ToString() => $"{nameof(KeyRequest)} {{ ApiKey = {(ApiKey is null ? "null" : "(hidden)")} }}";
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Storage;
+using ChatOrganizer.Web.Tests.Jobs;
+using ChatOrganizer.Web.Tests.Pages;
+using Microsoft.AspNetCore.Routing;
+
+namespace ChatOrganizer.Web.Tests.Security;
+
+/// <summary>
+/// Every route of the app that names a job or a category set, found in the app's own route table so that a new
+/// route is covered the day it is added, is tried from a second session: each answers 404, as if nothing were there.
+/// </summary>
+public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
+{
+    [Fact]
+    public async Task EveryJobAndCategorySetRouteAnswers404ToAnotherSession()
+    {
+        var owner = Guid.NewGuid().ToString("N");
+        var job = await fixture.App.DoneTopicJobAsync(owner);
+        string setId;
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            setId = (await scope.ServiceProvider.GetRequiredService<CategorySetService>()
+                .CreateAsync(owner, new CategorySetInput("Mine", [new CategoryInput("Secret")]), CancellationToken.None)).Set!.Id;
+        }
+        using var stranger = fixture.App.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        var token = await stranger.TokenAsync();
+
+        var tried = new List<string>();
+        var answeredOtherwise = new List<string>();
+        foreach (var (method, pattern) in RoutesWithAnId())
+        {
+            var path = pattern
+                .Replace("{id}", pattern.Contains("category-sets", StringComparison.Ordinal) ? setId : job.Id, StringComparison.Ordinal)
+                .Replace("{index:int}", "0", StringComparison.Ordinal)
+                .Replace("{index}", "0", StringComparison.Ordinal);
+            using var response = await stranger.SendAsync(Request(method, path, token));
+            tried.Add($"{method} {pattern}");
+            if (response.StatusCode != HttpStatusCode.NotFound) answeredOtherwise.Add($"{method} {path} answered {(int)response.StatusCode}");
+        }
+
+        Assert.True(answeredOtherwise.Count == 0, string.Join(Environment.NewLine, answeredOtherwise));
+        // The table really was walked: pages, downloads, API and both kinds of id.
+        foreach (var expected in new[]
+        {
+            "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip",
+            "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
+        })
+        {
+            Assert.Contains(expected, tried);
+        }
+        Assert.Equal(JobStatus.Done, (await fixture.App.ReloadAsync(job.Id)).Status);
+        using var ownerClient = fixture.App.CreateSessionClient(owner);
+        Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
+    }
+
+    private IEnumerable<(string Method, string Pattern)> RoutesWithAnId() =>
+        fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name == "id"))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Distinct()
+            .OrderBy(r => r.Item2, StringComparer.Ordinal);
+
+    // Page forms carry the stranger's own antiforgery token and plausible fields, API writes a valid body:
+    // the 404 must come from ownership, not from a malformed request.
+    private static HttpRequestMessage Request(string method, string path, string token) => new(new HttpMethod(method), new Uri(path, UriKind.Relative))
+    {
+        Content = (method, path.StartsWith("/api/", StringComparison.Ordinal)) switch
+        {
+            ("PUT", true) => JsonContent.Create(new CategorySetInput("Taken", [new CategoryInput("Mine now")])),
+            ("POST", false) => new FormUrlEncodedContent([new(PageClient.TokenField, token), new("Name", "Taken"), new("command", "save")]),
+            _ => null,
+        },
+    };
+}
