@@ -8,11 +8,12 @@ return args.FirstOrDefault() switch
     "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
     "jobs-progress" => await ProgressLoadBenchmark.RunProgressAsync(args[1..]),
     "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
+    "load" => await LoadBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|jobs-progress|jobs-memory [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|jobs-progress|jobs-memory|load [options]   (see README, \"Benchmarks\")");
     return 1;
 }

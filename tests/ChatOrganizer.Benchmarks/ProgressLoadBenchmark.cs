@@ -106,85 +106,9 @@ internal static class ProgressLoadBenchmark
         return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    private static double Percentile(double[] sorted, double p) => BenchOptions.Percentile(sorted, p);
 
-    private static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    private static int IntOption(string[] args, string name, int fallback) => BenchOptions.Int(args, name, fallback);
 
-    private static string? StringOption(string[] args, string name) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-    /// <summary>The app in its own process on a temp data folder, talking to the fake model, with one bearer session.</summary>
-    private sealed class AppRun : IAsyncDisposable
-    {
-        private readonly string _data;
-
-        private AppRun(string data, AppProcess app, HttpClient client)
-        {
-            _data = data;
-            App = app;
-            Client = client;
-        }
-
-        public AppProcess App { get; }
-        public HttpClient Client { get; }
-
-        public static async Task<AppRun> StartAsync(FakeOpenAiServer fake)
-        {
-            var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
-            var app = await AppProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["DATA_DIR"] = data,
-                ["OPENAI_API_KEY"] = "sk-bench",
-                ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
-                // The limiter is not what is measured here (issue 6 measures it).
-                ["RATELIMIT_POLLING_PERMITLIMIT"] = "100000000",
-                ["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "100000000",
-            });
-            var client = app.CreateClient();
-            using var session = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
-            var token = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return new AppRun(data, app, client);
-        }
-
-        public async Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json")
-        {
-            using var form = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent("topic"), "mode" } };
-            using var response = await Client.PostAsync(new Uri("/api/jobs", UriKind.Relative), form);
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return response.IsSuccessStatusCode
-                ? body.GetProperty("id").GetString()!
-                : throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {body}");
-        }
-
-        public async Task<JsonElement> ProgressAsync(string job) =>
-            await Client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{job}", UriKind.Relative));
-
-        public async Task<JsonElement> WaitAsync(string job, Func<JsonElement, bool> condition, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                var progress = await ProgressAsync(job);
-                if (condition(progress)) return progress;
-                if (deadline.Elapsed > timeout) throw new TimeoutException($"The job is still {progress}.");
-                await Task.Delay(250);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await App.DisposeAsync();
-            try
-            {
-                Directory.Delete(_data, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The OS temp cleaner will have it.
-            }
-        }
-    }
+    private static string? StringOption(string[] args, string name) => BenchOptions.String(args, name);
 }

@@ -1,5 +1,6 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
+using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ internal static class JobsSetup
         // the configuration's aliases (ConfigurationSetup); no key at all means the offline categorizer.
         builder.Services.AddOptions<CategorizationOptions>().BindConfiguration(CategorizationOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CategorizationOptions>, CategorizationOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<CategorizationOptions>, ServerKeySource>();
         builder.Services.AddSingleton<ICategorizationCache, StoredCategorizationCache>();
         builder.Services.AddSingleton<BatchCategorizer>();
 

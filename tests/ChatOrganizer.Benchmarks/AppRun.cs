@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatOrganizer.Testing.FakeOpenAi;
+using ChatOrganizer.Testing.Processes;
+
+namespace ChatOrganizer.Benchmarks;
+
+/// <summary>The app in its own process on a temp data folder, talking to the fake model, with one bearer session.</summary>
+internal sealed class AppRun : IAsyncDisposable
+{
+    private readonly string _data;
+
+    private AppRun(string data, AppProcess app, HttpClient client)
+    {
+        _data = data;
+        App = app;
+        Client = client;
+    }
+
+    public AppProcess App { get; }
+    public HttpClient Client { get; }
+
+    /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>
+    public static async Task<AppRun> StartAsync(FakeOpenAiServer fake, bool limited = false)
+    {
+        var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["DATA_DIR"] = data,
+            ["OPENAI_API_KEY"] = "sk-bench",
+            ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
+        };
+        if (!limited)
+        {
+            environment["RATELIMIT_POLLING_PERMITLIMIT"] = "100000000";
+            environment["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "100000000";
+        }
+        var app = await AppProcess.StartAsync(environment);
+        var client = await app.SessionClientAsync();
+        return new AppRun(data, app, client);
+    }
+
+    /// <summary>A client in a new session of its own (a bearer token from <c>POST /api/session</c>).</summary>
+    public Task<HttpClient> NewSessionAsync() => App.SessionClientAsync();
+
+    public Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json") => UploadAsync(Client, file, fileName);
+
+    public static async Task<string> UploadAsync(HttpClient client, HttpContent file, string fileName = "conversations.json")
+    {
+        using var form = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent("topic"), "mode" } };
+        using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), form);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.IsSuccessStatusCode
+            ? body.GetProperty("id").GetString()!
+            : throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {body}");
+    }
+
+    public async Task<JsonElement> ProgressAsync(string job) =>
+        await Client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{job}", UriKind.Relative));
+
+    public async Task<JsonElement> WaitAsync(string job, Func<JsonElement, bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var progress = await ProgressAsync(job);
+            if (condition(progress)) return progress;
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"The job is still {progress}.");
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS temp cleaner will have it.
+        }
+    }
+}
+
+internal static class AppProcessSessions
+{
+    public static async Task<HttpClient> SessionClientAsync(this AppProcess app)
+    {
+        var client = app.CreateClient();
+        using var session = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
+        var token = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+internal static class BenchOptions
+{
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    public static int Int(string[] args, string name, int fallback) =>
+        String(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    public static string? String(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
