@@ -41,9 +41,9 @@ internal static class JobsSetup
         builder.Services.AddSingleton<ICategorizationCache, StoredCategorizationCache>();
         builder.Services.AddSingleton<BatchCategorizer>();
 
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = builder.ConfiguredStorage();
         var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
-        var folder = new DataFolder(storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
+        var folder = builder.ConfiguredDataFolder();
 
         builder.AddQuartz(quartz =>
         {

@@ -25,14 +25,14 @@ internal static class Sessions
         var options = builder.Configuration.GetSection(SessionOptions.Section).Get<SessionOptions>() ?? new SessionOptions();
         builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection(SessionOptions.Section));
 
-        var dataDirectory = (builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions())
-            .ResolveDataDirectory(builder.Environment.ContentRootPath);
+        var folder = builder.ConfiguredDataFolder();
+        DataFolder.CreatePrivate(folder.Keys);
 
         // Keys in the data folder: a restart keeps sessions and protected API keys readable, and
         // scale-out instances sharing the folder share the keys.
         builder.Services.AddDataProtection()
             .SetApplicationName("ChatOrganizer")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(folder.Keys));
 
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, displayName: null, policy => policy.ForwardDefaultSelector = context =>

@@ -8,7 +8,18 @@ public sealed class DataFolder
     {
         Root = root;
         Uploads = Path.Combine(root, "uploads");
-        Directory.CreateDirectory(Uploads);
+        CreatePrivate(Root);
+        CreatePrivate(Uploads);
+    }
+
+    /// <summary>
+    /// Creates a folder only its owner can enter: it holds people's exports, and Data Protection keys that Linux
+    /// has no OS store to encrypt at rest. An existing folder keeps the permissions it was given.
+    /// </summary>
+    public static void CreatePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Root { get; }
@@ -17,6 +28,9 @@ public sealed class DataFolder
 
     /// <summary>Quartz's own SQLite file: apart from the app's so the two never wait on each other's write lock.</summary>
     public string SchedulerDatabase => Path.Combine(Root, "scheduler.db");
+
+    /// <summary>Data Protection's key ring: session cookies, bearer tokens and people's protected API keys depend on it.</summary>
+    public string Keys => Path.Combine(Root, "keys");
 
     public string UploadPath(string jobId) => Path.Combine(Uploads, jobId);
 

@@ -10,8 +10,8 @@ internal static class StorageSetup
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var folder = new DataFolder(storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
+        var storage = builder.ConfiguredStorage();
+        var folder = builder.ConfiguredDataFolder();
         builder.Services.AddSingleton(folder);
 
         builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
@@ -21,6 +21,14 @@ internal static class StorageSetup
         builder.Services.AddHostedService<DatabaseMigrator>();
         return builder;
     }
+
+    /// <summary>The storage settings as configured, for wiring that happens before the container is built.</summary>
+    public static StorageOptions ConfiguredStorage(this WebApplicationBuilder builder) =>
+        builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+
+    /// <summary>The data folder, created (private to the app's user) if it is not there yet.</summary>
+    public static DataFolder ConfiguredDataFolder(this WebApplicationBuilder builder) =>
+        new(builder.ConfiguredStorage().ResolveDataDirectory(builder.Environment.ContentRootPath));
 
     public static void Configure(DbContextOptionsBuilder db, StorageOptions storage, DataFolder folder)
     {

@@ -24,4 +24,19 @@ public sealed class StorageOptionsTests
         Assert.True(options.UsesPostgres);
         Assert.False(new StorageOptions { PostgresConnectionString = "" }.UsesPostgres);
     }
+
+    [Fact]
+    public void TheDataFolderAndItsKeyRingAreOpenOnlyToTheAppsUser()
+    {
+        if (OperatingSystem.IsWindows()) return; // NTFS ACLs, not mode bits, guard it there.
+        using var app = new ChatOrganizerApp();
+        _ = app.Services; // starts the app, which creates the folders
+
+        var folder = app.Services.GetRequiredService<DataFolder>();
+
+        foreach (var path in new[] { folder.Root, folder.Uploads, folder.Keys })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+        }
+    }
 }
