@@ -14,13 +14,16 @@ public sealed record Diagnostic(
     string? JsonPath,
     string Reason)
 {
-    public override string ToString()
+    /// <summary>Where and why, without the severity: for logs that show the severity on their own.</summary>
+    public string Describe()
     {
         var where = Index is { } i ? $"{File} #{i}" : File;
         if (ConversationId is not null) where += $" ({ConversationId})";
         if (JsonPath is not null) where += $" at {JsonPath}";
-        return $"{Severity.ToString().ToLowerInvariant()}: {where}: {Reason}";
+        return $"{where}: {Reason}";
     }
+
+    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()}: {Describe()}";
 }
 
 /// <summary>Warning: read, with a guess or a gap. Error: part of the conversation could not be read.</summary>

@@ -113,7 +113,7 @@ public sealed class ReadExportJob(
             if (batch.Count >= settings.ReadBatchSize && !await SaveAsync(batch, read, file.BytesRead, cancellationToken)) return;
         }
         // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
-        batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.ToString())));
+        batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
         if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
 
         if (job.Mode != JobMode.Topic || read == 0)
@@ -183,7 +183,7 @@ public sealed class ReadExportJob(
             Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
             {
-                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.ToString()));
+                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));
             }
             if (digest is { Title.Length: 0, Text.Length: 0 })
             {

@@ -181,8 +181,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         var results = await client.ResultsAsync(job.Id);
 
         Assert.Equal((JobStatus.Done, 3, 2, 1), (done.Status, done.Total, done.Categorized, done.Failed));
-        Assert.Contains(log.Entries, e => e.Level == JobLogLevel.Error && e.Message.StartsWith("error: conversations.json #1 (conv-broken) at $.mapping: ", StringComparison.Ordinal));
-        Assert.Contains(log.Entries, e => e.Level == JobLogLevel.Error && e.Message.StartsWith("error: conversations.json #2 at $: ", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Level == JobLogLevel.Error && e.Message.StartsWith("conversations.json #1 (conv-broken) at $.mapping: ", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Level == JobLogLevel.Error && e.Message.StartsWith("conversations.json #2 at $: ", StringComparison.Ordinal));
         var unreadable = Assert.Single(results.Failed);
         Assert.Equal(2, unreadable.Index);
         Assert.StartsWith("Nothing to categorize: ", unreadable.FailureReason, StringComparison.Ordinal);
