@@ -32,27 +32,6 @@ public sealed class JobsApiTests(ChatOrganizerAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnotherSessionGets404ForTheJobAndEverythingInIt()
-    {
-        using var owner = fixture.App.CreateClient();
-        var job = await owner.UploadAsync(Export, "month");
-        using var stranger = fixture.App.CreateClient();
-
-        foreach (var (method, path) in new[]
-        {
-            ("GET", $"/api/jobs/{job.Id}"), ("GET", $"/api/jobs/{job.Id}/log"), ("GET", $"/api/jobs/{job.Id}/results"),
-            ("GET", $"/api/jobs/{job.Id}/conversations/0"), ("POST", $"/api/jobs/{job.Id}/cancel"), ("DELETE", $"/api/jobs/{job.Id}"),
-        })
-        {
-            using var response = await stranger.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)));
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path} answered {(int)response.StatusCode}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        }
-        Assert.DoesNotContain(await stranger.GetFromJsonAsync<List<JobProgress>>(new Uri("/api/jobs", UriKind.Relative), JobApi.Json) ?? [], j => j.Id == job.Id);
-        Assert.Equal(job.Id, (await owner.ProgressAsync(job.Id)).Id);
-    }
-
-    [Fact]
     public async Task AFormWithoutAFileIsRefusedWithASentence()
     {
         using var client = fixture.App.CreateClient();

@@ -56,6 +56,27 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task AnotherSessionsListsShowNoneOfItWhileTheOwnerStillSeesItAll()
+    {
+        var owner = Guid.NewGuid().ToString("N");
+        var job = await fixture.App.DoneTopicJobAsync(owner);
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CategorySetService>()
+                .CreateAsync(owner, new CategorySetInput("Mine", [new CategoryInput("Secret")]), CancellationToken.None);
+        }
+        using var stranger = fixture.App.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        using var ownerClient = fixture.App.CreateSessionClient(owner);
+
+        Assert.DoesNotContain(job.Id, await stranger.GetStringAsync(new Uri("/api/jobs", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.DoesNotContain(job.Id, await stranger.PageAsync("/jobs"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret", await stranger.GetStringAsync(new Uri("/api/category-sets", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret", await stranger.PageAsync("/category-sets"), StringComparison.Ordinal);
+        Assert.Contains(job.Id, await ownerClient.GetStringAsync(new Uri("/api/jobs", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("Secret", await ownerClient.PageAsync("/category-sets"), StringComparison.Ordinal);
+    }
+
     private IEnumerable<(string Method, string Pattern)> RoutesWithAnId() =>
         fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
