@@ -11,7 +11,8 @@
   if (!form || !input || groups.length === 0) return;
 
   // With a server-side filter already applied, the page holds only the matches: typing must fetch again.
-  if (new URLSearchParams(location.search).get("q")) return;
+  // When some group lists only its first rows, in-place filtering would miss the rest: the server filters.
+  if (new URLSearchParams(location.search).get("q") || form.dataset.serverOnly === "true") return;
 
   const numbers = new Intl.NumberFormat("en-US");
   const initiallyOpen = new Map(groups.map((group) => [group, group.querySelector("details")?.open]));

@@ -13,9 +13,10 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
     public const int MaxQueryLength = 200;
 
     /// <param name="view">topic, month or year; the job's own grouping when absent or unknown.</param>
-    /// <param name="q">Only conversations whose title holds this (the filter box, when the page has no script).</param>
+    /// <param name="q">Only conversations whose title holds this (the filter box, when the page has no script or groups are cut).</param>
+    /// <param name="group">The group to list whole rather than its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
     [HttpGet("/jobs/{id}/results")]
-    public async Task<IActionResult> Index(string id, string? view, string? q, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
         var job = await jobs.GetProgressAsync(session, id, cancellationToken);
@@ -29,7 +30,7 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         var months = groupBy == GroupBy.Month && query is null ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
         if (grouped is null || months is null) return NotFound();
 
-        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups)));
+        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group));
     }
 
     /// <param name="leaf">A message of another branch to show instead of the active one: the path through it, continued down its latest replies.</param>

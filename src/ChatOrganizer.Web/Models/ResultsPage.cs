@@ -6,8 +6,26 @@ namespace ChatOrganizer.Web.Models;
 
 /// <param name="Results">The chosen view's groups, already narrowed to <see cref="Query"/> when there is one.</param>
 /// <param name="Chart">Of the whole job, whatever the filter; null when no conversation has a date.</param>
-public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart)
+/// <param name="ExpandedGroup">The group shown whole (<c>?group=</c>); every other shows its first <see cref="RowsPerGroup"/>.</param>
+public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? ExpandedGroup = null)
 {
+    /// <summary>
+    /// Rows a group lists before "Show all": tens of thousands of conversations would make a page of many
+    /// megabytes that a phone struggles with, and nobody reads past the first hundred of a group in one go.
+    /// </summary>
+    public const int RowsPerGroup = 100;
+
+    public IEnumerable<ResultConversation> Rows(ResultGroup group) =>
+        group.Key == ExpandedGroup ? group.Conversations : group.Conversations.Take(RowsPerGroup);
+
+    public bool IsCut(ResultGroup group) => group.Key != ExpandedGroup && group.Conversations.Count > RowsPerGroup;
+
+    /// <summary>True when some group lists only its first rows, so only the server can filter every title.</summary>
+    public bool AnyCut => Results.Groups.Any(IsCut);
+
+    public string ShowAllLink(ResultGroup group, int position) =>
+        Link(View) + $"&group={Uri.EscapeDataString(group.Key)}#group-{position}";
+
     /// <summary>Jobs grouped by month or year have no topics to show.</summary>
     public IReadOnlyList<GroupBy> Views => Job.Mode == JobMode.Topic ? [GroupBy.Topic, GroupBy.Month, GroupBy.Year] : [GroupBy.Month, GroupBy.Year];
 

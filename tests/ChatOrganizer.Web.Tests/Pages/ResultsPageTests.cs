@@ -39,6 +39,30 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
     }
 
     [Fact]
+    public async Task ALargeGroupListsItsFirstHundredAndLinksToAllOfThem()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done);
+        for (var i = 0; i < Models.ResultsPage.RowsPerGroup + 5; i++)
+        {
+            await fixture.App.StoreAsync(job.Id, i, PageSeed.Chat($"r{i}", $"Recipe {i}"), "Cooking", created: new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(i));
+        }
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var first = await client.PageAsync($"/jobs/{job.Id}/results");
+        var whole = await client.PageAsync($"/jobs/{job.Id}/results?view=topic&group=Cooking");
+
+        Assert.Equal(Models.ResultsPage.RowsPerGroup, ConversationLinks().Matches(first).Count);
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/results?view=topic&amp;group=Cooking#group-0\">Show all 105 in Cooking</a>", first, StringComparison.Ordinal);
+        Assert.Contains("data-server-only=\"true\"", first, StringComparison.Ordinal);
+        Assert.Equal(Models.ResultsPage.RowsPerGroup + 5, ConversationLinks().Matches(whole).Count);
+        Assert.DoesNotContain("Show all", whole, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-server-only=\"true\"", whole, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<a href=\"/jobs/[^/]+/conversations/\\d+\">")]
+    private static partial Regex ConversationLinks();
+
+    [Fact]
     public async Task AJobGroupedByMonthHasNoTopicTab()
     {
         var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);
