@@ -64,7 +64,12 @@ internal static class CategorizeCommand
         try
         {
             // Measured with the model's own tokenizer, so the budget and the estimate are in the tokens it bills.
-            var builder = new DigestBuilder(options.DigestTokenBudget, categorizer.TokenCounterFor(run));
+            var builder = categorizer.DigestBuilderFor(run);
+            if (builder.TokenBudget < options.DigestTokenBudget)
+            {
+                await stderr.WriteLineAsync($"Conversations are summed up in {builder.TokenBudget} tokens each (not {options.DigestTokenBudget}) " +
+                    $"so that batches of {options.BatchSize} fit {options.Model}'s context window.");
+            }
             await using var reader = await ExportReader.OpenAsync(arguments.Path, cancellationToken: cancellationToken);
             await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
             {

@@ -48,9 +48,9 @@ public sealed class BatchCategorizer
     /// <summary>The model a run would use, after its overrides.</summary>
     public string ModelFor(CategorizationRun? run = null) => Resolve(run).Model;
 
-    /// <summary>What digests for a run are measured with: the model's tokenizer, or the estimate (offline, other models).</summary>
-    public TokenCounter TokenCounterFor(CategorizationRun? run = null) =>
-        Resolve(run) is { Engine: CategorizationEngine.Model } access ? TokenCounter.For(access.Model) : TokenCounter.Estimate;
+    /// <summary>Digests for a run: measured with its model's tokenizer and within what its context window holds (see <see cref="DigestBuilder.For"/>).</summary>
+    public DigestBuilder DigestBuilderFor(CategorizationRun? run = null) =>
+        DigestBuilder.For(Resolve(run) is { Engine: CategorizationEngine.Model } access ? access.Model : null, _options);
 
     /// <summary>
     /// What a run would send, before sending anything: conversations not already cached, requests, tokens and

@@ -36,6 +36,13 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
 
     public TokenCounter Counter { get; } = counter ?? TokenCounter.Estimate;
 
+    /// <summary>
+    /// Digests for a model (null: the offline categorizer): counted with its tokenizer, within the configured budget, or
+    /// less where a full batch would not fit the model's context window (gpt-4's 8,192 tokens hold 20 digests of about 310).
+    /// </summary>
+    public static DigestBuilder For(string? model, CategorizationOptions options) =>
+        new(RequestCost.DigestBudgetFor(model, options), TokenCounter.For(model));
+
     public ConversationDigest Build(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);

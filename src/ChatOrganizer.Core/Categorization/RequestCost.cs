@@ -47,6 +47,29 @@ internal sealed class RequestCost
 
     public static int Conversation(ConversationDigest digest) => digest.Tokens;
 
+    // A digest's JSON key and quotes around its title and text, in its line of the user message.
+    private const int EntryScaffoldTokens = 20;
+
+    // An answer entry with a long category name, for budgets worked out before the set's own is measured.
+    private const int TypicalAnswerEntryTokens = 24;
+
+    /// <summary>
+    /// The digest budget for a model: the configured one, or less where BatchSize digests, the prompt and the answer
+    /// would not fit the model's context window (gpt-4's 8,192 tokens), so batches keep their size.
+    /// </summary>
+    public static int DigestBudgetFor(string? model, CategorizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var family = ModelFamily.Of(model);
+        if (family.ContextWindow is not { } window) return options.DigestTokenBudget;
+        var answer = 50 + TypicalAnswerEntryTokens * options.BatchSize * 3 / 2 + (family.Reasons ? ReasoningAllowance : 0);
+        var room = Math.Min(window - answer - ContextMargin, options.MaxRequestTokens) - CategorizationPrompt.TypicalOverheadTokens;
+        return Math.Clamp(room / options.BatchSize - EntryScaffoldTokens, MinDigestBudget, options.DigestTokenBudget);
+    }
+
+    // Below this a digest says too little to categorize by; a batch closes early instead.
+    private const int MinDigestBudget = 100;
+
     // An entry per conversation with room to spare (JSON mode and plain text may add words around it).
     public int MaxOutputTokens(int count) => 50 + _answerEntry * count * 3 / 2 + (_reasons ? ReasoningAllowance : 0);
 

@@ -271,6 +271,23 @@ public class ModelDialectTests
     }
 
     [Fact]
+    public async Task Gpt4DigestsAreShortSoThatFullBatchesFitItsContextWindow()
+    {
+        await using var model = await StartAsync(o => o.Model = "gpt-4");
+        var builder = DigestBuilder.For("gpt-4", model.Options);
+        var conversations = Enumerable.Range(0, 40).Select(i => Testing.Conversations.ConversationBuilder.Create($"long-{i}")
+            .Titled($"Question {i}").User(string.Join(' ', Enumerable.Repeat($"tell me about {Expected(i)} and more", 200))).Build());
+
+        AssertEachCategorizedOnce(await model.CategorizeAsync(conversations.Select(builder.Build)));
+
+        Assert.InRange(builder.TokenBudget, 250, CategorizationOptions.DefaultDigestTokenBudget - 1);
+        Assert.Equal(CategorizationOptions.DefaultDigestTokenBudget, DigestBuilder.For("gpt-4o", model.Options).TokenBudget);
+        Assert.Equal(2 + 1, model.Server.Requests);
+        Assert.All(model.Server.ReceivedRequests.Where(r => r.Mode == ResponseMode.FunctionCall), r =>
+            Assert.InRange(r.PromptTokens + int.Parse(r.Parameters["max_completion_tokens"], System.Globalization.CultureInfo.InvariantCulture), 0, 8_192));
+    }
+
+    [Fact]
     public async Task AnswerCutOffAtTheTokenLimitIsSplitAndAskedAgainWithoutCountingAgainstTheConversations()
     {
         await using var model = await StartAsync(o => (o.MaxAnswerAttempts, o.MaxConcurrency) = (1, 1));
