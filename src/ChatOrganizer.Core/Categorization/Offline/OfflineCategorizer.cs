@@ -261,26 +261,42 @@ public sealed class OfflineCategorizer
         var analyzer = _engine.Analyzer;
         var parts = new List<(int Category, float Weight, List<WeightedPiece> Pieces)>();
         var terms = new Dictionary<string, float>[_candidates.Length];
+        var nameTerms = new HashSet<string>[_candidates.Length];
+        var descriptionTerms = new HashSet<string>[_candidates.Length];
         for (var k = 0; k < _candidates.Length; k++)
         {
             var category = _candidates[k];
             terms[k] = new Dictionary<string, float>(StringComparer.Ordinal);
-            Part(k, _tuning.NameWeight, _tuning.NameTermWeight, [category.Name], everyLanguage: true, native: true);
-            if (!string.IsNullOrWhiteSpace(category.Description))
-                Part(k, _tuning.DescriptionWeight, _tuning.DescriptionTermWeight, [category.Description], everyLanguage: false, native: false);
+            nameTerms[k] = Part(k, _tuning.NameWeight, _tuning.NameTermWeight, [category.Name], everyLanguage: true, native: true);
+            descriptionTerms[k] = string.IsNullOrWhiteSpace(category.Description)
+                ? []
+                : Part(k, _tuning.DescriptionWeight, _tuning.DescriptionTermWeight, [category.Description], everyLanguage: false, native: false);
             if (category.Keywords is { Count: > 0 } keywords)
                 Part(k, _tuning.KeywordsWeight, _tuning.KeywordTermWeight, keywords, everyLanguage: true, native: true);
             if (category.Examples is { Count: > 0 } examples)
                 Part(k, _tuning.ExamplesWeight, 0, examples, everyLanguage: false, native: false);
         }
 
-        void Part(int k, float vectorWeight, float termWeight, IReadOnlyList<string> texts, bool everyLanguage, bool native)
+        // Topics a category's name says lend it their words; topics its description names, half as much, unless another
+        // category's name says them ("not writing code" in Technical Support's description lends it nothing of Programming).
+        var inventory = TopicInventory.Shared;
+        var named = nameTerms.Select(t => inventory.Named(t).ToHashSet()).ToArray();
+        var namedAnywhere = named.SelectMany(t => t).ToHashSet();
+        for (var k = 0; k < _candidates.Length; k++)
+        {
+            var lent = named[k].Select(t => (Topic: t, Share: 1f))
+                .Concat(inventory.Named(descriptionTerms[k]).Where(t => !namedAnywhere.Contains(t) && !named[k].Contains(t)).Select(t => (Topic: t, Share: 0.5f)));
+            foreach (var (topic, share) in lent)
+                Part(k, _tuning.TopicWeight * share, _tuning.TopicTermWeight * share, [topic.Words], everyLanguage: false, native: false);
+        }
+
+        HashSet<string> Part(int k, float vectorWeight, float termWeight, IReadOnlyList<string> texts, bool everyLanguage, bool native)
         {
             var features = new TextFeatures();
             foreach (var text in texts)
             {
                 var analyzed = analyzer.Analyze(text, everyLanguage);
-                FeatureReader.Add(features, analyzed, 1, inTitle: false, _tuning.UseGlosses);
+                FeatureReader.Add(features, analyzed, 1, inTitle: false, _tuning);
                 if (!native) continue;
                 foreach (var run in analyzed.Runs)
                 {
@@ -293,6 +309,7 @@ public sealed class OfflineCategorizer
                 foreach (var term in features.Terms.Keys)
                     terms[k][term] = Math.Max(terms[k].GetValueOrDefault(term), termWeight);
             if (features.Pieces.Count > 0) parts.Add((k, vectorWeight, features.Pieces));
+            return [.. features.Terms.Keys];
         }
 
         // A term several categories list tells them apart less: each of n categories gets 1/n of it.

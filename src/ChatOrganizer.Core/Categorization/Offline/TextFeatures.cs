@@ -40,7 +40,7 @@ internal static class FeatureReader
     public static TextFeatures ForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
     {
         var features = new TextFeatures();
-        Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning.UseGlosses);
+        Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var (body, weight) = line switch
@@ -49,16 +49,18 @@ internal static class FeatureReader
                 _ when line.StartsWith("Assistant:", StringComparison.Ordinal) => (line[10..], tuning.AnswerWeight),
                 _ => (line, 1f),
             };
-            Add(features, analyzer.Analyze(body), weight, inTitle: false, tuning.UseGlosses);
+            Add(features, analyzer.Analyze(body), weight, inTitle: false, tuning);
         }
         return features;
     }
 
-    public static void Add(TextFeatures features, AnalyzedText analyzed, float weight, bool inTitle, bool useGlosses = true)
+    public static void Add(TextFeatures features, AnalyzedText analyzed, float weight, bool inTitle, OfflineTuning tuning)
     {
-        if (!useGlosses) analyzed = analyzed with { Glosses = [] };
-        var model = analyzed.ModelText;
-        if (model.Length > 0) features.Pieces.Add(new WeightedPiece(model, weight));
+        if (!tuning.UseGlosses) analyzed = analyzed with { Glosses = [] };
+        var foreign = analyzed.Language == LatinLanguage.English ? 1 : tuning.ForeignWordWeight;
+        if (analyzed.LatinText.Length > 0) features.Pieces.Add(new WeightedPiece(analyzed.LatinText, weight * foreign));
+        if (analyzed.Glosses.Count > 0)
+            features.Pieces.Add(new WeightedPiece(string.Join(' ', analyzed.Glosses.Select(g => g.English)), weight * tuning.GlossWeight));
         var latin = analyzed.LatinText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < analyzed.Words.Count; i++)
         {
