@@ -42,7 +42,8 @@ public sealed class OfflineEngine
     {
         Options = options;
         Embedder = SentenceEmbedder.For(options.Model);
-        Tokens = StaticTokenVectors.For(Embedder, options.CacheDirectory);
+        Tokens = StaticTokenVectors.For(Embedder);
+        if (options.CacheDirectory is { } cache) Tokens.UseCacheDirectory(cache);
         Analyzer = TextAnalyzer.Shared;
     }
 

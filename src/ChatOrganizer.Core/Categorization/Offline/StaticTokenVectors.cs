@@ -5,8 +5,9 @@ namespace ChatOrganizer.Categorization.Offline;
 /// <summary>
 /// One vector per WordPiece token, distilled from the transformer (Model2Vec's idea): each token is run through the
 /// model once as a one-word sentence, and a text's vector is the weighted mean of its tokens' vectors, hundreds of
-/// times faster than running the model over the text. Tokens are distilled when first needed and kept in a cache file
-/// (the app's data folder, or the user's cache), so a second run, or a second process, pays nothing.
+/// times faster than running the model over the text. Tokens are distilled when first needed and kept in memory (one
+/// table per model and process) and in cache files (the app's data folder, or the user's cache), so a second run, or a
+/// second process, pays nothing.
 /// </summary>
 /// <remarks>
 /// Vectors are centred on the mean of the 2,000 most frequent words' vectors: a one-word sentence shares much of its
@@ -26,17 +27,17 @@ public sealed class StaticTokenVectors
     private const double SifA = 1e-3;
     private const int DistillBatch = 256;
 
-    private static readonly ConcurrentDictionary<(EmbeddingModel, string), StaticTokenVectors> Loaded = new();
+    private static readonly ConcurrentDictionary<EmbeddingModel, StaticTokenVectors> Loaded = new();
 
     private readonly SentenceEmbedder _embedder;
-    private readonly string? _cacheFile;
+    private readonly List<string> _cacheFiles = [];
     private readonly float[]?[] _raw;
     private readonly float[] _weights;
     private readonly Lock _distilling = new();
     private float[]? _centre;
     private int _distilled;
 
-    private StaticTokenVectors(SentenceEmbedder embedder, string? cacheDirectory)
+    private StaticTokenVectors(SentenceEmbedder embedder)
     {
         _embedder = embedder;
         _raw = new float[embedder.VocabularySize][];
@@ -51,19 +52,26 @@ public sealed class StaticTokenVectors
             _weights[id] = (float)(SifA / (SifA + probability));
         }
         _weights[embedder.UnknownTokenId] = 0;
-        if (cacheDirectory is not null)
-        {
-            _cacheFile = Path.Combine(cacheDirectory, $"{embedder.Model.Name}.token-vectors.v{FileVersion}.bin");
-            Load();
-        }
     }
 
-    /// <summary>The process's table for this model and cache folder (null: kept in memory only).</summary>
-    public static StaticTokenVectors For(SentenceEmbedder embedder, string? cacheDirectory)
+    /// <summary>The process's table for this model.</summary>
+    public static StaticTokenVectors For(SentenceEmbedder embedder)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        var key = (embedder.Model, cacheDirectory is null ? "" : Path.GetFullPath(cacheDirectory));
-        return Loaded.GetOrAdd(key, k => new StaticTokenVectors(embedder, cacheDirectory));
+        return Loaded.GetOrAdd(embedder.Model, _ => new StaticTokenVectors(embedder));
+    }
+
+    /// <summary>Reads the vectors a cache folder holds and keeps it up to date from now on.</summary>
+    public void UseCacheDirectory(string directory)
+    {
+        var file = Path.Combine(Path.GetFullPath(directory), $"{_embedder.Model.Name}.token-vectors.v{FileVersion}.bin");
+        lock (_distilling)
+        {
+            if (_cacheFiles.Contains(file)) return;
+            _cacheFiles.Add(file);
+            Load(file);
+            if (_centre is null && Enumerable.Range(FirstWordId, CentringWords).All(id => _raw[id] is not null)) _centre = Centre();
+        }
     }
 
     public SentenceEmbedder Embedder => _embedder;
@@ -142,11 +150,15 @@ public sealed class StaticTokenVectors
     // Half precision: 23 MB for the whole vocabulary; the categorizer compares vectors, it does not need float's digits.
     private void Save()
     {
-        if (_cacheFile is null) return;
+        foreach (var file in _cacheFiles) Save(file);
+    }
+
+    private void Save(string file)
+    {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_cacheFile)!);
-            var temporary = $"{_cacheFile}.{Environment.ProcessId}.tmp";
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var temporary = $"{file}.{Environment.ProcessId}.tmp";
             using (var writer = new BinaryWriter(File.Create(temporary)))
             {
                 var ids = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is not null).ToArray();
@@ -159,7 +171,7 @@ public sealed class StaticTokenVectors
                     foreach (var value in _raw[id]!) writer.Write((Half)value);
                 }
             }
-            File.Move(temporary, _cacheFile, overwrite: true);
+            File.Move(temporary, file, overwrite: true);
         }
         catch (IOException)
         {
@@ -170,12 +182,13 @@ public sealed class StaticTokenVectors
         }
     }
 
-    private void Load()
+    // Only ids not known yet are taken: vectors already in memory came from the same model.
+    private void Load(string file)
     {
-        if (_cacheFile is null || !File.Exists(_cacheFile)) return;
+        if (!File.Exists(file)) return;
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(_cacheFile));
+            using var reader = new BinaryReader(File.OpenRead(file));
             if (reader.ReadInt32() != FileVersion || reader.ReadInt32() != Dimensions) return;
             var count = reader.ReadInt32();
             for (var i = 0; i < count; i++)
@@ -183,13 +196,12 @@ public sealed class StaticTokenVectors
                 var id = reader.ReadInt32();
                 var vector = new float[Dimensions];
                 for (var d = 0; d < vector.Length; d++) vector[d] = (float)reader.ReadHalf();
-                if ((uint)id < (uint)_raw.Length) _raw[id] = vector;
+                if ((uint)id < (uint)_raw.Length) _raw[id] ??= vector;
             }
-            if (Enumerable.Range(FirstWordId, CentringWords).All(id => _raw[id] is not null)) _centre = Centre();
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or UnauthorizedAccessException)
         {
-            Array.Clear(_raw); // a damaged cache is distilled again
+            // A damaged cache file: what it lacks is distilled again, and the next save replaces it.
         }
     }
 }
