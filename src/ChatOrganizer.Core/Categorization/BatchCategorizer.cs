@@ -101,17 +101,17 @@ public sealed class BatchCategorizer
         var telemetry = run?.Telemetry ?? new CategorizationTelemetry();
         telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
         return access.Engine == CategorizationEngine.Offline
-            ? CategorizeOfflineAsync(digests, categories, telemetry, cancellationToken)
+            ? CategorizeOfflineAsync(digests, categories, run?.Examples ?? [], telemetry, cancellationToken)
             : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.BaseUrl), telemetry, cancellationToken);
     }
 
     private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
 
     private async IAsyncEnumerable<CategorizedBatch> CategorizeOfflineAsync(
-        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationTelemetry telemetry,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, IReadOnlyList<LabelledExample> examples,
+        CategorizationTelemetry telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var offline = new OfflineCategorizer(categories, _offline.Value);
+        var offline = new OfflineCategorizer(categories, _offline.Value, examples);
         // Conversations of one run refine one another (OfflineCategorizer), so they are read in large runs.
         await foreach (var chunk in digests.Chunk(OfflineCategorizer.RunSize).WithCancellation(cancellationToken))
         {
