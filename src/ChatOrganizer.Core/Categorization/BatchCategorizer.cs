@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChatOrganizer.Categorization.Offline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,12 +18,15 @@ public sealed class BatchCategorizer
     private readonly ICategorizationCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lazy<OfflineEngine> _offline;
 
+    /// <param name="offline">The process's offline engine; by default one whose token vectors are cached in the user's cache folder.</param>
     public BatchCategorizer(
         IOptions<CategorizationOptions> options,
         ICategorizationCache cache,
         TimeProvider? timeProvider = null,
-        ILogger<BatchCategorizer>? logger = null)
+        ILogger<BatchCategorizer>? logger = null,
+        OfflineEngine? offline = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -32,6 +36,9 @@ public sealed class BatchCategorizer
         _cache = cache;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BatchCategorizer>.Instance;
+        _offline = offline is null
+            ? new Lazy<OfflineEngine>(() => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory)))
+            : new Lazy<OfflineEngine>(offline);
     }
 
     /// <summary>Offline when the run asks for it or no key is configured for it; else the model.</summary>
@@ -94,20 +101,21 @@ public sealed class BatchCategorizer
         var telemetry = run?.Telemetry ?? new CategorizationTelemetry();
         telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
         return access.Engine == CategorizationEngine.Offline
-            ? CategorizeOfflineAsync(digests, categories, telemetry, cancellationToken)
+            ? CategorizeOfflineAsync(digests, categories, run?.Examples ?? [], telemetry, cancellationToken)
             : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.BaseUrl), telemetry, cancellationToken);
     }
 
     private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
 
     private async IAsyncEnumerable<CategorizedBatch> CategorizeOfflineAsync(
-        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationTelemetry telemetry,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, IReadOnlyList<LabelledExample> examples,
+        CategorizationTelemetry telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var offline = new OfflineCategorizer(categories);
-        await foreach (var chunk in digests.Chunk(_options.BatchSize).WithCancellation(cancellationToken))
+        var offline = new OfflineCategorizer(categories, _offline.Value, examples);
+        // Conversations of one run refine one another (OfflineCategorizer), so they are read in large runs.
+        await foreach (var chunk in digests.Chunk(OfflineCategorizer.RunSize).WithCancellation(cancellationToken))
         {
-            var assignments = chunk.Select(offline.Categorize).ToList();
+            var assignments = offline.Categorize(chunk, cancellationToken);
             Report(assignments, fromCache: false, telemetry);
             yield return new CategorizedBatch(assignments, FromCache: false);
         }
