@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
 using ChatOrganizer.Testing.FakeOpenAi;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ namespace ChatOrganizer.Benchmarks;
 // endpoint profile: requests (refused discovery included), wall time, faults, and tokens against what the fake received.
 internal static class CategorizationBenchmark
 {
+    private static OfflineEngine Engine => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
+
     public static async Task<int> RunAsync(string[] args)
     {
         var settings = BenchSettings.Parse(args);
@@ -52,8 +55,9 @@ internal static class CategorizationBenchmark
 
         double Accuracy(CategorySet set)
         {
-            var offline = new OfflineCategorizer(set);
-            return labelled.Count(d => offline.Categorize(d).Category == labels[d.ConversationId]) / (double)labelled.Count;
+            var offline = new OfflineCategorizer(set, Engine);
+            var assignments = offline.Categorize(labelled);
+            return labelled.Where((d, i) => assignments[i].Category == labels[d.ConversationId]).Count() / (double)labelled.Count;
         }
         var withKeywords = Accuracy(CategorySet.Default);
         var namesOnly = Accuracy(CategorySet.Default with

@@ -58,6 +58,8 @@ public sealed class CategorizeCommandTests : IDisposable
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["Travel", "Finance", "Programming & Development"], rows.Select(r => r.GetProperty("category").GetString()));
         Assert.All(rows, r => Assert.Equal("offline", r.GetProperty("engine").GetString()));
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("confidence").GetDouble(), 0, 1));
+        Assert.StartsWith("closest to Travel (", rows[0].GetProperty("reason").GetString());
         Assert.Equal("Weekend in Lisbon", rows[0].GetProperty("title").GetString());
         Assert.Contains("Travel", _stdout.ToString(), StringComparison.Ordinal);
     }
@@ -76,8 +78,8 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("Categorizing 3 conversations with gpt-4.1-mini: 1 requests", stderr, StringComparison.Ordinal);
         Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
         var lines = await File.ReadAllLinesAsync(results);
-        Assert.Equal("id,title,category,status,engine,model,failureReason", lines[0]);
-        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,", lines[1]);
+        Assert.Equal("id,title,category,status,engine,model,failureReason,confidence,reason", lines[0]);
+        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,,,", lines[1]);
         Assert.Equal(1, fake.Requests);
         Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChatOrganizer.Categorization.Offline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,17 +19,21 @@ public sealed class BatchCategorizer
     private readonly ICategorizationCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lazy<OfflineEngine> _offline;
     private readonly IResponseModeStore _responseModes;
 
     // One per endpoint and model, shared by all runs: concurrent work items wait for one answer instead of each
     // paying for the same refusals.
     private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseModeNegotiation> _negotiations = new();
 
+    /// <param name="offline">The process's offline engine; by default one whose token vectors are cached in the user's cache folder.</param>
+    /// <param name="responseModes">Where the response mode found for each endpoint and model is remembered; by default, in memory.</param>
     public BatchCategorizer(
         IOptions<CategorizationOptions> options,
         ICategorizationCache cache,
         TimeProvider? timeProvider = null,
         ILogger<BatchCategorizer>? logger = null,
+        OfflineEngine? offline = null,
         IResponseModeStore? responseModes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +44,9 @@ public sealed class BatchCategorizer
         _cache = cache;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BatchCategorizer>.Instance;
+        _offline = offline is null
+            ? new Lazy<OfflineEngine>(() => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory)))
+            : new Lazy<OfflineEngine>(offline);
         _responseModes = responseModes ?? new InMemoryResponseModeStore();
     }
 
@@ -114,20 +122,21 @@ public sealed class BatchCategorizer
         var telemetry = run?.Telemetry ?? new CategorizationTelemetry();
         telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
         return access.Engine == CategorizationEngine.Offline
-            ? CategorizeOfflineAsync(digests, categories, telemetry, cancellationToken)
+            ? CategorizeOfflineAsync(digests, categories, run?.Examples ?? [], telemetry, cancellationToken)
             : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.Endpoint), telemetry, cancellationToken);
     }
 
     private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
 
     private async IAsyncEnumerable<CategorizedBatch> CategorizeOfflineAsync(
-        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationTelemetry telemetry,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, IReadOnlyList<LabelledExample> examples,
+        CategorizationTelemetry telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var offline = new OfflineCategorizer(categories);
-        await foreach (var chunk in digests.Chunk(_options.BatchSize).WithCancellation(cancellationToken))
+        var offline = new OfflineCategorizer(categories, _offline.Value, examples);
+        // Conversations of one run refine one another (OfflineCategorizer), so they are read in large runs.
+        await foreach (var chunk in digests.Chunk(OfflineCategorizer.RunSize).WithCancellation(cancellationToken))
         {
-            var assignments = chunk.Select(offline.Categorize).ToList();
+            var assignments = offline.Categorize(chunk, cancellationToken);
             Report(assignments, fromCache: false, telemetry);
             yield return new CategorizedBatch(assignments, FromCache: false);
         }

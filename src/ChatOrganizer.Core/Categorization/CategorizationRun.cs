@@ -17,6 +17,12 @@ public sealed class CategorizationRun
 
     public CategorizationTelemetry Telemetry { get; init; } = new();
 
+    /// <summary>
+    /// Conversations the person filed themselves: the offline categorizer reads them as nearest neighbours beside the
+    /// category descriptions (corrections feed this).
+    /// </summary>
+    public IReadOnlyList<Offline.LabelledExample> Examples { get; init; } = [];
+
     public override string ToString() =>
         $"CategorizationRun {{ Model = {Model ?? "(configured)"}, BaseUrl = {BaseUrl ?? "(configured)"}, Offline = {Offline}, ApiKey = {(ApiKey is null ? "(configured)" : "(given)")} }}";
 }

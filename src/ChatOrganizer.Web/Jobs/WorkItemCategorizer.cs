@@ -100,6 +100,8 @@ public sealed class WorkItemCategorizer(
             Engine = a.Engine,
             Model = a.Model,
             FailureReason = a.FailureReason is { Length: > ChatOrganizerDb.Lengths.Reason } reason ? reason[..ChatOrganizerDb.Lengths.Reason] : a.FailureReason,
+            Confidence = a.Confidence,
+            Reason = a.Reason is { Length: > ChatOrganizerDb.Lengths.Explanation } why ? why[..ChatOrganizerDb.Lengths.Explanation] : a.Reason,
             At = now,
         }).ToList();
         var categorized = results.Count(r => r.Status == CategorizationStatus.Categorized);

@@ -99,6 +99,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             result.Property(r => r.Category).HasMaxLength(Lengths.Name);
             result.Property(r => r.Model).HasMaxLength(Lengths.Model);
             result.Property(r => r.FailureReason).HasMaxLength(Lengths.Reason);
+            result.Property(r => r.Reason).HasMaxLength(Lengths.Explanation);
             result.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -142,6 +143,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         public const int Name = 200;
         public const int Model = 100;
         public const int Reason = 2000;
+        public const int Explanation = 500;
         public const int LogMessage = 4000;
         public const int Instance = 200;
         public const int ConversationId = 200;

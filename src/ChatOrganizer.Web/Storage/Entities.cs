@@ -148,6 +148,13 @@ public sealed class ConversationResult
     public CategorizationEngine Engine { get; init; }
     public string? Model { get; init; }
     public string? FailureReason { get; init; }
+
+    /// <summary>How sure the engine was (0 to 1); the offline categorizer gives one, a model does not.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>Why it was filed there, for a person ("closest to Travel (0.62); words: 여행, 비자, Osaka").</summary>
+    public string? Reason { get; init; }
+
     public DateTime At { get; init; }
 }
 

@@ -43,7 +43,7 @@ internal sealed class CategorizerHarness : IAsyncDisposable
     }
 
     public BatchCategorizer Categorizer() =>
-        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, TimeProvider.System, Logger, Modes);
+        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, TimeProvider.System, Logger, responseModes: Modes);
 
     /// <summary>As if an earlier run had found the mode: requests go out at once, all in flight together.</summary>
     public Task RememberModeAsync(ResponseMode mode, string model = CategorizationOptions.DefaultModel) =>
