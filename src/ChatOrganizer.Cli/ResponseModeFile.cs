@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChatOrganizer.Categorization;
 
 namespace ChatOrganizer.Cli;
@@ -10,7 +11,7 @@ namespace ChatOrganizer.Cli;
 /// </summary>
 internal sealed class ResponseModeFile(string path) : IResponseModeStore
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
     private readonly Lock _lock = new();
 
     public string Path { get; } = path;
@@ -59,7 +60,7 @@ internal sealed class ResponseModeFile(string path) : IResponseModeStore
     {
         try
         {
-            return File.Exists(Path) ? JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(Path)) ?? [] : [];
+            return File.Exists(Path) ? JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(Path), Json) ?? [] : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
