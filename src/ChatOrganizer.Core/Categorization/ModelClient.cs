@@ -110,7 +110,8 @@ internal sealed class ModelClient
                 CategorizationFailure.ModelNotFound, status,
                 $"The model '{Model}' does not exist at {EndpointForPeople}, or this key has no access to it (HTTP 404). Check OPENAI_MODEL."),
             404 => ModelFailure.Fatal(CategorizationFailure.EndpointNotFound, status,
-                $"{EndpointForPeople}/chat/completions was not found (HTTP 404). Check OPENAI_BASE_URL: it should end in /v1."),
+                $"{EndpointForPeople}/chat/completions was not found (HTTP 404). Check OPENAI_BASE_URL: " +
+                (Endpoint.Kind == ModelEndpointKind.AzureDeployment ? "the deployment's name and its api-version." : "it should end in /v1.")),
             429 when code == "insufficient_quota" => ModelFailure.Fatal(CategorizationFailure.QuotaExhausted, status,
                 "The account behind this API key has run out of quota (HTTP 429 insufficient_quota). Add credit or use another key."),
             408 or 409 or 429 or >= 500 => RetryAfter(response, now) is { } after
