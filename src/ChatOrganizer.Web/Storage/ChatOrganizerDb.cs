@@ -18,6 +18,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
     public DbSet<ConversationResult> Results => Set<ConversationResult>();
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
+    public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -27,6 +28,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         configurationBuilder.Properties<JobLogLevel>().HaveConversion<LowerCaseEnumConverter<JobLogLevel>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationStatus>().HaveConversion<LowerCaseEnumConverter<CategorizationStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationEngine>().HaveConversion<LowerCaseEnumConverter<CategorizationEngine>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ResponseMode>().HaveConversion<LowerCaseEnumConverter<ResponseMode>>().HaveMaxLength(16);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
@@ -122,6 +124,14 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             cached.Property(c => c.Category).HasMaxLength(Lengths.Name);
             cached.HasIndex(c => c.CreatedAt);
         });
+
+        modelBuilder.Entity<RememberedResponseMode>(mode =>
+        {
+            mode.ToTable("response_modes");
+            mode.HasKey(m => new { m.Endpoint, m.Model });
+            mode.Property(m => m.Endpoint).HasMaxLength(Lengths.Endpoint);
+            mode.Property(m => m.Model).HasMaxLength(Lengths.Model);
+        });
     }
 
     /// <summary>Column lengths, used by the migrations too and by code that truncates before storing.</summary>
@@ -139,6 +149,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         public const int ConversationId = 200;
         public const int Title = 1000;
         public const int Hash = 128;
+        public const int Endpoint = 500;
     }
 
     private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(

@@ -173,6 +173,15 @@ public sealed class SavedCategorySet
 }
 
 /// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
+/// <summary>The response mode an endpoint and model were found to answer in (see <see cref="IResponseModeStore"/>).</summary>
+public sealed class RememberedResponseMode
+{
+    public required string Endpoint { get; init; }
+    public required string Model { get; init; }
+    public ResponseMode Mode { get; set; }
+    public DateTime DecidedAt { get; set; }
+}
+
 public sealed class CachedCategory
 {
     public required string ConversationId { get; init; }

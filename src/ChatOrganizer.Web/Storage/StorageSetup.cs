@@ -1,3 +1,4 @@
+using ChatOrganizer.Categorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,6 +17,7 @@ internal static class StorageSetup
 
         builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext());
+        builder.Services.AddSingleton<IResponseModeStore, StoredResponseModeStore>();
 
         // Runs before Quartz and the web server start (hosted services start in registration order, the server last).
         builder.Services.AddHostedService<DatabaseMigrator>();
