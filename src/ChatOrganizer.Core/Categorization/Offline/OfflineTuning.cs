@@ -34,6 +34,20 @@ internal sealed record OfflineTuning
     public float KeywordSaturation { get; init; } = 2f;
     public float KeywordWeight { get; init; } = 0.8f;
 
+    // What the opening looks like (TextShape: code, a role to play, a text to rewrite, a question), towards the topics
+    // those cues point at.
+    public float ShapeWeight { get; init; } = 0.5f;
+    public IReadOnlyList<float> CueWeights { get; init; } = [1f, 1f, 1f, 1f]; // code, role play, rewrite, question
+
+    // The example bank: the votes of a conversation's nearest written examples for their topics, lent to the categories
+    // that name those topics. Similarity is the mean of vector and n-gram cosine (n-grams read Chinese, Korean and
+    // Japanese without the lexicon).
+    public float BankWeight { get; init; } = 0.75f;
+    public int BankNeighbours { get; init; } = 10;
+    public float BankTemperature { get; init; } = 0.05f;
+    public float BankGramShare { get; init; } = 0.75f;
+    public float BankFloor { get; init; } = 0.1f; // half the median closest example's similarity on the tuning half (0.24)
+
     // A labelled example counts once its similarity passes this, and more the closer it is.
     public float ExampleFloor { get; init; } = 0.5f;
     public float ExampleWeight { get; init; } = 1f;
@@ -47,9 +61,15 @@ internal sealed record OfflineTuning
     public float GramCentroidWeight { get; init; } = 0.2f;
     public int RefinementRounds { get; init; } = 2;
 
-    // "Other" when the best score is below this; softmax temperature for the confidence.
+    // "Other" when the best score is below this.
     public float OtherThreshold { get; init; } = 0.1f;
-    public float Temperature { get; init; } = 0.05f;
+
+    // Confidence: a logistic map of the decision's margin (the choice's score minus the next option's), fitted on the
+    // tuning half (`bench offline` prints the fit), so that of the conversations given 0.7 about 70 % are right.
+    public double ConfidenceSlope { get; init; } = 4.92;
+    public double ConfidenceIntercept { get; init; } = -1.12;
+
+    public double ConfidenceOf(double margin) => 1 / (1 + Math.Exp(-(ConfidenceSlope * margin + ConfidenceIntercept)));
 
     public bool UseGlosses { get; init; } = true;
 }

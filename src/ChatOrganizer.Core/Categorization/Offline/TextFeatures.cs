@@ -15,6 +15,11 @@ internal sealed class TextFeatures
 
     public List<WeightedPiece> Pieces { get; } = [];
 
+    public ShapeCues Shape { get; set; }
+
+    /// <summary>The example bank's votes per inventory topic (<see cref="ExampleBank.TopicVotes"/>); empty when not asked.</summary>
+    public float[] TopicVotes { get; set; } = [];
+
     public void AddTerm(string term, string surface, bool inTitle, float weight)
     {
         if (!Terms.TryGetValue(term, out var hit)) Terms[term] = hit = new TermHit(surface);
@@ -39,7 +44,7 @@ internal static class FeatureReader
 
     public static TextFeatures ForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
     {
-        var features = new TextFeatures();
+        var features = new TextFeatures { Shape = TextShape.Read(title, text) };
         Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
