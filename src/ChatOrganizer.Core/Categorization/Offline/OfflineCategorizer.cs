@@ -50,7 +50,9 @@ public sealed class OfflineCategorizer
         (_vectors, _terms, _topics) = ReadCategories();
         var inventory = TopicInventory.Shared.Topics;
         _topicShares = [.. _topics.Select(topics => inventory.Select(topic => topics.Where(t => t.Topic == topic).Sum(t => t.Share)).ToArray())];
-        _shapeShares = [.. _topics.Select(topics => TextShape.Topics.Select(cue => topics.Where(t => t.Topic.Label == cue).Sum(t => t.Share)).ToArray())];
+        _shapeShares = [.. _topics.Select(topics => Enumerable.Range(0, TextShape.Cues)
+            .Select(cue => TextShape.Points.Where(p => p.Cue == cue).Sum(p => p.Sign * topics.Where(t => t.Topic.Label == p.Topic).Sum(t => t.Share)))
+            .ToArray())];
 
         foreach (var example in examples ?? [])
         {
@@ -136,7 +138,7 @@ public sealed class OfflineCategorizer
         {
             var neighbour = Math.Max(0, s.Example[k] - _tuning.ExampleFloor) / (1 - _tuning.ExampleFloor);
             for (var t = 0; t < features.TopicVotes.Length; t++) s.Bank[k] += _topicShares[k][t] * features.TopicVotes[t];
-            for (var cue = 0; cue < TextShape.Topics.Length; cue++) s.Shape[k] += _shapeShares[k][cue] * _tuning.CueWeights[cue] * features.Shape[cue];
+            for (var cue = 0; cue < TextShape.Cues; cue++) s.Shape[k] += _shapeShares[k][cue] * _tuning.CueWeights[cue] * features.Shape[cue];
             s.Evidence[k] = s.Similarity[k] + _tuning.KeywordWeight * s.Keywords[k] + _tuning.ExampleWeight * neighbour + _tuning.ShapeWeight * s.Shape[k]
                              + _tuning.BankWeight * s.Bank[k];
             s.Final[k] = s.Evidence[k];
@@ -270,7 +272,7 @@ public sealed class OfflineCategorizer
     {
         var strongest = -1;
         var strength = 0.5f;
-        for (var cue = 0; cue < TextShape.Topics.Length; cue++)
+        for (var cue = 0; cue < TextShape.Cues; cue++)
         {
             var value = _shapeShares[category][cue] * _tuning.CueWeights[cue] * features.Shape[cue];
             if (value < strength) continue;

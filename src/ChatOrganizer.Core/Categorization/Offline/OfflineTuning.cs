@@ -36,13 +36,17 @@ internal sealed record OfflineTuning
 
     // What the opening looks like (TextShape: code, a role to play, a text to rewrite, a question), towards the topics
     // those cues point at.
-    public float ShapeWeight { get; init; } = 0.5f;
-    public IReadOnlyList<float> CueWeights { get; init; } = [1f, 1f, 1f, 1f]; // code, role play, rewrite, question
+    public float ShapeWeight { get; init; } = 1f;
+
+    // Each cue's share of that weight: code, role play, writing, question. Code and role play are sure signs (a role's own
+    // words, "act as a Linux terminal", say what the play is about, not what the conversation is, and would win without
+    // it); asking for a text or asking why are shared with other purposes, and count half.
+    public IReadOnlyList<float> CueWeights { get; init; } = [1f, 1f, 0.5f, 0.5f];
 
     // The example bank: the votes of a conversation's nearest written examples for their topics, lent to the categories
     // that name those topics. Similarity is the mean of vector and n-gram cosine (n-grams read Chinese, Korean and
     // Japanese without the lexicon).
-    public float BankWeight { get; init; } = 0.75f;
+    public float BankWeight { get; init; } = 1f;
     public int BankNeighbours { get; init; } = 10;
     public float BankTemperature { get; init; } = 0.05f;
     public float BankGramShare { get; init; } = 0.75f;
@@ -66,8 +70,8 @@ internal sealed record OfflineTuning
 
     // Confidence: a logistic map of the decision's margin (the choice's score minus the next option's), fitted on the
     // tuning half (`bench offline` prints the fit), so that of the conversations given 0.7 about 70 % are right.
-    public double ConfidenceSlope { get; init; } = 4.92;
-    public double ConfidenceIntercept { get; init; } = -1.12;
+    public double ConfidenceSlope { get; init; } = 3.65;
+    public double ConfidenceIntercept { get; init; } = -0.63;
 
     public double ConfidenceOf(double margin) => 1 / (1 + Math.Exp(-(ConfidenceSlope * margin + ConfidenceIntercept)));
 

@@ -5,13 +5,25 @@ namespace ChatOrganizer.Categorization.Offline;
 /// <summary>
 /// What a conversation's opening looks like, whatever its words: pasted code or a stack trace, a role the model is asked to
 /// play, a pasted text to rewrite, summarise or translate, a question about what something is. Each cue is 0 to 1 and
-/// points at a topic of the inventory (<see cref="Topics"/>); the category set decides which of its categories that topic
-/// is. The digest collapses white space, so indentation is not a cue; braces, calls, identifiers and traces still are.
+/// points at topics of the inventory (<see cref="Points"/>); the category set decides which of its categories those topics
+/// are. The digest collapses white space, so indentation is not a cue; braces, calls, identifiers and traces still are.
 /// </summary>
 internal static partial class TextShape
 {
-    /// <summary>The inventory topic (Topics.txt) each cue points at, in <see cref="ShapeCues"/>' order.</summary>
-    public static readonly string[] Topics = ["programming", "creative", "writing", "learning"];
+    public const int Cues = 4;
+
+    /// <summary>
+    /// The inventory topics (Topics.txt) each cue (<see cref="ShapeCues"/>' order) speaks for, or against: code is a
+    /// developer's, and technical support is a user's problem, "not writing code".
+    /// </summary>
+    public static readonly (int Cue, string Topic, float Sign)[] Points =
+    [
+        (0, "programming", 1),
+        (0, "technical support", -1),
+        (1, "creative", 1),
+        (2, "writing", 1),
+        (3, "learning", 1),
+    ];
 
     // A pasted text this long is what a rewrite, a summary or a translation works on, not a request about a subject.
     private const int PastedTextWords = 60;
@@ -54,14 +66,12 @@ internal static partial class TextShape
     internal static float CodeTokens(string text)
     {
         if (string.IsNullOrEmpty(text)) return 0;
-        var count = 3f * Fence().Count(text);
+        var count = 3f * Fence().Count(text) + DeveloperCommand().Count(text);
         foreach (var token in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (CodePunctuation().IsMatch(token) || Call().IsMatch(token) || Identifier().IsMatch(token) || SourceFile().IsMatch(token)
-                || Trace().IsMatch(token) || Sql().IsMatch(token))
-            {
-                count++;
-            }
+            // An exception's name or a traceback says more than any other token: a user's device problem never shows one.
+            if (Trace().IsMatch(token)) count += 2;
+            else if (CodePunctuation().IsMatch(token) || Call().IsMatch(token) || Identifier().IsMatch(token) || SourceFile().IsMatch(token) || Sql().IsMatch(token)) count++;
         }
         return count;
     }
@@ -81,6 +91,10 @@ internal static partial class TextShape
     [GeneratedRegex("```|~~~")]
     private static partial Regex Fence();
 
+    // A package manager or build tool at work (pip install, npm run, dotnet build): a developer's errors, not a user's.
+    [GeneratedRegex(@"\b(?:pip3?|npm|npx|yarn|pnpm|conda|poetry|pipenv|gem|cargo|composer|mvn|gradle|dotnet|go|flutter|rustup|nvm) (?:install|add|run|build|get|require|update|init|test|publish|restore|new|start|serve|ci|exec)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DeveloperCommand();
+
     // Braces with code around them, statement ends, arrows, scope, comparison and assignment operators, tags.
     [GeneratedRegex(@"[{};]$|^[{}]|[=!<>]=|=>|->|::|\+=|&&|\|\||</|/>|\(\)|\[\]|^#include|^\$\w|^>>>|^//|^/\*|^[A-Za-z_]\w*\[\w*\]")]
     private static partial Regex CodePunctuation();
@@ -90,8 +104,8 @@ internal static partial class TextShape
     private static partial Regex Call();
 
     // camelCase starting low (useEffect, getElementById), snake_case, dotted members (df.groupby, os.path); brand names
-    // that look like it (iPhone, macOS, eBay) do not.
-    [GeneratedRegex(@"^(?!(?:iPhone|iPad|iPod|iOS|iCloud|iMac|iTunes|macOS|eBay|iMessage|watchOS|tvOS|ePub|eSIM|iPadOS)\b)(?:[a-z]+[A-Z]\w*|[a-z]+_[a-z\d_]+|[a-z_]\w*\.[a-z_]\w*\.?\w*)$")]
+    // that look like it (iPhone, macOS, eBay), abbreviations (e.g., i.e.) and web addresses (google.com) do not.
+    [GeneratedRegex(@"^(?!(?:iPhone|iPad|iPod|iOS|iCloud|iMac|iTunes|macOS|eBay|iMessage|watchOS|tvOS|ePub|eSIM|iPadOS)\b)(?:[a-z]+[A-Z]\w*|[a-z]+_[a-z\d_]+|(?![\w.]*\.(?:com|org|net|io|co|uk|de|es|fr|it|jp|kr|cn|tw|gov|edu|info)$)[a-z_]\w+(?:\.[a-z_]\w+)+)[,.:;]?$")]
     private static partial Regex Identifier();
 
     [GeneratedRegex(@"\w\.(?:py|js|jsx|ts|tsx|java|cs|cpp|cc|c|h|hpp|go|rs|rb|php|sql|sh|ipynb|kt|swift|vue|scala|dart|lua|pl|r|yaml|yml|csproj|gradle|toml)\b", RegexOptions.IgnoreCase)]
@@ -117,7 +131,7 @@ internal static partial class TextShape
     private static partial Regex Rewrite();
 
     // Asked to write a text that is neither code, fiction nor a job application: an email, a message, a post, a speech.
-    [GeneratedRegex(@"\b(?:write|draft|compose|prepare)\b(?: me| us| up)?(?: a| an| the| my| this| some| quick| short| polite| formal| professional| friendly)* (?!cover)(?:e-?mail|letter|message|reply|response|text|post|caption|speech|toast|essay|article|blog|bio|description|announcement|newsletter|paragraph|review|invitation|apology|complaint|note)|\b(?:escrib|redact)\w* (?:un |una |el |la |mi )?(?:correo|e-?mail|mensaje|carta|texto|post|publicaci[oó]n|discurso|ensayo|art[ií]culo|rese[nñ]a|respuesta)|\bschreib\w* (?:mir |uns )?(?:eine[nm]? |die |den |das )?(?:e-?mail|mail|brief|nachricht|text|antwort|beitrag|post|rede|aufsatz|artikel|einladung|beschwerde)|(?:写|寫)(?:一封|封|一篇|篇|一段|段|一条|条|个|一个)?(?:邮件|郵件|信|文章|作文|文案|朋友圈|致辞|发言稿|演讲稿|通知|回复|评论)|(?:메일|이메일|문자|편지|답장|인사말|공지|게시글|후기|축사|글)(?:을|를|좀)? ?(?:써|작성)|(?:メール|手紙|文章|挨拶|スピーチ|返信|案内文)(?:を)?(?:書いて|作って|作成して)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:write|draft|compose|prepare|create|generate|give me|come up with)\b(?: me| us| up)?(?: (?!cover\b|python\b|java\w*\b|sql\b|code\b|script\b|function\b|program\b|regex\b|query\b)[\w'-]+){0,3}? (?:e-?mails?|letters?|messages?|repl(?:y|ies)|responses?|texts?|posts?|captions?|tweets?|threads?|speech(?:es)?|toasts?|essays?|articles?|blogs?|bio|descriptions?|announcements?|newsletters?|paragraphs?|reviews?|invitations?|apolog(?:y|ies)|complaints?|notes?)\b|\b(?:escrib|redact)\w* (?:un |una |el |la |mi )?(?:correo|e-?mail|mensaje|carta|texto|post|publicaci[oó]n|discurso|ensayo|art[ií]culo|rese[nñ]a|respuesta|descripci[oó]n)|\bschreib\w* (?:mir |uns )?(?:eine[nm]? |die |den |das )?(?:e-?mail|mail|brief|nachricht|text|antwort|beitrag|post|rede|aufsatz|artikel|einladung|beschwerde|beschreibung)|(?:写|寫)(?:一封|封|一篇|篇|一段|段|一条|条|个|一个)?(?:邮件|郵件|信|文章|作文|文案|朋友圈|致辞|发言稿|演讲稿|通知|回复|评论|介绍|描述)|(?:메일|이메일|문자|편지|답장|인사말|공지|게시글|후기|축사|글|소개글|문구)(?:을|를|좀)? ?(?:써|작성)|(?:メール|手紙|文章|挨拶|スピーチ|返信|案内文|紹介文)(?:を)?(?:書いて|作って|作成して)", RegexOptions.IgnoreCase)]
     private static partial Regex Compose();
 
     // Asking what something is or why: the shape of a question about a subject.
