@@ -61,41 +61,46 @@ internal sealed class ExampleBank
     /// <paramref name="neighbours"/> closest by vector and n-gram similarity, each weighing e^((similarity - the closest's)
     /// / temperature); the votes sum to 1 when the closest is at least twice <paramref name="floor"/>, less below, 0 at it.
     /// </summary>
-    /// <param name="except">An example to leave out (the benchmark reads the bank itself this way); -1 for none.</param>
     public float[] TopicVotes(TextFeatures features, int neighbours, float temperature, float gramShare, float floor, int except = -1)
     {
-        var count = _topics.Length;
-        var similarity = new float[count];
+        var nearest = Nearest(features, neighbours, gramShare, except);
+        var votes = new float[_topicCount];
+        if (nearest.Length == 0) return votes;
+        var closest = nearest[0].Similarity;
+        var total = 0f;
+        foreach (var (example, similarity) in nearest)
+        {
+            var vote = MathF.Exp((similarity - closest) / temperature);
+            votes[_topics[example]] += vote;
+            total += vote;
+        }
+        // Far from every example, the nearest ones say little: nothing at the floor, everything from twice the floor on.
+        var closeness = floor <= 0 ? 1 : Math.Clamp((closest - floor) / floor, 0, 1);
+        for (var t = 0; t < votes.Length; t++) votes[t] *= closeness / total;
+        return votes;
+    }
+
+    /// <summary>The examples closest to the conversation, closest first: the weighted mean of vector and n-gram cosine.</summary>
+    /// <param name="except">An example to leave out (the benchmark reads the bank itself this way); -1 for none.</param>
+    public (int Example, float Similarity)[] Nearest(TextFeatures features, int count, float gramShare, int except = -1)
+    {
+        var examples = _topics.Length;
+        var similarity = new float[examples];
         var vector = features.Vector.AsSpan();
-        for (var e = 0; e < count; e++) similarity[e] = (1 - gramShare) * VectorMath.Dot(vector, _vectors.AsSpan(e * _dimensions, _dimensions));
+        for (var e = 0; e < examples; e++) similarity[e] = (1 - gramShare) * VectorMath.Dot(vector, _vectors.AsSpan(e * _dimensions, _dimensions));
         foreach (var (gram, weight) in Weigh(features.Grams))
         {
             if (!_grams.TryGetValue(gram, out var postings)) continue;
             foreach (var (example, exampleWeight) in postings) similarity[example] += gramShare * weight * exampleWeight;
         }
-        if ((uint)except < (uint)count) similarity[except] = float.MinValue;
-
-        var nearest = Nearest(similarity, neighbours);
-        var votes = new float[_topicCount];
-        if (nearest.Length == 0) return votes;
-        var closest = similarity[nearest[0]];
-        var total = 0f;
-        foreach (var e in nearest)
-        {
-            var vote = MathF.Exp((similarity[e] - closest) / temperature);
-            votes[_topics[e]] += vote;
-            total += vote;
-        }
-        // Far from every example, the nearest ones say little: nothing at the floor, everything from twice the floor on.
-        var closeness = Math.Clamp((closest - floor) / floor, 0, 1);
-        for (var t = 0; t < votes.Length; t++) votes[t] *= closeness / total;
-        return votes;
+        if ((uint)except < (uint)examples) similarity[except] = float.MinValue;
+        return [.. Largest(similarity, Math.Min(count, examples - (except >= 0 ? 1 : 0))).Select(e => (e, similarity[e]))];
     }
 
     // The indexes of the largest values, largest first: an insertion into a short list, cheaper than sorting them all.
-    private static int[] Nearest(float[] similarity, int count)
+    private static int[] Largest(float[] similarity, int count)
     {
-        count = Math.Min(count, similarity.Length);
+        count = Math.Clamp(count, 0, similarity.Length);
         var nearest = new int[count];
         var filled = 0;
         for (var e = 0; e < similarity.Length; e++)

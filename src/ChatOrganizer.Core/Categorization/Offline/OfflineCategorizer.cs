@@ -256,7 +256,7 @@ public sealed class OfflineCategorizer
         if (ShapeReason(features, best) is { } shape) reason += $"; {shape}";
         if (s.ExampleTitle[best] is { } title && s.Example[best] > _tuning.ExampleFloor)
             reason += $"; like \"{Shorten(title)}\", which you filed there";
-        else if (BankTopic(features, s, best) is { } topic)
+        else if (BankTopic(features, best) is { } topic)
             reason += $"; reads like conversations about {topic.Label}";
         else if (s.Refined && s.FirstChoice != best)
             reason += "; like the conversations of this export filed there";
@@ -282,15 +282,14 @@ public sealed class OfflineCategorizer
         return strongest < 0 || _tuning.ShapeWeight <= 0 ? null : TextShape.Describe(strongest);
     }
 
-    // The topic whose written examples voted most for the category, when at least half the votes went its way.
-    private Topic? BankTopic(TextFeatures features, Scored s, int category)
+    // The topic the category draws on whose written examples had most of the votes, when that is at least half of them.
+    private Topic? BankTopic(TextFeatures features, int category)
     {
-        if (_tuning.BankWeight <= 0 || s.Bank[category] < 0.5f) return null;
-        var topics = TopicInventory.Shared.Topics;
-        var best = 0;
-        for (var t = 1; t < features.TopicVotes.Length; t++)
-            if (_topicShares[category][t] * features.TopicVotes[t] > _topicShares[category][best] * features.TopicVotes[best]) best = t;
-        return topics[best];
+        if (_tuning.BankWeight <= 0) return null;
+        var best = -1;
+        for (var t = 0; t < features.TopicVotes.Length; t++)
+            if (_topicShares[category][t] > 0 && (best < 0 || features.TopicVotes[t] > features.TopicVotes[best])) best = t;
+        return best >= 0 && features.TopicVotes[best] >= 0.5f ? TopicInventory.Shared.Topics[best] : null;
     }
 
     // The category's keywords found in the text, strongest first, then the text's words whose vectors lean most towards it.

@@ -70,8 +70,8 @@ internal sealed record OfflineTuning
 
     // Confidence: a logistic map of the decision's margin (the choice's score minus the next option's), fitted on the
     // tuning half (`bench offline` prints the fit), so that of the conversations given 0.7 about 70 % are right.
-    public double ConfidenceSlope { get; init; } = 3.65;
-    public double ConfidenceIntercept { get; init; } = -0.63;
+    public double ConfidenceSlope { get; init; } = 3.27;
+    public double ConfidenceIntercept { get; init; } = -0.46;
 
     public double ConfidenceOf(double margin) => 1 / (1 + Math.Exp(-(ConfidenceSlope * margin + ConfidenceIntercept)));
 
