@@ -40,8 +40,8 @@ internal sealed class ExampleBank
         foreach (var f in features)
             foreach (var gram in f.Grams.Keys)
                 documents[gram] = documents.GetValueOrDefault(gram) + 1;
-        foreach (var (gram, count) in documents) _idf[gram] = Idf(count, examples.Count);
-        _unseenIdf = Idf(0, examples.Count);
+        foreach (var (gram, count) in documents) _idf[gram] = Sparse.Idf(count, examples.Count);
+        _unseenIdf = Sparse.Idf(0, examples.Count);
         for (var i = 0; i < features.Length; i++)
         {
             var weighted = Weigh(features[i].Grams);
@@ -117,14 +117,14 @@ internal sealed class ExampleBank
         return nearest;
     }
 
-    // Counts log-scaled and weighted by the examples' inverse document frequency, then normalised.
+    // Weighted by the examples' inverse document frequency (Sparse.Weight), then normalised.
     private List<(int Gram, float Weight)> Weigh(Dictionary<int, float> grams)
     {
         var weighted = new List<(int, float)>(grams.Count);
         var norm = 0f;
         foreach (var (gram, count) in grams)
         {
-            var weight = MathF.Log(1 + count) * _idf.GetValueOrDefault(gram, _unseenIdf);
+            var weight = Sparse.Weight(count, _idf.GetValueOrDefault(gram, _unseenIdf));
             weighted.Add((gram, weight));
             norm += weight * weight;
         }
@@ -133,8 +133,6 @@ internal sealed class ExampleBank
         for (var i = 0; i < weighted.Count; i++) weighted[i] = (weighted[i].Item1, weighted[i].Item2 * scale);
         return weighted;
     }
-
-    private static float Idf(int documents, int total) => (float)(Math.Log((1.0 + total) / (1.0 + documents)) + 1);
 
     private static int IndexOf(IReadOnlyList<Topic> topics, string label)
     {

@@ -7,9 +7,11 @@ public sealed record LabelledExample(ConversationDigest Digest, string Category)
 
 /// <summary>
 /// Files conversations with no network: the digest and every category (name, description, keywords, examples) are
-/// embedded and compared, keyword evidence (in any script, through the gloss lexicon) is a second signal, the person's
-/// labelled examples are nearest neighbours, and a run refines its uncertain conversations by the confident ones of the
-/// same export. The set's catch-all only when nothing is close enough. Every assignment carries a confidence and a reason.
+/// embedded and compared; keyword evidence (in any script, through the gloss lexicon), the votes of the example bank's
+/// nearest openings (<see cref="ExampleBank"/>) and the shape of the opening (<see cref="TextShape"/>) point at topics of
+/// the inventory, which the categories that name them receive; the person's labelled examples are nearest neighbours; a
+/// run can refine its uncertain conversations by the confident ones of the same export (off by default). The set's
+/// catch-all only when nothing is close enough. Every assignment carries a calibrated confidence and a reason.
 /// </summary>
 public sealed class OfflineCategorizer
 {
