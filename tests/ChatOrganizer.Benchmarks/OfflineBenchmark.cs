@@ -231,7 +231,8 @@ internal static class OfflineBenchmark
         var peak = PeakResidentBytes();
         Console.WriteLine($"{filed:N0} conversations in {watch.Elapsed.TotalSeconds:F1} s, {reading.Elapsed.TotalSeconds:F1} s of it reading the export: " +
                           $"{perSecond:N0} per second categorizing, {whole:N0} per second for the whole job ({engine.Options.Embedding}; " +
-                          $"{engine.Tokens.DistilledHere:N0} tokens distilled in this process, which is done once per machine)");
+                          $"{engine.Tokens.DistilledHere:N0} tokens distilled in this process, which is done once per machine; " +
+                          $"model session kept: {engine.Embedder.SessionLoaded})");
         Console.WriteLine(Verdict($"throughput {perSecond:N0}/s (target >= 400/s)", perSecond >= 400));
         Console.WriteLine(Verdict($"peak resident memory {peak / 1e6:N0} MB, reading the export included (target < 600 MB)", peak < 600e6));
         return perSecond >= 400 && peak < 600e6 ? 0 : 2;

@@ -302,6 +302,18 @@ public class TextAnalyzerTests
 public class SentenceEmbedderTests
 {
     [Fact]
+    public void CategorizingWithTokenVectorsKeepsNoModelSessionInTheProcess()
+    {
+        // Whether the vectors came from the cache or were distilled just now (by a session of their own, closed after),
+        // the model's weights are not held for the life of the process.
+        new OfflineCategorizer(TestEngine.LifeAreas, TestEngine.Shared).Categorize(TestEngine.Digest("Weekend in Lisbon", "two days in Lisbon: hotel and flights"));
+
+        Assert.False(TestEngine.Shared.Embedder.SessionLoaded);
+        Assert.Equal(TestEngine.Shared.Embedder.VocabularySize, Enumerable.Range(0, TestEngine.Shared.Embedder.VocabularySize)
+            .Count(id => TestEngine.Shared.Tokens.TokenVector(id) is not null || TestEngine.Shared.Tokens.Weight(id) == 0));
+    }
+
+    [Fact]
     public void TheVocabularyHasOneTokenPerLineOfTheModelsFile()
     {
         // all-MiniLM-L6-v2's vocab.txt: BERT's uncased WordPiece vocabulary. A token past its end would be fed to the model.
