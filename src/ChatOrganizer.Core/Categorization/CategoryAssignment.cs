@@ -14,7 +14,7 @@ public sealed record CategoryAssignment(
     public double? Confidence { get; init; }
 
     /// <summary>
-    /// Why it was filed there, in words a person reads ("closest to Travel (0.62); words: 여행, 비자, Osaka"); null when the
+    /// Why it was filed there, in words a person reads ("closest to Travel (93% sure); words: 여행, 비자, Osaka"); null when the
     /// engine gives none.
     /// </summary>
     public string? Reason { get; init; }

@@ -13,6 +13,16 @@ internal static class TestEngine
 
     public static CategorySet LifeAreas { get; } = new("Life areas",
         [new("Investing"), new("Coding"), new("Health"), new("Travel"), new("Other")]);
+
+    /// <summary>Five of the original tool's ten categories, with one-line descriptions as a person gives them.</summary>
+    public static CategorySet WorkAndLife { get; } = new("Work and life",
+    [
+        new("Programming & Development", "Writing, debugging and understanding code, software tools and development work."),
+        new("Technical Support", "Fixing problems with devices, apps, accounts, installations, networks and settings, not writing code."),
+        new("Writing & Content Creation", "Drafting, editing, rewriting or translating texts such as emails, articles, posts, essays and summaries."),
+        new("Creative & Design", "Fiction, poems, songs, role-play, art and image prompts, visual design and other imaginative work."),
+        new("Personal Advice", "Personal life and everyday decisions: relationships, family, health, habits, money, cooking, travel and feelings."),
+    ]);
 }
 
 public class OfflineCategorizerTests
@@ -71,7 +81,7 @@ public class OfflineCategorizerTests
         var result = new OfflineCategorizer(TestEngine.LifeAreas, Engine).Categorize(TestEngine.Digest("Hmm", "qwerty zxcv"));
 
         Assert.Equal("Other", result.Category);
-        Assert.StartsWith("nothing close enough: nearest was ", result.Reason);
+        Assert.Matches(@"^nothing close enough \(\d{1,3}% sure\): nearest was ", result.Reason);
         Assert.InRange(result.Confidence!.Value, 0, 1);
     }
 
@@ -82,7 +92,7 @@ public class OfflineCategorizerTests
             .Categorize(TestEngine.Digest("오사카 여행", "오사카 여행 일정이랑 비자 필요한지 알려줘, Osaka Castle 근처 호텔"));
 
         Assert.Equal("Travel", result.Category);
-        Assert.Matches(@"^closest to Travel \(-?\d\.\d\d\); words: ", result.Reason);
+        Assert.Matches(@"^closest to Travel \(\d{1,3}% sure\); words: ", result.Reason);
         Assert.Contains("여행", result.Reason);
         Assert.InRange(result.Confidence!.Value, 0.3, 1);
     }
@@ -133,6 +143,103 @@ public class OfflineCategorizerTests
         Assert.Equal(digests.Select(d => d.ConversationId), results.Select(r => r.ConversationId));
         Assert.All(results, r => Assert.InRange(r.Confidence!.Value, 0, 1));
         Assert.All(results, r => Assert.Equal("Travel", r.Category));
+    }
+}
+
+public class OfflineEvidenceTests
+{
+    private static readonly OfflineEngine Engine = TestEngine.Shared;
+
+    [Theory]
+    [InlineData("App crashes after update",
+        "after the latest update the app crashes on start: Traceback (most recent call last): File \"main.py\", line 12, in <module> ModuleNotFoundError: No module named 'requests'")]
+    [InlineData("Website keeps crashing",
+        "TypeError: Cannot read properties of undefined (reading 'map') at ProductList (ProductList.jsx:14:23) my page goes blank after the update")]
+    public void PastedCodeWithAnErrorIsProgrammingNotTechnicalSupport(string title, string message)
+    {
+        var digest = TestEngine.Digest(title, message);
+        var withoutShape = new OfflineCategorizer(TestEngine.WorkAndLife, Engine, null, OfflineTuning.Default with { ShapeWeight = 0 }).Categorize(digest);
+
+        var result = new OfflineCategorizer(TestEngine.WorkAndLife, Engine).Categorize(digest);
+
+        Assert.Equal("Technical Support", withoutShape.Category); // the words alone say a user's crash
+        Assert.Equal("Programming & Development", result.Category);
+        Assert.Contains("looks like code", result.Reason);
+    }
+
+    [Fact]
+    public void ARolePlayIsCreativeWorkEvenWhenTheRoleIsTechnical()
+    {
+        var digest = TestEngine.Digest("Linux Terminal",
+            "I want you to act as a linux terminal. I will type commands and you will reply with what the terminal should show. My first command is pwd");
+
+        var result = new OfflineCategorizer(TestEngine.WorkAndLife, Engine).Categorize(digest);
+
+        Assert.Equal("Creative & Design", result.Category);
+        Assert.Contains("asks for a role-play", result.Reason);
+    }
+
+    [Fact]
+    public void ACategoryNamedAfterATopicDrawsOnTheWrittenExamplesOfThatTopicInAnyLanguage()
+    {
+        // A Korean name, an English conversation whose words the topic inventory does not list: the bank's cooking
+        // examples (in six languages) are what bring them together.
+        var set = new CategorySet("내 주제", [new("요리"), new("여행"), new("기타")]);
+        var digest = TestEngine.Digest("Sourdough starter", "my sourdough starter smells like acetone after feeding and doesn't rise, what am I doing wrong?");
+        var withoutBank = new OfflineCategorizer(set, Engine, null, OfflineTuning.Default with { BankWeight = 0 }).Categorize(digest);
+
+        var result = new OfflineCategorizer(set, Engine).Categorize(digest);
+
+        Assert.Equal("요리", result.Category);
+        Assert.EndsWith("reads like conversations about cooking", result.Reason);
+        Assert.True(result.Confidence > withoutBank.Confidence + 0.2, $"{result.Confidence} with the bank, {withoutBank.Confidence} without");
+    }
+
+    [Fact]
+    public void TheBankLendsTheTopicsADescriptionNamesToo()
+    {
+        // Personal Advice's name says no topic of the inventory; its description says cooking, among others.
+        var digest = TestEngine.Digest("Sourdough starter", "my sourdough starter smells like acetone after feeding and doesn't rise, what am I doing wrong?");
+
+        var result = new OfflineCategorizer(TestEngine.WorkAndLife, Engine).Categorize(digest);
+
+        Assert.Equal("Personal Advice", result.Category);
+        Assert.EndsWith("reads like conversations about cooking", result.Reason);
+    }
+
+    [Fact]
+    public void ConfidenceRisesWithTheMarginAndMeansAChanceNotAScore()
+    {
+        var tuning = OfflineTuning.Default;
+
+        Assert.True(tuning.ConfidenceOf(0) < 0.5, "a tie is a coin toss at best");
+        Assert.True(tuning.ConfidenceOf(0.2) < tuning.ConfidenceOf(0.5));
+        Assert.InRange(tuning.ConfidenceOf(3), 0.99, 1);
+    }
+
+    [Fact]
+    public void AnUnsureAssignmentNamesTheRunnerUpAndEveryReasonReadsAsAPercentage()
+    {
+        var set = new CategorySet("Kitchen", [new("Cooking"), new("Recipes"), new("Travel"), new("Other")]);
+        var digests = new[]
+        {
+            TestEngine.Digest("Pasta sauce", "how do I make a simple tomato sauce for pasta from canned tomatoes"),
+            TestEngine.Digest("Lisbon weekend", "flights and a hotel near the old town for a weekend in Lisbon, and how to get there from the airport"),
+            TestEngine.Digest("Hmm", "qwerty zxcv"),
+        };
+
+        var results = new OfflineCategorizer(set, Engine).Categorize(digests);
+
+        Assert.All(results, r => Assert.Matches(@"\((100|\d{1,2})% sure", r.Reason));
+        Assert.All(results, r => Assert.DoesNotMatch(@"\d\.\d", r.Reason!));
+        // Cooking and Recipes say the same topic: a coin toss between them, and the reason says so.
+        Assert.Contains(results[0].Category, new[] { "Cooking", "Recipes" });
+        Assert.True(results[0].Confidence < 0.5, $"{results[0].Confidence}");
+        Assert.Matches(@"% sure, (Cooking|Recipes) next\)", results[0].Reason);
+        Assert.Equal("Travel", results[1].Category);
+        Assert.True(results[1].Confidence > 0.8, $"{results[1].Confidence}");
+        Assert.DoesNotContain(" next)", results[1].Reason);
+        Assert.Equal("Other", results[2].Category);
     }
 }
 
@@ -189,5 +296,29 @@ public class TextAnalyzerTests
             Assert.Equal(name, set.CatchAll?.Name);
             Assert.Equal(2, set.EffectiveCategories.Count);
         }
+    }
+}
+
+public class SentenceEmbedderTests
+{
+    [Fact]
+    public void CategorizingWithTokenVectorsKeepsNoModelSessionInTheProcess()
+    {
+        // Whether the vectors came from the cache or were distilled just now (by a session of their own, closed after),
+        // the model's weights are not held for the life of the process.
+        new OfflineCategorizer(TestEngine.LifeAreas, TestEngine.Shared).Categorize(TestEngine.Digest("Weekend in Lisbon", "two days in Lisbon: hotel and flights"));
+
+        Assert.False(TestEngine.Shared.Embedder.SessionLoaded);
+        Assert.Equal(TestEngine.Shared.Embedder.VocabularySize, Enumerable.Range(0, TestEngine.Shared.Embedder.VocabularySize)
+            .Count(id => TestEngine.Shared.Tokens.TokenVector(id) is not null || TestEngine.Shared.Tokens.Weight(id) == 0));
+    }
+
+    [Fact]
+    public void TheVocabularyHasOneTokenPerLineOfTheModelsFile()
+    {
+        // all-MiniLM-L6-v2's vocab.txt: BERT's uncased WordPiece vocabulary. A token past its end would be fed to the model.
+        Assert.Equal(30522, TestEngine.Shared.Embedder.VocabularySize);
+        Assert.Equal("[PAD]", TestEngine.Shared.Embedder.TokenText(0));
+        Assert.Equal("##～", TestEngine.Shared.Embedder.TokenText(30521));
     }
 }

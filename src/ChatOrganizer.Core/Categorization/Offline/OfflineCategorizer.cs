@@ -7,9 +7,11 @@ public sealed record LabelledExample(ConversationDigest Digest, string Category)
 
 /// <summary>
 /// Files conversations with no network: the digest and every category (name, description, keywords, examples) are
-/// embedded and compared, keyword evidence (in any script, through the gloss lexicon) is a second signal, the person's
-/// labelled examples are nearest neighbours, and a run refines its uncertain conversations by the confident ones of the
-/// same export. The set's catch-all only when nothing is close enough. Every assignment carries a confidence and a reason.
+/// embedded and compared; keyword evidence (in any script, through the gloss lexicon), the votes of the example bank's
+/// nearest openings (<see cref="ExampleBank"/>) and the shape of the opening (<see cref="TextShape"/>) point at topics of
+/// the inventory, which the categories that name them receive; the person's labelled examples are nearest neighbours; a
+/// run can refine its uncertain conversations by the confident ones of the same export (off by default). The set's
+/// catch-all only when nothing is close enough. Every assignment carries a calibrated confidence and a reason.
 /// </summary>
 public sealed class OfflineCategorizer
 {
@@ -27,6 +29,9 @@ public sealed class OfflineCategorizer
     private readonly Category? _catchAll;
     private readonly float[][] _vectors;
     private readonly Dictionary<string, float>[] _terms;
+    private readonly List<(Topic Topic, float Share)>[] _topics;
+    private readonly float[][] _shapeShares;
+    private readonly float[][] _topicShares; // per category, per inventory topic
     private readonly PhraseTrie<List<(int Category, float Weight)>> _nativeTerms = new();
     private readonly List<(TextFeatures Features, int Category, string Title)> _examples = [];
 
@@ -44,7 +49,12 @@ public sealed class OfflineCategorizer
         _catchAll = set.CatchAll;
         _candidates = [.. set.EffectiveCategories.Where(c => c != _catchAll)];
         if (_candidates.Length == 0) _candidates = [.. set.EffectiveCategories];
-        (_vectors, _terms) = ReadCategories();
+        (_vectors, _terms, _topics) = ReadCategories();
+        var inventory = TopicInventory.Shared.Topics;
+        _topicShares = [.. _topics.Select(topics => inventory.Select(topic => topics.Where(t => t.Topic == topic).Sum(t => t.Share)).ToArray())];
+        _shapeShares = [.. _topics.Select(topics => Enumerable.Range(0, TextShape.Cues)
+            .Select(cue => TextShape.Points.Where(p => p.Cue == cue).Sum(p => p.Sign * topics.Where(t => t.Topic.Label == p.Topic).Sum(t => t.Share)))
+            .ToArray())];
 
         foreach (var example in examples ?? [])
         {
@@ -62,11 +72,17 @@ public sealed class OfflineCategorizer
     /// <summary>One assignment per digest, in order. The digests of one call refine one another: give a whole run at once.</summary>
     public IReadOnlyList<CategoryAssignment> Categorize(IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken = default)
     {
+        return [.. Run(digests, cancellationToken).Select(r => r.Assignment)];
+    }
+
+    /// <summary>The assignments with the scores behind them (the benchmark fits the confidence map on these).</summary>
+    internal IReadOnlyList<(CategoryAssignment Assignment, Scored Scores)> Run(IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(digests);
         if (digests.Count == 0) return [];
         var features = Read(digests, cancellationToken);
         var scored = Score(features);
-        return [.. scored.Select((s, i) => Assign(digests[i], features[i], s))];
+        return [.. scored.Select((s, i) => (Assign(digests[i], features[i], s), s))];
     }
 
     public CategoryAssignment Categorize(ConversationDigest digest) => Categorize([digest])[0];
@@ -79,6 +95,13 @@ public sealed class OfflineCategorizer
             i => features[i] = FeatureReader.ForDigest(_engine.Analyzer, digests[i].Title, digests[i].Text, _tuning));
         var vectors = _engine.Embed([.. features.Select(f => (IReadOnlyList<WeightedPiece>)Pieces(f))], cancellationToken);
         for (var i = 0; i < features.Length; i++) features[i].Vector = vectors[i];
+        if (_tuning.BankWeight > 0 && _topicShares.Any(shares => shares.Any(share => share > 0)))
+        {
+            var bank = _engine.BankFor(_tuning);
+            Parallel.For(0, features.Length, new ParallelOptions { CancellationToken = cancellationToken },
+                i => features[i].TopicVotes = bank.TopicVotes(features[i], _tuning.BankNeighbours, _tuning.BankTemperature, _tuning.BankGramShare, _tuning.BankFloor,
+                    BankExampleOf?.Invoke(digests[i].ConversationId) ?? -1));
+        }
         Sparse.Weigh([.. features.Select(f => f.Grams), .. _examples.Select(e => e.Features.Grams)]);
         return features;
     }
@@ -93,7 +116,7 @@ public sealed class OfflineCategorizer
         Parallel.For(0, n, i => scored[i] = Initial(features[i]));
 
         if (n >= _tuning.MinRunForRefinement && c > 1) Refine(features, scored);
-        foreach (var s in scored) s.Decide(_tuning);
+        foreach (var s in scored) s.Decide(_tuning, _catchAll is not null);
         return scored;
     }
 
@@ -116,7 +139,10 @@ public sealed class OfflineCategorizer
         for (var k = 0; k < c; k++)
         {
             var neighbour = Math.Max(0, s.Example[k] - _tuning.ExampleFloor) / (1 - _tuning.ExampleFloor);
-            s.Evidence[k] = s.Similarity[k] + _tuning.KeywordWeight * s.Keywords[k] + _tuning.ExampleWeight * neighbour;
+            for (var t = 0; t < features.TopicVotes.Length; t++) s.Bank[k] += _topicShares[k][t] * features.TopicVotes[t];
+            for (var cue = 0; cue < TextShape.Cues; cue++) s.Shape[k] += _shapeShares[k][cue] * _tuning.CueWeights[cue] * features.Shape[cue];
+            s.Evidence[k] = s.Similarity[k] + _tuning.KeywordWeight * s.Keywords[k] + _tuning.ExampleWeight * neighbour + _tuning.ShapeWeight * s.Shape[k]
+                             + _tuning.BankWeight * s.Bank[k];
             s.Final[k] = s.Evidence[k];
         }
         s.FirstChoice = ArgMax(s.Final);
@@ -214,20 +240,26 @@ public sealed class OfflineCategorizer
     {
         var best = s.Best;
         var nearest = _candidates[best];
+        var sure = Percent(s.Confidence);
         if (s.IsOther && _catchAll is { } other)
         {
             return new CategoryAssignment(digest.ConversationId, CategorizationStatus.Categorized, other.Name, CategorizationEngine.Offline, null, null)
             {
                 Confidence = Math.Round(s.Confidence, 2),
-                Reason = $"nothing close enough: nearest was {nearest.Name} ({Number(s.Evidence[best])}, needs {Number(_tuning.OtherThreshold)})",
+                Reason = $"nothing close enough ({sure} sure): nearest was {nearest.Name}",
             };
         }
 
+        // Below even odds the runner-up is worth naming: the person sees where the doubt lies.
+        var next = s.Confidence < 0.5 ? $", {(s.Next < 0 ? _catchAll?.Name : _candidates[s.Next].Name)} next" : "";
+        var reason = $"closest to {nearest.Name} ({sure} sure{next})";
         var words = ReasonWordsFor(features, s, best);
-        var reason = $"closest to {nearest.Name} ({Number(s.Final[best])})";
         if (words.Count > 0) reason += $"; words: {string.Join(", ", words)}";
+        if (ShapeReason(features, best) is { } shape) reason += $"; {shape}";
         if (s.ExampleTitle[best] is { } title && s.Example[best] > _tuning.ExampleFloor)
             reason += $"; like \"{Shorten(title)}\", which you filed there";
+        else if (BankTopic(features, best) is { } topic)
+            reason += $"; reads like conversations about {topic.Label}";
         else if (s.Refined && s.FirstChoice != best)
             reason += "; like the conversations of this export filed there";
         return new CategoryAssignment(digest.ConversationId, CategorizationStatus.Categorized, nearest.Name, CategorizationEngine.Offline, null, null)
@@ -235,6 +267,31 @@ public sealed class OfflineCategorizer
             Confidence = Math.Round(s.Confidence, 2),
             Reason = reason,
         };
+    }
+
+    // The cue that counted most for the category, when it counted at least half as much as a sure cue can.
+    private string? ShapeReason(TextFeatures features, int category)
+    {
+        var strongest = -1;
+        var strength = 0.5f;
+        for (var cue = 0; cue < TextShape.Cues; cue++)
+        {
+            var value = _shapeShares[category][cue] * _tuning.CueWeights[cue] * features.Shape[cue];
+            if (value < strength) continue;
+            strongest = cue;
+            strength = value;
+        }
+        return strongest < 0 || _tuning.ShapeWeight <= 0 ? null : TextShape.Describe(strongest);
+    }
+
+    // The topic the category draws on whose written examples had most of the votes, when that is at least half of them.
+    private Topic? BankTopic(TextFeatures features, int category)
+    {
+        if (_tuning.BankWeight <= 0) return null;
+        var best = -1;
+        for (var t = 0; t < features.TopicVotes.Length; t++)
+            if (_topicShares[category][t] > 0 && (best < 0 || features.TopicVotes[t] > features.TopicVotes[best])) best = t;
+        return best >= 0 && features.TopicVotes[best] >= 0.5f ? TopicInventory.Shared.Topics[best] : null;
     }
 
     // The category's keywords found in the text, strongest first, then the text's words whose vectors lean most towards it.
@@ -256,7 +313,7 @@ public sealed class OfflineCategorizer
         return words;
     }
 
-    private (float[][] Vectors, Dictionary<string, float>[] Terms) ReadCategories()
+    private (float[][] Vectors, Dictionary<string, float>[] Terms, List<(Topic Topic, float Share)>[] Topics) ReadCategories()
     {
         var analyzer = _engine.Analyzer;
         var parts = new List<(int Category, float Weight, List<WeightedPiece> Pieces)>();
@@ -282,11 +339,12 @@ public sealed class OfflineCategorizer
         var inventory = TopicInventory.Shared;
         var named = nameTerms.Select(t => inventory.Named(t).ToHashSet()).ToArray();
         var namedAnywhere = named.SelectMany(t => t).ToHashSet();
+        var topics = new List<(Topic Topic, float Share)>[_candidates.Length];
         for (var k = 0; k < _candidates.Length; k++)
         {
-            var lent = named[k].Select(t => (Topic: t, Share: 1f))
-                .Concat(inventory.Named(descriptionTerms[k]).Where(t => !namedAnywhere.Contains(t) && !named[k].Contains(t)).Select(t => (Topic: t, Share: 0.5f)));
-            foreach (var (topic, share) in lent)
+            topics[k] = [.. named[k].Select(t => (Topic: t, Share: 1f))
+                .Concat(inventory.Named(descriptionTerms[k]).Where(t => !namedAnywhere.Contains(t) && !named[k].Contains(t)).Select(t => (Topic: t, Share: 0.5f)))];
+            foreach (var (topic, share) in topics[k])
                 Part(k, _tuning.TopicWeight * share, _tuning.TopicTermWeight * share, [topic.Words], everyLanguage: false, native: false);
         }
 
@@ -323,7 +381,7 @@ public sealed class OfflineCategorizer
         for (var k = 0; k < vectors.Length; k++) vectors[k] = new float[_engine.Dimensions];
         for (var i = 0; i < parts.Count; i++) VectorMath.AddScaled(vectors[parts[i].Category], embedded[i], parts[i].Weight);
         foreach (var vector in vectors) VectorMath.Normalize(vector);
-        return (vectors, terms);
+        return (vectors, terms, topics);
     }
 
     private List<(int Category, float Weight)> FindOrAdd(string key)
@@ -337,6 +395,9 @@ public sealed class OfflineCategorizer
 
     internal IReadOnlyList<Category> Candidates => _candidates;
 
+    /// <summary>For reading the example bank as a labelled set (the benchmark): the bank example a conversation is, left out of its own neighbours.</summary>
+    internal Func<string, int>? BankExampleOf { get; init; }
+
     internal Category? CatchAllCategory => _catchAll;
 
     private static int ArgMax(float[] values)
@@ -346,7 +407,7 @@ public sealed class OfflineCategorizer
         return best;
     }
 
-    private static string Number(float value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+    private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     private static string Shorten(string title) => title.Length <= 40 ? title : title[..39] + "…";
 
@@ -356,6 +417,8 @@ public sealed class OfflineCategorizer
         public float[] Similarity { get; } = new float[categories];
         public float[] Keywords { get; } = new float[categories];
         public float[] Example { get; } = new float[categories];
+        public float[] Shape { get; } = new float[categories];
+        public float[] Bank { get; } = new float[categories];
         public string?[] ExampleTitle { get; } = new string?[categories];
         public float[] Evidence { get; } = new float[categories];
         public float[] Final { get; } = new float[categories];
@@ -377,17 +440,34 @@ public sealed class OfflineCategorizer
             return second == float.MinValue ? first : first - second;
         }
 
-        // The catch-all takes part in the softmax as one more category scored at the threshold, so "how sure" means the
-        // same for a category and for Other.
-        public void Decide(OfflineTuning tuning)
+        /// <summary>How far the choice is ahead of the next option (the catch-all, when the set has one, is an option at the threshold).</summary>
+        public float DecisionMargin { get; private set; }
+
+        /// <summary>The runner-up: a category's index, or -1 for the catch-all.</summary>
+        public int Next { get; private set; }
+
+        public void Decide(OfflineTuning tuning, bool hasCatchAll)
         {
             Best = ArgMax(Final);
-            IsOther = Evidence[Best] < tuning.OtherThreshold;
-            var top = Math.Max(Final[Best], tuning.OtherThreshold);
-            var sum = Math.Exp((tuning.OtherThreshold - top) / tuning.Temperature);
-            foreach (var value in Final) sum += Math.Exp((value - top) / tuning.Temperature);
-            var chosen = IsOther ? tuning.OtherThreshold : Final[Best];
-            Confidence = Math.Exp((chosen - top) / tuning.Temperature) / sum;
+            IsOther = hasCatchAll && Evidence[Best] < tuning.OtherThreshold;
+            if (IsOther)
+            {
+                DecisionMargin = tuning.OtherThreshold - Evidence[Best];
+                Next = Best;
+            }
+            else
+            {
+                var next = hasCatchAll ? tuning.OtherThreshold : float.MinValue;
+                Next = -1;
+                for (var k = 0; k < Final.Length; k++)
+                {
+                    if (k == Best || Final[k] <= next) continue;
+                    next = Final[k];
+                    Next = k;
+                }
+                DecisionMargin = next == float.MinValue ? 1 : Final[Best] - next;
+            }
+            Confidence = tuning.ConfidenceOf(DecisionMargin);
         }
     }
 }

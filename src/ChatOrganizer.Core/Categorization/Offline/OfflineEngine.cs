@@ -38,6 +38,8 @@ public sealed class OfflineEngine
 
     private static readonly ConcurrentDictionary<OfflineEngineOptions, Lazy<OfflineEngine>> Engines = new();
 
+    private readonly ConcurrentDictionary<ReadingSettings, Lazy<ExampleBank>> _banks = new();
+
     private OfflineEngine(OfflineEngineOptions options)
     {
         Options = options;
@@ -92,6 +94,15 @@ public sealed class OfflineEngine
             i => vectors[i] = Tokens.Embed(tokenized[i].Tokens, tokenized[i].Weights));
         return vectors;
     }
+
+    /// <summary>The example bank read as this tuning reads a conversation; read once per process.</summary>
+    internal ExampleBank BankFor(OfflineTuning tuning)
+    {
+        var settings = new ReadingSettings(tuning.TitleWeight, tuning.AnswerWeight, tuning.GlossWeight, tuning.ForeignWordWeight, tuning.UseGlosses);
+        return _banks.GetOrAdd(settings, _ => new Lazy<ExampleBank>(() => new ExampleBank(this, tuning))).Value;
+    }
+
+    private readonly record struct ReadingSettings(float TitleWeight, float AnswerWeight, float GlossWeight, float ForeignWordWeight, bool UseGlosses);
 
     /// <summary>Static vectors of single words or short phrases (for reasons and topic names), prepared as needed.</summary>
     internal float[][] EmbedWords(IReadOnlyList<string> words, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Reflection;
-using System.Runtime.InteropServices;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
 
@@ -9,7 +10,8 @@ namespace ChatOrganizer.Categorization.Offline;
 /// <summary>
 /// Sentence embeddings on ONNX Runtime: BERT WordPiece tokens in, one L2-normalised vector per text out. Loaded once per
 /// process and shared (<see cref="For"/>); thread-safe. The ONNX session is created on first use, so a process that only
-/// needs the distilled token vectors (<see cref="StaticTokenVectors"/>) never holds the model's weights.
+/// needs the distilled token vectors (<see cref="StaticTokenVectors"/>) never holds the model's weights; distilling them
+/// opens a session of its own (<see cref="OpenSession"/>) and closes it when done.
 /// </summary>
 public sealed class SentenceEmbedder
 {
@@ -23,18 +25,20 @@ public sealed class SentenceEmbedder
     private readonly BertTokenizer _tokenizer;
     private readonly Lazy<InferenceSession> _session;
     private readonly string[] _vocabulary;
+    private readonly string _resources;
 
     private SentenceEmbedder(EmbeddingModel model)
     {
         Model = model;
-        var resources = LoadResourceAssembly(model);
-        var vocabulary = ReadResource(resources, model.VocabularyResource);
-        _vocabulary = System.Text.Encoding.UTF8.GetString(vocabulary).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        _resources = ResourceFile(model);
+        var vocabulary = ReadResource(_resources, model.VocabularyResource);
+        // One token a line; the file's last line break ends the last token, it does not start another.
+        _vocabulary = System.Text.Encoding.UTF8.GetString(vocabulary).TrimEnd('\n', '\r').Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         // Lower-casing also strips accents through NFD, which would take Hangul syllables apart into jamo: the
         // categorizer hands this tokenizer only the Latin-script parts of a text (see ScriptSegmenter), and reads
         // Hangul, Han and kana itself.
         _tokenizer = BertTokenizer.Create(new MemoryStream(vocabulary), new BertOptions { LowerCaseBeforeTokenization = true });
-        _session = new Lazy<InferenceSession>(() => CreateSession(resources, model), LazyThreadSafetyMode.ExecutionAndPublication);
+        _session = new Lazy<InferenceSession>(CreateSession, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The process's one embedder for this model.</summary>
@@ -74,7 +78,16 @@ public sealed class SentenceEmbedder
     }
 
     /// <summary>One normalised vector per token sequence (no [CLS]/[SEP]; they are added), each cut to the model's length.</summary>
-    public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default)
+    public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
+        EmbedTokens(_session.Value, sequences, cancellationToken);
+
+    /// <summary>
+    /// A session of its own, for one piece of work (distilling token vectors): the model's weights (about 250 MB once ONNX
+    /// Runtime has read them) are given back when it is disposed, instead of staying for the life of the process.
+    /// </summary>
+    public ModelSession OpenSession() => new(this, CreateSession());
+
+    private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         var vectors = new float[sequences.Count][];
@@ -88,7 +101,7 @@ public sealed class SentenceEmbedder
                    && (end - start + 1) * Length(sequences[order[end]]) <= MaxBatchTokens) end++;
             if (end == start) end++;
             var batch = order[start..end];
-            var output = Run(batch.Select(i => sequences[i]).ToList());
+            var output = Run(session, batch.Select(i => sequences[i]).ToList());
             for (var b = 0; b < batch.Length; b++) vectors[batch[b]] = output[b];
             start = end;
         }
@@ -97,7 +110,7 @@ public sealed class SentenceEmbedder
 
     private int Length(int[] sequence) => Math.Min(sequence.Length, Model.MaxSequenceLength - 2) + 2;
 
-    private float[][] Run(IReadOnlyList<int[]> sequences)
+    private float[][] Run(InferenceSession session, IReadOnlyList<int[]> sequences)
     {
         var length = sequences.Max(Length);
         var count = sequences.Count;
@@ -119,7 +132,7 @@ public sealed class SentenceEmbedder
         using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typeIds = OrtValue.CreateTensorValueFromMemory(types, shape);
         using var options = new RunOptions();
-        using var outputs = _session.Value.Run(options,
+        using var outputs = session.Run(options,
             ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, typeIds], ["last_hidden_state"]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         var dimensions = Model.Dimensions;
@@ -147,19 +160,19 @@ public sealed class SentenceEmbedder
         return vectors;
     }
 
-    private static InferenceSession CreateSession(Assembly resources, EmbeddingModel model)
+    private InferenceSession CreateSession()
     {
-        var options = new SessionOptions
+        using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        return new InferenceSession(ReadResource(resources, model.OnnxResource), options);
+        return new InferenceSession(ReadResource(_resources, Model.OnnxResource), options);
     }
 
-    private static Assembly LoadResourceAssembly(EmbeddingModel model)
+    private static string ResourceFile(EmbeddingModel model)
     {
         var path = Path.Combine(AppContext.BaseDirectory, model.AssemblyFile);
         if (!File.Exists(path))
@@ -167,17 +180,52 @@ public sealed class SentenceEmbedder
             throw new FileNotFoundException(
                 $"The embedding model {model.Name} ships in {model.AssemblyFile}, which is not beside the app; publishing copies it.", path);
         }
-        // Only resources are read; the DLL's own code, and the ML.NET it was written against, are never loaded.
-        return Assembly.LoadFrom(path);
+        return path;
     }
 
-    private static byte[] ReadResource(Assembly assembly, string name)
+    // A resource read from the DLL as a file, not through a loaded assembly: loading would run none of its code anyway (and
+    // the ML.NET it was written against is not there), and reading a resource of a loaded assembly pages in its mapped
+    // image, which counted the model twice in the process's memory.
+    private static byte[] ReadResource(string path, string name)
     {
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no resource {name}.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
+        using var file = File.OpenRead(path);
+        using var pe = new PEReader(file, PEStreamOptions.LeaveOpen);
+        var metadata = pe.GetMetadataReader();
+        if (pe.PEHeaders.CorHeader is { } header && pe.PEHeaders.TryGetDirectoryOffset(header.ResourcesDirectory, out var resources))
+        {
+            foreach (var handle in metadata.ManifestResources)
+            {
+                var resource = metadata.GetManifestResource(handle);
+                if (!metadata.StringComparer.Equals(resource.Name, name) || !resource.Implementation.IsNil) continue;
+                // An embedded resource is its length (4 bytes, little-endian), then its bytes.
+                file.Position = resources + resource.Offset;
+                Span<byte> length = stackalloc byte[4];
+                file.ReadExactly(length);
+                var bytes = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+                file.ReadExactly(bytes);
+                return bytes;
+            }
+        }
+        throw new InvalidOperationException($"{Path.GetFileName(path)} has no resource {name}.");
+    }
+
+    /// <summary>An ONNX session opened for one piece of work (<see cref="OpenSession"/>).</summary>
+    public sealed class ModelSession : IDisposable
+    {
+        private readonly SentenceEmbedder _embedder;
+        private readonly InferenceSession _session;
+
+        internal ModelSession(SentenceEmbedder embedder, InferenceSession session)
+        {
+            _embedder = embedder;
+            _session = session;
+        }
+
+        /// <inheritdoc cref="SentenceEmbedder.EmbedTokens(IReadOnlyList{int[]}, CancellationToken)"/>
+        public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
+            _embedder.EmbedTokens(_session, sequences, cancellationToken);
+
+        public void Dispose() => _session.Dispose();
     }
 }
 

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace ChatOrganizer.Categorization.Offline;
 
 /// <summary>
 /// One vector per WordPiece token, distilled from the transformer (Model2Vec's idea): each token is run through the
 /// model once as a one-word sentence, and a text's vector is the weighted mean of its tokens' vectors, hundreds of
-/// times faster than running the model over the text. Tokens are distilled when first needed and kept in memory (one
-/// table per model and process) and in cache files (the app's data folder, or the user's cache), so a second run, or a
-/// second process, pays nothing.
+/// times faster than running the model over the text. The first text with a token not yet distilled has the whole
+/// vocabulary distilled (a few seconds, once per machine), by a model session opened for it and closed after, so the
+/// process does not keep the model's weights; the vectors are kept in memory (one table per model and process, about
+/// 45 MB) and in cache files (the app's data folder, or the user's cache, 23 MB), so a second run, or a second process,
+/// pays nothing.
 /// </summary>
 /// <remarks>
 /// Vectors are centred on the mean of the 2,000 most frequent words' vectors: a one-word sentence shares much of its
@@ -84,30 +87,46 @@ public sealed class StaticTokenVectors
     /// <summary>How much a token counts in a text's mean: 0 for specials and punctuation, small for frequent words.</summary>
     public float Weight(int id) => (uint)id < (uint)_weights.Length ? _weights[id] : 0;
 
-    /// <summary>Distils every token of these sequences that has no vector yet (one model run per 256 tokens).</summary>
+    /// <summary>Makes sure every token of these sequences has its vector: the first one missing has every token distilled.</summary>
     public void Prepare(IEnumerable<int[]> sequences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
-        var missing = new HashSet<int>();
+        var complete = _centre is not null;
         foreach (var sequence in sequences)
+        {
+            if (!complete) break;
             foreach (var id in sequence)
-                if ((uint)id < (uint)_raw.Length && _raw[id] is null && _weights[id] > 0) missing.Add(id);
-        if (_centre is null) missing.UnionWith(Enumerable.Range(FirstWordId, CentringWords).Where(id => _raw[id] is null));
-        if (missing.Count == 0 && _centre is not null) return;
+            {
+                if ((uint)id >= (uint)_raw.Length || _raw[id] is not null || _weights[id] <= 0) continue;
+                complete = false;
+                break;
+            }
+        }
+        if (complete) return;
 
         lock (_distilling)
         {
-            var todo = missing.Where(id => _raw[id] is null).Order().ToArray();
-            foreach (var chunk in todo.Chunk(DistillBatch))
+            var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
+            if (todo.Length > 0)
             {
-                var vectors = _embedder.EmbedTokens([.. chunk.Select(id => new[] { id })], cancellationToken);
-                for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = vectors[i];
+                using (var session = _embedder.OpenSession())
+                {
+                    foreach (var chunk in todo.Chunk(DistillBatch))
+                    {
+                        var vectors = session.EmbedTokens([.. chunk.Select(id => new[] { id })], cancellationToken);
+                        for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = vectors[i];
+                    }
+                }
+                // The session's 87 MB model image was a managed array: given back now, not at some later collection.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                Interlocked.Add(ref _distilled, todo.Length);
             }
-            Interlocked.Add(ref _distilled, todo.Length);
             _centre ??= Centre();
             if (todo.Length > 0) Save();
         }
     }
+
+    private static bool IsCentringWord(int id) => id is >= FirstWordId and < FirstWordId + CentringWords;
 
     /// <summary>The weighted, centred mean of the tokens' vectors, normalised; tokens must have been prepared.</summary>
     /// <param name="weights">Extra weight per token (the title's tokens count more); null for 1.</param>
@@ -165,10 +184,12 @@ public sealed class StaticTokenVectors
                 writer.Write(FileVersion);
                 writer.Write(Dimensions);
                 writer.Write(ids.Length);
+                var halves = new Half[Dimensions];
                 foreach (var id in ids)
                 {
                     writer.Write(id);
-                    foreach (var value in _raw[id]!) writer.Write((Half)value);
+                    for (var d = 0; d < halves.Length; d++) halves[d] = (Half)_raw[id]![d];
+                    writer.Write(MemoryMarshal.AsBytes(halves.AsSpan()));
                 }
             }
             File.Move(temporary, file, overwrite: true);
@@ -191,11 +212,13 @@ public sealed class StaticTokenVectors
             using var reader = new BinaryReader(File.OpenRead(file));
             if (reader.ReadInt32() != FileVersion || reader.ReadInt32() != Dimensions) return;
             var count = reader.ReadInt32();
+            var halves = new Half[Dimensions];
             for (var i = 0; i < count; i++)
             {
                 var id = reader.ReadInt32();
+                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(halves.AsSpan()));
                 var vector = new float[Dimensions];
-                for (var d = 0; d < vector.Length; d++) vector[d] = (float)reader.ReadHalf();
+                for (var d = 0; d < vector.Length; d++) vector[d] = (float)halves[d];
                 if ((uint)id < (uint)_raw.Length) _raw[id] ??= vector;
             }
         }

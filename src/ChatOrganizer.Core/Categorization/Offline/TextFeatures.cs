@@ -15,6 +15,11 @@ internal sealed class TextFeatures
 
     public List<WeightedPiece> Pieces { get; } = [];
 
+    public ShapeCues Shape { get; set; }
+
+    /// <summary>The example bank's votes per inventory topic (<see cref="ExampleBank.TopicVotes"/>); empty when not asked.</summary>
+    public float[] TopicVotes { get; set; } = [];
+
     public void AddTerm(string term, string surface, bool inTitle, float weight)
     {
         if (!Terms.TryGetValue(term, out var hit)) Terms[term] = hit = new TermHit(surface);
@@ -39,7 +44,7 @@ internal static class FeatureReader
 
     public static TextFeatures ForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
     {
-        var features = new TextFeatures();
+        var features = new TextFeatures { Shape = TextShape.Read(title, text) };
         Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -124,8 +129,7 @@ internal static class Sparse
             var norm = 0d;
             foreach (var key in grams.Keys.ToList())
             {
-                var idf = Math.Log((1.0 + n) / (1.0 + documents[key])) + 1;
-                var value = (float)(Math.Log(1 + grams[key]) * idf);
+                var value = Weight(grams[key], Idf(documents[key], n));
                 grams[key] = value;
                 norm += value * value;
             }
@@ -134,6 +138,12 @@ internal static class Sparse
             foreach (var key in grams.Keys.ToList()) grams[key] *= scale;
         }
     }
+
+    /// <summary>An n-gram's inverse document frequency, smoothed: in none of the texts it weighs most, in all of them 1.</summary>
+    public static float Idf(int documents, int total) => (float)(Math.Log((1.0 + total) / (1.0 + documents)) + 1);
+
+    /// <summary>An n-gram's weight in a text: its count, log-scaled, times its inverse document frequency.</summary>
+    public static float Weight(float count, float idf) => MathF.Log(1 + count) * idf;
 
     public static float Dot(Dictionary<int, float> a, Dictionary<int, float> b)
     {
