@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Web.Tests;
 
-/// <summary>Waiting for what happens in the background (jobs, Quartz, other processes) by polling it.</summary>
+/// <summary>Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.</summary>
 internal static class Eventually
 {
     /// <summary>Reads until <paramref name="condition"/> holds and returns that value; a timeout says what was last read.</summary>

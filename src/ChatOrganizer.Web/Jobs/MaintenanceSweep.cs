@@ -1,37 +1,102 @@
 using ChatOrganizer.Web.Storage;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace ChatOrganizer.Web.Jobs;
 
 /// <summary>
-/// Recurring housekeeping, run by one instance at a time: deletes jobs whose retention has passed (with
-/// their uploads and results), old cache entries and abandoned partial uploads, and requeues any unfinished
-/// job that has no step queued (the small window between committing a job's state and queueing its next
-/// step, should the process die right there).
+/// Recurring housekeeping, a Hangfire recurring job that never runs twice at once (one instance of a cluster at a
+/// time): deletes jobs whose retention has passed (with their uploads and results), old cache entries and abandoned
+/// partial uploads, and queues again every step of an unfinished job whose background job is gone.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class MaintenanceJob(
+public sealed class MaintenanceSweep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
-    JobQueue queue,
+    StepQueue queue,
     JobLifecycle lifecycle,
     IOptions<JobOptions> options,
     TimeProvider time,
-    ILogger<MaintenanceJob> logger) : IJob
+    ILogger<MaintenanceSweep> logger)
 {
-    public static readonly JobKey Key = new("maintenance", "system");
+    public const string RecurringJobId = "maintenance";
 
-    // A job younger than this may be between its commit and its queueing right now.
+    /// <summary>The distributed lock a running sweep holds (<see cref="DisableConcurrentExecutionAttribute"/>).</summary>
+    public const string LockResource = "chatorganizer:maintenance";
+
+    // A step due less than this long ago may be between its commit and its enqueue right now.
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
+    /// <remarks>
+    /// A sweep that finds another one running waits for its lock a few seconds, then gives up quietly (deleted, not
+    /// retried): the next one is a minute away.
+    /// </remarks>
+    [JobDisplayName("Maintenance sweep")]
+    [DisableConcurrentExecution(LockResource, 5)]
+    [AutomaticRetry(Attempts = 0, LogEvents = false, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await DeleteExpiredAsync(now, cancellationToken);
-        await RequeueStalledAsync(now, cancellationToken);
-        DeleteAbandonedUploads(now);
+        try
+        {
+            await DeleteExpiredAsync(now, cancellationToken);
+            await RequeueLostStepsAsync(now - Grace, cancellationToken);
+            DeleteAbandonedUploads(now);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "The maintenance sweep failed; the next one tries again.");
+        }
+    }
+
+    /// <summary>
+    /// Queues every step of every unfinished job whose background job is not queued, running or waiting for a retry, and
+    /// whose lease is not held; ends a job whose work items are all complete. Steps that became due after
+    /// <paramref name="dueBefore"/> and have no background job yet are left alone: their enqueue may be under way.
+    /// </summary>
+    public async Task RequeueLostStepsAsync(DateTime dueBefore, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var unfinished = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing || j.Status == JobStatus.Finishing)
+            .Select(j => new { j.Id, j.Status, j.FileName, j.CreatedAt, j.CategorizingStartedAt, j.ReadBackgroundJobId, j.ReadLeaseOwner, j.ReadLeaseExpiresAt })
+            .ToListAsync(cancellationToken);
+        foreach (var job in unfinished)
+        {
+            switch (job.Status)
+            {
+                case JobStatus.Queued or JobStatus.Reading:
+                    if (Lost(job.ReadBackgroundJobId, job.CreatedAt, job.ReadLeaseOwner, job.ReadLeaseExpiresAt))
+                    {
+                        logger.LogWarning("Job {JobId} ({Status}) had no read step queued; queueing one.", job.Id, job.Status);
+                        await queue.EnqueueReadAsync(job.Id, job.FileName, cancellationToken);
+                    }
+                    break;
+                case JobStatus.Categorizing:
+                    var pending = await db.WorkItems.AsNoTracking().Where(w => w.JobId == job.Id && w.CompletedAt == null).OrderBy(w => w.Number).ToListAsync(cancellationToken);
+                    if (pending.Count == 0)
+                    {
+                        await lifecycle.FinishAsync(job.Id, cancellationToken);
+                        break;
+                    }
+                    var lost = pending.Where(w => Lost(w.BackgroundJobId, job.CategorizingStartedAt ?? job.CreatedAt, w.LeaseOwner, w.LeaseExpiresAt)).ToList();
+                    if (lost.Count > 0)
+                    {
+                        logger.LogWarning("Job {JobId} had {Count} work items with no step queued; queueing them.", job.Id, lost.Count);
+                        await queue.EnqueueWorkItemsAsync(job.Id, job.FileName, lost, cancellationToken);
+                    }
+                    break;
+                case JobStatus.Finishing:
+                    await lifecycle.CompleteFinishingAsync(job.Id, cancellationToken);
+                    break;
+            }
+        }
+
+        bool Lost(string? backgroundJobId, DateTime due, string? leaseOwner, DateTime? leaseExpiresAt) =>
+            (leaseOwner is null || leaseExpiresAt < now)
+            && (backgroundJobId is null ? due < dueBefore : !queue.IsAlive(backgroundJobId));
     }
 
     private async Task DeleteExpiredAsync(DateTime now, CancellationToken cancellationToken)
@@ -48,36 +113,6 @@ public sealed class MaintenanceJob(
         if (expired.Count > 0 || cached > 0)
         {
             logger.LogInformation("Retention: deleted {Jobs} expired jobs and {Cached} cache entries.", expired.Count, cached);
-        }
-    }
-
-    private async Task RequeueStalledAsync(DateTime now, CancellationToken cancellationToken)
-    {
-        var settled = now - Grace;
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var unfinished = await db.Jobs
-            .Where(j => j.CreatedAt < settled && (j.Status == JobStatus.Queued || j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing || j.Status == JobStatus.Finishing))
-            .Select(j => new { j.Id, j.Status })
-            .ToListAsync(cancellationToken);
-        foreach (var job in unfinished)
-        {
-            if ((await queue.StepsAsync(job.Id, cancellationToken)).Count > 0) continue;
-
-            logger.LogWarning("Job {JobId} ({Status}) had no step queued; requeueing it.", job.Id, job.Status);
-            switch (job.Status)
-            {
-                case JobStatus.Queued or JobStatus.Reading:
-                    await queue.EnqueueReadAsync(job.Id, cancellationToken);
-                    break;
-                case JobStatus.Categorizing:
-                    var pending = await db.WorkItems.Where(w => w.JobId == job.Id && w.CompletedAt == null).Select(w => w.Number).ToListAsync(cancellationToken);
-                    if (pending.Count == 0) await lifecycle.FinishAsync(job.Id, cancellationToken);
-                    else await queue.EnqueueWorkItemsAsync(job.Id, pending, cancellationToken);
-                    break;
-                case JobStatus.Finishing:
-                    await lifecycle.CompleteFinishingAsync(job.Id, cancellationToken);
-                    break;
-            }
         }
     }
 

@@ -17,7 +17,7 @@ internal static class StorageSetup
         builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext());
 
-        // Runs before Quartz and the web server start (hosted services start in registration order, the server last).
+        // Runs before the job server and the web server start (hosted services start in registration order, the server last).
         builder.Services.AddHostedService<DatabaseMigrator>();
         return builder;
     }

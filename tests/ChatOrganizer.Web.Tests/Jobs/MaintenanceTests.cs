@@ -1,7 +1,7 @@
 using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Hangfire;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
@@ -26,8 +26,7 @@ public sealed class MaintenanceTests : IDisposable
             await seed.Jobs.Where(j => j.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
         }
 
-        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(MaintenanceJob.Key);
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
 
         await using var db = _app.Db();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -48,8 +47,7 @@ public sealed class MaintenanceTests : IDisposable
         var stalled = await _app.JobAsync("me", JobStatus.Categorizing, createdAt: DateTime.UtcNow.AddMinutes(-10));
         await _app.AddAsync(new WorkItem { JobId = stalled.Id, Number = 0, FirstIndex = 0, EndIndex = 1, CompletedAt = DateTime.UtcNow });
 
-        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(MaintenanceJob.Key);
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
 
         Assert.Equal(JobStatus.Done, (await _app.WaitForAsync(stalled.Id, j => j.Status == JobStatus.Done)).Status);
     }

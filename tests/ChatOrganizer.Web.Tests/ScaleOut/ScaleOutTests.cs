@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ChatOrganizer.Web.Tests.ScaleOut;
 
 /// <summary>
-/// PostgreSQL mode: two app processes on one database and one data folder form a Quartz cluster. One job's
+/// PostgreSQL mode: two app processes on one database and one data folder share Hangfire's queue. One job's
 /// work items spread over both; the one holding work is killed; the other takes its work over.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -28,8 +28,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
         {
             ["DATABASE_URL"] = database,
             ["Jobs__InstanceId"] = instance,
-            ["Jobs__ClusterCheckinInterval"] = "00:00:01",
-            ["Jobs__ClusterCheckinMisfireThreshold"] = "00:00:02",
+            ["Jobs__TakeoverTimeout"] = "00:00:04",
         };
 
         await using var a = await AppProcess.StartAsync(Settings(KeyA, "instance-a"));

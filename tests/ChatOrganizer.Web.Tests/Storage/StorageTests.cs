@@ -130,7 +130,8 @@ public sealed class SqliteStorageTests : StorageTests
         app.CreateClient().Dispose();
 
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "chatorganizer.db")));
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "scheduler.db")));
+        // The job queue lives in memory, refilled from this file at start: no second database beside it.
+        Assert.Equal(["chatorganizer.db"], Directory.GetFiles(app.DataDirectory, "*.db").Select(Path.GetFileName));
     }
 }
 
