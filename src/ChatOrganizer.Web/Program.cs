@@ -26,6 +26,7 @@ var app = builder.Build();
 app.UseErrorHandling();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
+app.UseJobsDashboard();
 app.UseSecurity();
 app.MapControllers();
 app.MapJsonApi();
