@@ -65,6 +65,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public Func<FakeChatRequest, FakeFault?>? FaultRule { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests received and not answered yet (nor given up by their client).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
     public long CompletionTokens => Interlocked.Read(ref _completionTokens);
