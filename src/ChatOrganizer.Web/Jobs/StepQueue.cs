@@ -13,9 +13,10 @@ namespace ChatOrganizer.Web.Jobs;
 /// </summary>
 public sealed class StepQueue(IBackgroundJobClient client, JobStorage storage, IDbContextFactory<ChatOrganizerDb> dbs, ILogger<StepQueue> logger)
 {
-    private static readonly HashSet<string> LiveStates = new(StringComparer.OrdinalIgnoreCase)
+    // Queued, or waiting for a retry: not started yet.
+    private static readonly HashSet<string> WaitingStates = new(StringComparer.OrdinalIgnoreCase)
     {
-        EnqueuedState.StateName, ProcessingState.StateName, ScheduledState.StateName, AwaitingState.StateName,
+        EnqueuedState.StateName, ScheduledState.StateName, AwaitingState.StateName,
     };
 
     public async Task EnqueueReadAsync(string jobId, string fileName, CancellationToken cancellationToken)
@@ -37,33 +38,39 @@ public sealed class StepQueue(IBackgroundJobClient client, JobStorage storage, I
         }
     }
 
-    /// <summary>Deletes the job's queued steps; a step already running stops at its next batch, when it finds its job ended.</summary>
+    /// <summary>
+    /// Deletes the job's steps that have not started; a step already running (perhaps the caller) stops at its next batch,
+    /// when it finds its job ended, and ends as its own work did.
+    /// </summary>
     public async Task RemoveAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var read = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.ReadBackgroundJobId).FirstOrDefaultAsync(cancellationToken);
         var items = await db.WorkItems.Where(w => w.JobId == jobId && w.CompletedAt == null && w.BackgroundJobId != null)
             .Select(w => w.BackgroundJobId).ToListAsync(cancellationToken);
-        foreach (var id in items.Prepend(read).OfType<string>().Where(IsAlive))
+        foreach (var id in items.Prepend(read).OfType<string>().Where(id => StateOf(id) is { } state && WaitingStates.Contains(state)))
         {
             client.Delete(id);
         }
     }
 
     /// <summary>Whether the background job is queued, running or waiting for a retry; false for one that ended, or that this queue never had.</summary>
-    public bool IsAlive(string? backgroundJobId)
+    public bool IsAlive(string? backgroundJobId) =>
+        StateOf(backgroundJobId) is { } state && (WaitingStates.Contains(state) || state.Equals(ProcessingState.StateName, StringComparison.OrdinalIgnoreCase));
+
+    private string? StateOf(string? backgroundJobId)
     {
-        if (backgroundJobId is null) return false;
+        if (backgroundJobId is null) return null;
         try
         {
             using var connection = storage.GetConnection();
-            return connection.GetJobData(backgroundJobId)?.State is { } state && LiveStates.Contains(state);
+            return connection.GetJobData(backgroundJobId)?.State;
         }
         catch (FormatException)
         {
             // An id in another storage's format (the database moved between modes): not one of ours.
             logger.LogDebug("Background job id {Id} is not one this storage knows.", backgroundJobId);
-            return false;
+            return null;
         }
     }
 }

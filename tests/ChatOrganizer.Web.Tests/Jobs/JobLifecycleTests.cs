@@ -28,6 +28,24 @@ public sealed class JobLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task CancellingAJobDeletesTheStepsItHadQueued()
+    {
+        using var idle = new ChatOrganizerApp().WithoutJobServer();
+        using var client = idle.CreateClient();
+        var job = await client.UploadAsync(Testing.Exports.ExportJson.AboutTopics(3, "Cooking"), "month");
+        var queued = (await idle.ReloadAsync(job.Id)).ReadBackgroundJobId;
+        var queue = idle.Services.GetRequiredService<StepQueue>();
+        Assert.True(queue.IsAlive(queued));
+
+        using var cancelled = await client.PostAsync(new Uri($"/api/jobs/{job.Id}/cancel", UriKind.Relative), content: null);
+
+        Assert.True(cancelled.IsSuccessStatusCode);
+        Assert.False(queue.IsAlive(queued));
+        using var connection = idle.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.Equal("Deleted", connection.GetJobData(queued!)?.State);
+    }
+
+    [Fact]
     public async Task AnotherSessionCannotCancelTheJob()
     {
         var job = await _app.JobAsync("me", JobStatus.Categorizing);
