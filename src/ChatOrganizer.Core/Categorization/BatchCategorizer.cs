@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,11 @@ public sealed class BatchCategorizer
     // MaxConcurrency is a limit of this instance, shared by all its runs: a server categorizing several work items at
     // once still has no more model requests in flight than that (and so no more to send again after a crash).
     private readonly SemaphoreSlim _requestSlots;
+
+    // Answers waiting for the cache, and the one writer at a time that stores every answer waiting: answers that arrive
+    // together go into one write, and the database sees one writer from here however many requests are in flight.
+    private readonly ConcurrentQueue<(IReadOnlyList<CategorizationCacheEntry> Entries, TaskCompletionSource Stored)> _toCache = new();
+    private readonly SemaphoreSlim _cacheWriter = new(1, 1);
 
     public BatchCategorizer(
         IOptions<CategorizationOptions> options,
@@ -230,13 +236,28 @@ public sealed class BatchCategorizer
             .Select(a => new CategorizationCacheEntry(new CategorizationCacheKey(a.ConversationId, hashes[a.ConversationId].First(), setHash, model), a.Category!))
             .ToList();
         if (entries.Count == 0) return;
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _toCache.Enqueue((entries, stored));
+        await _cacheWriter.WaitAsync(CancellationToken.None);
         try
         {
-            await _cache.PutManyAsync(entries, CancellationToken.None);
+            // Unless the writer before this one took these answers along, this one writes them, with all that wait.
+            if (stored.Task.IsCompleted) return;
+            var group = new List<(IReadOnlyList<CategorizationCacheEntry> Entries, TaskCompletionSource Stored)>();
+            while (_toCache.TryDequeue(out var waiting)) group.Add(waiting);
+            try
+            {
+                await _cache.PutManyAsync([.. group.SelectMany(g => g.Entries)], CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Could not cache the answers for {Count} conversations; they are not kept for a later run.", group.Sum(g => g.Entries.Count));
+            }
+            foreach (var (_, done) in group) done.TrySetResult();
         }
-        catch (Exception e)
+        finally
         {
-            _logger.LogWarning(e, "Could not cache the answers for {Count} conversations; they are not kept for a later run.", entries.Count);
+            _cacheWriter.Release();
         }
     }
 

@@ -315,9 +315,11 @@ public class BatchCategorizerFailureTests
     {
         await using var model = await StartAsync(o => (o.MaxConcurrency, o.BatchSize) = (2, 5));
         var cache = new Mock<ICategorizationCache>();
+        var offered = 0;
         cache.Setup(c => c.GetManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheKey>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<CategorizationCacheKey, string>());
         cache.Setup(c => c.PutManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheEntry>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyCollection<CategorizationCacheEntry>, CancellationToken>((entries, _) => Interlocked.Add(ref offered, entries.Count))
             .ThrowsAsync(new IOException("No space left on device"));
         var categorizer = new BatchCategorizer(Microsoft.Extensions.Options.Options.Create(model.Options), cache.Object, TimeProvider.System, model.Logger);
         var results = new List<CategoryAssignment>();
@@ -325,7 +327,7 @@ public class BatchCategorizerFailureTests
         await foreach (var batch in categorizer.CategorizeAsync(Digests(20), CategorySet.Default, model.Run())) results.AddRange(batch.Assignments);
 
         Assert.Equal(Enumerable.Range(0, 20).Select(Expected), results.OrderBy(r => int.Parse(r.ConversationId[5..], System.Globalization.CultureInfo.InvariantCulture)).Select(r => r.Category));
-        cache.Verify(c => c.PutManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheEntry>>(), It.IsAny<CancellationToken>()), Times.Exactly(4));
+        Assert.Equal(20, offered); // every answer was offered to the cache once, alone or with others that arrived with it
     }
 
     [Fact]
