@@ -138,15 +138,27 @@ internal static class JobsSetup
     /// step is queued again.
     /// </summary>
     private sealed class QueueAtStart(
-        IRecurringJobManager recurring, StepLeases leases, MaintenanceSweep sweep, IOptions<StorageOptions> storage, IOptions<JobOptions> options) : IHostedService
+        IRecurringJobManager recurring, StepLeases leases, MaintenanceSweep sweep, DataFolder folder,
+        IOptions<StorageOptions> storage, IOptions<JobOptions> options, ILogger<QueueAtStart> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             recurring.AddOrUpdate<MaintenanceSweep>(MaintenanceSweep.RecurringJobId, s => s.RunAsync(CancellationToken.None),
                 $"*/{(int)options.Value.MaintenanceInterval.TotalMinutes} * * * *");
             if (storage.Value.UsesPostgres) return;
+            DeleteQuartzStore();
             await leases.ReleaseAllAsync(cancellationToken);
             await sweep.RequeueLostStepsAsync(DateTime.MaxValue, cancellationToken);
+        }
+
+        // The queue of the versions that ran on Quartz: nothing reads it any more, and what it held is queued again above.
+        private void DeleteQuartzStore()
+        {
+            foreach (var path in Directory.EnumerateFiles(folder.Root, "scheduler.db*"))
+            {
+                File.Delete(path);
+                logger.LogInformation("Deleted {File}, the job queue of an earlier version.", Path.GetFileName(path));
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
