@@ -42,11 +42,34 @@ internal static class CategorizeCommand
             }
         }
 
+        var categorizer = new BatchCategorizer(Options.Create(options), new InMemoryCategorizationCache(),
+            responseModes: ResponseModeFile.InCacheFolder(environment));
+        var said = new Lock();
+        var telemetry = new CategorizationTelemetry(e =>
+        {
+            // Said once a run, in words: which mode the endpoint answers in, and tokens it does not report.
+            var sentence = e switch
+            {
+                CategorizationEvent.ResponseModeChosen chosen => chosen.Sentence,
+                CategorizationEvent.UsageNotReported unreported => unreported.Sentence,
+                _ => null,
+            };
+            if (sentence is null) return;
+            lock (said) stderr.WriteLine($"\r{sentence}");
+        });
+        var run = new CategorizationRun { Offline = arguments.Offline, Telemetry = telemetry };
+
         var titles = new Dictionary<string, string?>(StringComparer.Ordinal);
         var digests = new List<ConversationDigest>();
         try
         {
-            var builder = new DigestBuilder(options.DigestTokenBudget);
+            // Measured with the model's own tokenizer, so the budget and the estimate are in the tokens it bills.
+            var builder = categorizer.DigestBuilderFor(run);
+            if (builder.TokenBudget < options.DigestTokenBudget)
+            {
+                await stderr.WriteLineAsync($"Conversations are summed up in {builder.TokenBudget} tokens each (not {options.DigestTokenBudget}) " +
+                    $"so that batches of {options.BatchSize} fit {options.Model}'s context window.");
+            }
             await using var reader = await ExportReader.OpenAsync(arguments.Path, cancellationToken: cancellationToken);
             await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
             {
@@ -61,9 +84,6 @@ internal static class CategorizeCommand
             return CliApp.InputUnreadable;
         }
 
-        var categorizer = new BatchCategorizer(Options.Create(options), new InMemoryCategorizationCache());
-        var telemetry = new CategorizationTelemetry();
-        var run = new CategorizationRun { Offline = arguments.Offline, Telemetry = telemetry };
         if (!await ConfirmAsync(categorizer, digests, set, run, arguments, stdin, stderr, cancellationToken)) return RunFailed;
 
         var assignments = new List<CategoryAssignment>();
@@ -118,7 +138,8 @@ internal static class CategorizeCommand
             : "price unknown (no price for this model in the price table)";
         await stderr.WriteLineAsync(
             $"Categorizing {estimate.Conversations:N0} conversations with {estimate.Model}: {estimate.Requests:N0} requests, " +
-            $"about {estimate.InputTokens:N0} input and {estimate.OutputTokens:N0} output tokens, {cost} before retries.");
+            $"about {estimate.InputTokens:N0} input and {estimate.OutputTokens:N0} output tokens ({estimate.TokenCounting}" +
+            $"{(estimate.ExcludesReasoning ? "; hidden reasoning, billed as output, not included" : "")}), {cost} before retries.");
         if (arguments.Yes) return true;
 
         await stderr.WriteAsync("Continue? [y/N] ");
@@ -138,6 +159,7 @@ internal static class CategorizeCommand
         usage.Engine == CategorizationEngine.Offline
             ? $"Offline: {usage.Categorized:N0} categorized, {usage.Failed:N0} failed, no requests."
             : $"Used {usage.Requests:N0} requests ({usage.Retries:N0} retries), {usage.InputTokens:N0} input and {usage.OutputTokens:N0} output tokens" +
+              (usage.UnreportedInputTokens > 0 ? $" ({usage.UnreportedInputTokens:N0} input tokens not reported by the endpoint, {usage.TokenCounting} here)" : "") +
               (usage.CostUsd is { } cost ? $", ${cost.ToString("0.00##", CultureInfo.InvariantCulture)}." : ".");
 
     private static async Task<int> UsageAsync(TextWriter stderr, string error)

@@ -23,7 +23,9 @@ internal static class CategorizeResults
             a.Status.ToString().ToLowerInvariant(),
             a.Engine.ToString().ToLowerInvariant(),
             a.Model,
-            a.FailureReason))];
+            a.FailureReason,
+            a.Confidence,
+            a.Reason))];
 
     public static async Task WriteAsync(string path, IReadOnlyList<ResultRow> rows, CancellationToken cancellationToken)
     {
@@ -35,10 +37,12 @@ internal static class CategorizeResults
             {
                 // Titles are the person's words: one starting with '=' must not run as a spreadsheet formula.
                 await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
-                csv.WriteHeader(["id", "title", "category", "status", "engine", "model", "failureReason"]);
+                csv.WriteHeader(["id", "title", "category", "status", "engine", "model", "failureReason", "confidence", "reason"]);
                 foreach (var row in rows)
                 {
-                    await csv.WriteRecordAsync([row.Id, row.Title, row.Category, row.Status, row.Engine, row.Model, row.FailureReason], cancellationToken);
+                    await csv.WriteRecordAsync(
+                        [row.Id, row.Title, row.Category, row.Status, row.Engine, row.Model, row.FailureReason,
+                         row.Confidence?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), row.Reason], cancellationToken);
                 }
             }
             else
@@ -63,5 +67,9 @@ internal static class CategorizeResults
         if (failed.Count > 20) await stdout.WriteLineAsync($"  ... and {failed.Count - 20:N0} more (see --out).");
     }
 
-    public sealed record ResultRow(string Id, string? Title, string? Category, string Status, string Engine, string? Model, string? FailureReason);
+    /// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
+    /// <param name="Reason">Why it was filed there, for a person to read.</param>
+    public sealed record ResultRow(
+        string Id, string? Title, string? Category, string Status, string Engine, string? Model, string? FailureReason,
+        double? Confidence = null, string? Reason = null);
 }

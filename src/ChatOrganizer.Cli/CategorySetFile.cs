@@ -34,7 +34,7 @@ internal static class CategorySetFile
 
         var set = new CategorySet(
             file?.Name ?? System.IO.Path.GetFileNameWithoutExtension(path),
-            [.. (file?.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords))],
+            [.. (file?.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords, c.Examples))],
             file?.AllowNewCategories ?? false);
         var problems = set.Validate();
         return problems.Count == 0 ? (set, null) : (null, $"the categories file {path}: {string.Join(" ", problems)}");
@@ -42,5 +42,5 @@ internal static class CategorySetFile
 
     private sealed record FileDto(string? Name, List<CategoryDto>? Categories, bool? AllowNewCategories);
 
-    private sealed record CategoryDto(string? Name, string? Description, List<string>? Keywords);
+    private sealed record CategoryDto(string? Name, string? Description, List<string>? Keywords, List<string>? Examples);
 }

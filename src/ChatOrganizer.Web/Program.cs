@@ -1,3 +1,4 @@
+using ChatOrganizer.Web.Categorization;
 using ChatOrganizer.Web.CategorySets;
 using ChatOrganizer.Web.Configuration;
 using ChatOrganizer.Web.Controllers;
@@ -14,6 +15,7 @@ builder.AddConfigurationSources();
 builder.AddErrorHandling();
 builder.AddSecurity();
 builder.AddStorage();
+builder.AddOfflineCategorizer();
 builder.AddJobs();
 builder.AddResults();
 builder.AddCategorySets();

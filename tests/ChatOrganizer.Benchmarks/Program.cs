@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "reader" => await ReaderBenchmark.RunAsync(args[1..]),
     "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
+    "offline" => await OfflineBenchmark.RunAsync(args[1..]),
     "jobs-progress" => await ProgressLoadBenchmark.RunProgressAsync(args[1..]),
     "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
     "load" => await LoadBenchmark.RunAsync(args[1..]),
@@ -14,6 +15,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|jobs-progress|jobs-memory|load [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|offline|jobs-progress|jobs-memory|load [options]   (see README, \"Benchmarks\")");
     return 1;
 }

@@ -51,6 +51,18 @@ internal static class ReaderBenchmark
             }
         }
 
+        // The web app's read step for a topic job also builds each conversation's digest: with the character estimate
+        // (other models, offline) or the model's tokenizer (OpenAI models). Large JSON only.
+        Console.WriteLine();
+        Console.WriteLine($"{"read step with digests",-28} {"MB",8} {"full MB/s",10} {"+digests",10} {"ratio",6} {"peak",10}");
+        var plain = results["large json"].Full;
+        foreach (var counting in new[] { "estimate", "o200k_base", "cl100k_base" })
+        {
+            var digests = await MeasureAsync($"digests-{counting}", large.Json, settings.Runs);
+            Console.WriteLine($"{counting,-28} {digests.Bytes / 1e6,8:F0} {plain.MegabytesPerSecond,10:F0} {digests.MegabytesPerSecond,10:F0} " +
+                $"{digests.MegabytesPerSecond / plain.MegabytesPerSecond,6:F2} {digests.PeakWorkingSet / 1e6,8:F0}MB");
+        }
+
         Console.WriteLine();
         var pass = true;
         foreach (var format in new[] { "json", "zip" })

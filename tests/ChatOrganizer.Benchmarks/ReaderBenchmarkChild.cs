@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
+using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Benchmarks;
 
 // One measurement in a fresh process, printed as one JSON line for the parent:
 //   bare  Utf8JsonReader over the conversations JSON, every token read, nothing kept;
-//   full  ExportReader: every conversation with its active path and its messages' text.
+//   full  ExportReader: every conversation with its active path and its messages' text;
+//   digests-estimate, digests-o200k_base, digests-cl100k_base  the full read and a topic job's digests, as the web
+//         app's read step builds them, measured with the character estimate or the model's tokenizer.
 internal static class ReaderBenchmarkChild
 {
     public const string Command = "--child";
@@ -17,7 +20,7 @@ internal static class ReaderBenchmarkChild
     {
         var (mode, path) = (args[0], args[1]);
         var clock = Stopwatch.StartNew();
-        var (bytes, conversations) = mode == "bare" ? await BarePassAsync(path) : await FullReadAsync(path);
+        var (bytes, conversations) = mode == "bare" ? await BarePassAsync(path) : await FullReadAsync(path, Digests(mode));
         var seconds = clock.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(JsonSerializer.Serialize(new Measurement(bytes, seconds, conversations, self.PeakWorkingSet64)));
@@ -70,7 +73,15 @@ internal static class ReaderBenchmarkChild
         return (int)reader.BytesConsumed;
     }
 
-    private static async Task<(long Bytes, int Conversations)> FullReadAsync(string path)
+    private static DigestBuilder? Digests(string mode) => mode switch
+    {
+        "digests-estimate" => new DigestBuilder(counter: TokenCounter.Estimate),
+        "digests-o200k_base" => new DigestBuilder(counter: TokenCounter.For("gpt-4o-mini")),
+        "digests-cl100k_base" => new DigestBuilder(counter: TokenCounter.For("gpt-4")),
+        _ => null,
+    };
+
+    private static async Task<(long Bytes, int Conversations)> FullReadAsync(string path, DigestBuilder? digests)
     {
         await using var reader = await ExportReader.OpenAsync(path);
         var conversations = 0;
@@ -80,6 +91,7 @@ internal static class ReaderBenchmarkChild
             conversations++;
             pathNodes += conversation.Tree.ActivePath.Count;
             foreach (var message in conversation.ActiveMessages) characters += message.Text.Length;
+            if (digests is not null) characters += digests.Build(conversation).Tokens;
         }
 
         if (pathNodes == 0 || characters == 0) throw new InvalidOperationException("The export read as empty.");

@@ -58,6 +58,8 @@ public sealed class CategorizeCommandTests : IDisposable
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["Travel", "Finance", "Programming & Development"], rows.Select(r => r.GetProperty("category").GetString()));
         Assert.All(rows, r => Assert.Equal("offline", r.GetProperty("engine").GetString()));
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("confidence").GetDouble(), 0, 1));
+        Assert.StartsWith("closest to Travel (", rows[0].GetProperty("reason").GetString());
         Assert.Equal("Weekend in Lisbon", rows[0].GetProperty("title").GetString());
         Assert.Contains("Travel", _stdout.ToString(), StringComparison.Ordinal);
     }
@@ -76,10 +78,52 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("Categorizing 3 conversations with gpt-4.1-mini: 1 requests", stderr, StringComparison.Ordinal);
         Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
         var lines = await File.ReadAllLinesAsync(results);
-        Assert.Equal("id,title,category,status,engine,model,failureReason", lines[0]);
-        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,", lines[1]);
+        Assert.Equal("id,title,category,status,engine,model,failureReason,confidence,reason", lines[0]);
+        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,,,", lines[1]);
         Assert.Equal(1, fake.Requests);
         Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithGpt4ItSaysWhichModeAnswersAndTheNextRunRemembersItInTheCacheFolder()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        var export = await WriteExportAsync();
+
+        var exit = await RunAsync([export, "--yes", "--model", "gpt-4"], Environment(fake));
+
+        Assert.Equal(CliApp.Ok, exit);
+        var stderr = _stderr.ToString();
+        Assert.Contains("Categorizing 3 conversations with gpt-4: 1 requests", stderr, StringComparison.Ordinal);
+        Assert.Contains("(counted with cl100k_base)", stderr, StringComparison.Ordinal);
+        Assert.Contains("gpt-4 does not support structured outputs here; answering through a function call.", stderr, StringComparison.Ordinal);
+        Assert.Contains("3/3 done, 0 failed, 2 requests", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(CacheFolder, "chatorganizer", "response-modes.json")));
+
+        _stderr.GetStringBuilder().Clear();
+        exit = await RunAsync([export, "--yes", "--model", "gpt-4"], Environment(fake));
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Equal(3, fake.Requests);
+        Assert.Contains("gpt-4 answers through a function call here, as an earlier run found.", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServerOnThisMachineIsUsedWithoutAKeyAndSaysItsTokensAreEstimated()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync(FakeDialect.Local);
+        var export = await WriteExportAsync();
+
+        var exit = await RunAsync([export, "--yes", "--model", "llama3.1"], new() { ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString() });
+
+        Assert.Equal(CliApp.Ok, exit);
+        var stderr = _stderr.ToString();
+        Assert.Contains("Categorizing 3 conversations with llama3.1", stderr, StringComparison.Ordinal);
+        Assert.Contains("(estimated)", stderr, StringComparison.Ordinal);
+        Assert.Contains("The endpoint reports no token usage for llama3.1; input tokens are estimated here instead.", stderr, StringComparison.Ordinal);
+        Assert.Contains("input tokens not reported by the endpoint, estimated here", stderr, StringComparison.Ordinal);
+        Assert.All(fake.ReceivedRequests, r => Assert.Equal("no-key-needed", r.ApiKey));
+        Assert.Contains("Travel", _stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,9 +184,12 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("'A' appears 2 times", _stderr.ToString(), StringComparison.Ordinal);
     }
 
+    // The user's cache folder is this test's own: what a run remembers never reaches the real ~/.cache.
     private Task<int> RunAsync(string[] args, Dictionary<string, string?>? environment = null, string stdin = "") =>
         CategorizeCommand.RunAsync(args, new StringReader(stdin), _stdout, _stderr,
-            name => environment?.GetValueOrDefault(name), CancellationToken.None);
+            name => name == "XDG_CACHE_HOME" ? CacheFolder : environment?.GetValueOrDefault(name), CancellationToken.None);
+
+    private string CacheFolder => Path.Combine(_directory, "cache");
 
     private static Dictionary<string, string?> Environment(FakeOpenAiServer fake) => new()
     {

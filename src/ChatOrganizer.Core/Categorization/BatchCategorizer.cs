@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChatOrganizer.Categorization.Offline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ public sealed class BatchCategorizer
     private readonly ICategorizationCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lazy<OfflineEngine> _offline;
+    private readonly IResponseModeStore _responseModes;
 
     // MaxConcurrency is a limit of this instance, shared by all its runs: a server categorizing several work items at
     // once still has no more model requests in flight than that (and so no more to send again after a crash).
@@ -28,11 +31,19 @@ public sealed class BatchCategorizer
     private readonly ConcurrentQueue<(IReadOnlyList<CategorizationCacheEntry> Entries, TaskCompletionSource Stored)> _toCache = new();
     private readonly SemaphoreSlim _cacheWriter = new(1, 1);
 
+    // One per endpoint and model, shared by all runs: concurrent work items wait for one answer instead of each
+    // paying for the same refusals.
+    private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseModeNegotiation> _negotiations = new();
+
+    /// <param name="offline">The process's offline engine; by default one whose token vectors are cached in the user's cache folder.</param>
+    /// <param name="responseModes">Where the response mode found for each endpoint and model is remembered; by default, in memory.</param>
     public BatchCategorizer(
         IOptions<CategorizationOptions> options,
         ICategorizationCache cache,
         TimeProvider? timeProvider = null,
-        ILogger<BatchCategorizer>? logger = null)
+        ILogger<BatchCategorizer>? logger = null,
+        OfflineEngine? offline = null,
+        IResponseModeStore? responseModes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -43,6 +54,10 @@ public sealed class BatchCategorizer
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BatchCategorizer>.Instance;
         _requestSlots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+        _offline = offline is null
+            ? new Lazy<OfflineEngine>(() => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory)))
+            : new Lazy<OfflineEngine>(offline);
+        _responseModes = responseModes ?? new InMemoryResponseModeStore();
     }
 
     /// <summary>Offline when the run asks for it or no key is configured for it; else the model.</summary>
@@ -50,6 +65,10 @@ public sealed class BatchCategorizer
 
     /// <summary>The model a run would use, after its overrides.</summary>
     public string ModelFor(CategorizationRun? run = null) => Resolve(run).Model;
+
+    /// <summary>Digests for a run: measured with its model's tokenizer and within what its context window holds (see <see cref="DigestBuilder.For"/>).</summary>
+    public DigestBuilder DigestBuilderFor(CategorizationRun? run = null) =>
+        DigestBuilder.For(Resolve(run) is { Engine: CategorizationEngine.Model } access ? access.Model : null, _options);
 
     /// <summary>
     /// What a run would send, before sending anything: conversations not already cached, requests, tokens and
@@ -63,7 +82,7 @@ public sealed class BatchCategorizer
         var access = Resolve(run);
         var all = digests.ToList();
         if (access.Engine == CategorizationEngine.Offline)
-            return new CostEstimate(all.Count, 0, 0, 0, 0, null, CategorizationEngine.Offline, 0m);
+            return new CostEstimate(all.Count, 0, 0, 0, 0, null, CategorizationEngine.Offline, 0m, TokenCounter.Estimate.Description, false);
 
         var setHash = categories.ComputeHash();
         var misses = new List<ConversationDigest>();
@@ -74,13 +93,21 @@ public sealed class BatchCategorizer
             cached += hits.Count;
             misses.AddRange(chunkMisses.Select(p => p.Digest));
         }
-        var overhead = CategorizationPrompt.OverheadTokens(categories);
-        var batches = Plan(misses.Select(d => new Pending(d)), overhead);
-        var input = batches.Sum(b => (long)overhead + b.Sum(p => CategorizationPrompt.ConversationTokens(p.Digest)));
-        var output = (long)misses.Count * CategorizationPrompt.AnswerTokensPerConversation;
+        // In the mode requests will use (remembered, or the first to try), with the tokens they will send.
+        var mode = await NegotiationFor(access).ExpectedAsync(cancellationToken);
+        var cost = Cost(categories, mode, access.Model);
+        var batches = Plan(misses.Select(d => new Pending(d)), cost);
+        var input = batches.Sum(b => (long)cost.Overhead(b.Count) + b.Sum(p => RequestCost.Conversation(p.Digest)));
+        var output = (long)cost.ExpectedOutputTokens(misses.Count);
         return new CostEstimate(all.Count, cached, batches.Count, input, output, access.Model, CategorizationEngine.Model,
-            _options.PriceOf(access.Model)?.Cost(input, output));
+            _options.PriceOf(access.Model)?.Cost(input, output), cost.Counter.Description, ModelFamily.Of(access.Model).Reasons);
     }
+
+    private RequestCost Cost(CategorySet categories, ResponseMode mode, string model) =>
+        new(categories, mode, TokenCounter.For(model), ModelFamily.Of(model), _options.MaxRequestTokens, _options.BatchSize);
+
+    private ResponseModeNegotiation NegotiationFor(ModelAccess access) =>
+        _negotiations.GetOrAdd((access.Endpoint.MemoryKey, access.Model), key => new ResponseModeNegotiation(_responseModes, key.Endpoint, key.Model));
 
     public IAsyncEnumerable<CategorizedBatch> CategorizeAsync(
         IEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default) =>
@@ -106,20 +133,21 @@ public sealed class BatchCategorizer
         var telemetry = run?.Telemetry ?? new CategorizationTelemetry();
         telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
         return access.Engine == CategorizationEngine.Offline
-            ? CategorizeOfflineAsync(digests, categories, telemetry, cancellationToken)
-            : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.BaseUrl), telemetry, cancellationToken);
+            ? CategorizeOfflineAsync(digests, categories, run?.Examples ?? [], telemetry, cancellationToken)
+            : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.Endpoint), telemetry, cancellationToken);
     }
 
     private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
 
     private async IAsyncEnumerable<CategorizedBatch> CategorizeOfflineAsync(
-        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationTelemetry telemetry,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, IReadOnlyList<LabelledExample> examples,
+        CategorizationTelemetry telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var offline = new OfflineCategorizer(categories);
-        await foreach (var chunk in digests.Chunk(_options.BatchSize).WithCancellation(cancellationToken))
+        var offline = new OfflineCategorizer(categories, _offline.Value, examples);
+        // Conversations of one run refine one another (OfflineCategorizer), so they are read in large runs.
+        await foreach (var chunk in digests.Chunk(OfflineCategorizer.RunSize).WithCancellation(cancellationToken))
         {
-            var assignments = chunk.Select(offline.Categorize).ToList();
+            var assignments = offline.Categorize(chunk, cancellationToken);
             Report(assignments, fromCache: false, telemetry);
             yield return new CategorizedBatch(assignments, FromCache: false);
         }
@@ -132,9 +160,9 @@ public sealed class BatchCategorizer
         IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, ModelClient client, CategorizationTelemetry telemetry,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new RequestContext(client, categories, CategorizationPrompt.SystemMessage(categories), telemetry);
+        var modes = _negotiations.GetOrAdd((client.Endpoint.MemoryKey, client.Model), key => new ResponseModeNegotiation(_responseModes, key.Endpoint, key.Model));
+        var request = new RequestContext(client, categories, modes, Cost(categories, await modes.ExpectedAsync(cancellationToken), client.Model), telemetry);
         var setHash = categories.ComputeHash();
-        var overhead = CategorizationPrompt.OverheadTokens(categories);
         var queue = new LinkedList<IReadOnlyList<Pending>>();
         var inFlight = new List<Task<BatchOutcome>>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -162,7 +190,7 @@ public sealed class BatchCategorizer
                         break;
                     }
                     var (hits, misses) = await LookUpAsync(source.Current, setHash, client.Model, cancellationToken);
-                    foreach (var batch in Plan(misses, overhead)) queue.AddLast(batch);
+                    foreach (var batch in Plan(misses, request.Cost)) queue.AddLast(batch);
                     if (hits.Count > 0)
                     {
                         Report(hits, fromCache: true, telemetry);
@@ -288,23 +316,24 @@ public sealed class BatchCategorizer
         return (hits, misses);
     }
 
-    // Greedy, in order: a batch closes at BatchSize conversations or before its estimated input passes MaxRequestTokens.
-    private List<IReadOnlyList<Pending>> Plan(IEnumerable<Pending> pending, int overhead)
+    // Greedy, in order: a batch closes at BatchSize conversations or before its input would pass the ceiling
+    // (MaxRequestTokens, or less for a model with a small context window).
+    private List<IReadOnlyList<Pending>> Plan(IEnumerable<Pending> pending, RequestCost cost)
     {
         var batches = new List<IReadOnlyList<Pending>>();
         var current = new List<Pending>();
-        var tokens = overhead;
+        var digestTokens = 0;
         foreach (var item in pending)
         {
-            var cost = CategorizationPrompt.ConversationTokens(item.Digest);
-            if (current.Count > 0 && (current.Count == _options.BatchSize || tokens + cost > _options.MaxRequestTokens))
+            var tokens = RequestCost.Conversation(item.Digest);
+            if (current.Count > 0 && (current.Count == _options.BatchSize || cost.Overhead(current.Count + 1) + digestTokens + tokens > cost.Ceiling))
             {
                 batches.Add(current);
                 current = [];
-                tokens = overhead;
+                digestTokens = 0;
             }
             current.Add(item);
-            tokens += cost;
+            digestTokens += tokens;
         }
         if (current.Count > 0) batches.Add(current);
         return batches;
@@ -317,22 +346,34 @@ public sealed class BatchCategorizer
         var digests = batch.Select(p => p.Digest).ToList();
         var user = CategorizationPrompt.UserMessage(digests);
         var schema = CategorizationPrompt.Schema(batch.Count, request.Categories);
-        var maxOutput = CategorizationPrompt.MaxOutputTokens(batch.Count);
+        var maxOutput = request.Cost.MaxOutputTokens(batch.Count);
 
         for (var attempt = 1; ; attempt++)
         {
+            // Waits while another request finds out which mode this endpoint answers in; not part of the timeout.
+            var lease = await request.Modes.AcquireAsync(stop);
+            var system = CategorizationPrompt.SystemMessage(request.Categories, lease.Mode, schema);
             using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
             var started = _time.GetTimestamp();
+            var settled = false;
             ModelFailure failure;
             try
             {
                 request.Telemetry.RequestSent();
-                var reply = await request.Client.CompleteAsync(request.System, user, schema, maxOutput, linked.Token);
-                var input = reply.InputTokens ?? CategorizationPrompt.OverheadTokens(request.Categories) + digests.Sum(CategorizationPrompt.ConversationTokens);
-                var output = reply.OutputTokens ?? TokenEstimate.Of(reply.Content ?? "");
-                request.Telemetry.Tokens(input, output);
-                request.Telemetry.Publish(new CategorizationEvent.RequestCompleted(batch.Count, attempt, input, output, _time.GetElapsedTime(started)));
+                var reply = await request.Client.CompleteAsync(new ModelRequest(system, user, schema, lease.Mode, maxOutput), linked.Token);
+                settled = true;
+                await request.Modes.AnsweredAsync(lease);
+                if (request.FirstAnswer()) request.Telemetry.Publish(request.Modes.Describe(lease));
+
+                // Without usage (some local servers) the request is counted here, as sent, with the model's tokenizer.
+                var input = reply.InputTokens ?? CategorizationPrompt.RequestTokens(system, user, schema, lease.Mode, request.Cost.Counter);
+                var output = reply.OutputTokens ?? request.Cost.Counter.Count(reply.Content ?? "");
+                request.Telemetry.Tokens(input, output, reported: reply.InputTokens is not null);
+                if (reply.InputTokens is null && request.FirstUnreportedUsage())
+                    request.Telemetry.Publish(new CategorizationEvent.UsageNotReported(request.Client.Model, request.Cost.Counter.Description));
+                request.Telemetry.Publish(new CategorizationEvent.RequestCompleted(batch.Count, attempt, input, output, _time.GetElapsedTime(started),
+                    UsageReported: reply.InputTokens is not null));
                 request.Succeeded();
                 return Read(batch, reply, request);
             }
@@ -340,10 +381,29 @@ public sealed class BatchCategorizer
             {
                 // Stopping (cancelled, or another request failed the run): this request's own failure no longer
                 // matters, and its raw exception must not surface instead (the SDK's messages can quote the key).
-                stop.ThrowIfCancellationRequested();
                 failure = timeout.IsCancellationRequested
                     ? ModelFailure.Transient($"timed out after {ModelClient.Seconds(_options.RequestTimeout)}", null)
-                    : request.Client.Classify(e, _time.GetUtcNow());
+                    : request.Client.Classify(e, _time.GetUtcNow(), lease.Mode);
+                if (!settled)
+                {
+                    settled = true;
+                    if (failure.Kind == ModelFailureKind.ModeRefused && !stop.IsCancellationRequested) request.Modes.Refused(lease);
+                    else request.Modes.Release(lease);
+                }
+                stop.ThrowIfCancellationRequested();
+            }
+            finally
+            {
+                if (!settled) request.Modes.Release(lease);
+            }
+
+            if (failure.Kind == ModelFailureKind.ModeRefused)
+            {
+                // Not this request's fault and not a rejection: the next mode is tried at once, and is not an attempt.
+                _logger.LogInformation("{Model} at {Endpoint} refused {Mode} ({Reason}); trying the next mode",
+                    request.Client.Model, request.Client.EndpointForPeople, lease.Mode, failure.Reason);
+                attempt--;
+                continue;
             }
 
             switch (failure.Kind)
@@ -388,7 +448,12 @@ public sealed class BatchCategorizer
     {
         if (reply.Refusal is { Length: > 0 }) return Unanswered(batch, "The model refused to answer.", request);
         var answer = CategorizationPrompt.Read(reply.Content, batch.Count, request.Categories);
-        return Settle(batch, answer.Categories, answer.Problems, request);
+        if (!reply.CutOff) return Settle(batch, answer.Categories, answer.Problems, request);
+
+        // Cut off at the token limit: what did arrive whole stands; the rest is asked again in halves, which is no
+        // fault of theirs (not counted against MaxAnswerAttempts) until a conversation is asked alone.
+        var cut = answer.Problems.ToDictionary(p => p.Key, _ => "The answer was cut off at the token limit.");
+        return Settle(batch, answer.Categories, cut, request, countAsAsked: batch.Count == 1);
     }
 
     private BatchOutcome Unanswered(IReadOnlyList<Pending> batch, string reason, RequestContext request) =>
@@ -397,7 +462,8 @@ public sealed class BatchCategorizer
     // Categories by batch index become assignments. A conversation with a problem is asked again, in a smaller
     // batch, unless it has been asked MaxAnswerAttempts times: then it fails with the last problem as its reason.
     private BatchOutcome Settle(
-        IReadOnlyList<Pending> batch, IReadOnlyDictionary<int, string> categories, IReadOnlyDictionary<int, string> problems, RequestContext request)
+        IReadOnlyList<Pending> batch, IReadOnlyDictionary<int, string> categories, IReadOnlyDictionary<int, string> problems, RequestContext request,
+        bool countAsAsked = true)
     {
         var assignments = categories
             .Select(pair => new CategoryAssignment(batch[pair.Key].Digest.ConversationId, CategorizationStatus.Categorized, pair.Value,
@@ -407,7 +473,7 @@ public sealed class BatchCategorizer
         foreach (var (index, problem) in problems.OrderBy(p => p.Key))
         {
             var item = batch[index];
-            var asked = item.Asked + 1;
+            var asked = countAsAsked ? item.Asked + 1 : item.Asked;
             if (asked >= _options.MaxAnswerAttempts)
                 assignments.Add(FailedAssignment(item, $"{problem} Asked {asked} times.", request));
             else
@@ -443,21 +509,23 @@ public sealed class BatchCategorizer
 
     private ModelAccess Resolve(CategorizationRun? run)
     {
-        var key = NotBlank(run?.ApiKey) ?? NotBlank(_options.ApiKey);
         var model = NotBlank(run?.Model) ?? _options.Model;
         var url = NotBlank(run?.BaseUrl) ?? NotBlank(_options.BaseUrl);
         Uri? baseUrl = null;
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new ArgumentException("The base URL is not an absolute http or https URL.", nameof(run));
+        var endpoint = ModelEndpoint.Parse(baseUrl);
+        // No key means offline, except for a server on this machine (Ollama, vLLM, LM Studio), which needs none.
+        var key = NotBlank(run?.ApiKey) ?? NotBlank(_options.ApiKey) ?? (endpoint.IsLoopback ? ModelEndpoint.PlaceholderKey : null);
         var engine = run?.Offline == true || key is null ? CategorizationEngine.Offline : CategorizationEngine.Model;
-        return new ModelAccess(engine, key, model, baseUrl);
+        return new ModelAccess(engine, key, model, endpoint);
     }
 
     private static string? NotBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private sealed record ModelAccess(CategorizationEngine Engine, string? ApiKey, string Model, Uri? BaseUrl)
+    private sealed record ModelAccess(CategorizationEngine Engine, string? ApiKey, string Model, ModelEndpoint Endpoint)
     {
-        public override string ToString() => $"{Engine} {Model} {BaseUrl}"; // never the key
+        public override string ToString() => $"{Engine} {Model} {Endpoint.ForPeople}"; // never the key
     }
 
     /// <param name="Asked">Answers so far that did not settle this conversation.</param>
@@ -465,17 +533,25 @@ public sealed class BatchCategorizer
 
     private sealed record BatchOutcome(IReadOnlyList<Pending> Batch, IReadOnlyList<CategoryAssignment> Assignments, IReadOnlyList<Pending> AskAgain);
 
-    private sealed class RequestContext(ModelClient client, CategorySet categories, string system, CategorizationTelemetry telemetry)
+    private sealed class RequestContext(
+        ModelClient client, CategorySet categories, ResponseModeNegotiation modes, RequestCost cost, CategorizationTelemetry telemetry)
     {
         private int _succeeded;
         private int _rejected;
+        private int _answered;
+        private int _unreported;
 
         public ModelClient Client { get; } = client;
         public CategorySet Categories { get; } = categories;
-        public string System { get; } = system;
+        public ResponseModeNegotiation Modes { get; } = modes;
+        public RequestCost Cost { get; } = cost;
         public CategorizationTelemetry Telemetry { get; } = telemetry;
 
         public void Succeeded() => Interlocked.Increment(ref _succeeded);
+
+        // Once per run each: the log says which mode answers, and that usage is counted here.
+        public bool FirstAnswer() => Interlocked.Exchange(ref _answered, 1) == 0;
+        public bool FirstUnreportedUsage() => Interlocked.Exchange(ref _unreported, 1) == 0;
 
         public int RejectedBeforeAnySuccess()
         {
@@ -491,6 +567,8 @@ public sealed record CategorizedBatch(IReadOnlyList<CategoryAssignment> Assignme
 
 /// <param name="Cached">Conversations the cache already answers; not sent, not counted in requests or tokens.</param>
 /// <param name="CostUsd">Null when the model has no price in the options' table.</param>
+/// <param name="TokenCounting">Where the token figures come from: "counted with o200k_base" (or cl100k_base), or "estimated".</param>
+/// <param name="ExcludesReasoning">A reasoning model: its hidden reasoning, billed as output, is not in the estimate.</param>
 public sealed record CostEstimate(
     int Conversations,
     int Cached,
@@ -499,4 +577,6 @@ public sealed record CostEstimate(
     long OutputTokens,
     string? Model,
     CategorizationEngine Engine,
-    decimal? CostUsd);
+    decimal? CostUsd,
+    string TokenCounting,
+    bool ExcludesReasoning);

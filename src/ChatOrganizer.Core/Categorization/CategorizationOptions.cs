@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Categorization;
@@ -7,7 +8,7 @@ namespace ChatOrganizer.Categorization;
 /// <c>OPENAI_API_KEY</c>, <c>OPENAI_MODEL</c> and <c>OPENAI_BASE_URL</c> environment variables override it
 /// (<see cref="ApplyEnvironment"/>). Check with <see cref="Validate"/> at start.
 /// </summary>
-public sealed class CategorizationOptions
+public sealed partial class CategorizationOptions
 {
     public const string SectionName = "Categorization";
     public const string ApiKeyVariable = "OPENAI_API_KEY";
@@ -54,19 +55,39 @@ public sealed class CategorizationOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// USD per million tokens by model, for estimates and usage. OpenAI's list prices when written (2025);
-    /// configuration adds models or overrides these.
+    /// USD per million tokens by model, for estimates and usage; configuration (<c>Categorization:Prices:&lt;model&gt;</c>)
+    /// adds models or overrides these. A dated name (gpt-4o-2024-08-06, gpt-4-0613) takes its family's price.
     /// </summary>
+    /// <remarks>
+    /// OpenAI's standard-tier list prices, checked 2 December 2026 against OpenAI's pricing page as quoted by
+    /// deploybase.ai (March 2026: gpt-5 family, gpt-4.1 family, gpt-4o family, o3, o4-mini), chatgptpricing.com
+    /// (March 2025: o1, gpt-3.5-turbo) and milvus.io (gpt-4); gpt-4-turbo is the last list price OpenAI published for it.
+    /// </remarks>
     public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["gpt-4o-mini"] = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m },
         ["gpt-4o"] = new() { InputPerMillion = 2.50m, OutputPerMillion = 10.00m },
-        ["gpt-4.1-nano"] = new() { InputPerMillion = 0.10m, OutputPerMillion = 0.40m },
-        ["gpt-4.1-mini"] = new() { InputPerMillion = 0.40m, OutputPerMillion = 1.60m },
+        ["gpt-4o-mini"] = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m },
         ["gpt-4.1"] = new() { InputPerMillion = 2.00m, OutputPerMillion = 8.00m },
+        ["gpt-4.1-mini"] = new() { InputPerMillion = 0.40m, OutputPerMillion = 1.60m },
+        ["gpt-4.1-nano"] = new() { InputPerMillion = 0.10m, OutputPerMillion = 0.40m },
+        ["gpt-4"] = new() { InputPerMillion = 30.00m, OutputPerMillion = 60.00m },
+        ["gpt-4-turbo"] = new() { InputPerMillion = 10.00m, OutputPerMillion = 30.00m },
+        ["gpt-3.5-turbo"] = new() { InputPerMillion = 0.50m, OutputPerMillion = 1.50m },
+        ["o1"] = new() { InputPerMillion = 15.00m, OutputPerMillion = 60.00m },
+        ["o3"] = new() { InputPerMillion = 2.00m, OutputPerMillion = 8.00m },
+        ["o4-mini"] = new() { InputPerMillion = 1.10m, OutputPerMillion = 4.40m },
+        ["gpt-5"] = new() { InputPerMillion = 1.25m, OutputPerMillion = 10.00m },
+        ["gpt-5-mini"] = new() { InputPerMillion = 0.25m, OutputPerMillion = 2.00m },
+        ["gpt-5-nano"] = new() { InputPerMillion = 0.05m, OutputPerMillion = 0.40m },
     };
 
-    public ModelPrice? PriceOf(string model) => Prices.GetValueOrDefault(model);
+    /// <summary>The model's price, or its family's for a dated name (<c>-2024-08-06</c>, <c>-0613</c>); null when unknown.</summary>
+    public ModelPrice? PriceOf(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model)) return null;
+        var name = model.Trim();
+        return Prices.GetValueOrDefault(name) ?? Prices.GetValueOrDefault(DateSuffix().Replace(name, ""));
+    }
 
     /// <summary>
     /// Overrides key, model and base URL from <c>OPENAI_*</c> variables that are set and not blank; pass
@@ -117,6 +138,9 @@ public sealed class CategorizationOptions
         return problems;
     }
 
+    [GeneratedRegex(@"-(\d{4}-\d{2}-\d{2}|\d{4})$")]
+    private static partial Regex DateSuffix();
+
     private static string? NotBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static bool IsHttpUrl(string value) =>
@@ -133,7 +157,7 @@ public sealed class ModelPrice
 }
 
 /// <summary>Lets the web app check the options at start: <c>services.AddSingleton&lt;IValidateOptions&lt;CategorizationOptions&gt;, CategorizationOptionsValidator&gt;()</c> with <c>ValidateOnStart</c>.</summary>
-public sealed class CategorizationOptionsValidator : IValidateOptions<CategorizationOptions>
+public sealed partial class CategorizationOptionsValidator : IValidateOptions<CategorizationOptions>
 {
     public ValidateOptionsResult Validate(string? name, CategorizationOptions options)
     {

@@ -2,25 +2,34 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace ChatOrganizer.Categorization;
 
 // What one request says and how its answer is read. Conversations are named by short per-batch keys
 // (c1, c2...) rather than their ids: cheaper, and the schema's enum can list exactly them.
-internal static class CategorizationPrompt
+internal static partial class CategorizationPrompt
 {
     // Part of the category-set hash: changing the prompt invalidates cached answers.
-    public const string Version = "prompt-v1";
+    public const string Version = "prompt-v2";
 
     // Instructions and JSON scaffolding of a request whose set is about the default's size: the floor the
-    // options check MaxRequestTokens against. Larger sets are measured, not assumed (EstimateInputTokens).
+    // options check MaxRequestTokens against. Larger sets are measured, not assumed (RequestCost).
     public const int TypicalOverheadTokens = 700;
 
-    // The key, quotes and field names around each digest in the user message and the schema's enum.
-    private const int TokensPerConversation = 16;
+    // The forced function of ResponseMode.FunctionCall; its parameters are the answer's schema.
+    public const string FunctionName = "file_conversations";
+    public const string FunctionDescription = "Files every conversation of the user message under exactly one category.";
 
-    // One answer entry, e.g. {"key":"c12","category":"Programming & Development"}, is about 15 tokens.
-    public const int AnswerTokensPerConversation = 20;
+    // OpenAI's chat format adds 3 tokens around each message and 3 that prime the reply (OpenAI cookbook,
+    // "How to count tokens with tiktoken"); the fake model counts what it receives by the same rule.
+    public const int TokensPerMessage = 3;
+    public const int ReplyPrimingTokens = 3;
+
+    // The user message: one JSON object per line. Every line ends in a line break, which ends a tokenizer's
+    // pre-token, so a request's tokens are exactly its header's plus each line's: a digest's entry is counted
+    // once, when the digest is built, and batches are sized and priced from those counts without the text.
+    private const string UserHeader = "Conversations, one JSON object per line:\n";
 
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -47,11 +56,25 @@ internal static class CategorizationPrompt
         return text.ToString();
     }
 
-    public static string UserMessage(IReadOnlyList<ConversationDigest> batch) =>
-        JsonSerializer.Serialize(new
-        {
-            conversations = batch.Select((d, i) => new { key = Key(i), title = d.Title, text = d.Text }),
-        }, Json);
+    // Modes without a schema parameter (JSON mode, plain text) carry the schema in the instructions instead.
+    public static string SystemMessage(CategorySet set, ResponseMode mode, string schema) =>
+        mode is ResponseMode.JsonObject or ResponseMode.PlainText
+            ? $"{SystemMessage(set)}\nThe JSON must match this JSON schema: {schema}"
+            : SystemMessage(set);
+
+    public static string UserMessage(IReadOnlyList<ConversationDigest> batch)
+    {
+        var text = new StringBuilder(UserHeader);
+        for (var i = 0; i < batch.Count; i++) text.Append(Entry(i, batch[i].Title, batch[i].Text));
+        return text.ToString();
+    }
+
+    private static string Entry(int index, string title, string text) =>
+        JsonSerializer.Serialize(new { key = Key(index), title, text }, Json) + "\n";
+
+    // A digest's line in the user message. Keys' digits are tokens of their own, so the count does not depend on
+    // the digest's place in a batch.
+    public static int EntryTokens(string title, string text, TokenCounter counter) => counter.Count(Entry(0, title, text));
 
     // Strict structured-output schema: keys and (unless new ones are allowed) categories are enums.
     public static string Schema(int count, CategorySet set)
@@ -84,13 +107,32 @@ internal static class CategorizationPrompt
         return root.ToJsonString(Json);
     }
 
-    // Tokens of the instructions and schema scaffolding, paid once per request whatever its size.
-    public static int OverheadTokens(CategorySet set) =>
-        TokenEstimate.Of(SystemMessage(set)) + TokenEstimate.Of(Schema(0, set)) + 20;
+    // Every input token of a request as sent: both messages with their framing, and the schema where the mode sends it
+    // as a parameter (the response format's, or the function's with its name and description).
+    public static int RequestTokens(string system, string user, string schema, ResponseMode mode, TokenCounter counter) =>
+        counter.Count(system) + counter.Count(user) + FramingTokens + FormatTokens(schema, mode, counter);
 
-    public static int ConversationTokens(ConversationDigest digest) => digest.Tokens + TokensPerConversation;
+    public static int HeaderTokens(TokenCounter counter) => counter.Count(UserHeader);
 
-    public static int MaxOutputTokens(int count) => 100 + 2 * AnswerTokensPerConversation * count;
+    public const int FramingTokens = 2 * TokensPerMessage + ReplyPrimingTokens;
+
+    public static int FormatTokens(string schema, ResponseMode mode, TokenCounter counter) => mode switch
+    {
+        ResponseMode.JsonSchema => counter.Count(schema),
+        ResponseMode.FunctionCall => counter.Count(FunctionName) + counter.Count(FunctionDescription) + counter.Count(schema),
+        _ => 0,
+    };
+
+    // One answer entry for the set's longest category name (or a three-word name where new ones are allowed).
+    public static int AnswerEntryTokens(CategorySet set, TokenCounter counter)
+    {
+        var longest = set.AllowNewCategories ? "Home Improvement Projects" : "";
+        foreach (var category in set.EffectiveCategories)
+        {
+            if (category.Name.Length > longest.Length) longest = category.Name;
+        }
+        return counter.Count(JsonSerializer.Serialize(new { key = "c100", category = longest }, Json) + ",");
+    }
 
     // Reads an answer by key, never by position. Any key the answer leaves out, repeats with different
     // categories, or files under a category not in the set comes back as a problem instead of a category.
@@ -106,15 +148,18 @@ internal static class CategorizationPrompt
         JsonElement results;
         try
         {
-            using var document = JsonDocument.Parse(StripCodeFence(content ?? ""));
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("results", out var found)
-                || found.ValueKind != JsonValueKind.Array)
+            using var document = JsonDocument.Parse(AnswerJson(content ?? ""));
+            var root = document.RootElement;
+            // A bare list of entries is what a model answering in plain text often gives; it is read the same way.
+            JsonElement found = default;
+            var shaped = root.ValueKind == JsonValueKind.Array
+                || (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("results", out found) && found.ValueKind == JsonValueKind.Array);
+            if (!shaped)
             {
                 FailAll("The model's answer did not have the requested shape (no \"results\" list).");
                 return new Answer(categories, problems);
             }
-            results = found.Clone();
+            results = (root.ValueKind == JsonValueKind.Array ? root : found).Clone();
         }
         catch (JsonException)
         {
@@ -172,15 +217,56 @@ internal static class CategorizationPrompt
             ? n - 1
             : -1;
 
-    // Some local servers ignore the response format and wrap JSON in a Markdown fence.
-    private static string StripCodeFence(string content)
+    // The JSON of an answer, wherever it is: local servers and models answering in plain text wrap it in a Markdown
+    // fence or in prose, and reasoning models served by Ollama or vLLM may put their <think> block first.
+    internal static string AnswerJson(string content)
     {
-        var text = content.Trim();
-        if (!text.StartsWith("```", StringComparison.Ordinal)) return text;
-        var firstLine = text.IndexOf('\n', StringComparison.Ordinal);
-        var close = text.LastIndexOf("```", StringComparison.Ordinal);
-        return firstLine > 0 && close > firstLine ? text[(firstLine + 1)..close] : text;
+        var text = ThinkBlock().Replace(content, "").Trim();
+        var fence = text.IndexOf("```", StringComparison.Ordinal);
+        if (fence >= 0)
+        {
+            var firstLine = text.IndexOf('\n', fence);
+            var close = firstLine < 0 ? -1 : text.IndexOf("```", firstLine, StringComparison.Ordinal);
+            if (close > firstLine) text = text[(firstLine + 1)..close].Trim();
+        }
+        var start = text.IndexOfAny(['{', '[']);
+        if (start < 0) return text;
+        var end = MatchingClose(text, start);
+        return end < 0 ? text[start..] : text[start..(end + 1)];
     }
+
+    // The index of the bracket closing the one at start, skipping brackets inside strings; -1 when it never closes.
+    private static int MatchingClose(string text, int start)
+    {
+        var depth = 0;
+        var inString = false;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+                continue;
+            }
+            switch (c)
+            {
+                case '"':
+                    inString = true;
+                    break;
+                case '{' or '[':
+                    depth++;
+                    break;
+                case '}' or ']':
+                    if (--depth == 0) return i;
+                    break;
+            }
+        }
+        return -1;
+    }
+
+    [GeneratedRegex(@"<think>.*?(</think>|$)", RegexOptions.Singleline)]
+    private static partial Regex ThinkBlock();
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 

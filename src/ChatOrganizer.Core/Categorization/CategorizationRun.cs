@@ -17,6 +17,12 @@ public sealed class CategorizationRun
 
     public CategorizationTelemetry Telemetry { get; init; } = new();
 
+    /// <summary>
+    /// Conversations the person filed themselves: the offline categorizer reads them as nearest neighbours beside the
+    /// category descriptions (corrections feed this).
+    /// </summary>
+    public IReadOnlyList<Offline.LabelledExample> Examples { get; init; } = [];
+
     public override string ToString() =>
         $"CategorizationRun {{ Model = {Model ?? "(configured)"}, BaseUrl = {BaseUrl ?? "(configured)"}, Offline = {Offline}, ApiKey = {(ApiKey is null ? "(configured)" : "(given)")} }}";
 }
@@ -31,6 +37,7 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
     private int _retries;
     private long _inputTokens;
     private long _outputTokens;
+    private long _unreportedInputTokens;
     private int _categorized;
     private int _failed;
     private int _fromCache;
@@ -44,6 +51,9 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
     public long InputTokens => Interlocked.Read(ref _inputTokens);
     public long OutputTokens => Interlocked.Read(ref _outputTokens);
 
+    /// <summary>Input tokens of requests whose answer reported no usage: counted here, as sent (see <see cref="CategorizationUsage.UnreportedInputTokens"/>).</summary>
+    public long UnreportedInputTokens => Interlocked.Read(ref _unreportedInputTokens);
+
     /// <summary>Conversations categorized so far, from the cache included.</summary>
     public int Categorized => Volatile.Read(ref _categorized);
     public int Failed => Volatile.Read(ref _failed);
@@ -53,7 +63,7 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
     {
         var price = _price;
         return new CategorizationUsage(_model, _engine, Requests, Retries, InputTokens, OutputTokens, Categorized, Failed, FromCache,
-            price?.Cost(InputTokens, OutputTokens));
+            price?.Cost(InputTokens, OutputTokens), UnreportedInputTokens, TokenCounter.For(_model).Description);
     }
 
     internal void Begin(CategorizationEngine engine, string? model, ModelPrice? price)
@@ -65,10 +75,11 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
 
     internal void RequestSent() => Interlocked.Increment(ref _requests);
 
-    internal void Tokens(int input, int output)
+    internal void Tokens(int input, int output, bool reported)
     {
         Interlocked.Add(ref _inputTokens, input);
         Interlocked.Add(ref _outputTokens, output);
+        if (!reported) Interlocked.Add(ref _unreportedInputTokens, input);
     }
 
     internal void Finished(IReadOnlyCollection<CategoryAssignment> assignments, bool fromCache)
@@ -87,6 +98,8 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
 }
 
 /// <summary>What a run used. <see cref="CostUsd"/> is null when the model has no price in the options' table.</summary>
+/// <param name="UnreportedInputTokens">The part of <paramref name="InputTokens"/> the endpoint did not report, counted locally as <paramref name="TokenCounting"/> says.</param>
+/// <param name="TokenCounting">"counted with o200k_base" (or cl100k_base) for OpenAI models, else "estimated".</param>
 public sealed record CategorizationUsage(
     string? Model,
     CategorizationEngine Engine,
@@ -97,14 +110,51 @@ public sealed record CategorizationUsage(
     int Categorized,
     int Failed,
     int FromCache,
-    decimal? CostUsd);
+    decimal? CostUsd,
+    long UnreportedInputTokens,
+    string TokenCounting);
 
 /// <summary>Something a job log should say. No event holds conversation text or a key.</summary>
 public abstract record CategorizationEvent
 {
-    /// <param name="InputTokens">From the answer's <c>usage</c>; estimated when the endpoint does not report it.</param>
-    public sealed record RequestCompleted(int Conversations, int Attempt, int InputTokens, int OutputTokens, TimeSpan Elapsed)
+    /// <param name="InputTokens">From the answer's <c>usage</c>; counted locally when <paramref name="UsageReported"/> is false.</param>
+    public sealed record RequestCompleted(int Conversations, int Attempt, int InputTokens, int OutputTokens, TimeSpan Elapsed, bool UsageReported)
         : CategorizationEvent;
+
+    /// <summary>The first answer of a run came back: the mode it answers in, and the modes the endpoint refused on the way.</summary>
+    /// <param name="Remembered">Known from an earlier run (the store), not found now.</param>
+    /// <param name="Discovered">This run's own request found it.</param>
+    public sealed record ResponseModeChosen(string Model, ResponseMode Mode, IReadOnlyList<ResponseMode> Refused, bool Remembered, bool Discovered)
+        : CategorizationEvent
+    {
+        /// <summary>In words, for a job log or the CLI: "gpt-4 does not support structured outputs here; answering through a function call."</summary>
+        public string Sentence => Refused.Count > 0
+            ? $"{Model} does not support {string.Join(" or ", Refused.Select(Lacks))} here; answering {Answering(Mode)}."
+            : Mode == ResponseMode.JsonSchema
+                ? $"{Model} answers with structured outputs (a strict JSON schema)."
+                : $"{Model} answers {Answering(Mode)} here{(Remembered ? ", as an earlier run found" : "")}.";
+
+        private static string Lacks(ResponseMode mode) => mode switch
+        {
+            ResponseMode.JsonSchema => "structured outputs",
+            ResponseMode.FunctionCall => "function calls",
+            _ => "JSON mode",
+        };
+
+        private static string Answering(ResponseMode mode) => mode switch
+        {
+            ResponseMode.JsonSchema => "with structured outputs",
+            ResponseMode.FunctionCall => "through a function call",
+            ResponseMode.JsonObject => "in JSON mode, with the schema in the prompt",
+            _ => "in plain text, with the schema in the prompt",
+        };
+    }
+
+    /// <summary>An answer without <c>usage</c>: from now on this run's tokens are counted (or estimated) locally.</summary>
+    public sealed record UsageNotReported(string Model, string TokenCounting) : CategorizationEvent
+    {
+        public string Sentence => $"The endpoint reports no token usage for {Model}; input tokens are {TokenCounting} here instead.";
+    }
 
     /// <param name="Reason">What went wrong, e.g. <c>HTTP 429 (Retry-After 2s)</c>, <c>timed out after 60s</c>, <c>connection dropped</c>.</param>
     public sealed record RetryScheduled(int Conversations, int Attempt, string Reason, TimeSpan Delay) : CategorizationEvent;

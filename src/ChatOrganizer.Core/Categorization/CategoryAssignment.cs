@@ -8,7 +8,17 @@ public sealed record CategoryAssignment(
     string? Category,
     CategorizationEngine Engine,
     string? Model,
-    string? FailureReason);
+    string? FailureReason)
+{
+    /// <summary>How sure the engine was, 0 to 1; null when it does not say (a model's answer).</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>
+    /// Why it was filed there, in words a person reads ("closest to Travel (0.62); words: 여행, 비자, Osaka"); null when the
+    /// engine gives none.
+    /// </summary>
+    public string? Reason { get; init; }
+}
 
 public enum CategorizationStatus
 {

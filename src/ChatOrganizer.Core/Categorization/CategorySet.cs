@@ -67,8 +67,24 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
         return problems;
     }
 
-    private static bool IsOther(string name) => string.Equals(name.Trim(), OtherName, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The set's catch-all: its category named Other, or the same word in another language (기타, 其他, その他, Otros,
+    /// Sonstiges...); null when it has none (only when new categories are allowed).
+    /// </summary>
+    public Category? CatchAll => EffectiveCategories.FirstOrDefault(c => IsOther(c.Name));
+
+    /// <summary>Whether a category name is a catch-all in one of the languages people name their sets in.</summary>
+    public static bool IsOther(string name) => CatchAllNames.Contains(name.Trim());
+
+    private static readonly HashSet<string> CatchAllNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        OtherName, "Others", "Misc", "Miscellaneous", "Uncategorized", "Uncategorised", "Everything else",
+        "기타", "그 외", "그외", "其他", "其它", "未分类", "未分類", "その他", "そのほか", "Otros", "Otras", "Otro", "Otra",
+        "Sonstiges", "Sonstige", "Andere", "Anderes", "Autres", "Autre", "Divers", "Outros", "Outro", "Altro", "Altri", "Overig",
+    };
 }
 
-/// <param name="Keywords">Words the offline categorizer scores on, besides the name and description.</param>
-public sealed record Category(string Name, string? Description = null, IReadOnlyList<string>? Keywords = null);
+/// <param name="Keywords">Words the offline categorizer scores on, besides the name and description, in any language.</param>
+/// <param name="Examples">Short texts that belong here (a title, a first question): the offline categorizer compares with them too.</param>
+public sealed record Category(
+    string Name, string? Description = null, IReadOnlyList<string>? Keywords = null, IReadOnlyList<string>? Examples = null);

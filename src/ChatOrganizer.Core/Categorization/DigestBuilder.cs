@@ -10,11 +10,15 @@ namespace ChatOrganizer.Categorization;
 /// user and assistant text of the active path, favouring the first user messages, which say what the conversation
 /// is about. Hidden system messages, custom instructions, tool calls and output, reasoning and asset pointers are left out.
 /// </summary>
-/// <remarks>Deterministic: the same conversation and budget give the same digest and hash.</remarks>
-public sealed partial class DigestBuilder(int tokenBudget = CategorizationOptions.DefaultDigestTokenBudget)
+/// <remarks>
+/// Deterministic: the same conversation, budget and counter give the same digest and hash. Measured with the model's
+/// tokenizer (<see cref="TokenCounter.For"/>) for OpenAI models, so the budget is in the tokens the model is billed.
+/// </remarks>
+public sealed partial class DigestBuilder(int tokenBudget = CategorizationOptions.DefaultDigestTokenBudget, TokenCounter? counter = null)
 {
     // Bumped when the digest's format changes, so cached results from the old format are not reused.
-    private const string FormatVersion = "digest-v1";
+    // v2: measured with the model's tokenizer, and Tokens counts the digest's line in a request.
+    private const string FormatVersion = "digest-v2";
 
     private const int MaxTitleTokens = 40;
     private const int LabelTokens = 3; // "User: " / "Assistant: " and the line break
@@ -30,26 +34,34 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
         ? tokenBudget
         : throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget, "The digest token budget must be positive.");
 
+    public TokenCounter Counter { get; } = counter ?? TokenCounter.Estimate;
+
+    /// <summary>
+    /// Digests for a model (null: the offline categorizer): counted with its tokenizer, within the configured budget, or
+    /// less where a full batch would not fit the model's context window (gpt-4's 8,192 tokens hold 20 digests of about 310).
+    /// </summary>
+    public static DigestBuilder For(string? model, CategorizationOptions options) =>
+        new(RequestCost.DigestBudgetFor(model, options), TokenCounter.For(model));
+
     public ConversationDigest Build(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
 
-        var title = TokenEstimate.Truncate(Clean(conversation.Title ?? ""), Math.Min(MaxTitleTokens, TokenBudget / 4));
+        var title = Counter.Truncate(Clean(conversation.Title ?? ""), Math.Min(MaxTitleTokens, TokenBudget / 4));
         var messages = conversation.ActiveMessages
             .Where(IsVisibleText)
             .Select(m => (m.Role, Text: Clean(m.Text)))
             .Where(m => m.Text.Length > 0)
             .ToList();
 
-        var pieces = Allocate(messages, TokenBudget - TokenEstimate.Of(title));
+        var pieces = Allocate(messages, TokenBudget - Counter.Count(title));
         var text = string.Join('\n', pieces
             .Select((piece, i) => (piece, i))
             .Where(p => p.piece is not null)
             .Select(p => $"{(messages[p.i].Role == "user" ? "User" : "Assistant")}: {p.piece}"));
 
         var id = conversation.Id ?? $"index:{conversation.Location.Index}";
-        var tokens = TokenEstimate.Of(title) + TokenEstimate.Of(text);
-        return new ConversationDigest(id, title, text, tokens, Hash(title, text));
+        return new ConversationDigest(id, title, text, CategorizationPrompt.EntryTokens(title, text, Counter), Hash(title, text));
     }
 
     private static bool IsVisibleText(Message message) =>
@@ -62,7 +74,7 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
     // User messages first, in order, then assistant replies: what a person asks names the topic better than
     // the answer does. The first user message may take half the budget, any other message a quarter, so one
     // long paste cannot crowd out the rest.
-    private static string?[] Allocate(List<(string Role, string Text)> messages, int budget)
+    private string?[] Allocate(List<(string Role, string Text)> messages, int budget)
     {
         var pieces = new string?[messages.Count];
         var remaining = budget;
@@ -76,10 +88,10 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
             first = false;
             var allowance = Math.Min(cap, remaining) - LabelTokens;
             if (allowance < MinPieceTokens) continue;
-            var piece = TokenEstimate.Truncate(messages[i].Text, allowance);
+            var piece = Counter.Truncate(messages[i].Text, allowance);
             if (piece.Length == 0) continue;
             pieces[i] = piece;
-            remaining -= TokenEstimate.Of(piece) + LabelTokens;
+            remaining -= Counter.Count(piece) + LabelTokens;
         }
         return pieces;
     }

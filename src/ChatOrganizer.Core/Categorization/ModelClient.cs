@@ -3,7 +3,9 @@ using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -17,42 +19,69 @@ internal sealed class ModelClient
     private readonly ChatClient _chat;
     private readonly string _apiKey;
 
-    public ModelClient(string apiKey, string model, Uri? baseUrl)
+    public ModelClient(string apiKey, string model, ModelEndpoint endpoint)
     {
         _apiKey = apiKey;
         Model = model;
-        Endpoint = baseUrl ?? new Uri("https://api.openai.com/v1");
+        Family = ModelFamily.Of(model);
+        Endpoint = endpoint;
         var options = new OpenAIClientOptions
         {
-            Endpoint = Endpoint,
+            Endpoint = endpoint.SdkEndpoint,
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             // The categorizer's own per-attempt timeout (RequestTimeout) decides; the SDK's must never fire first.
             NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
+        if (endpoint.RequestPolicy(apiKey) is { } policy) options.AddPolicy(policy, PipelinePosition.BeforeTransport);
+        options.AddPolicy(new KnownFinishReasons(), PipelinePosition.PerCall);
         _chat = new ChatClient(model, new ApiKeyCredential(apiKey), options);
     }
 
     public string Model { get; }
-    public Uri Endpoint { get; }
+    public ModelFamily Family { get; }
+    public ModelEndpoint Endpoint { get; }
 
-    // Scheme, host and path of the endpoint: never user info or query, which might hold a secret.
-    public string EndpointForPeople => $"{Endpoint.Scheme}://{Endpoint.Authority}{Endpoint.AbsolutePath.TrimEnd('/')}";
+    public string EndpointForPeople => Endpoint.ForPeople;
 
-    public async Task<ModelReply> CompleteAsync(string system, string user, string schema, int maxOutputTokens, CancellationToken cancellationToken)
+    // Reasoning models take no sampling parameters (none is sent to any model) and max_completion_tokens, which
+    // MaxOutputTokenCount sends; those that accept an effort level get their lowest.
+    public async Task<ModelReply> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
-        var options = new ChatCompletionOptions
+        var schema = BinaryData.FromString(request.Schema);
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = request.MaxOutputTokens };
+        switch (request.Mode)
         {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("categorization", BinaryData.FromString(schema), jsonSchemaIsStrict: true),
-            MaxOutputTokenCount = maxOutputTokens,
-        };
+            case ResponseMode.JsonSchema:
+                options.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("categorization", schema, jsonSchemaIsStrict: true);
+                break;
+            case ResponseMode.FunctionCall:
+                var tool = ChatTool.CreateFunctionTool(CategorizationPrompt.FunctionName, CategorizationPrompt.FunctionDescription, schema, functionSchemaIsStrict: true);
+                options = new ChatCompletionOptions
+                {
+                    MaxOutputTokenCount = request.MaxOutputTokens,
+                    Tools = { tool },
+                    ToolChoice = ChatToolChoice.CreateFunctionChoice(CategorizationPrompt.FunctionName),
+                };
+                break;
+            case ResponseMode.JsonObject:
+                options.ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat();
+                break;
+        }
+#pragma warning disable OPENAI001 // reasoning_effort is marked experimental in the SDK; the API has it for o1, o3, o4-mini and gpt-5
+        if (Family.ReasoningEffort is { } effort) options.ReasoningEffortLevel = new ChatReasoningEffortLevel(effort);
+#pragma warning restore OPENAI001
+
         ChatCompletion completion = await _chat.CompleteChatAsync(
-            [new SystemChatMessage(system), new UserChatMessage(user)], options, cancellationToken);
-        var content = completion.Content.Count > 0 ? string.Concat(completion.Content.Select(p => p.Text)) : null;
-        return new ModelReply(content, completion.Refusal, completion.Usage?.InputTokenCount, completion.Usage?.OutputTokenCount);
+            [new SystemChatMessage(request.System), new UserChatMessage(request.User)], options, cancellationToken);
+        var content = completion.ToolCalls.FirstOrDefault(c => c.FunctionName == CategorizationPrompt.FunctionName) is { } call
+            ? call.FunctionArguments.ToString()
+            : completion.Content.Count > 0 ? string.Concat(completion.Content.Select(p => p.Text)) : null;
+        return new ModelReply(content, completion.Refusal, completion.Usage?.InputTokenCount, completion.Usage?.OutputTokenCount,
+            completion.FinishReason == ChatFinishReason.Length);
     }
 
     // What a failed call means for the run (our own per-attempt timeout is told apart by the caller).
-    public ModelFailure Classify(Exception exception, DateTimeOffset now)
+    public ModelFailure Classify(Exception exception, DateTimeOffset now, ResponseMode mode)
     {
         if (exception is ClientResultException { Status: 0 } transport)
         {
@@ -68,8 +97,9 @@ internal sealed class ModelClient
         }
 
         var response = failed.GetRawResponse();
-        var (code, message) = ReadError(response);
+        var (code, param, message) = ReadError(response);
         var status = failed.Status;
+        if (status is 400 or 422 && RefusesMode(mode, param, message)) return ModelFailure.ModeRefused(status, message);
         return status switch
         {
             401 => ModelFailure.Fatal(CategorizationFailure.KeyRejected, status,
@@ -80,7 +110,8 @@ internal sealed class ModelClient
                 CategorizationFailure.ModelNotFound, status,
                 $"The model '{Model}' does not exist at {EndpointForPeople}, or this key has no access to it (HTTP 404). Check OPENAI_MODEL."),
             404 => ModelFailure.Fatal(CategorizationFailure.EndpointNotFound, status,
-                $"{EndpointForPeople}/chat/completions was not found (HTTP 404). Check OPENAI_BASE_URL: it should end in /v1."),
+                $"{EndpointForPeople}/chat/completions was not found (HTTP 404). Check OPENAI_BASE_URL: " +
+                (Endpoint.Kind == ModelEndpointKind.AzureDeployment ? "the deployment's name and its api-version." : "it should end in /v1.")),
             429 when code == "insufficient_quota" => ModelFailure.Fatal(CategorizationFailure.QuotaExhausted, status,
                 "The account behind this API key has run out of quota (HTTP 429 insufficient_quota). Add credit or use another key."),
             408 or 409 or 429 or >= 500 => RetryAfter(response, now) is { } after
@@ -105,24 +136,45 @@ internal sealed class ModelClient
             : null;
     }
 
-    // The error body's code and message; the message redacted and shortened, since it ends up in failure reasons.
-    private (string? Code, string Message) ReadError(PipelineResponse? response)
+    // A 400 that is about the way the answer was asked for, not about this request: OpenAI names the parameter
+    // (response_format, tools); Ollama, vLLM, LM Studio and older Azure api-versions say it in the message.
+    private static bool RefusesMode(ResponseMode mode, string? param, string message)
+    {
+        bool Says(params string[] words) => words.Any(w => message.Contains(w, StringComparison.OrdinalIgnoreCase));
+        return mode switch
+        {
+            ResponseMode.JsonSchema => param == "response_format" || Says("json_schema", "response_format", "structured output"),
+            ResponseMode.FunctionCall => param is "tools" or "tool_choice" || (param?.StartsWith("tools[", StringComparison.Ordinal) ?? false)
+                || Says("tool", "function call"),
+            ResponseMode.JsonObject => param == "response_format" || Says("json_object", "response_format")
+                || (param == "messages" && Says("json")),
+            _ => false,
+        };
+    }
+
+    // The error body's code, param and message; the message redacted and shortened, since it ends up in failure reasons.
+    private (string? Code, string? Param, string Message) ReadError(PipelineResponse? response)
     {
         try
         {
-            if (response?.Content is null) return (null, "");
+            if (response?.Content is null) return (null, null, "");
             using var body = JsonDocument.Parse(response.Content.ToMemory());
-            if (!body.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object) return (null, "");
+            if (!body.RootElement.TryGetProperty("error", out var error)) return (null, null, "");
+            // Some servers (Ollama among them) send {"error": "message"}.
+            if (error.ValueKind == JsonValueKind.String) return (null, null, Shorten(Redact(error.GetString() ?? "")));
+            if (error.ValueKind != JsonValueKind.Object) return (null, null, "");
             var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var param = error.TryGetProperty("param", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() ?? "" : "";
-            message = Redact(message);
-            return (code, message.Length <= 200 ? message : message[..200] + "...");
+            return (code, param, Shorten(Redact(message)));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return (null, "");
+            return (null, null, "");
         }
     }
+
+    private static string Shorten(string message) => message.Length <= 200 ? message : message[..200] + "...";
 
     private string Redact(string text) =>
         _apiKey.Length == 0 ? text : text.Replace(_apiKey, "[api key]", StringComparison.Ordinal);
@@ -133,7 +185,53 @@ internal sealed class ModelClient
             : $"{span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms";
 }
 
-internal sealed record ModelReply(string? Content, string? Refusal, int? InputTokens, int? OutputTokens);
+internal sealed record ModelRequest(string System, string User, string Schema, ResponseMode Mode, int MaxOutputTokens);
+
+/// <param name="CutOff">The answer stopped at the token limit (<c>finish_reason: length</c>).</param>
+internal sealed record ModelReply(string? Content, string? Refusal, int? InputTokens, int? OutputTokens, bool CutOff);
+
+// The SDK throws on a finish_reason it does not know, and compatible servers send others (Hugging Face's
+// "eos_token", null from some proxies): those become "stop", and "max_tokens" becomes "length", before the SDK reads them.
+internal sealed class KnownFinishReasons : PipelinePolicy
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "stop", "length", "tool_calls", "content_filter", "function_call" };
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ProcessNext(message, pipeline, currentIndex);
+        Normalize(message);
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        await ProcessNextAsync(message, pipeline, currentIndex);
+        Normalize(message);
+    }
+
+    private static void Normalize(PipelineMessage message)
+    {
+        if (message.Response is not { Status: 200 } response) return;
+        JsonNode? body;
+        try
+        {
+            body = JsonNode.Parse(response.Content.ToMemory().Span);
+        }
+        catch (JsonException)
+        {
+            return; // not JSON: the SDK reports it
+        }
+        if (body?["choices"] is not JsonArray choices) return;
+        var changed = false;
+        foreach (var choice in choices.OfType<JsonObject>())
+        {
+            var reason = choice["finish_reason"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            if (reason is not null && Known.Contains(reason)) continue;
+            choice["finish_reason"] = reason == "max_tokens" ? "length" : "stop";
+            changed = true;
+        }
+        if (changed) response.ContentStream = new MemoryStream(Encoding.UTF8.GetBytes(body.ToJsonString()));
+    }
+}
 
 internal enum ModelFailureKind
 {
@@ -148,6 +246,9 @@ internal enum ModelFailureKind
 
     // No request of this run can succeed.
     Fatal,
+
+    // The endpoint does not support the response mode the request asked for: the next mode is tried at once.
+    ModeRefused,
 }
 
 internal sealed record ModelFailure(ModelFailureKind Kind, string Reason, TimeSpan? RetryAfter, CategorizationFailure? Failure, int? Status)
@@ -155,5 +256,6 @@ internal sealed record ModelFailure(ModelFailureKind Kind, string Reason, TimeSp
     public static ModelFailure Transient(string reason, TimeSpan? retryAfter) => new(ModelFailureKind.Transient, reason, retryAfter, null, null);
     public static ModelFailure Unreachable(string reason) => new(ModelFailureKind.Unreachable, reason, null, null, null);
     public static ModelFailure Rejected(int status, string reason) => new(ModelFailureKind.Rejected, reason, null, null, status);
+    public static ModelFailure ModeRefused(int status, string reason) => new(ModelFailureKind.ModeRefused, reason, null, null, status);
     public static ModelFailure Fatal(CategorizationFailure failure, int status, string message) => new(ModelFailureKind.Fatal, message, null, failure, status);
 }

@@ -1,9 +1,9 @@
 namespace ChatOrganizer.Categorization;
 
-// No tokenizer is available offline, so tokens are estimated, never counted: OpenAI's rule of thumb is
+// For models whose tokenizer is not known (TokenCounter counts OpenAI models exactly): OpenAI's rule of thumb is
 // about four characters of English per token; characters outside ASCII (accents, CJK, emoji) count one
 // token each, which over-counts accented Latin text but keeps CJK text, at roughly a token per character,
-// within budget. The same estimate sizes digests, batches and the cost estimate, so they agree.
+// within budget.
 internal static class TokenEstimate
 {
     private const double AsciiCharsPerToken = 4;
@@ -37,9 +37,13 @@ internal static class TokenEstimate
             end++;
         }
         if (end > 0 && char.IsHighSurrogate(text[end - 1])) end--;
+        return BackOffToWord(text, end);
+    }
 
-        // Cutting mid-word wastes the word's tokens; back off to the last space within the final fifth.
-        var space = text.LastIndexOf(' ', Math.Max(0, end - 1), end);
+    // Cutting mid-word wastes the word's tokens; back off to the last space within the final fifth.
+    public static string BackOffToWord(string text, int end)
+    {
+        var space = end > 0 ? text.LastIndexOf(' ', end - 1, end) : -1;
         if (space > end * 4 / 5) end = space;
         return text[..end].TrimEnd();
     }

@@ -20,7 +20,8 @@ public sealed class UploadController(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
     IOptions<JobOptions> jobOptions,
-    IOptions<CategorizationOptions> categorization) : Controller
+    IOptions<CategorizationOptions> categorization,
+    BatchCategorizer categorizer) : Controller
 {
     [HttpGet("/")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
@@ -101,7 +102,8 @@ public sealed class UploadController(
             await categorySets.ListAsync(HttpContext.SessionId(), cancellationToken),
             settings.Model,
             [.. settings.Prices.Keys.Order(StringComparer.OrdinalIgnoreCase)],
-            ServerHasKey: !string.IsNullOrWhiteSpace(settings.ApiKey),
+            // A key, or a server on this machine that needs none (Ollama, vLLM, LM Studio).
+            ServerHasKey: categorizer.EngineFor() == CategorizationEngine.Model,
             jobOptions.Value.MaxUploadBytes,
             choices,
             problem);

@@ -106,7 +106,7 @@ public sealed class ReadExportStep(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
-        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? new DigestBuilder(categorization.Value.DigestTokenBudget) : null, time);
+        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, time);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {

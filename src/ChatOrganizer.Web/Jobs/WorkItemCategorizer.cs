@@ -50,7 +50,7 @@ public sealed class WorkItemCategorizer(
         var events = new ConcurrentQueue<JobLogEntry>();
         var telemetry = new CategorizationTelemetry(e =>
         {
-            if (Describe(jobId, e, indexOf) is { } entry) events.Enqueue(entry);
+            if (Describe(jobId, item, e, indexOf) is { } entry) events.Enqueue(entry);
         });
         var run = new CategorizationRun
         {
@@ -100,6 +100,8 @@ public sealed class WorkItemCategorizer(
             Engine = a.Engine,
             Model = a.Model,
             FailureReason = a.FailureReason is { Length: > ChatOrganizerDb.Lengths.Reason } reason ? reason[..ChatOrganizerDb.Lengths.Reason] : a.FailureReason,
+            Confidence = a.Confidence,
+            Reason = a.Reason is { Length: > ChatOrganizerDb.Lengths.Explanation } why ? why[..ChatOrganizerDb.Lengths.Explanation] : a.Reason,
             At = now,
         }).ToList();
         var categorized = results.Count(r => r.Status == CategorizationStatus.Categorized);
@@ -134,8 +136,11 @@ public sealed class WorkItemCategorizer(
         conversationId is { } id && !taken.ContainsKey(id) ? id : $"index:{index}";
 
     // What a person reads in the log: which conversations and what happened; never a key or conversation text.
-    private JobLogEntry? Describe(string jobId, CategorizationEvent e, Dictionary<string, int> indexOf) => e switch
+    private JobLogEntry? Describe(string jobId, WorkItem item, CategorizationEvent e, Dictionary<string, int> indexOf) => e switch
     {
+        // Once a job, not once per work item: the first work item says it (in words; found anew or remembered).
+        CategorizationEvent.ResponseModeChosen chosen when item.Number == 0 => log.Entry(jobId, JobLogLevel.Info, chosen.Sentence),
+        CategorizationEvent.UsageNotReported unreported when item.Number == 0 => log.Entry(jobId, JobLogLevel.Info, unreported.Sentence),
         CategorizationEvent.RetryScheduled retry => log.Entry(jobId, JobLogLevel.Warning,
             $"A request for {retry.Conversations} conversations failed ({retry.Reason}); retrying in {retry.Delay.TotalSeconds:0.#} s (attempt {retry.Attempt + 1})."),
         CategorizationEvent.AnswerIncomplete incomplete => log.Entry(jobId, JobLogLevel.Warning,

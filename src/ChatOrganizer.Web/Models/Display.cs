@@ -47,9 +47,13 @@ public static class Display
     public static string Engine(CategorizationEngine? engine) => engine switch
     {
         CategorizationEngine.Model => "by model",
-        CategorizationEngine.Offline => "by keywords",
+        CategorizationEngine.Offline => "offline",
         _ => "",
     };
+
+    /// <summary>A result's reason with how sure the engine was: "closest to Travel (0.62); words: 여행 · 87% sure".</summary>
+    public static string Why(string reason, double? confidence) =>
+        confidence is { } c ? $"{reason} · {Percent(Math.Round(c * 100))} sure" : reason;
 
     public static string Count(long n) => n.ToString("N0", Culture);
 

@@ -53,7 +53,9 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             r == null ? null : r.Category,
             r == null ? null : r.Status,
             r == null ? null : r.Engine,
-            r == null ? null : r.FailureReason);
+            r == null ? null : r.FailureReason,
+            r == null ? null : r.Confidence,
+            r == null ? null : r.Reason);
 
     private static IEnumerable<ResultGroup> Group(IEnumerable<ResultConversation> conversations, Func<ResultConversation, (string Key, string Label)> keyOf) =>
         conversations.GroupBy(keyOf).Select(g => new ResultGroup(
@@ -99,6 +101,8 @@ public sealed record CategoryCount(string Category, int Count);
 
 /// <param name="Index">Position in the export: how the API and the pages address a conversation.</param>
 /// <param name="Status">Null while the conversation waits for its turn, and in month and year jobs.</param>
+/// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
+/// <param name="Reason">Why it was filed there, for a person to read.</param>
 public sealed record ResultConversation(
     int Index,
     string? Id,
@@ -109,4 +113,6 @@ public sealed record ResultConversation(
     string? Category,
     CategorizationStatus? Status,
     CategorizationEngine? Engine,
-    string? FailureReason);
+    string? FailureReason,
+    double? Confidence = null,
+    string? Reason = null);

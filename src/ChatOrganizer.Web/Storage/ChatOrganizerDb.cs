@@ -18,6 +18,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
     public DbSet<ConversationResult> Results => Set<ConversationResult>();
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
+    public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -27,6 +28,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         configurationBuilder.Properties<JobLogLevel>().HaveConversion<LowerCaseEnumConverter<JobLogLevel>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationStatus>().HaveConversion<LowerCaseEnumConverter<CategorizationStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationEngine>().HaveConversion<LowerCaseEnumConverter<CategorizationEngine>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ResponseMode>().HaveConversion<LowerCaseEnumConverter<ResponseMode>>().HaveMaxLength(16);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
@@ -101,6 +103,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             result.Property(r => r.Category).HasMaxLength(Lengths.Name);
             result.Property(r => r.Model).HasMaxLength(Lengths.Model);
             result.Property(r => r.FailureReason).HasMaxLength(Lengths.Reason);
+            result.Property(r => r.Reason).HasMaxLength(Lengths.Explanation);
             result.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -125,6 +128,14 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             cached.Property(c => c.Category).HasMaxLength(Lengths.Name);
             cached.HasIndex(c => c.CreatedAt);
         });
+
+        modelBuilder.Entity<RememberedResponseMode>(mode =>
+        {
+            mode.ToTable("response_modes");
+            mode.HasKey(m => new { m.Endpoint, m.Model });
+            mode.Property(m => m.Endpoint).HasMaxLength(Lengths.Endpoint);
+            mode.Property(m => m.Model).HasMaxLength(Lengths.Model);
+        });
     }
 
     /// <summary>Column lengths, used by the migrations too and by code that truncates before storing.</summary>
@@ -136,12 +147,14 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         public const int Name = 200;
         public const int Model = 100;
         public const int Reason = 2000;
+        public const int Explanation = 500;
         public const int LogMessage = 4000;
         public const int Instance = 200;
         public const int ConversationId = 200;
         public const int Title = 1000;
         public const int Hash = 128;
         public const int BackgroundJobId = 64;
+        public const int Endpoint = 500;
     }
 
     private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(

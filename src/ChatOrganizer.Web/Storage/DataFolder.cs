@@ -29,6 +29,9 @@ public sealed class DataFolder
     /// <summary>Data Protection's key ring: session cookies, bearer tokens and people's protected API keys depend on it.</summary>
     public string Keys => Path.Combine(Root, "keys");
 
+    /// <summary>The offline categorizer's token vectors, distilled from its embedding model at first use.</summary>
+    public string Models => Path.Combine(Root, "models");
+
     public string UploadPath(string jobId) => Path.Combine(Uploads, jobId);
 
     /// <summary>A file being received, before its job exists; named so no job id can collide with it.</summary>

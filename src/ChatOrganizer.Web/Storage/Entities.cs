@@ -162,6 +162,13 @@ public sealed class ConversationResult
     public CategorizationEngine Engine { get; init; }
     public string? Model { get; init; }
     public string? FailureReason { get; init; }
+
+    /// <summary>How sure the engine was (0 to 1); the offline categorizer gives one, a model does not.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>Why it was filed there, for a person ("closest to Travel (0.62); words: 여행, 비자, Osaka").</summary>
+    public string? Reason { get; init; }
+
     public DateTime At { get; init; }
 }
 
@@ -180,6 +187,15 @@ public sealed class SavedCategorySet
 }
 
 /// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
+/// <summary>The response mode an endpoint and model were found to answer in (see <see cref="IResponseModeStore"/>).</summary>
+public sealed class RememberedResponseMode
+{
+    public required string Endpoint { get; init; }
+    public required string Model { get; init; }
+    public ResponseMode Mode { get; set; }
+    public DateTime DecidedAt { get; set; }
+}
+
 public sealed class CachedCategory
 {
     public required string ConversationId { get; init; }

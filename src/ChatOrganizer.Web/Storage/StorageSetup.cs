@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ChatOrganizer.Categorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -17,6 +18,7 @@ internal static class StorageSetup
 
         builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext());
+        builder.Services.AddSingleton<IResponseModeStore, StoredResponseModeStore>();
 
         // Runs before the job server and the web server start (hosted services start in registration order, the server last).
         builder.Services.AddHostedService<DatabaseMigrator>();

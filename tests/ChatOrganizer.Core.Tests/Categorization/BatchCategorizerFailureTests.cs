@@ -192,6 +192,7 @@ public class BatchCategorizerFailureTests
         // Every request in flight is refused at about the same moment: the first ends the run, the others' refusals
         // arrive while it stops, and must not surface instead (the fake's 401 message quotes the key).
         await using var model = await StartAsync(o => (o.MaxConcurrency, o.BatchSize) = (8, 5));
+        await model.RememberModeAsync(ResponseMode.JsonSchema);
         model.Server.RequiredApiKey = "sk-the-right-one";
         model.Server.Latency = TimeSpan.FromMilliseconds(100);
         var results = new List<CategoryAssignment>();
@@ -274,12 +275,12 @@ public class BatchCategorizerFailureTests
     public async Task EndpointRejectingEveryRequestStopsTheRunWithItsMessage()
     {
         await using var model = await StartAsync(o => o.MaxConcurrency = 1);
-        model.Server.FaultRule = _ => new FakeFault.BadRequest("response_format json_schema is not supported");
+        model.Server.FaultRule = _ => new FakeFault.BadRequest("Invalid 'messages[1].content': string too long.");
 
         var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(() => model.CategorizeAsync(Digests(100)));
 
         Assert.Equal(CategorizationFailure.RequestsRejected, failure.Failure);
-        Assert.Contains("HTTP 400: response_format json_schema is not supported", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 400: Invalid 'messages[1].content': string too long.", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, model.Server.Requests);
     }
 

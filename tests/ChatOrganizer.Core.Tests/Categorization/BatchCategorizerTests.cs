@@ -52,10 +52,10 @@ public class BatchCategorizerTests
     public async Task BatchesCloseBeforeTheRequestTokenCeiling()
     {
         var digests = Digests(10).Select(d => d with { Tokens = 300 }).ToList();
-        var overhead = CategorizationPrompt.OverheadTokens(CategorySet.Default);
+        var cost = new RequestCost(CategorySet.Default, ResponseMode.JsonSchema, TokenCounter.For("gpt-4o-mini"), ModelFamily.Of("gpt-4o-mini"), 1_000_000, 20);
         await using var model = await StartAsync(o =>
         {
-            o.MaxRequestTokens = overhead + 3 * CategorizationPrompt.ConversationTokens(digests[0]);
+            o.MaxRequestTokens = cost.Overhead(3) + 3 * 300;
             o.DigestTokenBudget = 300;
         });
 
@@ -234,7 +234,8 @@ public class BatchCategorizerTests
     [Fact]
     public async Task WithoutAKeyTheOfflineCategorizerDecides()
     {
-        await using var model = await StartAsync(o => o.ApiKey = null);
+        // Not a server on this machine (which needs no key): OpenAI's own.
+        await using var model = await StartAsync(o => (o.ApiKey, o.BaseUrl) = (null, null));
 
         var results = await model.CategorizeAsync(Digests(25));
 
@@ -284,9 +285,10 @@ public class BatchCategorizerTests
         await model.CategorizeAsync(Digests(45));
         var after = await categorizer.EstimateAsync(Digests(50), CategorySet.Default);
 
-        Assert.Equal(new CostEstimate(45, 0, 3, before.InputTokens, 45 * 20, "gpt-4o-mini", CategorizationEngine.Model, before.CostUsd), before);
+        Assert.Equal(new CostEstimate(45, 0, 3, before.InputTokens, before.OutputTokens, "gpt-4o-mini", CategorizationEngine.Model, before.CostUsd,
+            "counted with o200k_base", ExcludesReasoning: false), before);
         Assert.Equal(model.Server.Requests, before.Requests);
-        Assert.InRange(before.InputTokens, 3 * CategorizationPrompt.OverheadTokens(CategorySet.Default), 100_000);
+        Assert.InRange(before.OutputTokens, 45 * 10, 45 * 20);
         Assert.True(before.CostUsd > 0);
         Assert.Equal((50, 45, 1), (after.Conversations, after.Cached, after.Requests));
     }

@@ -82,6 +82,57 @@ public class CategorizationPromptTests
         Assert.Equal("Home", answer.Categories[0]);
     }
 
+    [Theory]
+    [InlineData("Sure! Here are the categories:\n\n{\"results\":[{\"key\":\"c1\",\"category\":\"Home\"}]}\n\nLet me know {if} you need more.")]
+    [InlineData("<think>\nc1 is about the house {maybe}.\n</think>\n{\"results\":[{\"key\":\"c1\",\"category\":\"Home\"}]}")]
+    [InlineData("The answer:\n```json\n{\"results\":[{\"key\":\"c1\",\"category\":\"Home\"}]}\n```\nDone.")]
+    [InlineData("[{\"key\":\"c1\",\"category\":\"Home\"}]")]
+    [InlineData("{\"results\":[{\"key\":\"c1\",\"category\":\"Home\",\"why\":\"a } in a string\"}]} trailing words")]
+    public void AnswerWrappedInProseThinkingOrAFenceIsStillReadByKey(string content)
+    {
+        var answer = CategorizationPrompt.Read(content, 1, Set);
+
+        Assert.Equal("Home", answer.Categories[0]);
+        Assert.Empty(answer.Problems);
+    }
+
+    [Fact]
+    public void AnswerWithNoJsonAtAllFailsEveryKey()
+    {
+        var answer = CategorizationPrompt.Read("I cannot help with that.", 2, Set);
+
+        Assert.Empty(answer.Categories);
+        Assert.Equal(2, answer.Problems.Count);
+    }
+
+    [Theory]
+    [InlineData("o200k_base")]
+    [InlineData("cl100k_base")]
+    public void ARequestsTokensAreItsHeaderAndEachDigestsLine(string encoding)
+    {
+        var counter = TokenCounter.For(encoding == "o200k_base" ? "gpt-4o" : "gpt-4");
+        string[] texts = ["User: what is a monad?", "User: 日本語の文章です。", "User: 안녕하세요!!", "User: say \"hi\"", "User: ends with a digit 7", "User: emoji 🚀", ""];
+        var digests = texts.Select((t, i) => new ConversationDigest($"c{i}", $"Title {i}.", t, CategorizationPrompt.EntryTokens($"Title {i}.", t, counter), "h")).ToList();
+        for (var i = 0; i < 15; i++) digests.Add(digests[i % texts.Length] with { ConversationId = $"more-{i}" });
+
+        var user = CategorizationPrompt.UserMessage(digests);
+
+        Assert.Equal(counter.Count(user), CategorizationPrompt.HeaderTokens(counter) + digests.Sum(d => d.Tokens));
+    }
+
+    [Fact]
+    public void SchemaGoesIntoThePromptOnlyForModesWithoutASchemaParameter()
+    {
+        var schema = CategorizationPrompt.Schema(2, Set);
+
+        Assert.DoesNotContain(schema, CategorizationPrompt.SystemMessage(Set, ResponseMode.JsonSchema, schema), StringComparison.Ordinal);
+        Assert.DoesNotContain(schema, CategorizationPrompt.SystemMessage(Set, ResponseMode.FunctionCall, schema), StringComparison.Ordinal);
+        Assert.EndsWith(schema, CategorizationPrompt.SystemMessage(Set, ResponseMode.JsonObject, schema), StringComparison.Ordinal);
+        Assert.EndsWith(schema, CategorizationPrompt.SystemMessage(Set, ResponseMode.PlainText, schema), StringComparison.Ordinal);
+        // OpenAI's JSON mode refuses messages without the word.
+        Assert.Contains("JSON", CategorizationPrompt.SystemMessage(Set), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ProposedCategoryIsAcceptedOnlyWhenTheSetAllowsNewOnes()
     {

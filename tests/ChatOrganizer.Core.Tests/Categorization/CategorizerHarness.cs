@@ -20,12 +20,15 @@ internal sealed class CategorizerHarness : IAsyncDisposable
     public FakeOpenAiServer Server { get; }
     public CategorizationOptions Options { get; }
     public InMemoryCategorizationCache Cache { get; } = new();
+
+    /// <summary>Response modes found, kept across <see cref="Categorizer"/>s as a later run's would be.</summary>
+    public InMemoryResponseModeStore Modes { get; } = new();
     public RecordingLogger Logger { get; } = new();
     public ConcurrentQueue<CategorizationEvent> Events { get; } = new();
 
-    public static async Task<CategorizerHarness> StartAsync(Action<CategorizationOptions>? configure = null)
+    public static async Task<CategorizerHarness> StartAsync(Action<CategorizationOptions>? configure = null, FakeDialect dialect = FakeDialect.OpenAi)
     {
-        var server = await FakeOpenAiServer.StartAsync();
+        var server = await FakeOpenAiServer.StartAsync(dialect);
         var options = new CategorizationOptions
         {
             ApiKey = ApiKey,
@@ -40,7 +43,11 @@ internal sealed class CategorizerHarness : IAsyncDisposable
     }
 
     public BatchCategorizer Categorizer() =>
-        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, TimeProvider.System, Logger);
+        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, TimeProvider.System, Logger, responseModes: Modes);
+
+    /// <summary>As if an earlier run had found the mode: requests go out at once, all in flight together.</summary>
+    public Task RememberModeAsync(ResponseMode mode, string model = CategorizationOptions.DefaultModel) =>
+        Modes.PutAsync(Server.BaseUrl.ToString().TrimEnd('/'), model, mode, CancellationToken.None);
 
     public CategorizationRun Run(string? apiKey = null, string? model = null, string? baseUrl = null, bool offline = false) =>
         new() { ApiKey = apiKey, Model = model, BaseUrl = baseUrl, Offline = offline, Telemetry = new CategorizationTelemetry(Events.Enqueue) };

@@ -66,8 +66,8 @@ public class DigestBuilderTests
 
         var digest = new DigestBuilder(tokenBudget: 400).Build(conversation);
 
-        Assert.InRange(digest.Tokens, 300, 400);
-        Assert.Equal(TokenEstimate.Of(digest.Title) + TokenEstimate.Of(digest.Text), digest.Tokens);
+        Assert.InRange(TokenEstimate.Of(digest.Title) + TokenEstimate.Of(digest.Text), 300, 400);
+        Assert.Equal(CategorizationPrompt.EntryTokens(digest.Title, digest.Text, TokenCounter.Estimate), digest.Tokens);
         Assert.StartsWith("User: FIRST question", digest.Text, StringComparison.Ordinal);
         var firstUserLine = digest.Text.Split('\n')[0];
         Assert.InRange(TokenEstimate.Of(firstUserLine), 150, 210);

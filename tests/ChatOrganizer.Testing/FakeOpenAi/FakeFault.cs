@@ -41,6 +41,12 @@ public abstract record FakeFault
     /// <summary>404 with OpenAI's <c>model_not_found</c> code.</summary>
     public sealed record ModelNotFound : FakeFault;
 
+    /// <summary>200 with <c>finish_reason: length</c> and the answer cut in half, as when the token limit runs out.</summary>
+    public sealed record CutOff : FakeFault;
+
+    /// <summary>200 whose <c>finish_reason</c> is this (null, <c>eos_token</c>...), as some compatible servers send.</summary>
+    public sealed record OddFinishReason(string? Reason) : FakeFault;
+
     /// <summary>400 with a message, as a server rejecting the request body does.</summary>
     public sealed record BadRequest(string Message = "Invalid request.") : FakeFault;
 }

@@ -82,7 +82,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task WithoutAnyKeyTheOfflineCategorizerFilesEveryConversationAndTheJobSaysSo()
     {
-        using var client = Start(serverKey: null).CreateClient();
+        // OpenAI's own endpoint (a server on this machine would need no key).
+        using var client = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1").CreateClient();
 
         var job = await client.UploadAsync(ExportJson.AboutTopics(12, Topics), "topic");
         var done = await client.WaitUntilEndedAsync(job.Id);
@@ -92,6 +93,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal((JobStatus.Done, 12, 0), (done.Status, done.Categorized, done.Failed));
         Assert.Equal((CategorizationEngine.Offline, null, 0), (done.Engine, done.Model, done.Requests));
         Assert.All(results.Groups.SelectMany(g => g.Conversations), c => Assert.Equal(CategorizationEngine.Offline, c.Engine));
+        Assert.All(results.Groups.SelectMany(g => g.Conversations), c => Assert.InRange(c.Confidence!.Value, 0, 1));
+        Assert.All(results.Groups.SelectMany(g => g.Conversations), c => Assert.Matches("^(closest to|nothing close enough)", c.Reason));
         Assert.Contains(log.Entries, e => e.Message.Contains("offline categorizer", StringComparison.Ordinal));
         Assert.Equal(0, _fake.Requests);
     }

@@ -24,6 +24,28 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
     }
 
     [Fact]
+    public async Task AnOfflineResultShowsWhyItWasFiledThereInTheRowAndTheViewer()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done, change: j => { j.Read = 1; j.Total = 1; j.Categorized = 1; });
+        await fixture.App.AddAsync(
+            new StoredConversation { JobId = job.Id, Index = 0, ConversationId = "k", Title = "오사카 여행", MessageCount = 2 },
+            new ConversationTranscript { JobId = job.Id, Index = 0, Content = Results.TranscriptDocument.From(PageSeed.Chat("k", "오사카 여행")).Compress() },
+            new ConversationResult
+            {
+                JobId = job.Id, Index = 0, Category = "Travel", Status = global::ChatOrganizer.Categorization.CategorizationStatus.Categorized,
+                Engine = global::ChatOrganizer.Categorization.CategorizationEngine.Offline, Confidence = 0.87, Reason = "closest to Travel (0.62); words: 여행, 비자, Osaka",
+                At = DateTime.UtcNow,
+            });
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var results = await client.PageAsync($"/jobs/{job.Id}/results");
+        var viewer = await client.PageAsync($"/jobs/{job.Id}/conversations/0");
+
+        Assert.Contains("<span class=\"why\">closest to Travel (0.62); words: 여행, 비자, Osaka · 87% sure</span>", results, StringComparison.Ordinal);
+        Assert.Contains("<strong>Why Travel:</strong> closest to Travel (0.62); words: 여행, 비자, Osaka · 87% sure", viewer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MonthAndYearTabsShowPeriodsWithTheirCategoriesInside()
     {
         var job = await fixture.App.DoneTopicJobAsync(_session);

@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace ChatOrganizer.Web.Storage.Migrations;
 
-// Written by hand (the EF design-time package is not available here) and provider-neutral: no column
+// Written by hand, so that one set serves both providers, and provider-neutral: no column
 // types, so SQLite and PostgreSQL each map the CLR type the way the model does; identity columns carry
 // both providers' annotations. A migration is history: never edit one that has shipped, add the next.
 [DbContext(typeof(ChatOrganizerDb))]

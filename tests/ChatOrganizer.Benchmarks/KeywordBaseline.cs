@@ -1,12 +1,14 @@
 using System.Text.RegularExpressions;
 
-namespace ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization;
+
+namespace ChatOrganizer.Benchmarks;
 
 /// <summary>
-/// Files conversations with no network and no model: a lexical scorer over the digest that counts each
+/// The offline categorizer before issue 10, kept as the benchmark's baseline: a lexical scorer over the digest that counts each
 /// category's name, description and keyword words. Works for any set; results say <see cref="CategorizationEngine.Offline"/>.
 /// </summary>
-public sealed partial class OfflineCategorizer
+public sealed partial class KeywordBaseline
 {
     // Title words say more about the topic than any one word of the text.
     private const double TitleWeight = 2;
@@ -28,7 +30,7 @@ public sealed partial class OfflineCategorizer
     // shared by Travel and Finance ("budget") decide less than words only one category has.
     private readonly Dictionary<string, double>[] _weights;
 
-    public OfflineCategorizer(CategorySet set)
+    public KeywordBaseline(CategorySet set)
     {
         ArgumentNullException.ThrowIfNull(set);
         _set = set;

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+
+namespace ChatOrganizer.Categorization;
+
+/// <summary>
+/// How an endpoint is asked for its answer, best first. The first one an endpoint accepts is used for every request to
+/// it; what each gives back is read and checked the same way.
+/// </summary>
+public enum ResponseMode
+{
+    /// <summary>Structured outputs: <c>response_format</c> <c>json_schema</c>, strict.</summary>
+    JsonSchema,
+
+    /// <summary>A forced function call whose parameters are the same schema (gpt-4, gpt-3.5-turbo, older servers).</summary>
+    FunctionCall,
+
+    /// <summary>JSON mode (<c>json_object</c>), the schema spelled out in the prompt.</summary>
+    JsonObject,
+
+    /// <summary>No response format at all: the answer is read out of whatever text comes back.</summary>
+    PlainText,
+}
+
+/// <summary>
+/// The response mode found to work for an endpoint and model, so later runs, other work items and other instances
+/// start on it instead of paying for the refusals again.
+/// </summary>
+public interface IResponseModeStore
+{
+    /// <param name="endpoint">Scheme, host and path of the endpoint (and Azure's api-version): never a key.</param>
+    Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken);
+
+    Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken);
+}
+
+/// <summary>For tests and as the default; lives as long as the process.</summary>
+public sealed class InMemoryResponseModeStore : IResponseModeStore
+{
+    private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseMode> _modes = new();
+
+    public Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken) =>
+        Task.FromResult(_modes.TryGetValue((endpoint, model), out var mode) ? mode : (ResponseMode?)null);
+
+    public Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken)
+    {
+        _modes[(endpoint, model)] = mode;
+        return Task.CompletedTask;
+    }
+}

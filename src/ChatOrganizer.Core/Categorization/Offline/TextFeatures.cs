@@ -1,0 +1,153 @@
+namespace ChatOrganizer.Categorization.Offline;
+
+/// <summary>What the offline engine knows of one text: its vector, its terms (for keywords and reasons), its runs of
+/// Han, kana and Hangul (for keywords written in those scripts) and its hashed n-grams (for comparing texts of one run).</summary>
+internal sealed class TextFeatures
+{
+    public float[] Vector { get; set; } = [];
+
+    /// <summary>Term to how often it came, whether in the title, and the word the text wrote (여행 for "travel").</summary>
+    public Dictionary<string, TermHit> Terms { get; } = new(StringComparer.Ordinal);
+
+    public List<ScriptRun> Runs { get; } = [];
+
+    public Dictionary<int, float> Grams { get; } = [];
+
+    public List<WeightedPiece> Pieces { get; } = [];
+
+    public void AddTerm(string term, string surface, bool inTitle, float weight)
+    {
+        if (!Terms.TryGetValue(term, out var hit)) Terms[term] = hit = new TermHit(surface);
+        hit.Count++;
+        hit.Weight += weight;
+        hit.InTitle |= inTitle;
+    }
+}
+
+internal sealed class TermHit(string surface)
+{
+    public string Surface { get; } = surface;
+    public int Count { get; set; }
+    public float Weight { get; set; }
+    public bool InTitle { get; set; }
+}
+
+/// <summary>Builds <see cref="TextFeatures"/> from a digest's title and lines, or a category's parts.</summary>
+internal static class FeatureReader
+{
+    private const int GramBuckets = 1 << 20;
+
+    public static TextFeatures ForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
+    {
+        var features = new TextFeatures();
+        Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (body, weight) = line switch
+            {
+                _ when line.StartsWith("User:", StringComparison.Ordinal) => (line[5..], 1f),
+                _ when line.StartsWith("Assistant:", StringComparison.Ordinal) => (line[10..], tuning.AnswerWeight),
+                _ => (line, 1f),
+            };
+            Add(features, analyzer.Analyze(body), weight, inTitle: false, tuning);
+        }
+        return features;
+    }
+
+    public static void Add(TextFeatures features, AnalyzedText analyzed, float weight, bool inTitle, OfflineTuning tuning)
+    {
+        if (!tuning.UseGlosses) analyzed = analyzed with { Glosses = [] };
+        var foreign = analyzed.Language == LatinLanguage.English ? 1 : tuning.ForeignWordWeight;
+        if (analyzed.LatinText.Length > 0) features.Pieces.Add(new WeightedPiece(analyzed.LatinText, weight * foreign));
+        if (analyzed.Glosses.Count > 0)
+            features.Pieces.Add(new WeightedPiece(string.Join(' ', analyzed.Glosses.Select(g => g.English)), weight * tuning.GlossWeight));
+        var latin = analyzed.LatinText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < analyzed.Words.Count; i++)
+        {
+            if (Terms.Of(analyzed.Words[i]) is not { } term) continue;
+            features.AddTerm(term, i < latin.Length ? latin[i] : term, inTitle, weight);
+            AddGram(features, "w:" + term, weight);
+        }
+        foreach (var gloss in analyzed.Glosses)
+        {
+            foreach (var word in Terms.EnglishWords(gloss.English))
+            {
+                if (Terms.Of(word) is not { } term) continue;
+                features.AddTerm(term, gloss.Surface, inTitle, weight);
+                AddGram(features, "w:" + term, weight);
+            }
+        }
+        foreach (var run in analyzed.Runs)
+        {
+            features.Runs.Add(run);
+            // Character pairs compare Chinese and Japanese without a word list; a Hangul word's pairs, and its first
+            // two syllables (the noun before its particle, mostly), do the same for Korean.
+            var chars = run.Text;
+            if (chars.Length == 1) AddGram(features, "c:" + chars, weight);
+            for (var i = 0; i + 1 < chars.Length; i++) AddGram(features, "c:" + chars.Substring(i, 2), weight);
+            if (run.Script == Script.Hangul && chars.Length > 2) AddGram(features, "h:" + chars[..2], weight);
+        }
+    }
+
+    private static void AddGram(TextFeatures features, string gram, float weight)
+    {
+        var bucket = (int)(Fnv(gram) % GramBuckets);
+        features.Grams[bucket] = features.Grams.GetValueOrDefault(bucket) + weight;
+    }
+
+    // Stable across processes (string.GetHashCode is not), so a run's results do not depend on the process.
+    private static uint Fnv(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash ^= c;
+            hash *= 16777619u;
+        }
+        return hash;
+    }
+}
+
+/// <summary>Sparse vectors as dictionaries: a conversation has a few hundred n-grams.</summary>
+internal static class Sparse
+{
+    /// <summary>Weights each n-gram by its inverse document frequency over these texts (counts log-scaled), then normalises.</summary>
+    public static void Weigh(IReadOnlyList<Dictionary<int, float>> all)
+    {
+        var documents = new Dictionary<int, int>();
+        foreach (var grams in all)
+            foreach (var key in grams.Keys)
+                documents[key] = documents.GetValueOrDefault(key) + 1;
+        var n = all.Count;
+        foreach (var grams in all)
+        {
+            var norm = 0d;
+            foreach (var key in grams.Keys.ToList())
+            {
+                var idf = Math.Log((1.0 + n) / (1.0 + documents[key])) + 1;
+                var value = (float)(Math.Log(1 + grams[key]) * idf);
+                grams[key] = value;
+                norm += value * value;
+            }
+            if (norm <= 0) continue;
+            var scale = (float)(1 / Math.Sqrt(norm));
+            foreach (var key in grams.Keys.ToList()) grams[key] *= scale;
+        }
+    }
+
+    public static float Dot(Dictionary<int, float> a, Dictionary<int, float> b)
+    {
+        if (a.Count > b.Count) (a, b) = (b, a);
+        var sum = 0f;
+        foreach (var (key, value) in a)
+            if (b.TryGetValue(key, out var other)) sum += value * other;
+        return sum;
+    }
+
+    public static void AddTo(Dictionary<int, float> target, Dictionary<int, float> source, float weight)
+    {
+        foreach (var (key, value) in source) target[key] = target.GetValueOrDefault(key) + weight * value;
+    }
+
+    public static float Norm(Dictionary<int, float> vector) => MathF.Sqrt(vector.Values.Sum(v => v * v));
+}

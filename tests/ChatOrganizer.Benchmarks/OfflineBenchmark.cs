@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization.Offline;
+using ChatOrganizer.Export;
+
+namespace ChatOrganizer.Benchmarks;
+
+// `bench offline [--data DIR] [--model minilm|arctic] [--embedding static|transformer] [--ablate]`
+// `bench offline --throughput X.zip [--embedding static|transformer] [--limit N]`
+// Accuracy on the labelled set in Evaluation/ (openings-*.jsonl, names-*-*.jsonl, each file split once: even lines tune,
+// odd lines are held out), overall, per language and per set, against always-the-largest-category and the keyword
+// scorer of before issue 10 (KeywordBaseline), with a confusion summary. Each set's half is one run, as an export is.
+// --throughput: conversations per second over a gen_export.py export and this process's peak resident memory.
+internal static class OfflineBenchmark
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine("usage: bench offline [--data DIR] [--model minilm|arctic] [--embedding static|transformer] [--ablate] | --throughput X.zip [--limit N]");
+            return 1;
+        }
+        var engine = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory, options.Embedding) { Model = options.Model });
+        if (options.Throughput is { } export) return await ThroughputAsync(engine, export, options.Limit);
+
+        var data = LabelledSet.Load(options.Data);
+        Console.WriteLine($"{data.Items.Count} labelled openings from {options.Data}; model {options.Model.Name}, {options.Embedding} embeddings");
+        if (options.Explain is { } language)
+        {
+            Explain(engine, data, language);
+            return 0;
+        }
+        var passed = true;
+        foreach (var half in new[] { Half.Tuning, Half.HeldOut })
+        {
+            var report = Evaluate(engine, data, half, OfflineTuning.Default, printConfusion: true);
+            passed &= half == Half.Tuning || report.Passed;
+        }
+        if (options.Ablate) Ablate(engine, data);
+        if (options.Sweep) Sweep(engine, data);
+        Console.WriteLine(passed ? "all targets met (held-out half)" : "SOME TARGETS MISSED (held-out half)");
+        return passed ? 0 : 2;
+    }
+
+    internal static Report Evaluate(OfflineEngine engine, LabelledSet data, Half half, OfflineTuning tuning, bool printConfusion, bool quiet = false)
+    {
+        var items = data.Items.Where(i => i.Half == half).ToList();
+        var predicted = new Dictionary<LabelledItem, string>();
+        var baseline = new Dictionary<LabelledItem, string>();
+        var watch = Stopwatch.StartNew();
+        foreach (var group in items.GroupBy(i => i.Set))
+        {
+            var set = data.Sets[group.Key];
+            var run = group.ToList();
+            var offline = new OfflineCategorizer(set, engine, null, tuning);
+            var assignments = offline.Categorize([.. run.Select(i => i.Digest)]);
+            var keywords = new KeywordBaseline(set);
+            for (var i = 0; i < run.Count; i++)
+            {
+                predicted[run[i]] = assignments[i].Category ?? "";
+                baseline[run[i]] = keywords.Categorize(run[i].Digest).Category ?? "";
+            }
+        }
+        watch.Stop();
+
+        var report = new Report(items, predicted, baseline);
+        if (quiet) return report;
+        Console.WriteLine();
+        Console.WriteLine($"== {half} half: {items.Count} openings, {watch.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"{"",-26}{"n",5}{"offline",9}{"keywords",10}{"largest",9}");
+        void Row(string name, IReadOnlyList<LabelledItem> rows)
+        {
+            if (rows.Count == 0) return;
+            var largest = rows.GroupBy(r => r.Label).Max(g => g.Count()) / (double)rows.Count;
+            Console.WriteLine($"{name,-26}{rows.Count,5}{Share(rows, predicted),9:P0}{Share(rows, baseline),10:P0}{largest,9:P0}");
+        }
+        Row("overall", items);
+        foreach (var set in items.GroupBy(i => i.Set).OrderBy(g => g.Key)) Row($"set {set.Key}", [.. set]);
+        foreach (var language in items.GroupBy(i => i.Language).OrderBy(g => g.Key)) Row($"language {language.Key}", [.. language]);
+        foreach (var cell in items.Where(i => i.Set != "ten-categories").GroupBy(i => $"{i.Set} {i.Language}").OrderBy(g => g.Key)) Row($"  {cell.Key}", [.. cell]);
+
+        if (printConfusion)
+        {
+            Console.WriteLine("most frequent errors (label -> filed under):");
+            foreach (var error in items.Where(i => predicted[i] != i.Label).GroupBy(i => $"{i.Label} -> {predicted[i]}")
+                         .OrderByDescending(g => g.Count()).Take(12))
+                Console.WriteLine($"  {error.Count(),3}  {error.Key}");
+            Console.WriteLine("recall per label (ten categories):");
+            foreach (var label in items.Where(i => i.Set == "ten-categories").GroupBy(i => i.Label).OrderByDescending(g => g.Count()))
+                Console.WriteLine($"  {label.Key,-28}{label.Count(),4}{Share([.. label], predicted),7:P0}");
+        }
+        Console.WriteLine(Verdict($"overall {report.Overall:P1} (target >= 60%)", report.Overall >= 0.60));
+        Console.WriteLine(Verdict($"lowest language {report.LowestLanguage.Name} {report.LowestLanguage.Accuracy:P1} (target >= 45%)", report.LowestLanguage.Accuracy >= 0.45));
+        return report;
+    }
+
+    // What each bridge earns: the tuning half without it (the held-out half is not looked at here).
+    private static void Ablate(OfflineEngine engine, LabelledSet data)
+    {
+        var full = OfflineTuning.Default;
+        var variants = new (string Name, OfflineTuning Tuning)[]
+        {
+            ("everything", full),
+            ("no gloss lexicon", full with { UseGlosses = false }),
+            ("no keyword evidence", full with { KeywordWeight = 0 }),
+            ("with refinement in the run", full with { MinRunForRefinement = 20 }),
+            ("refinement without n-grams", full with { MinRunForRefinement = 20, GramCentroidWeight = 0 }),
+            ("refinement without centring", full with { MinRunForRefinement = 20, CentringWeight = 0 }),
+            ("no topic inventory", full with { TopicWeight = 0, TopicTermWeight = 0 }),
+            ("no Other threshold", full with { OtherThreshold = -10 }),
+        };
+        Console.WriteLine();
+        Console.WriteLine("== ablation, tuning half");
+        foreach (var (name, tuning) in variants)
+        {
+            var report = Evaluate(engine, data, Half.Tuning, tuning, printConfusion: false, quiet: true);
+            var languages = string.Join(" ", report.Languages.Select(l => $"{l.Name} {l.Accuracy:P0}"));
+            Console.WriteLine($"  {name,-30}{report.Overall,7:P1}   {languages}");
+        }
+    }
+
+    // A look at what the engine read and why it decided, for the tuning half of one language.
+    private static void Explain(OfflineEngine engine, LabelledSet data, string language)
+    {
+        foreach (var group in data.Items.Where(i => i.Half == Half.Tuning).GroupBy(i => i.Set))
+        {
+            var run = group.ToList();
+            var assignments = new OfflineCategorizer(data.Sets[group.Key], engine).Categorize([.. run.Select(i => i.Digest)]);
+            for (var i = 0; i < run.Count; i++)
+            {
+                if (run[i].Language != language) continue;
+                var analyzed = engine.Analyzer.Analyze(run[i].Digest.Title + " " + run[i].Digest.Text);
+                Console.WriteLine($"{(assignments[i].Category == run[i].Label ? "ok " : "BAD")} [{run[i].Label}] -> [{assignments[i].Category}] {assignments[i].Confidence:0.00} {assignments[i].Reason}");
+                Console.WriteLine($"     {run[i].Digest.Title} | {analyzed.Language} | {Cut(analyzed.ModelText, 160)}");
+            }
+        }
+    }
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
+
+    // One setting at a time around the defaults, on the tuning half only.
+    private static void Sweep(OfflineEngine engine, LabelledSet data)
+    {
+        var d = OfflineTuning.Default;
+        var grid = new (string Name, Func<float, OfflineTuning> Make, float[] Values)[]
+        {
+            ("OtherThreshold", v => d with { OtherThreshold = v }, [-1f, 0f, 0.05f, 0.1f, 0.15f, 0.2f]),
+            ("TopicWeight", v => d with { TopicWeight = v }, [0f, 0.5f, 1f, 2f]),
+            ("TopicTermWeight", v => d with { TopicTermWeight = v }, [0f, 0.4f, 0.7f, 1f]),
+            ("KeywordWeight", v => d with { KeywordWeight = v }, [0.2f, 0.4f, 0.6f, 1f]),
+            ("KeywordSaturation", v => d with { KeywordSaturation = v }, [1f, 2f, 4f]),
+            ("TitleWeight", v => d with { TitleWeight = v }, [1f, 2f, 3f]),
+            ("AnswerWeight", v => d with { AnswerWeight = v }, [0.25f, 0.5f, 1f]),
+            ("GlossWeight", v => d with { GlossWeight = v }, [2f, 4f, 8f]),
+            ("ForeignWordWeight", v => d with { ForeignWordWeight = v }, [0.2f, 0.5f, 1f]),
+            ("DescriptionWeight", v => d with { DescriptionWeight = v }, [0.5f, 1f, 2f]),
+            ("CentroidWeight", v => d with { CentroidWeight = v }, [0f, 0.3f, 0.6f, 1f]),
+            ("GramCentroidWeight", v => d with { GramCentroidWeight = v }, [0f, 0.2f, 0.4f]),
+            ("CentringWeight", v => d with { CentringWeight = v }, [0f, 0.5f, 1f]),
+        };
+        Console.WriteLine();
+        Console.WriteLine("== sweep, tuning half");
+        foreach (var (name, make, values) in grid)
+        {
+            var results = values.Select(v => (v, Evaluate(engine, data, Half.Tuning, make(v), printConfusion: false, quiet: true)));
+            Console.WriteLine($"  {name,-20}" + string.Join("  ", results.Select(r => $"{r.v}: {r.Item2.Overall:P1} (min {r.Item2.LowestLanguage.Accuracy:P0})")));
+        }
+    }
+
+    private static async Task<int> ThroughputAsync(OfflineEngine engine, string path, int limit)
+    {
+        var builder = new DigestBuilder();
+        var digests = new List<ConversationDigest>();
+        await using (var reader = await ExportReader.OpenAsync(path))
+        {
+            await foreach (var conversation in reader.ReadConversationsAsync())
+            {
+                digests.Add(builder.Build(conversation));
+                if (digests.Count >= limit) break;
+            }
+        }
+        var offline = new OfflineCategorizer(CategorySet.Default, engine);
+        // First contact: distils the tokens this export needs that the cache lacks; measured apart.
+        var warm = Stopwatch.StartNew();
+        engine.Tokens.Prepare(digests.Take(500).Select(d => engine.Embedder.Tokenize(d.Title + " " + d.Text, 512)));
+        warm.Stop();
+        var watch = Stopwatch.StartNew();
+        var filed = 0;
+        foreach (var run in digests.Chunk(OfflineCategorizer.RunSize)) filed += offline.Categorize(run).Count;
+        watch.Stop();
+        var perSecond = filed / watch.Elapsed.TotalSeconds;
+        var peak = PeakResidentBytes();
+        Console.WriteLine($"{filed:N0} conversations in {watch.Elapsed.TotalSeconds:F1} s: {perSecond:N0} per second ({engine.Options.Embedding}; " +
+                          $"warm-up {warm.Elapsed.TotalSeconds:F1} s, {engine.Tokens.DistilledHere:N0} tokens distilled in this process); " +
+                          $"transformer loaded: {engine.Embedder.SessionLoaded}");
+        Console.WriteLine(Verdict($"throughput {perSecond:N0}/s (target >= 400/s)", perSecond >= 400));
+        Console.WriteLine(Verdict($"peak resident memory {peak / 1e6:N0} MB, reading the export included (target < 600 MB)", peak < 600e6));
+        return perSecond >= 400 && peak < 600e6 ? 0 : 2;
+    }
+
+    private static long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return Process.GetCurrentProcess().PeakWorkingSet64;
+    }
+
+    private static double Share(IReadOnlyList<LabelledItem> rows, Dictionary<LabelledItem, string> predicted) =>
+        rows.Count == 0 ? 0 : rows.Count(r => string.Equals(predicted[r], r.Label, StringComparison.OrdinalIgnoreCase)) / (double)rows.Count;
+
+    private static string Verdict(string text, bool ok) => $"{(ok ? "PASS" : "MISS")}  {text}";
+
+    internal sealed class Report(List<LabelledItem> items, Dictionary<LabelledItem, string> predicted, Dictionary<LabelledItem, string> baseline)
+    {
+        public double Overall { get; } = Share(items, predicted);
+        public double Baseline { get; } = Share(items, baseline);
+        public List<(string Name, double Accuracy)> Languages { get; } =
+            [.. items.GroupBy(i => i.Language).OrderBy(g => g.Key).Select(g => (g.Key, Share([.. g], predicted)))];
+        public (string Name, double Accuracy) LowestLanguage => Languages.MinBy(l => l.Accuracy);
+        public bool Passed => Overall >= 0.60 && LowestLanguage.Accuracy >= 0.45;
+    }
+
+    private sealed record Options(string Data, EmbeddingModel Model, OfflineEmbedding Embedding, bool Ablate, string? Throughput, int Limit, string? Explain, bool Sweep)
+    {
+        public static Options? Parse(string[] args)
+        {
+            var data = Path.Combine(ChatOrganizer.Testing.RepositoryRoot.Path, "tests", "ChatOrganizer.Benchmarks", "Evaluation");
+            var model = EmbeddingModel.Default;
+            var embedding = OfflineEmbedding.Static;
+            var ablate = false;
+            string? throughput = null;
+            var limit = int.MaxValue;
+            string? explain = null;
+            var sweep = false;
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--data" when i + 1 < args.Length: data = args[++i]; break;
+                    case "--model" when i + 1 < args.Length:
+                        model = args[++i] switch { "minilm" => EmbeddingModel.MiniLm, "arctic" => EmbeddingModel.ArcticXs, _ => null! };
+                        if (model is null) return null;
+                        break;
+                    case "--embedding" when i + 1 < args.Length:
+                        if (!Enum.TryParse(args[++i], ignoreCase: true, out embedding)) return null;
+                        break;
+                    case "--ablate": ablate = true; break;
+                    case "--sweep": sweep = true; break;
+                    case "--explain" when i + 1 < args.Length: explain = args[++i]; break;
+                    case "--throughput" when i + 1 < args.Length: throughput = args[++i]; break;
+                    case "--limit" when i + 1 < args.Length: limit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    default: return null;
+                }
+            }
+            return new Options(data, model, embedding, ablate, throughput, limit, explain, sweep);
+        }
+    }
+}
+
+internal enum Half
+{
+    Tuning,
+    HeldOut,
+}
+
+internal sealed record LabelledItem(string Id, string Language, string Set, string Label, Half Half, ConversationDigest Digest);
+
+/// <summary>The labelled openings and their category sets, as the writers left them (GUIDE.md beside them).</summary>
+internal sealed record LabelledSet(IReadOnlyList<LabelledItem> Items, IReadOnlyDictionary<string, CategorySet> Sets)
+{
+    private sealed record Line(string Id, string Lang, string Set, string Title, string User, string? Assistant, string Label);
+
+    private sealed record SetFile(string Name, List<CategoryFile> Categories);
+
+    private sealed record CategoryFile(string Name, string? Description);
+
+    public static LabelledSet Load(string folder)
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var sets = new Dictionary<string, CategorySet>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(folder, "*.json"))
+        {
+            var parsed = JsonSerializer.Deserialize<SetFile>(File.ReadAllText(file), json)!;
+            var stem = Path.GetFileNameWithoutExtension(file);
+            sets[stem == "ten-categories" ? stem : stem] = new CategorySet(parsed.Name, [.. parsed.Categories.Select(c => new Category(c.Name, c.Description))]);
+        }
+        var items = new List<LabelledItem>();
+        foreach (var file in Directory.GetFiles(folder, "*.jsonl").Order(StringComparer.Ordinal))
+        {
+            var index = 0;
+            foreach (var text in File.ReadLines(file))
+            {
+                if (string.IsNullOrWhiteSpace(text)) continue;
+                var line = JsonSerializer.Deserialize<Line>(text, json)!;
+                // The one split, fixed: even lines of every file tune, odd lines are held out.
+                var half = index++ % 2 == 0 ? Half.Tuning : Half.HeldOut;
+                items.Add(new LabelledItem(line.Id, line.Lang, line.Set, line.Label, half, Digest(line)));
+            }
+        }
+        return new LabelledSet(items, sets);
+    }
+
+    // The digest's own format (DigestBuilder): the title, then one "User:"/"Assistant:" line per message, spaces collapsed.
+    private static ConversationDigest Digest(Line line)
+    {
+        static string Clean(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        var text = $"User: {Clean(line.User)}";
+        if (!string.IsNullOrWhiteSpace(line.Assistant)) text += $"\nAssistant: {Clean(line.Assistant)}";
+        return new ConversationDigest(line.Id, Clean(line.Title), text, 0, line.Id);
+    }
+}
