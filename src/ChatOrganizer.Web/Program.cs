@@ -28,6 +28,7 @@ var app = builder.Build();
 app.UseErrorHandling();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
+app.UseJobsDashboard();
 app.UseSecurity();
 app.MapControllers();
 app.MapJsonApi();

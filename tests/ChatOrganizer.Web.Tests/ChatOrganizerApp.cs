@@ -1,6 +1,7 @@
 using System.Net;
 using ChatOrganizer.Testing;
 using ChatOrganizer.Web.Security;
+using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Tests;
@@ -44,6 +46,16 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         _services.Add(configure);
         return this;
     }
+
+    /// <summary>
+    /// No Hangfire server: steps are queued but nothing runs them, so a test can run them itself (two copies at once, say).
+    /// </summary>
+    public ChatOrganizerApp WithoutJobServer() => WithServices(services =>
+    {
+        var servers = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(BackgroundJobServerHostedService)).ToList();
+        if (servers.Count == 0) throw new InvalidOperationException("The app registers no Hangfire server to leave out.");
+        servers.ForEach(server => services.Remove(server));
+    });
 
     /// <summary>
     /// A browser-like client (cookies, no automatic redirects) already in the session <paramref name="sessionId"/>,

@@ -1,1 +1,2 @@
+global using ChatOrganizer.Testing;
 global using Microsoft.Extensions.DependencyInjection;

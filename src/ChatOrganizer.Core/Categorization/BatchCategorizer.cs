@@ -22,6 +22,15 @@ public sealed class BatchCategorizer
     private readonly Lazy<OfflineEngine> _offline;
     private readonly IResponseModeStore _responseModes;
 
+    // MaxConcurrency is a limit of this instance, shared by all its runs: a server categorizing several work items at
+    // once still has no more model requests in flight than that (and so no more to send again after a crash).
+    private readonly SemaphoreSlim _requestSlots;
+
+    // Answers waiting for the cache, and the one writer at a time that stores every answer waiting: answers that arrive
+    // together go into one write, and the database sees one writer from here however many requests are in flight.
+    private readonly ConcurrentQueue<(IReadOnlyList<CategorizationCacheEntry> Entries, TaskCompletionSource Stored)> _toCache = new();
+    private readonly SemaphoreSlim _cacheWriter = new(1, 1);
+
     // One per endpoint and model, shared by all runs: concurrent work items wait for one answer instead of each
     // paying for the same refusals.
     private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseModeNegotiation> _negotiations = new();
@@ -44,6 +53,7 @@ public sealed class BatchCategorizer
         _cache = cache;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BatchCategorizer>.Instance;
+        _requestSlots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _offline = offline is null
             ? new Lazy<OfflineEngine>(() => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory)))
             : new Lazy<OfflineEngine>(offline);
@@ -105,8 +115,9 @@ public sealed class BatchCategorizer
 
     /// <summary>
     /// Categorizes the digests, yielding each batch as it finishes (cache hits first) so a caller can store them as
-    /// they come; a restart then repeats only what was in flight. Every digest comes back exactly once, categorized
-    /// or failed with its reason.
+    /// they come. Every answer is cached as it arrives, before its request's place goes to the next one, so a restart
+    /// repeats only the requests in flight (at most <see cref="CategorizationOptions.MaxConcurrency"/> for all the runs
+    /// of this instance). Every digest comes back exactly once, categorized or failed with its reason.
     /// </summary>
     /// <exception cref="CategorizationRunFailedException">The key was refused, the model does not exist, the endpoint cannot be reached.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; batches already yielded stand, and finished ones are yielded first.</exception>
@@ -142,8 +153,9 @@ public sealed class BatchCategorizer
         }
     }
 
-    // Keeps up to MaxConcurrency requests in flight, reading digests a chunk at a time as the queue runs low.
-    // Answers' leftovers go back to the front of the queue in smaller batches. Yields from one place only: here.
+    // Keeps up to MaxConcurrency requests going, reading digests a chunk at a time as the queue runs low; each waits for
+    // one of the instance's request slots. Answers' leftovers go back to the front of the queue in smaller batches.
+    // Yields from one place only: here.
     private async IAsyncEnumerable<CategorizedBatch> CategorizeWithModelAsync(
         IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, ModelClient client, CategorizationTelemetry telemetry,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -165,7 +177,7 @@ public sealed class BatchCategorizer
                     foreach (var finished in inFlight.Where(t => t.IsCompletedSuccessfully).ToList())
                     {
                         inFlight.Remove(finished);
-                        yield return await FinishAsync(finished.Result, setHash, client.Model, telemetry);
+                        yield return Finish(finished.Result, telemetry);
                     }
                     cancellationToken.ThrowIfCancellationRequested();
                 }
@@ -189,7 +201,7 @@ public sealed class BatchCategorizer
                 while (inFlight.Count < _options.MaxConcurrency && queue.First is { } next)
                 {
                     queue.RemoveFirst();
-                    inFlight.Add(SendAsync(next.Value, request, stop.Token));
+                    inFlight.Add(SendAndCacheAsync(next.Value, request, setHash, stop.Token));
                 }
                 if (inFlight.Count == 0) break;
 
@@ -201,7 +213,7 @@ public sealed class BatchCategorizer
                 // Leftovers are asked again in batches half the size of the one they came from.
                 var size = Math.Max(1, outcome.Batch.Count / 2);
                 foreach (var retry in outcome.AskAgain.Chunk(size).Reverse()) queue.AddFirst(retry);
-                yield return await FinishAsync(outcome, setHash, client.Model, telemetry);
+                yield return Finish(outcome, telemetry);
             }
         }
         finally
@@ -213,26 +225,37 @@ public sealed class BatchCategorizer
             }
             catch (Exception e) when (e is OperationCanceledException or CategorizationRunFailedException)
             {
-                // Stopping: only the batches that did finish matter now.
-            }
-            // Answers that came back but could not be yielded (the run failed, or the caller stopped reading)
-            // were paid for: cached, so the next run does not pay again.
-            foreach (var finished in inFlight.Where(t => t.IsCompletedSuccessfully))
-            {
-                await CacheAsync(finished.Result, setHash, client.Model);
+                // Stopping: only the batches that did finish matter now, and their answers are cached already.
             }
             await source.DisposeAsync();
         }
     }
 
-    private async Task<CategorizedBatch> FinishAsync(BatchOutcome outcome, string setHash, string model, CategorizationTelemetry telemetry)
+    private CategorizedBatch Finish(BatchOutcome outcome, CategorizationTelemetry telemetry)
     {
-        await CacheAsync(outcome, setHash, model);
         Report(outcome.Assignments, fromCache: false, telemetry);
         return new CategorizedBatch(outcome.Assignments, FromCache: false);
     }
 
-    // Stored even when the run is being cancelled (hence no token): it was paid for.
+    // The request holds its slot until its answer is in the cache: whatever the caller does next (store the batch, or
+    // die first), an answer that arrived is not paid for again.
+    private async Task<BatchOutcome> SendAndCacheAsync(IReadOnlyList<Pending> batch, RequestContext request, string setHash, CancellationToken stop)
+    {
+        await _requestSlots.WaitAsync(stop);
+        try
+        {
+            var outcome = await SendAsync(batch, request, stop);
+            await CacheAsync(outcome, setHash, request.Client.Model);
+            return outcome;
+        }
+        finally
+        {
+            _requestSlots.Release();
+        }
+    }
+
+    // Stored even when the run is being cancelled (hence no token): it was paid for. A cache that fails loses nothing
+    // but the shortcut: the answer goes on to the caller, and its real outcome (or the run's own error) is what surfaces.
     private async Task CacheAsync(BatchOutcome outcome, string setHash, string model)
     {
         var hashes = outcome.Batch.ToLookup(p => p.Digest.ConversationId, p => p.Digest.Hash, StringComparer.Ordinal);
@@ -240,7 +263,30 @@ public sealed class BatchCategorizer
             .Where(a => a.Status == CategorizationStatus.Categorized)
             .Select(a => new CategorizationCacheEntry(new CategorizationCacheKey(a.ConversationId, hashes[a.ConversationId].First(), setHash, model), a.Category!))
             .ToList();
-        if (entries.Count > 0) await _cache.PutManyAsync(entries, CancellationToken.None);
+        if (entries.Count == 0) return;
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _toCache.Enqueue((entries, stored));
+        await _cacheWriter.WaitAsync(CancellationToken.None);
+        try
+        {
+            // Unless the writer before this one took these answers along, this one writes them, with all that wait.
+            if (stored.Task.IsCompleted) return;
+            var group = new List<(IReadOnlyList<CategorizationCacheEntry> Entries, TaskCompletionSource Stored)>();
+            while (_toCache.TryDequeue(out var waiting)) group.Add(waiting);
+            try
+            {
+                await _cache.PutManyAsync([.. group.SelectMany(g => g.Entries)], CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Could not cache the answers for {Count} conversations; they are not kept for a later run.", group.Sum(g => g.Entries.Count));
+            }
+            foreach (var (_, done) in group) done.TrySetResult();
+        }
+        finally
+        {
+            _cacheWriter.Release();
+        }
     }
 
     private void Report(IReadOnlyCollection<CategoryAssignment> assignments, bool fromCache, CategorizationTelemetry telemetry)

@@ -12,7 +12,7 @@ namespace ChatOrganizer.Web.Jobs;
 public sealed class JobLifecycle(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
-    JobQueue queue,
+    StepQueue queue,
     JobLogWriter log,
     IOptions<JobOptions> options,
     TimeProvider time,
@@ -90,8 +90,10 @@ public sealed class JobLifecycle(
     public async Task QueuePendingWorkItemsAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var pending = await db.WorkItems.Where(w => w.JobId == jobId && w.CompletedAt == null).Select(w => w.Number).ToListAsync(cancellationToken);
-        await queue.EnqueueWorkItemsAsync(jobId, pending, cancellationToken);
+        var fileName = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.FileName).FirstOrDefaultAsync(cancellationToken);
+        if (fileName is null) return;
+        var pending = await db.WorkItems.AsNoTracking().Where(w => w.JobId == jobId && w.CompletedAt == null).OrderBy(w => w.Number).ToListAsync(cancellationToken);
+        await queue.EnqueueWorkItemsAsync(jobId, fileName, pending, cancellationToken);
     }
 
     /// <summary>
@@ -114,6 +116,13 @@ public sealed class JobLifecycle(
         await log.WriteAsync(jobId, JobLogLevel.Info,
             $"Read {total:N0} conversations. Nothing has been sent yet: the estimate is on the job page, and categorizing starts when you press Start.", cancellationToken);
         if (!options.Value.KeepUploads) DeleteUpload(jobId);
+    }
+
+    /// <summary>The job's status; null when it does not exist (any more).</summary>
+    public async Task<JobStatus?> StatusAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Whether the job is still being read or categorized: not ended, and not deleted.</summary>

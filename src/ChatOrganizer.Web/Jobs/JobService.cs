@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Jobs;
 /// </summary>
 public sealed partial class JobService(
     ChatOrganizerDb db,
-    JobQueue queue,
+    StepQueue queue,
     JobLifecycle lifecycle,
     CategorySetService categorySets,
     BatchCategorizer categorizer,
@@ -66,7 +66,7 @@ public sealed partial class JobService(
         db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, $"Received {upload.FileName} ({Sizes.Format(upload.Bytes)}) holding {check.Conversations:N0} conversations. Waiting for a worker to read it."));
         if (topic is not null) db.JobLog.Add(log.Entry(jobId, JobLogLevel.Info, topic.Sentence(ownKey: apiKey is not null)));
         await db.SaveChangesAsync(cancellationToken);
-        await queue.EnqueueReadAsync(jobId, cancellationToken);
+        await queue.EnqueueReadAsync(jobId, job.FileName, cancellationToken);
         return JobProgress.From(JobRow.Of(job), time.GetUtcNow().UtcDateTime);
     }
 

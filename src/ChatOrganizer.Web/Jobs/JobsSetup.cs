@@ -2,19 +2,25 @@ using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Quartz;
+using Npgsql;
 
 namespace ChatOrganizer.Web.Jobs;
 
 internal static class JobsSetup
 {
     /// <summary>
-    /// Job services and Quartz. Quartz keeps its queue in a database in both modes, so a step running when
-    /// the process dies runs again (<c>RequestRecovery</c>): SQLite mode keeps it in its own file in the data
-    /// folder and recovers at the next start; PostgreSQL mode shares the app's database as a cluster, and
-    /// another instance takes over a dead one's steps.
+    /// Job services and Hangfire. The app's database is the truth about what is done; Hangfire's queue only says what
+    /// to run next. SQLite mode keeps that queue in memory (<c>Hangfire.InMemory</c>), refilled from the database at
+    /// every start; PostgreSQL mode keeps it in the same database (schema <c>hangfire</c>), shared by every instance,
+    /// and another instance takes over a dead one's step after <see cref="JobOptions.TakeoverTimeout"/>.
     /// </summary>
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
@@ -22,7 +28,8 @@ internal static class JobsSetup
         builder.Services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.Services.AddSingleton<JobQueue>();
+        builder.Services.AddSingleton<StepQueue>();
+        builder.Services.AddSingleton<StepLeases>();
         builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobLogWriter>();
         builder.Services.AddSingleton<UploadReceiver>();
@@ -32,6 +39,9 @@ internal static class JobsSetup
         builder.Services.AddSingleton<WorkItemCategorizer>();
         builder.Services.AddScoped<JobService>();
         builder.Services.AddScoped<JobEstimator>();
+        builder.Services.AddTransient<ReadExportStep>();
+        builder.Services.AddTransient<CategorizeWorkItemStep>();
+        builder.Services.AddTransient<MaintenanceSweep>();
 
         // The categorization engine. OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL reach its section through
         // the configuration's aliases (ConfigurationSetup); no key at all means the offline categorizer.
@@ -39,53 +49,118 @@ internal static class JobsSetup
         builder.Services.AddSingleton<IValidateOptions<CategorizationOptions>, CategorizationOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<CategorizationOptions>, ServerKeySource>();
         builder.Services.AddSingleton<ICategorizationCache, StoredCategorizationCache>();
+        // One per process: its limit on model requests in flight (Categorization:MaxConcurrency) is shared by every work item.
         builder.Services.AddSingleton<BatchCategorizer>();
 
-        var storage = builder.ConfiguredStorage();
-        var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
-        var folder = builder.ConfiguredDataFolder();
-
-        builder.AddQuartz(quartz =>
-        {
-            quartz.ConfigureScheduler(scheduler =>
-            {
-                // The cluster's name: every instance sharing a PostgreSQL database must use the same one.
-                scheduler.InstanceName = "ChatOrganizer";
-                scheduler.InstanceId = jobs.InstanceId;
-                scheduler.GenerateInstanceId = jobs.InstanceId.Equals("AUTO", StringComparison.OrdinalIgnoreCase);
-                // On a graceful stop, running steps are cancelled and handed back for recovery (below).
-                scheduler.ShutdownJobInterruption = ShutdownJobInterruption.Always;
-                scheduler.IdleWaitTime = jobs.QueuePollInterval;
-            });
-            quartz.UseDefaultThreadPool(jobs.Concurrency);
-            quartz.UsePersistentStore(store =>
-            {
-                if (storage.UsesPostgres)
-                {
-                    store.UsePostgres(storage.NpgsqlConnectionString());
-                    store.UseClustering(cluster =>
-                    {
-                        cluster.CheckinInterval = jobs.ClusterCheckinInterval;
-                        cluster.CheckinMisfireThreshold = jobs.ClusterCheckinMisfireThreshold;
-                    });
-                }
-                else
-                {
-                    store.UseSqlite(StorageSetup.SqliteConnectionString(folder.SchedulerDatabase));
-                }
-                store.ProvisionSchema();
-                store.UseSystemTextJsonSerializer();
-                store.ConfigureStore(options =>
-                {
-                    options.StoreJobDataAsStrings = true;
-                    options.RecoverFiringsCancelledByShutdown = true;
-                });
-            });
-            quartz.ScheduleJob<MaintenanceJob>(
-                trigger => trigger.WithIdentity(MaintenanceJob.Key.Name, MaintenanceJob.Key.Group).StartNow().WithSimpleSchedule(jobs.MaintenanceInterval),
-                job => job.WithIdentity(MaintenanceJob.Key));
-        });
-        builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+        builder.AddHangfire();
         return builder;
+    }
+
+    // Hangfire keeps its defaults process-wide (JobStorage.Current, JobActivator.Current, GlobalJobFilters). Storage,
+    // activator and filters are this app's own services instead, found before those defaults: the tests run several
+    // apps in one process, and none may run another's steps.
+    private static void AddHangfire(this WebApplicationBuilder builder)
+    {
+        var storage = builder.ConfiguredStorage();
+        builder.Services.AddSingleton<JobStorage>(services =>
+        {
+            var jobs = services.GetRequiredService<IOptions<JobOptions>>().Value;
+            return storage.UsesPostgres ? PostgresQueue(storage, jobs) : new InMemoryStorage(new InMemoryStorageOptions
+            {
+                // Never reused after a restart, unlike counted ids: an id recorded before one cannot name another step.
+                IdType = InMemoryStorageIdType.Guid,
+            });
+        });
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        builder.Services.AddSingleton<IJobFilterProvider>(services =>
+        {
+            services.GetRequiredService<IGlobalConfiguration>(); // Hangfire's logging first: the filters take their loggers as they are made
+            return new JobFilterProviderCollection(StepFilters(services.GetRequiredService<IOptions<JobOptions>>().Value), new JobFilterAttributeFilterProvider());
+        });
+        builder.Services.AddHangfire((services, configuration) =>
+        {
+            HangfireLogs.Provider.WriteTo(services.GetRequiredService<ILoggerFactory>());
+            configuration
+                .UseLogProvider(HangfireLogs.Provider)
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+        });
+
+        // Before the job server starts: the sweep's schedule, and in SQLite mode the in-memory queue refilled.
+        builder.Services.AddHostedService<QueueAtStart>();
+        builder.Services.AddHangfireServer((services, server) =>
+        {
+            var jobs = services.GetRequiredService<IOptions<JobOptions>>().Value;
+            // Hangfire adds the process id and a random part to the name itself.
+            server.ServerName = jobs.InstanceId.Equals("AUTO", StringComparison.OrdinalIgnoreCase) ? Environment.MachineName : jobs.InstanceId;
+            server.WorkerCount = jobs.Concurrency;
+            // Retries wait in Hangfire's schedule; this is how soon a due one is noticed.
+            server.SchedulePollingInterval = jobs.QueuePollInterval;
+        });
+    }
+
+    private static PostgreSqlStorage PostgresQueue(StorageOptions storage, JobOptions jobs)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = jobs.QueuePollInterval,
+            // A step fetched by an instance that dies is fetched again after this. Sliding: the running instance renews it
+            // every fifth of it, so a step longer than the timeout is never taken from a live instance.
+            InvisibilityTimeout = jobs.TakeoverTimeout,
+            UseSlidingInvisibilityTimeout = true,
+        };
+        // Its own pool (another application name): Hangfire's install scripts set search_path on their connections.
+        var connection = new NpgsqlConnectionStringBuilder(storage.NpgsqlConnectionString()) { ApplicationName = "ChatOrganizer jobs" };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connection.ConnectionString, options), options);
+    }
+
+    // A failed step runs again after Jobs:RetryDelay, doubling, until Jobs:MaxAttempts runs; the steps themselves end
+    // their job as failed, with the reason, on the last one (they count attempts in the database, crashes included).
+    private static JobFilterCollection StepFilters(JobOptions jobs)
+    {
+        var filters = new JobFilterCollection();
+        filters.Add(new AutomaticRetryAttribute
+        {
+            Attempts = jobs.MaxAttempts - 1,
+            DelayInSecondsByAttemptFunc = jobs.RetryDelaySecondsBefore,
+            OnAttemptsExceeded = AttemptsExceededAction.Fail,
+        });
+        filters.Add(new StatisticsHistoryAttribute());
+        return filters;
+    }
+
+    /// <summary>
+    /// Schedules the maintenance sweep and, in SQLite mode, refills the in-memory queue: it starts empty, and this
+    /// instance is the only one, so every lease left in the database is from its own previous life and every unfinished
+    /// step is queued again.
+    /// </summary>
+    private sealed class QueueAtStart(
+        IRecurringJobManager recurring, StepLeases leases, MaintenanceSweep sweep, DataFolder folder,
+        IOptions<StorageOptions> storage, IOptions<JobOptions> options, ILogger<QueueAtStart> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurring.AddOrUpdate<MaintenanceSweep>(MaintenanceSweep.RecurringJobId, s => s.RunAsync(CancellationToken.None),
+                $"*/{(int)options.Value.MaintenanceInterval.TotalMinutes} * * * *");
+            if (storage.Value.UsesPostgres) return;
+            DeleteQuartzStore();
+            await leases.ReleaseAllAsync(cancellationToken);
+            await sweep.RequeueLostStepsAsync(DateTime.MaxValue, cancellationToken);
+        }
+
+        // The queue of the versions that ran on Quartz: nothing reads it any more, and what it held is queued again above.
+        private void DeleteQuartzStore()
+        {
+            foreach (var path in Directory.EnumerateFiles(folder.Root, "scheduler.db*"))
+            {
+                File.Delete(path);
+                logger.LogInformation("Deleted {File}, the job queue of an earlier version.", Path.GetFileName(path));
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -45,6 +45,8 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             job.Property(j => j.CategorySetName).HasMaxLength(Lengths.Name);
             job.Property(j => j.Model).HasMaxLength(Lengths.Model);
             job.Property(j => j.FailureReason).HasMaxLength(Lengths.Reason);
+            job.Property(j => j.ReadLeaseOwner).HasMaxLength(Lengths.Instance);
+            job.Property(j => j.ReadBackgroundJobId).HasMaxLength(Lengths.BackgroundJobId);
             job.HasIndex(j => new { j.OwnerId, j.CreatedAt });
             job.HasIndex(j => j.Status);
             job.HasIndex(j => j.ExpiresAt);
@@ -67,6 +69,8 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
             item.Property(w => w.JobId).HasMaxLength(Lengths.Id);
             item.Property(w => w.Instance).HasMaxLength(Lengths.Instance);
             item.Property(w => w.LastError).HasMaxLength(Lengths.Reason);
+            item.Property(w => w.LeaseOwner).HasMaxLength(Lengths.Instance);
+            item.Property(w => w.BackgroundJobId).HasMaxLength(Lengths.BackgroundJobId);
             item.HasOne<Job>().WithMany().HasForeignKey(w => w.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -149,6 +153,7 @@ public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) :
         public const int ConversationId = 200;
         public const int Title = 1000;
         public const int Hash = 128;
+        public const int BackgroundJobId = 64;
         public const int Endpoint = 500;
     }
 

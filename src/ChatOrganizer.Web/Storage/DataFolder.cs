@@ -26,9 +26,6 @@ public sealed class DataFolder
     public string Uploads { get; }
     public string Database => Path.Combine(Root, "chatorganizer.db");
 
-    /// <summary>Quartz's own SQLite file: apart from the app's so the two never wait on each other's write lock.</summary>
-    public string SchedulerDatabase => Path.Combine(Root, "scheduler.db");
-
     /// <summary>Data Protection's key ring: session cookies, bearer tokens and people's protected API keys depend on it.</summary>
     public string Keys => Path.Combine(Root, "keys");
 

@@ -47,6 +47,13 @@ public sealed class Job
     public int ReadAttempts { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>The read step's claim (<see cref="Web.Jobs.StepLeases"/>): who is reading the export, and until when unless renewed.</summary>
+    public string? ReadLeaseOwner { get; set; }
+    public DateTime? ReadLeaseExpiresAt { get; set; }
+
+    /// <summary>Hangfire's id of the background job queued to read the export, so a lost one can be told apart and queued again.</summary>
+    public string? ReadBackgroundJobId { get; set; }
+
     public DateTime CreatedAt { get; init; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CategorizingStartedAt { get; set; }
@@ -92,7 +99,7 @@ public enum JobLogLevel
     Error,
 }
 
-/// <summary>A range of a job's conversations categorized as one Quartz job, on whichever instance picks it up.</summary>
+/// <summary>A range of a job's conversations, categorized as one step on whichever instance picks it up.</summary>
 public sealed class WorkItem
 {
     public required string JobId { get; init; }
@@ -106,6 +113,13 @@ public sealed class WorkItem
     public string? Instance { get; set; }
     public string? LastError { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>The step's claim (<see cref="Web.Jobs.StepLeases"/>): who is categorizing these conversations, and until when unless renewed.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>Hangfire's id of the background job queued for this work item, so a lost one can be told apart and queued again.</summary>
+    public string? BackgroundJobId { get; set; }
 }
 
 /// <summary>What the lists and the categorizer need of a conversation; the transcript is apart.</summary>

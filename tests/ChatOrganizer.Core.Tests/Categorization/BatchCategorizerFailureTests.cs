@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.FakeOpenAi;
+using Moq;
 using static ChatOrganizer.Core.Tests.Categorization.CategorizerHarness;
 
 namespace ChatOrganizer.Core.Tests.Categorization;
@@ -281,6 +282,53 @@ public class BatchCategorizerFailureTests
         Assert.Equal(CategorizationFailure.RequestsRejected, failure.Failure);
         Assert.Contains("HTTP 400: Invalid 'messages[1].content': string too long.", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, model.Server.Requests);
+    }
+
+    [Fact]
+    public async Task ACacheThatCannotStoreAnswersNeitherHidesTheRunsOwnErrorNorLosesTheAnswersThatArrived()
+    {
+        // Four requests at once; the second is refused (the key), the others answer at the same moment. Every cache
+        // write throws: it must not replace the refusal as the run's error, nor cost the answers already received.
+        await using var model = await StartAsync(o => (o.MaxConcurrency, o.BatchSize) = (4, 5));
+        model.Server.Latency = TimeSpan.FromMilliseconds(100);
+        model.Server.FaultRule = request => request.Number == 2 ? new FakeFault.Unauthorized() : null;
+        var cache = new Mock<ICategorizationCache>();
+        cache.Setup(c => c.GetManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheKey>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<CategorizationCacheKey, string>());
+        cache.Setup(c => c.PutManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheEntry>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("No space left on device"));
+        var categorizer = new BatchCategorizer(Microsoft.Extensions.Options.Options.Create(model.Options), cache.Object, TimeProvider.System, model.Logger);
+        var yielded = new List<CategoryAssignment>();
+
+        var failure = await Assert.ThrowsAsync<CategorizationRunFailedException>(async () =>
+        {
+            await foreach (var batch in categorizer.CategorizeAsync(Digests(40), CategorySet.Default, model.Run())) yielded.AddRange(batch.Assignments);
+        });
+
+        Assert.Equal(CategorizationFailure.KeyRejected, failure.Failure);
+        cache.Verify(c => c.PutManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheEntry>>(), CancellationToken.None), Times.AtLeastOnce());
+        Assert.Contains(model.Logger.Lines, l => l.Contains("Could not cache the answers", StringComparison.Ordinal));
+        Assert.All(yielded, a => Assert.Equal(CategorizationStatus.Categorized, a.Status));
+    }
+
+    [Fact]
+    public async Task ARunWhoseCacheCannotStoreAnythingStillCategorizesEveryConversation()
+    {
+        await using var model = await StartAsync(o => (o.MaxConcurrency, o.BatchSize) = (2, 5));
+        var cache = new Mock<ICategorizationCache>();
+        var offered = 0;
+        cache.Setup(c => c.GetManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheKey>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<CategorizationCacheKey, string>());
+        cache.Setup(c => c.PutManyAsync(It.IsAny<IReadOnlyCollection<CategorizationCacheEntry>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyCollection<CategorizationCacheEntry>, CancellationToken>((entries, _) => Interlocked.Add(ref offered, entries.Count))
+            .ThrowsAsync(new IOException("No space left on device"));
+        var categorizer = new BatchCategorizer(Microsoft.Extensions.Options.Options.Create(model.Options), cache.Object, TimeProvider.System, model.Logger);
+        var results = new List<CategoryAssignment>();
+
+        await foreach (var batch in categorizer.CategorizeAsync(Digests(20), CategorySet.Default, model.Run())) results.AddRange(batch.Assignments);
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(Expected), results.OrderBy(r => int.Parse(r.ConversationId[5..], System.Globalization.CultureInfo.InvariantCulture)).Select(r => r.Category));
+        Assert.Equal(20, offered); // every answer was offered to the cache once, alone or with others that arrived with it
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Testing;
 using ChatOrganizer.Testing.FakeOpenAi;
 using static ChatOrganizer.Core.Tests.Categorization.CategorizerHarness;
 
@@ -150,6 +151,55 @@ public class BatchCategorizerTests
 
         Assert.Equal(4, model.Server.Requests);
         Assert.Equal(20, model.Cache.Count);
+    }
+
+    [Fact]
+    public async Task EachAnswerIsCachedAsItArrivesWhileTheCallerIsStillStoringThePreviousBatch()
+    {
+        await using var model = await StartAsync(o =>
+        {
+            o.BatchSize = 5;
+            o.MaxConcurrency = 4;
+        });
+        model.Server.Latency = TimeSpan.FromMilliseconds(50);
+        var cachedWhileStoring = new List<int>();
+
+        await foreach (var batch in model.Categorizer().CategorizeAsync(Digests(20), CategorySet.Default, model.Run()))
+        {
+            if (cachedWhileStoring.Count == 0)
+            {
+                // The caller takes its time with the first batch (a slow database write); the other three answers arrive meanwhile.
+                await Eventually.TrueAsync(() => model.Cache.Count == 20, "every answer to be cached");
+            }
+            cachedWhileStoring.Add(model.Cache.Count);
+        }
+
+        Assert.Equal([20, 20, 20, 20], cachedWhileStoring);
+        Assert.Equal(4, model.Server.Requests);
+    }
+
+    [Fact]
+    public async Task RunsOfOneCategorizerShareItsLimitOnRequestsInFlight()
+    {
+        await using var model = await StartAsync(o =>
+        {
+            o.BatchSize = 2;
+            o.MaxConcurrency = 3;
+        });
+        model.Server.Latency = TimeSpan.FromMilliseconds(100);
+        var categorizer = model.Categorizer();
+
+        // As a server categorizing three work items at once does.
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(async n =>
+        {
+            var results = new List<CategoryAssignment>();
+            await foreach (var batch in categorizer.CategorizeAsync(Digests(12, first: n * 12), CategorySet.Default, model.Run())) results.AddRange(batch.Assignments);
+            return results;
+        }));
+
+        Assert.All(runs, results => Assert.Equal(12, results.Count(r => r.Status == CategorizationStatus.Categorized)));
+        Assert.Equal(18, model.Server.Requests);
+        Assert.Equal(3, model.Server.MaxInFlight);
     }
 
     [Fact]

@@ -112,6 +112,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public Func<FakeChatRequest, FakeFault?>? FaultRule { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests received and not answered yet (nor given up by their client).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Input tokens of the requests answered (refused ones are not billed), counted as <see cref="FakeChatRequest.PromptTokens"/>.</summary>

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatOrganizer.Web.Tests.Jobs;
 
 /// <summary>
-/// Upload to last result inside the test process: the real reader, Quartz on SQLite, the categorization engine,
+/// Upload to last result inside the test process: the real reader, Hangfire steps on SQLite, the categorization engine,
 /// and the fake model on loopback. Small batches and work items so that even 30 conversations take several of each.
 /// </summary>
 public sealed class EndToEndTests : IAsyncLifetime

@@ -28,6 +28,24 @@ public sealed class JobLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task CancellingAJobDeletesTheStepsItHadQueued()
+    {
+        using var idle = new ChatOrganizerApp().WithoutJobServer();
+        using var client = idle.CreateClient();
+        var job = await client.UploadAsync(Testing.Exports.ExportJson.AboutTopics(3, "Cooking"), "month");
+        var queued = (await idle.ReloadAsync(job.Id)).ReadBackgroundJobId;
+        var queue = idle.Services.GetRequiredService<StepQueue>();
+        Assert.True(queue.IsAlive(queued));
+
+        using var cancelled = await client.PostAsync(new Uri($"/api/jobs/{job.Id}/cancel", UriKind.Relative), content: null);
+
+        Assert.True(cancelled.IsSuccessStatusCode);
+        Assert.False(queue.IsAlive(queued));
+        using var connection = idle.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.Equal("Deleted", connection.GetJobData(queued!)?.State);
+    }
+
+    [Fact]
     public async Task AnotherSessionCannotCancelTheJob()
     {
         var job = await _app.JobAsync("me", JobStatus.Categorizing);
@@ -70,22 +88,24 @@ public sealed class JobLifecycleTests : IDisposable
     {
         var job = await _app.JobAsync("me", JobStatus.Reading, change: j => j.ReadAttempts = 3);
 
-        await _app.Services.GetRequiredService<JobQueue>().EnqueueReadAsync(job.Id, CancellationToken.None);
+        var queue = _app.Services.GetRequiredService<StepQueue>();
+        await queue.EnqueueReadAsync(job.Id, job.FileName, CancellationToken.None);
 
         var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
         Assert.Equal("Reading the export stopped 3 times before it could finish.", failed.FailureReason);
-        // The queue is emptied just after the status changes.
-        await Eventually.MatchesAsync(() => _app.Services.GetRequiredService<JobQueue>().StepsAsync(job.Id, CancellationToken.None),
-            steps => steps.Count == 0, TimeSpan.FromSeconds(30), steps => $"{steps.Count} steps queued");
+        // Nothing is left to run: the step ended with its job, and is not retried.
+        await Eventually.MatchesAsync(() => Task.FromResult(queue.IsAlive(failed.ReadBackgroundJobId)),
+            alive => !alive, TimeSpan.FromSeconds(30), _ => "the read step still queued or running");
     }
 
     [Fact]
     public async Task AWorkItemThatKeepsFailingEndsTheJobAsFailedNamingItsConversationsAndLastError()
     {
         var job = await _app.JobAsync("me", JobStatus.Categorizing, change: j => j.Total = 40);
-        await _app.AddAsync(new WorkItem { JobId = job.Id, Number = 1, FirstIndex = 20, EndIndex = 40, Attempts = 3, LastError = "connection reset" });
+        var item = new WorkItem { JobId = job.Id, Number = 1, FirstIndex = 20, EndIndex = 40, Attempts = 3, LastError = "connection reset" };
+        await _app.AddAsync(item);
 
-        await _app.Services.GetRequiredService<JobQueue>().EnqueueWorkItemsAsync(job.Id, [1], CancellationToken.None);
+        await _app.Services.GetRequiredService<StepQueue>().EnqueueWorkItemsAsync(job.Id, job.FileName, [item], CancellationToken.None);
 
         var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
         Assert.Equal("Categorizing conversations 21–40 was interrupted 3 times; last error: connection reset.", failed.FailureReason);
@@ -97,7 +117,7 @@ public sealed class JobLifecycleTests : IDisposable
         var job = await _app.JobAsync("me", JobStatus.Queued);
         File.Delete(Path.Combine(_app.DataDirectory, "uploads", job.Id));
 
-        await _app.Services.GetRequiredService<JobQueue>().EnqueueReadAsync(job.Id, CancellationToken.None);
+        await _app.Services.GetRequiredService<StepQueue>().EnqueueReadAsync(job.Id, job.FileName, CancellationToken.None);
 
         var failed = await _app.WaitForAsync(job.Id, j => j.Status == JobStatus.Failed);
         Assert.Equal("The uploaded file is no longer on the server. Please upload it again.", failed.FailureReason);

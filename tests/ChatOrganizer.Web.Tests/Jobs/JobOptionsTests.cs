@@ -25,6 +25,14 @@ public sealed class JobOptionsTests
     }
 
     [Fact]
+    public void ADashboardTokenShortEnoughToGuessIsRefusedSayingHowToMakeOne()
+    {
+        var result = new JobOptionsValidator().Validate(null, new JobOptions { DashboardToken = "letmein" });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Jobs:DashboardToken is set but shorter than 16 characters", StringComparison.Ordinal) && f.Contains("openssl rand", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheAppRefusesToStartWithABadSetting()
     {
         using var app = new ChatOrganizerApp().With("Jobs:WorkItemSize", "0");

@@ -1,7 +1,7 @@
 using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Hangfire;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
@@ -26,8 +26,7 @@ public sealed class MaintenanceTests : IDisposable
             await seed.Jobs.Where(j => j.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
         }
 
-        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(MaintenanceJob.Key);
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
 
         await using var db = _app.Db();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -48,11 +47,56 @@ public sealed class MaintenanceTests : IDisposable
         var stalled = await _app.JobAsync("me", JobStatus.Categorizing, createdAt: DateTime.UtcNow.AddMinutes(-10));
         await _app.AddAsync(new WorkItem { JobId = stalled.Id, Number = 0, FirstIndex = 0, EndIndex = 1, CompletedAt = DateTime.UtcNow });
 
-        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(MaintenanceJob.Key);
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
 
         Assert.Equal(JobStatus.Done, (await _app.WaitForAsync(stalled.Id, j => j.Status == JobStatus.Done)).Status);
     }
+
+    [Fact]
+    public async Task ASweepThatFindsAnotherOneRunningGivesUpAndTheNextOneDoesTheWork()
+    {
+        _app.CreateClient().Dispose();
+        var expired = await _app.JobAsync("me", JobStatus.Done);
+        await using (var seed = _app.Db())
+        {
+            await seed.Jobs.Where(j => j.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+        }
+        var recurring = (IRecurringJobManagerV2)_app.Services.GetRequiredService<IRecurringJobManager>();
+        var storage = _app.Services.GetRequiredService<JobStorage>();
+
+        string whileHeld;
+        using (var connection = storage.GetConnection())
+        using (connection.AcquireDistributedLock(MaintenanceSweep.LockResource, TimeSpan.FromSeconds(5)))
+        {
+            // As if another instance's sweep were running: this one waits for the lock, then is deleted, not retried.
+            whileHeld = recurring.TriggerJob(MaintenanceSweep.RecurringJobId);
+            await StateAsync(storage, whileHeld, "Deleted");
+        }
+        Assert.True(await _app.Db().Jobs.AnyAsync(j => j.Id == expired.Id));
+
+        var next = recurring.TriggerJob(MaintenanceSweep.RecurringJobId);
+        await StateAsync(storage, next, "Succeeded");
+
+        Assert.False(await _app.Db().Jobs.AnyAsync(j => j.Id == expired.Id));
+    }
+
+    [Fact]
+    public async Task TheQueueFileOfTheQuartzVersionsIsDeletedAtStart()
+    {
+        var leftover = Path.Combine(_app.DataDirectory, "scheduler.db");
+        await File.WriteAllTextAsync(leftover, "quartz");
+
+        _app.CreateClient().Dispose();
+
+        Assert.False(File.Exists(leftover));
+    }
+
+    private static Task StateAsync(JobStorage storage, string backgroundJobId, string state) =>
+        Eventually.MatchesAsync(() =>
+        {
+            using var connection = storage.GetConnection();
+            return Task.FromResult(connection.GetJobData(backgroundJobId)?.State);
+        }, s => s == state, TimeSpan.FromSeconds(30), s => $"the sweep {s}");
 
     public void Dispose() => _app.Dispose();
 }

@@ -99,10 +99,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
     public int AssertSameAsAnUninterruptedRun(
         JobProgress done, JobResults results, int conversations, IReadOnlyList<FakeChatRequest> inFlight, int askedBeforeTheKill)
     {
-        Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
-        var filed = results.Groups.SelectMany(g => g.Conversations).ToList();
-        Assert.Equal(Enumerable.Range(0, conversations), filed.Select(c => c.Index).Order());
-        Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
+        AssertEveryConversationFiledUnderItsTopic(done, results, conversations);
 
         var perConversation = Fake.ReceivedRequests.SelectMany(r => r.Conversations).GroupBy(c => c.Title).ToDictionary(g => g.Key, g => g.Count());
         var askedAgain = perConversation.Where(p => p.Value > 1).Select(p => p.Key).ToHashSet();
@@ -113,6 +110,63 @@ internal sealed class ProcessHarness : IAsyncDisposable
     }
 
     public static HashSet<string> TitlesIn(IEnumerable<FakeChatRequest> requests) => [.. requests.SelectMany(r => r.Conversations).Select(c => c.Title)];
+
+    /// <summary>
+    /// Kills <paramref name="app"/>'s process with SIGKILL once <paramref name="requestsPerLife"/> more of its requests
+    /// (<paramref name="sentBy"/>) have reached the fake, while answers flow freely, and starts it again on the same data
+    /// folder; <paramref name="kills"/> times, or until <paramref name="jobEnded"/>. Returns the instance left running.
+    /// </summary>
+    public async Task<AppProcess> KillAndRestartAsync(
+        AppProcess app, IReadOnlyDictionary<string, string> settings, int kills, int requestsPerLife,
+        Func<FakeChatRequest, bool> sentBy, Func<Task<bool>> jobEnded, List<Kill> killed)
+    {
+        for (var i = 0; i < kills; i++)
+        {
+            var before = Fake.ReceivedRequests.Count(sentBy);
+            await EventuallyAsync(async () => Fake.ReceivedRequests.Count(sentBy) >= before + requestsPerLife || await jobEnded(), $"{requestsPerLife} more requests");
+            if (await jobEnded()) break;
+            var inFlight = Fake.InFlight;
+            await app.KillAsync();
+            killed.Add(new Kill(Fake.Requests, inFlight));
+            await app.DisposeAsync();
+            app = await AppProcess.StartAsync(settings);
+        }
+        return app;
+    }
+
+    /// <summary>What the fake had received when an instance was killed: the requests so far, and how many it was still answering.</summary>
+    public sealed record Kill(int RequestsSoFar, int InFlightAtTheFake);
+
+    /// <summary>
+    /// Per kill, the prompts the killed instance (<paramref name="sentBy"/>) had sent in the life that kill ended and that
+    /// were sent again afterwards: what the kill made the model pay for twice. Every prompt sent more than once is counted
+    /// against one kill, so the figures add up to all the repeats.
+    /// </summary>
+    public List<int> PromptsSentAgainAfterEachKill(IReadOnlyList<Kill> kills, Func<FakeChatRequest, bool> sentBy)
+    {
+        static string Prompt(FakeChatRequest request) => string.Join('\n', request.Conversations.Select(c => c.Title));
+        var requests = Fake.ReceivedRequests.OrderBy(r => r.Number).ToList();
+        var again = new List<int>();
+        var lifeStart = 0;
+        foreach (var kill in kills)
+        {
+            var sentInThatLife = requests.Where(r => sentBy(r) && r.Number > lifeStart && r.Number <= kill.RequestsSoFar).Select(Prompt).ToHashSet();
+            again.Add(requests.Where(r => r.Number > kill.RequestsSoFar).Select(Prompt).Distinct().Count(sentInThatLife.Contains));
+            lifeStart = kill.RequestsSoFar;
+        }
+        var repeats = requests.Count - requests.Select(Prompt).Distinct().Count();
+        Assert.Equal(repeats, again.Sum());
+        return again;
+    }
+
+    /// <summary>The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names.</summary>
+    public static void AssertEveryConversationFiledUnderItsTopic(JobProgress done, JobResults results, int conversations)
+    {
+        Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
+        var filed = results.Groups.SelectMany(g => g.Conversations).ToList();
+        Assert.Equal(Enumerable.Range(0, conversations), filed.Select(c => c.Index).Order());
+        Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
+    }
 
     /// <summary>A bearer session: it opens on any instance sharing the data folder's keys, and after a restart.</summary>
     public static async Task<string> SessionTokenAsync(AppProcess app)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChatOrganizer.Testing.Processes;
 using ChatOrganizer.Web.Tests.Jobs;
 using Xunit.Abstractions;
@@ -44,6 +45,37 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(
             $"kill -9 with {inFlight.Count} requests ({ProcessHarness.TitlesIn(inFlight).Count} conversations) in flight after {askedBeforeTheKill} requests; " +
             $"the restarted instance sent {_harness.Fake.Requests - askedBeforeTheKill}, {askedAgainIn} of them asking again about those conversations.");
+    }
+
+    [Fact]
+    public async Task AJobKilledAtSeveralPointsWhileAnswersFlowSendsAgainAtMostTheRequestsInFlightAtEachKill()
+    {
+        const int conversations = 200;
+        var settings = _harness.Settings("sk-test");
+        var limit = int.Parse(settings["Categorization__MaxConcurrency"], CultureInfo.InvariantCulture);
+        var kills = new List<ProcessHarness.Kill>();
+
+        var app = await AppProcess.StartAsync(settings);
+        var token = await ProcessHarness.SessionTokenAsync(app);
+        string jobId;
+        using (var client = ProcessHarness.Client(app, token))
+        {
+            var set = await client.CreateCategorySetAsync([.. ProcessHarness.Topics, "Other"]);
+            jobId = (await client.UploadAsync(ProcessHarness.Export(conversations), "topic", set)).Id;
+        }
+        // No answer is held: each kill lands wherever the requests and answers happen to be.
+        app = await _harness.KillAndRestartAsync(app, settings, kills: 3, requestsPerLife: 8, _ => true, () => Task.FromResult(false), kills);
+        await using var last = app;
+        using var again = ProcessHarness.Client(last, token);
+        var done = await again.WaitUntilEndedAsync(jobId, TimeSpan.FromSeconds(180));
+
+        ProcessHarness.AssertEveryConversationFiledUnderItsTopic(done, await again.ResultsAsync(jobId), conversations);
+        var sentAgain = _harness.PromptsSentAgainAfterEachKill(kills, _ => true);
+        Assert.Equal(3, kills.Count);
+        Assert.All(sentAgain, n => Assert.InRange(n, 0, limit));
+        output.WriteLine(string.Join("; ", kills.Select((k, i) =>
+            $"kill {i + 1} after {k.RequestsSoFar} requests, {k.InFlightAtTheFake} in flight at the fake: {sentAgain[i]} sent again")) +
+            $"; {_harness.Fake.Requests} requests in all for {conversations / 5} prompts (at most {limit} in flight at once)");
     }
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();

@@ -1,4 +1,6 @@
+using System.Globalization;
 using ChatOrganizer.Testing.Processes;
+using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using ChatOrganizer.Web.Tests.Storage;
 using Xunit.Abstractions;
@@ -6,7 +8,7 @@ using Xunit.Abstractions;
 namespace ChatOrganizer.Web.Tests.ScaleOut;
 
 /// <summary>
-/// PostgreSQL mode: two app processes on one database and one data folder form a Quartz cluster. One job's
+/// PostgreSQL mode: two app processes on one database and one data folder share Hangfire's queue. One job's
 /// work items spread over both; the one holding work is killed; the other takes its work over.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -24,16 +26,9 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
     {
         const int conversations = 300;
         var database = await postgres.Server.CreateDatabaseAsync("cluster");
-        Dictionary<string, string> Settings(string key, string instance) => new(_harness.Settings(key))
-        {
-            ["DATABASE_URL"] = database,
-            ["Jobs__InstanceId"] = instance,
-            ["Jobs__ClusterCheckinInterval"] = "00:00:01",
-            ["Jobs__ClusterCheckinMisfireThreshold"] = "00:00:02",
-        };
 
-        await using var a = await AppProcess.StartAsync(Settings(KeyA, "instance-a"));
-        await using var b = await AppProcess.StartAsync(Settings(KeyB, "instance-b"));
+        await using var a = await AppProcess.StartAsync(Settings(KeyA, "instance-a", database));
+        await using var b = await AppProcess.StartAsync(Settings(KeyB, "instance-b", database));
         var token = await ProcessHarness.SessionTokenAsync(a);
         using var client = ProcessHarness.Client(a, token);
         var set = await client.CreateCategorySetAsync([.. ProcessHarness.Topics, "Other"]);
@@ -58,6 +53,44 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
             $"instance-a killed with {inFlightOnA.Count} requests ({ProcessHarness.TitlesIn(inFlightOnA).Count} conversations) in flight after {askedBeforeTheKill} requests; " +
             $"instance-b sent {_harness.Fake.Requests - askedBeforeTheKill} more, {askedAgainIn} of them asking again about those conversations.");
     }
+
+    [Fact]
+    public async Task AnInstanceKilledAtSeveralPointsWhileAnswersFlowMakesTheModelAskedAgainOnlyWhatItHadInFlight()
+    {
+        const int conversations = 400;
+        var database = await postgres.Server.CreateDatabaseAsync("kills");
+        var settingsA = Settings(KeyA, "instance-a", database);
+        var limit = int.Parse(settingsA["Categorization__MaxConcurrency"], CultureInfo.InvariantCulture);
+        var kills = new List<ProcessHarness.Kill>();
+
+        var a = await AppProcess.StartAsync(settingsA);
+        await using var b = await AppProcess.StartAsync(Settings(KeyB, "instance-b", database));
+        var token = await ProcessHarness.SessionTokenAsync(b);
+        using var client = ProcessHarness.Client(b, token);
+        var set = await client.CreateCategorySetAsync([.. ProcessHarness.Topics, "Other"]);
+        var jobId = (await client.UploadAsync(ProcessHarness.Export(conversations), "topic", set)).Id;
+        async Task<bool> Ended() => (await client.ProgressAsync(jobId)).Status is JobStatus.Done or JobStatus.Failed;
+
+        // Instance a is killed each time it has sent a few more requests, and started again; b runs on throughout.
+        a = await _harness.KillAndRestartAsync(a, settingsA, kills: 3, requestsPerLife: 4, r => r.ApiKey == KeyA, Ended, kills);
+        await using var restarted = a;
+        var done = await client.WaitUntilEndedAsync(jobId, TimeSpan.FromSeconds(180));
+
+        ProcessHarness.AssertEveryConversationFiledUnderItsTopic(done, await client.ResultsAsync(jobId), conversations);
+        var sentAgain = _harness.PromptsSentAgainAfterEachKill(kills, r => r.ApiKey == KeyA);
+        Assert.InRange(kills.Count, 2, 3);
+        Assert.All(sentAgain, n => Assert.InRange(n, 0, limit));
+        output.WriteLine(string.Join("; ", kills.Select((k, i) =>
+            $"instance-a killed after {k.RequestsSoFar} requests, {k.InFlightAtTheFake} in flight at the fake: {sentAgain[i]} of its prompts sent again")) +
+            $"; {_harness.Fake.Requests} requests in all for {conversations / 5} prompts (at most {limit} in flight per instance)");
+    }
+
+    private Dictionary<string, string> Settings(string key, string instance, string database) => new(_harness.Settings(key))
+    {
+        ["DATABASE_URL"] = database,
+        ["Jobs__InstanceId"] = instance,
+        ["Jobs__TakeoverTimeout"] = "00:00:04",
+    };
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 }

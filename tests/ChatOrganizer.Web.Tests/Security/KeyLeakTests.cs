@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Tests.Security;
 /// <summary>
 /// A person's key, given in the upload form and through <c>POST /api/keys</c>, is used for their jobs and then
 /// searched for everywhere it could have leaked: every log message at every level, every file in the data folder
-/// (SQLite database and its journal, Quartz's store, Data Protection keys, uploads) and every response.
+/// (SQLite database and its journal, Data Protection keys, uploads) and every response.
 /// </summary>
 public sealed class KeyLeakTests : IAsyncLifetime
 {
@@ -34,11 +34,12 @@ public sealed class KeyLeakTests : IAsyncLifetime
             .With("Categorization:ApiKey", "")
             .With("Categorization:BaseUrl", _fake.BaseUrl.ToString())
             .With("Categorization:BatchSize", "5")
-            // Everything every component can say, framework and scheduler included, is searched.
+            // Everything every component can say, framework and job server included, is searched. (Hangfire logs through a
+            // process-wide provider: to the app that set it up last, which here may be another test's.)
             .With("Logging:LogLevel:Default", "Trace")
             .With("Logging:LogLevel:Microsoft.AspNetCore", "Trace")
             .With("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Trace")
-            .With("Logging:LogLevel:Quartz", "Trace")
+            .With("Logging:LogLevel:Hangfire", "Trace")
             .With("RateLimits:Polling:PermitLimit", "100000")
             .With("RateLimits:Polling:AddressPermitLimit", "100000")
             .WithServices(s => s.AddSingleton<ILoggerProvider>(_logs));

@@ -130,7 +130,20 @@ public sealed class SqliteStorageTests : StorageTests
         app.CreateClient().Dispose();
 
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "chatorganizer.db")));
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "scheduler.db")));
+        // The job queue lives in memory, refilled from this file at start: no second database beside it.
+        Assert.Equal(["chatorganizer.db"], Directory.GetFiles(app.DataDirectory, "*.db").Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task EveryConnectionLetsSqliteWaitForAnotherWriterItself()
+    {
+        using var app = new ChatOrganizerApp();
+        app.CreateClient().Dispose();
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+
+        var waits = await db.Database.SqlQueryRaw<long>("SELECT timeout AS \"Value\" FROM pragma_busy_timeout").SingleAsync();
+
+        Assert.Equal(30_000, waits);
     }
 }
 

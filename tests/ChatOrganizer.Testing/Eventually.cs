@@ -1,7 +1,7 @@
-namespace ChatOrganizer.Web.Tests;
+namespace ChatOrganizer.Testing;
 
-/// <summary>Waiting for what happens in the background (jobs, Quartz, other processes) by polling it.</summary>
-internal static class Eventually
+/// <summary>Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.</summary>
+public static class Eventually
 {
     /// <summary>Reads until <paramref name="condition"/> holds and returns that value; a timeout says what was last read.</summary>
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<T, string> describe)
@@ -15,4 +15,8 @@ internal static class Eventually
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; a timeout names <paramref name="what"/>.</summary>
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? TimeSpan.FromSeconds(10), _ => $"waiting for {what}");
 }

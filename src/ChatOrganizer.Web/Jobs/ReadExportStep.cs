@@ -2,57 +2,55 @@ using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace ChatOrganizer.Web.Jobs;
 
 /// <summary>
-/// The reading phase: streams the upload once and stores, per conversation, a summary row (with the digest
-/// the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
-/// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or
-/// year needs no model.
+/// The reading phase, as one step: streams the upload once and stores, per conversation, a summary row (with the
+/// digest the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
+/// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or year
+/// needs no model.
 /// </summary>
 /// <remarks>
-/// Run again after a crash, it skips the conversations already stored (batches are committed in export
-/// order, so what is stored is always a prefix).
+/// Run again after a crash, it skips the conversations already stored (batches are committed in export order, so
+/// what is stored is always a prefix). It reads only while it holds the job's read lease: a second copy does nothing.
 /// </remarks>
-public sealed class ReadExportJob(
+public sealed class ReadExportStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
+    StepLeases leases,
     JobLifecycle lifecycle,
     JobLogWriter log,
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
     IOptions<ExportReaderOptions> exportOptions,
     TimeProvider time,
-    ILogger<ReadExportJob> logger) : IJob
+    ILogger<ReadExportStep> logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <param name="fileName">For the dashboard's name of the step only.</param>
+    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
+    [JobDisplayName("Read export {1}")]
+    public async Task RunAsync(string jobId, string fileName, CancellationToken cancellationToken)
     {
-        var jobId = context.JobDetail.Key.Group;
         var settings = options.Value;
+        await using var lease = await leases.ClaimReadAsync(jobId, cancellationToken);
+        if (lease is null)
+        {
+            // Read already (a crash before this step was marked done): make sure its work items are queued. Or another
+            // copy of this step holds the lease, and reads.
+            if (await lifecycle.StatusAsync(jobId, cancellationToken) == JobStatus.Categorizing) await lifecycle.QueuePendingWorkItemsAsync(jobId, cancellationToken);
+            else logger.LogInformation("Job {JobId} is being read by another copy of its read step; this one does nothing.", jobId);
+            return;
+        }
         Job? job;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            var claimed = await db.Jobs
-                .Where(j => j.Id == jobId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Reading))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Reading)
-                    .SetProperty(j => j.ReadAttempts, j => j.ReadAttempts + 1)
-                    .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now), cancellationToken);
             job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-            if (job is null) return;
-            if (claimed == 0)
-            {
-                // Re-run after the reading finished (a crash before this step was marked complete):
-                // make sure its work items are queued, then there is nothing left to do here.
-                if (job.Status == JobStatus.Categorizing) await lifecycle.QueuePendingWorkItemsAsync(jobId, cancellationToken);
-                return;
-            }
         }
+        if (job is null) return;
 
         if (job.ReadAttempts > settings.MaxAttempts)
         {
@@ -64,9 +62,14 @@ public sealed class ReadExportJob(
             await log.WriteAsync(jobId, JobLogLevel.Warning, $"Reading again after an interruption (attempt {job.ReadAttempts} of {settings.MaxAttempts}).", cancellationToken);
         }
 
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            await ReadAsync(job, cancellationToken);
+            await ReadAsync(job, reading.Token);
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Another copy took the lease over (this one could not renew it in time): it reads on from what is stored.
         }
         catch (ExportFormatException e)
         {
@@ -87,7 +90,7 @@ public sealed class ReadExportJob(
                 return;
             }
             await log.WriteAsync(jobId, JobLogLevel.Warning, $"Reading failed ({e.Message}); trying again shortly.", cancellationToken);
-            throw; // Quartz runs the step again under its retry policy.
+            throw; // Hangfire runs the step again (AutomaticRetry, Jobs:RetryDelay).
         }
     }
 

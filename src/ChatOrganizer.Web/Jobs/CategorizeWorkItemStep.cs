@@ -1,46 +1,48 @@
 using ChatOrganizer.Web.Storage;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace ChatOrganizer.Web.Jobs;
 
 /// <summary>
-/// One work item: a range of a job's conversations, categorized on whichever instance Quartz hands it to.
-/// Conversations that already have a result are skipped, so a run after a crash picks up where the last one
-/// stopped; the last work item to complete ends the job.
+/// One work item as one step: a range of a job's conversations, categorized on whichever instance Hangfire hands it
+/// to, while that instance holds the item's lease (a second copy does nothing). Conversations that already have a
+/// result are skipped, so a run after a crash picks up where the last one stopped; the last work item to complete
+/// ends the job.
 /// </summary>
-public sealed class CategorizeJob(
+public sealed class CategorizeWorkItemStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
+    StepLeases leases,
     WorkItemCategorizer categorizer,
     JobLifecycle lifecycle,
     JobLogWriter log,
     IOptions<JobOptions> options,
-    TimeProvider time,
-    ILogger<CategorizeJob> logger) : IJob
+    ILogger<CategorizeWorkItemStep> logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <param name="firstItem">For the dashboard's name of the step: the first conversation, counted from 1.</param>
+    /// <param name="lastItem">For the dashboard's name: the last conversation, included.</param>
+    /// <param name="fileName">For the dashboard's name.</param>
+    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
+    [JobDisplayName("Categorize items {2}-{3} of {4}")]
+    public async Task RunAsync(string jobId, int number, int firstItem, int lastItem, string fileName, CancellationToken cancellationToken)
     {
-        var jobId = context.JobDetail.Key.Group;
-        var number = JobQueue.WorkItemNumber(context.JobDetail.Key) ?? throw new InvalidOperationException($"Not a work item: {context.JobDetail.Key}.");
         var maxAttempts = options.Value.MaxAttempts;
-
-        WorkItem? item;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        await using var lease = await leases.ClaimWorkItemAsync(jobId, number, cancellationToken);
+        if (lease is null)
         {
-            var instance = context.Scheduler.SchedulerInstanceId;
-            var claimed = await db.WorkItems
-                .Where(w => w.JobId == jobId && w.Number == number && w.CompletedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Attempts, w => w.Attempts + 1).SetProperty(w => w.Instance, instance), cancellationToken);
-            if (claimed == 0)
-            {
-                // Completed before a crash kept Quartz from hearing of it: only the job's end may be missing.
-                await lifecycle.FinishIfCompleteAsync(jobId, cancellationToken);
-                return;
-            }
-            item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.JobId == jobId && w.Number == number, cancellationToken);
+            // Completed before a crash kept the job's end from being recorded (only that may be missing), or another copy
+            // of this step holds the lease and categorizes.
+            logger.LogInformation("Work item {Number} of job {JobId} is complete or held by another copy of its step; this one does nothing.", number, jobId);
+            await lifecycle.FinishIfCompleteAsync(jobId, cancellationToken);
+            return;
         }
 
+        WorkItem item;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.JobId == jobId && w.Number == number, cancellationToken);
+        }
         var range = $"conversations {item.FirstIndex + 1:N0}–{item.EndIndex:N0}";
         if (item.Attempts > maxAttempts)
         {
@@ -54,9 +56,14 @@ public sealed class CategorizeJob(
             await log.WriteAsync(jobId, JobLogLevel.Warning, $"Resuming {range} (attempt {item.Attempts} of {maxAttempts}).", cancellationToken);
         }
 
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            if (!await categorizer.RunAsync(jobId, item, cancellationToken)) return; // cancelled or deleted meanwhile
+            if (!await categorizer.RunAsync(jobId, item, running.Token)) return; // cancelled or deleted meanwhile
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return; // another copy took the lease over and goes on from what is stored
         }
         catch (CategorizationStoppedException e)
         {
@@ -74,17 +81,13 @@ public sealed class CategorizeJob(
                 return;
             }
             await log.WriteAsync(jobId, JobLogLevel.Warning, $"Categorizing {range} failed ({e.Message}); trying again shortly.", cancellationToken);
-            throw; // Quartz runs the work item again under its retry policy.
+            throw; // Hangfire runs the step again (AutomaticRetry, Jobs:RetryDelay).
         }
 
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        if (await leases.CompleteWorkItemAsync(lease, jobId, number, cancellationToken))
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            await db.WorkItems
-                .Where(w => w.JobId == jobId && w.Number == number && w.CompletedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.CompletedAt, now), cancellationToken);
+            await lifecycle.FinishIfCompleteAsync(jobId, cancellationToken);
         }
-        await lifecycle.FinishIfCompleteAsync(jobId, cancellationToken);
     }
 
     private async Task RecordErrorAsync(string jobId, int number, string message, CancellationToken cancellationToken)
