@@ -9,6 +9,8 @@ using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 
+MallocArenas.Limit();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddConfigurationSources();
