@@ -12,6 +12,7 @@ public static class OfflineSetup
     public static WebApplicationBuilder AddOfflineCategorizer(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(services => OfflineEngine.For(new OfflineEngineOptions(services.GetRequiredService<DataFolder>().Models)));
+        builder.Services.AddHostedService<OfflineWarmup>();
         return builder;
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class JobService(
     private sealed record TopicSettings(CategorySetView Set, CategorizationEngine Engine, string? Model)
     {
         public string Sentence(bool ownKey) => Engine == CategorizationEngine.Offline
-            ? "No API key is set, so the offline categorizer files the conversations (by keywords, without a model)."
+            ? "No API key is set, so the offline categorizer files the conversations on this server, by what each is about (no model, nothing sent anywhere)."
             : $"The model {Model} files the conversations, with {(ownKey ? "your" : "the server's")} API key.";
     }
 

@@ -60,7 +60,7 @@ public sealed class WorkItemCategorizer(
             Offline = job.Engine == CategorizationEngine.Offline,
             Telemetry = telemetry,
         };
-        // A job keeps the engine it started with: its conversations are not filed half by a model, half by keywords.
+        // A job keeps the engine it started with: its conversations are not filed half by a model, half offline.
         if (categorizer.EngineFor(run) != job.Engine)
         {
             throw new CategorizationStoppedException("The server's API key was removed while this job was running. Please start the job again.");

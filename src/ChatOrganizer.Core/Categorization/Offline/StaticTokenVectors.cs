@@ -34,6 +34,7 @@ public sealed class StaticTokenVectors
 
     private readonly SentenceEmbedder _embedder;
     private readonly List<string> _cacheFiles = [];
+    private readonly List<string> _unread = [];
     private readonly float[]?[] _raw;
     private readonly float[] _weights;
     private readonly Lock _distilling = new();
@@ -64,7 +65,10 @@ public sealed class StaticTokenVectors
         return Loaded.GetOrAdd(embedder.Model, _ => new StaticTokenVectors(embedder));
     }
 
-    /// <summary>Reads the vectors a cache folder holds and keeps it up to date from now on.</summary>
+    /// <summary>
+    /// Takes the vectors a cache folder holds when they are first needed (a server that only ever uses a model never
+    /// holds them), and keeps the folder up to date from then on.
+    /// </summary>
     public void UseCacheDirectory(string directory)
     {
         var file = Path.Combine(Path.GetFullPath(directory), $"{_embedder.Model.Name}.token-vectors.v{FileVersion}.bin");
@@ -72,10 +76,12 @@ public sealed class StaticTokenVectors
         {
             if (_cacheFiles.Contains(file)) return;
             _cacheFiles.Add(file);
-            Load(file);
-            if (_centre is null && Enumerable.Range(FirstWordId, CentringWords).All(id => _raw[id] is not null)) _centre = Centre();
+            _unread.Add(file);
         }
     }
+
+    /// <summary>Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.</summary>
+    public void PrepareVocabulary(CancellationToken cancellationToken = default) => Prepare([[FirstWordId]], cancellationToken);
 
     public SentenceEmbedder Embedder => _embedder;
 
@@ -106,6 +112,7 @@ public sealed class StaticTokenVectors
 
         lock (_distilling)
         {
+            ReadCacheFiles();
             var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
             if (todo.Length > 0)
             {
@@ -124,6 +131,13 @@ public sealed class StaticTokenVectors
             _centre ??= Centre();
             if (todo.Length > 0) Save();
         }
+    }
+
+    private void ReadCacheFiles()
+    {
+        foreach (var file in _unread) Load(file);
+        _unread.Clear();
+        if (_centre is null && Enumerable.Range(FirstWordId, CentringWords).All(id => _raw[id] is not null)) _centre = Centre();
     }
 
     private static bool IsCentringWord(int id) => id is >= FirstWordId and < FirstWordId + CentringWords;
