@@ -66,6 +66,9 @@ public sealed class BatchCategorizer
     /// <summary>The model a run would use, after its overrides.</summary>
     public string ModelFor(CategorizationRun? run = null) => Resolve(run).Model;
 
+    /// <summary>True when a run would call a server on this machine without any key (Ollama, vLLM, LM Studio).</summary>
+    public bool UsesNoKey(CategorizationRun? run = null) => Resolve(run).ApiKey == ModelEndpoint.PlaceholderKey;
+
     /// <summary>Digests for a run: measured with its model's tokenizer and within what its context window holds (see <see cref="DigestBuilder.For"/>).</summary>
     public DigestBuilder DigestBuilderFor(CategorizationRun? run = null) =>
         DigestBuilder.For(Resolve(run) is { Engine: CategorizationEngine.Model } access ? access.Model : null, _options);

@@ -79,14 +79,16 @@ public sealed partial class JobService(
                 $"There is no category set \"{request.CategorySetId}\" in your session. Pick one from the list, or leave it empty for the default.");
         var run = new CategorizationRun { ApiKey = apiKey, Model = request.Model };
         var engine = categorizer.EngineFor(run);
-        return new TopicSettings(set, engine, engine == CategorizationEngine.Model ? categorizer.ModelFor(run) : null);
+        return new TopicSettings(set, engine, engine == CategorizationEngine.Model ? categorizer.ModelFor(run) : null, categorizer.UsesNoKey(run));
     }
 
-    private sealed record TopicSettings(CategorySetView Set, CategorizationEngine Engine, string? Model)
+    private sealed record TopicSettings(CategorySetView Set, CategorizationEngine Engine, string? Model, bool NoKey)
     {
         public string Sentence(bool ownKey) => Engine == CategorizationEngine.Offline
             ? "No API key is set, so the offline categorizer files the conversations on this server, by what each is about (no model, nothing sent anywhere)."
-            : $"The model {Model} files the conversations, with {(ownKey ? "your" : "the server's")} API key.";
+            : NoKey
+                ? $"The model {Model} files the conversations, on a model server on this machine that needs no API key."
+                : $"The model {Model} files the conversations, with {(ownKey ? "your" : "the server's")} API key.";
     }
 
     /// <summary>The job's progress, or null when it does not exist in this session.</summary>

@@ -70,6 +70,8 @@ public sealed class ModelDialectEndToEndTests : IAsyncDisposable
         Assert.All(fake.ReceivedRequests, r => Assert.Equal("no-key-needed", r.ApiKey));
         Assert.True(done.InputTokens > 0);
         Assert.Contains(log.Entries, e => e.Message == "The endpoint reports no token usage for llama3.1; input tokens are estimated here instead.");
+        Assert.Contains(log.Entries, e => e.Message == "The model llama3.1 files the conversations, on a model server on this machine that needs no API key.");
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("API key.") && e.Message.Contains("with"));
     }
 
     [Fact]
