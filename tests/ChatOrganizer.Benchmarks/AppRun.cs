@@ -24,15 +24,16 @@ internal sealed class AppRun : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>
-    public static async Task<AppRun> StartAsync(FakeOpenAiServer fake, bool limited = false)
+    /// <param name="fake">The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).</param>
+    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false)
     {
         var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string> { ["DATA_DIR"] = data };
+        if (fake is not null)
         {
-            ["DATA_DIR"] = data,
-            ["OPENAI_API_KEY"] = "sk-bench",
-            ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
-        };
+            environment["OPENAI_API_KEY"] = "sk-bench";
+            environment["OPENAI_BASE_URL"] = fake.BaseUrl.ToString();
+        }
         if (!limited)
         {
             environment["RATELIMIT_POLLING_PERMITLIMIT"] = "100000000";
@@ -46,11 +47,11 @@ internal sealed class AppRun : IAsyncDisposable
     /// <summary>A client in a new session of its own (a bearer token from <c>POST /api/session</c>).</summary>
     public Task<HttpClient> NewSessionAsync() => App.SessionClientAsync();
 
-    public Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json") => UploadAsync(Client, file, fileName);
+    public Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json", string mode = "topic") => UploadAsync(Client, file, fileName, mode);
 
-    public static async Task<string> UploadAsync(HttpClient client, HttpContent file, string fileName = "conversations.json")
+    public static async Task<string> UploadAsync(HttpClient client, HttpContent file, string fileName = "conversations.json", string mode = "topic")
     {
-        using var form = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent("topic"), "mode" } };
+        using var form = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent(mode), "mode" } };
         using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), form);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return response.IsSuccessStatusCode
@@ -61,7 +62,7 @@ internal sealed class AppRun : IAsyncDisposable
     public async Task<JsonElement> ProgressAsync(string job) =>
         await Client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{job}", UriKind.Relative));
 
-    public async Task<JsonElement> WaitAsync(string job, Func<JsonElement, bool> condition, TimeSpan timeout)
+    public async Task<JsonElement> WaitAsync(string job, Func<JsonElement, bool> condition, TimeSpan timeout, int pollMilliseconds = 250)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -69,7 +70,7 @@ internal sealed class AppRun : IAsyncDisposable
             var progress = await ProgressAsync(job);
             if (condition(progress)) return progress;
             if (deadline.Elapsed > timeout) throw new TimeoutException($"The job is still {progress}.");
-            await Task.Delay(250);
+            await Task.Delay(pollMilliseconds);
         }
     }
 

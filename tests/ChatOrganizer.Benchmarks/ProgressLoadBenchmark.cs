@@ -100,7 +100,7 @@ internal static class ProgressLoadBenchmark
         return 0;
     }
 
-    private static long ResidentBytes(int pid, string field)
+    internal static long ResidentBytes(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;

@@ -99,7 +99,7 @@ internal static class ReaderBenchmark
         return best! with { PeakWorkingSet = peak };
     }
 
-    private static async Task<Measurement> RunChildAsync(string mode, string path)
+    internal static async Task<Measurement> RunChildAsync(string mode, string path)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true };
         var self = Environment.ProcessPath!;

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace ChatOrganizer.Benchmarks;
+
+/// <summary>
+/// <c>job-speed</c>: the whole job as a person waits for it, on the app as a real process (issue 14). For the JSON and
+/// the ZIP form of the same synthetic export: a bare <c>Utf8JsonReader</c> pass over the file (its own process), then
+/// upload to done through the API, with the phases (upload and check, reading and storing, categorizing), the app's
+/// peak resident memory, and how fast the results, the viewer and the downloads answer on the finished job.
+/// Targets: upload to done at most 8x the bare pass; reading and storing at least 10,000 conversations/s; peak &lt; 300 MB.
+/// </summary>
+internal static class JobSpeedBenchmark
+{
+    private const string Usage = """
+        usage: bench job-speed [--runs N] [--conversations N] [--words N] [--mode month|year|topic] [--format json|zip|both] [--cache DIR]
+          --runs           measurements per format, each on a fresh app (default 2); every run is printed, then the range
+          --conversations  conversations in the export (default 20000, about 500 MB of JSON)
+          --mode           the job's grouping; topic runs the offline categorizer (no key) (default month)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = BenchOptions.Int(args, "--runs", 2);
+        var conversations = BenchOptions.Int(args, "--conversations", 20_000);
+        var mode = BenchOptions.String(args, "--mode") ?? "month";
+        var format = BenchOptions.String(args, "--format") ?? "both";
+        var readerArgs = new List<string> { "--words", BenchOptions.String(args, "--words") ?? "120" };
+        if (BenchOptions.String(args, "--cache") is { } cache) readerArgs.AddRange(["--cache", cache]);
+        if (mode is not ("month" or "year" or "topic") || format is not ("json" or "zip" or "both") ||
+            !ReaderBenchmarkSettings.TryParse([.. readerArgs], out var settings, out var problem))
+        {
+            Console.Error.WriteLine(Usage);
+            return 1;
+        }
+        var export = await new ReaderBenchmarkExports(settings).EnsureAsync(conversations);
+        var paths = format switch { "json" => [export.Json], "zip" => [export.Zip], _ => new[] { export.Json, export.Zip } };
+
+        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({Environment.ProcessorCount} cores)");
+        Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"peak MB",8} " +
+            $"{"results ms",11} {"viewer ms",10} {"csv ms",7} {"json ms",8} {"zip ms",7}");
+        var pass = true;
+        foreach (var path in paths)
+        {
+            var measured = new List<JobSpeed>();
+            for (var run = 0; run < runs; run++)
+            {
+                var bare = await ReaderBenchmark.RunChildAsync("bare", path);
+                var speed = await MeasureJobAsync(path, mode, bare.Seconds);
+                measured.Add(speed);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetExtension(path).TrimStart('.'),-6} {new FileInfo(path).Length / 1e6,6:0} {bare.Seconds,7:0.00} {speed.UploadAndCheck,13:0.00} {speed.ReadAndStore,11:0.00} " +
+                    $"{speed.ConversationsPerSecond,7:0} {speed.Categorizing,11:0.00} {speed.UploadToDone,12:0.00} {speed.Ratio,6:0.0} {speed.PeakBytes / 1048576.0,8:0} " +
+                    $"{speed.Answers.Results,11:0} {speed.Answers.Viewer,10:0.0} {speed.Answers.Csv,7:0} {speed.Answers.Json,8:0} {speed.Answers.Transcripts,7:0}"));
+            }
+
+            var name = Path.GetExtension(path).TrimStart('.');
+            var ratios = measured.Select(m => m.Ratio).Order().ToList();
+            var rates = measured.Select(m => m.ConversationsPerSecond).Order().ToList();
+            var peak = measured.Max(m => m.PeakBytes) / 1048576.0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}: upload→done / bare pass {ratios[0]:0.0}-{ratios[^1]:0.0}x; reading and storing {rates[0]:0}-{rates[^1]:0} conversations/s; peak {peak:0} MB"));
+            pass &= Verdict($"{name}: upload to done at best {ratios[0]:0.0}x the bare pass (target <= 8x)", ratios[0] <= 8);
+            pass &= Verdict($"{name}: reading and storing at best {rates[^1]:0} conversations/s (target >= 10,000)", rates[^1] >= 10_000);
+            pass &= Verdict($"{name}: peak resident memory {peak:0} MB (target < 300 MB)", peak < 300);
+        }
+        return pass ? 0 : 3;
+    }
+
+    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds)
+    {
+        await using var run = await AppRun.StartAsync(fake: null);
+        // A server has usually run a job before: its one-time costs (JIT, EF query compilation) are not what a person waits for.
+        var warmup = await run.UploadAsync(new ByteArrayContent(ChatOrganizer.Testing.Exports.ExportJson.AboutTopics(50, "Cooking", "Travel")), mode: mode);
+        await run.WaitAsync(warmup, Ended, TimeSpan.FromMinutes(5), pollMilliseconds: 50);
+
+        using var sampling = new CancellationTokenSource();
+        long peak = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, ProgressLoadBenchmark.ResidentBytes(run.App.ProcessId, "VmRSS:"));
+                await Task.Delay(50);
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        string job;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+        {
+            job = await run.UploadAsync(new StreamContent(file, 1 << 20), Path.GetFileName(path), mode);
+        }
+        var uploaded = clock.Elapsed.TotalSeconds;
+        double? categorizingAt = null;
+        var done = await run.WaitAsync(job, p =>
+        {
+            if (categorizingAt is null && p.GetProperty("status").GetString() == "categorizing") categorizingAt = clock.Elapsed.TotalSeconds;
+            return Ended(p);
+        }, TimeSpan.FromMinutes(30), pollMilliseconds: 50);
+        var total = clock.Elapsed.TotalSeconds;
+        if (done.GetProperty("status").GetString() != "done") throw new InvalidOperationException($"The job ended {done}.");
+        await sampling.CancelAsync();
+        await sampler;
+        peak = Math.Max(peak, ProgressLoadBenchmark.ResidentBytes(run.App.ProcessId, "VmHWM:"));
+
+        var read = done.GetProperty("read").GetInt32();
+        var readEnd = categorizingAt ?? total;
+        var answers = await MeasureAnswersAsync(run, job, mode, read);
+        return new JobSpeed(uploaded, readEnd - uploaded, read / (readEnd - uploaded), total - readEnd, total, total / bareSeconds, peak, answers);
+    }
+
+    private static bool Ended(JsonElement progress) => progress.GetProperty("status").GetString() is "done" or "failed" or "cancelled";
+
+    // The finished job as a person uses it: the results page's data, the viewer on conversations across the export,
+    // and the three downloads read to their end. Milliseconds; the viewer's is the median of 50 conversations.
+    private static async Task<Answers> MeasureAnswersAsync(AppRun run, string job, string mode, int conversations)
+    {
+        var groupBy = mode == "topic" ? "topic" : mode;
+        var results = await TimeAsync(run, $"/api/jobs/{job}/results?groupBy={groupBy}");
+        var viewer = new List<double>();
+        for (var i = 0; i < 50; i++) viewer.Add(await TimeAsync(run, $"/api/jobs/{job}/conversations/{(long)i * (conversations - 1) / 49}"));
+        viewer.Sort();
+        return new Answers(results, viewer[viewer.Count / 2],
+            await TimeAsync(run, $"/jobs/{job}/download.csv"),
+            await TimeAsync(run, $"/jobs/{job}/download.json"),
+            await TimeAsync(run, $"/jobs/{job}/transcripts.zip"));
+    }
+
+    private static async Task<double> TimeAsync(AppRun run, string url)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await run.Client.GetAsync(new Uri(url, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await body.CopyToAsync(Stream.Null);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static bool Verdict(string line, bool met)
+    {
+        Console.WriteLine($"{(met ? "met   " : "MISSED")} {line}");
+        return met;
+    }
+
+    private sealed record Answers(double Results, double Viewer, double Csv, double Json, double Transcripts);
+
+    /// <param name="ReadAndStore">From the upload's answer to categorizing (topic) or done: the read step, queueing included.</param>
+    private sealed record JobSpeed(
+        double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, long PeakBytes, Answers Answers);
+}
