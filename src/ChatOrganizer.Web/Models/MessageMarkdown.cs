@@ -1,18 +1,29 @@
+using System.Net;
 using Markdig;
 using Markdig.Renderers;
+using Markdig.Renderers.Html;
+using Markdig.Syntax;
 using Microsoft.AspNetCore.Html;
 
 namespace ChatOrganizer.Web.Models;
 
 /// <summary>
-/// The model's answers are Markdown: rendered with raw HTML disabled (any tag in the text comes out as text),
-/// links and images only to http, https and mailto, and links marked so the target learns nothing of this page.
+/// The model's answers are Markdown, shown as ChatGPT shows them: tables, code blocks named by their language,
+/// math left as written, and emphasis that works beside Chinese, Japanese and Korean text (CommonMark's flanking
+/// rules leave "**콜옵션(Call Option)**에" literal; Markdig's CJK-friendly extension follows the proposed fix).
+/// Raw HTML is disabled (any tag in the text comes out as text), links and images go only to http, https and
+/// mailto, and links are marked so the target learns nothing of this page.
 /// </summary>
 public static class MessageMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .DisableHtml()
         .UsePipeTables()
+        .UseCjkFriendlyEmphasis()
+        .UseEmphasisExtras(Markdig.Extensions.EmphasisExtras.EmphasisExtraOptions.Strikethrough)
+        // Math is kept as its source text: no asterisk inside $…$ becomes emphasis.
+        .UseMathematics()
+        .UseAutoLinks()
         .UseReferralLinks("nofollow", "noopener", "noreferrer")
         .Build();
 
@@ -21,6 +32,7 @@ public static class MessageMarkdown
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer) { LinkRewriter = SafeUrl };
         Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new NamedCodeBlockRenderer());
         renderer.Render(Markdown.Parse(markdown, Pipeline));
         writer.Flush();
         return new HtmlString(writer.ToString());
@@ -29,4 +41,18 @@ public static class MessageMarkdown
     // javascript:, data: and the like become a dead link; relative URLs would point into this app, so they go too.
     private static string SafeUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto" ? url : "#";
+
+    /// <summary>A fenced block says its language above the code, as ChatGPT's do.</summary>
+    private sealed class NamedCodeBlockRenderer : CodeBlockRenderer
+    {
+        protected override void Write(HtmlRenderer renderer, CodeBlock block)
+        {
+            if (block is FencedCodeBlock { Info: { Length: > 0 } language })
+            {
+                renderer.EnsureLine();
+                renderer.Write("<p class=\"code-label\">").Write(WebUtility.HtmlEncode(language)).WriteLine("</p>");
+            }
+            base.Write(renderer, block);
+        }
+    }
 }
