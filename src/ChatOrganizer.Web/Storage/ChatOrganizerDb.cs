@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChatOrganizer.Web.Storage;
 
 /// <summary>
-/// One model for SQLite and PostgreSQL. The schema is built by the hand-written migrations in
-/// <c>Migrations/</c>; <c>MigrationsTests</c> checks that they create every table and column mapped here.
+/// One model for SQLite and PostgreSQL. Each provider has a context of its own (<see cref="SqliteChatOrganizerDb"/>,
+/// <see cref="PostgresChatOrganizerDb"/>) only so that each has its own generated migrations in <c>Migrations/</c>.
 /// </summary>
-public sealed class ChatOrganizerDb(DbContextOptions<ChatOrganizerDb> options) : DbContext(options)
+public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<JobLogEntry> JobLog => Set<JobLogEntry>();

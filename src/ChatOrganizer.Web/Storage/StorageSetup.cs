@@ -16,13 +16,27 @@ internal static class StorageSetup
         var folder = builder.ConfiguredDataFolder();
         builder.Services.AddSingleton(folder);
 
-        builder.Services.AddPooledDbContextFactory<ChatOrganizerDb>(db => Configure(db, storage, folder));
+        if (storage.UsesPostgres)
+        {
+            builder.Services.AddDatabase<PostgresChatOrganizerDb>(storage, folder);
+        }
+        else
+        {
+            builder.Services.AddDatabase<SqliteChatOrganizerDb>(storage, folder);
+        }
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext());
         builder.Services.AddSingleton<IResponseModeStore, StoredResponseModeStore>();
 
         // Runs before the job server and the web server start (hosted services start in registration order, the server last).
         builder.Services.AddHostedService<DatabaseMigrator>();
         return builder;
+    }
+
+    private static void AddDatabase<TDb>(this IServiceCollection services, StorageOptions storage, DataFolder folder)
+        where TDb : ChatOrganizerDb
+    {
+        services.AddPooledDbContextFactory<TDb>(db => Configure(db, storage, folder));
+        services.AddSingleton<IDbContextFactory<ChatOrganizerDb>>(provider => new ProviderDbFactory<TDb>(provider.GetRequiredService<IDbContextFactory<TDb>>()));
     }
 
     /// <summary>The storage settings as configured, for wiring that happens before the container is built.</summary>
@@ -43,10 +57,6 @@ internal static class StorageSetup
         {
             db.UseSqlite(SqliteConnectionString(folder.Database)).AddInterceptors(SqliteBusyTimeout.Instance);
         }
-
-        // One hand-written migration set serves both providers, so there is no per-provider model snapshot
-        // to compare against; MigrationsTests checks the migrated schema against the model instead.
-        db.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     // Seconds a statement waits for another writer (SQLite has one) before giving up.
@@ -90,6 +100,7 @@ internal static class StorageSetup
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await HandWrittenMigrations.AdoptAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             if (db.Database.IsSqlite())
             {

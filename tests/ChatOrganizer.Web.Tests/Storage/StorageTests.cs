@@ -43,6 +43,14 @@ public abstract class StorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheModelHasNoChangesWithoutAMigration()
+    {
+        await using var db = Db();
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The model changed: run `bash tests/add-migration.sh NAME` (README, \"Changing the schema\").");
+    }
+
+    [Fact]
     public async Task EveryKindOfRowRoundTrips()
     {
         // Whole seconds (both providers keep them exactly), and young: the maintenance sweep leaves a queued job alone in its first minute.
@@ -132,6 +140,27 @@ public sealed class SqliteStorageTests : StorageTests
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "chatorganizer.db")));
         // The job queue lives in memory, refilled from this file at start: no second database beside it.
         Assert.Equal(["chatorganizer.db"], Directory.GetFiles(app.DataDirectory, "*.db").Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task ADatabaseMadeByTheHandWrittenMigrationsUpgradesAndKeepsItsRows()
+    {
+        using var app = new ChatOrganizerApp();
+        var path = Path.Combine(app.DataDirectory, "chatorganizer.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await old.OpenAsync();
+            await using var command = old.CreateCommand();
+            command.CommandText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "HandWrittenSchema", "sqlite.sql")) +
+                "INSERT INTO category_sets (\"Id\", \"OwnerId\", \"Name\", \"CategoriesJson\", \"AllowNewCategories\", \"CreatedAt\", \"UpdatedAt\") VALUES ('set-old', 'o', 'Kept', '[]', 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        app.CreateClient().Dispose();
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal("Kept", (await db.CategorySets.SingleAsync(s => s.Id == "set-old")).Name);
     }
 
     [Fact]

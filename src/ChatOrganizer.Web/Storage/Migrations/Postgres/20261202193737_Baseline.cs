@@ -1,0 +1,290 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace ChatOrganizer.Web.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Baseline : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "categorization_cache",
+                columns: table => new
+                {
+                    ConversationId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DigestHash = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CategorySetHash = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Category = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_categorization_cache", x => new { x.ConversationId, x.DigestHash, x.CategorySetHash, x.Model });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "category_sets",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    OwnerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CategoriesJson = table.Column<string>(type: "text", nullable: false),
+                    AllowNewCategories = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_category_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    OwnerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
+                    UploadBytes = table.Column<long>(type: "bigint", nullable: false),
+                    BytesRead = table.Column<long>(type: "bigint", nullable: false),
+                    CategorySetId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    CategorySetName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CategorySetJson = table.Column<string>(type: "text", nullable: true),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Engine = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    ProtectedApiKey = table.Column<string>(type: "text", nullable: true),
+                    WaitForStart = table.Column<bool>(type: "boolean", nullable: false),
+                    Read = table.Column<int>(type: "integer", nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: true),
+                    Categorized = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false),
+                    Requests = table.Column<int>(type: "integer", nullable: false),
+                    Retries = table.Column<int>(type: "integer", nullable: false),
+                    InputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    OutputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    WorkItems = table.Column<int>(type: "integer", nullable: false),
+                    ReadAttempts = table.Column<int>(type: "integer", nullable: false),
+                    FailureReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ReadLeaseOwner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ReadLeaseExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReadBackgroundJobId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CategorizingStartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "response_modes",
+                columns: table => new
+                {
+                    Endpoint = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_response_modes", x => new { x.Endpoint, x.Model });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "conversations",
+                columns: table => new
+                {
+                    JobId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    ConversationId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Title = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreateTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UpdateTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    MessageCount = table.Column<int>(type: "integer", nullable: false),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Warnings = table.Column<int>(type: "integer", nullable: false),
+                    DigestTitle = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    DigestText = table.Column<string>(type: "text", nullable: true),
+                    DigestTokens = table.Column<int>(type: "integer", nullable: false),
+                    DigestHash = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_conversations", x => new { x.JobId, x.Index });
+                    table.ForeignKey(
+                        name: "FK_conversations_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "job_log",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Message = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_job_log", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_job_log_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "results",
+                columns: table => new
+                {
+                    JobId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Engine = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FailureReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Confidence = table.Column<double>(type: "double precision", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_results", x => new { x.JobId, x.Index });
+                    table.ForeignKey(
+                        name: "FK_results_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transcripts",
+                columns: table => new
+                {
+                    JobId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_transcripts", x => new { x.JobId, x.Index });
+                    table.ForeignKey(
+                        name: "FK_transcripts_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "work_items",
+                columns: table => new
+                {
+                    JobId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    FirstIndex = table.Column<int>(type: "integer", nullable: false),
+                    EndIndex = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    Instance = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    LeaseExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    BackgroundJobId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_work_items", x => new { x.JobId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_work_items_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_categorization_cache_CreatedAt",
+                table: "categorization_cache",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_category_sets_OwnerId",
+                table: "category_sets",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_job_log_JobId_Id",
+                table: "job_log",
+                columns: new[] { "JobId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_ExpiresAt",
+                table: "jobs",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_OwnerId_CreatedAt",
+                table: "jobs",
+                columns: new[] { "OwnerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_Status",
+                table: "jobs",
+                column: "Status");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "categorization_cache");
+
+            migrationBuilder.DropTable(
+                name: "category_sets");
+
+            migrationBuilder.DropTable(
+                name: "conversations");
+
+            migrationBuilder.DropTable(
+                name: "job_log");
+
+            migrationBuilder.DropTable(
+                name: "response_modes");
+
+            migrationBuilder.DropTable(
+                name: "results");
+
+            migrationBuilder.DropTable(
+                name: "transcripts");
+
+            migrationBuilder.DropTable(
+                name: "work_items");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
+        }
+    }
+}
