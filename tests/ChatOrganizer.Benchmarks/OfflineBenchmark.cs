@@ -254,7 +254,7 @@ internal static class OfflineBenchmark
         reading.Stop();
     }
 
-    private static long PeakResidentBytes()
+    internal static long PeakResidentBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
@@ -265,7 +265,7 @@ internal static class OfflineBenchmark
     private static double Share(IReadOnlyList<LabelledItem> rows, Dictionary<LabelledItem, string> predicted) =>
         rows.Count == 0 ? 0 : rows.Count(r => string.Equals(predicted[r], r.Label, StringComparison.OrdinalIgnoreCase)) / (double)rows.Count;
 
-    private static string Verdict(string text, bool ok) => $"{(ok ? "PASS" : "MISS")}  {text}";
+    internal static string Verdict(string text, bool ok) => $"{(ok ? "PASS" : "MISS")}  {text}";
 
     internal sealed class Report(
         List<LabelledItem> items,

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "reader" => await ReaderBenchmark.RunAsync(args[1..]),
     "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
     "offline" => await OfflineBenchmark.RunAsync(args[1..]),
+    "discover" => await DiscoverBenchmark.RunAsync(args[1..]),
     "jobs-progress" => await ProgressLoadBenchmark.RunProgressAsync(args[1..]),
     "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
     "load" => await LoadBenchmark.RunAsync(args[1..]),
@@ -16,6 +17,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|offline|jobs-progress|jobs-memory|load|job-speed [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed [options]   (see README, \"Benchmarks\")");
     return 1;
 }

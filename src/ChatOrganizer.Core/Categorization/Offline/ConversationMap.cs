@@ -62,77 +62,206 @@ public sealed class ConversationMap
     }
 
     /// <summary>
-    /// Clusters of the run (spherical k-means from a deterministic k-means++ start), largest first, each named by the
-    /// words that are most frequent in it compared with the whole run, with the titles of its most typical members.
+    /// Clusters of the run, largest first, each named by the words most frequent in it compared with the whole run (as
+    /// its conversations wrote them), with the titles of its most typical members; conversations far from every centre
+    /// make a last "rest" topic (<see cref="DiscoveredTopic.IsRest"/>).
     /// </summary>
-    /// <param name="count">How many topics; by default about the square root of half the conversations, 2 to 12.</param>
+    /// <param name="count">How many topics; by default the best silhouette from 2 to <see cref="MaxTopics"/>.</param>
     public IReadOnlyList<DiscoveredTopic> DiscoverTopics(int? count = null, CancellationToken cancellationToken = default)
     {
         if (_features is null) throw new InvalidOperationException("Topics need the conversations' words: build the map from digests.");
         var n = _ids.Length;
         if (n == 0) return [];
-        var k = Math.Clamp(count ?? (int)Math.Round(Math.Sqrt(n / 2.0)), 1, Math.Min(n, count is null ? 12 : CategorySet.MaxCategories - 1));
-        var assignment = KMeans(k, cancellationToken);
+        var points = CentredByScript();
+        var k = count is { } asked ? Math.Clamp(asked, 1, Math.Min(n, CategorySet.MaxCategories - 1)) : ChooseTopicCount(points, cancellationToken);
+        var (assignment, centres) = KMeans(points, k, cancellationToken);
+
+        // Far from every centre: less than half as close to its own as the run's typical member is.
+        var closeness = Enumerable.Range(0, n).Select(i => VectorMath.Dot(points[i], centres[assignment[i]])).ToArray();
+        var sorted = closeness.Order().ToArray();
+        var restBelow = n >= MinConversationsForRest ? sorted[n / 2] * RestShareOfMedian : float.NegativeInfinity;
 
         var documents = DocumentFrequencies(Enumerable.Range(0, n));
         var topics = new List<DiscoveredTopic>();
-        foreach (var cluster in Enumerable.Range(0, k).Select(c => Enumerable.Range(0, n).Where(i => assignment[i] == c).ToList()).Where(c => c.Count > 0))
+        for (var c = 0; c < k; c++)
         {
-            var inCluster = DocumentFrequencies(cluster);
-            var words = inCluster
-                .Where(t => t.Value >= Math.Min(2, cluster.Count))
-                .Select(t => (Term: t.Key, Score: t.Value / (double)cluster.Count * Math.Log((double)n / documents[t.Key])))
-                .OrderByDescending(t => t.Score).ThenBy(t => t.Term, StringComparer.Ordinal)
-                .Select(t => Surface(cluster, t.Term))
-                .Distinct(StringComparer.OrdinalIgnoreCase)
-                .Take(3)
-                .ToList();
-            var centre = new float[_vectors[0].Length];
-            foreach (var i in cluster) VectorMath.AddScaled(centre, _vectors[i], 1);
-            VectorMath.Normalize(centre);
-            var typical = cluster.OrderByDescending(i => VectorMath.Dot(centre, _vectors[i])).ThenBy(i => i).ToList();
-            var name = words.Count > 0 ? string.Join(", ", words) : _titles[typical[0]];
-            topics.Add(new DiscoveredTopic(name, words, [.. typical.Select(i => _ids[i])], [.. typical.Take(3).Select(i => _titles[i])]));
+            var cluster = Enumerable.Range(0, n).Where(i => assignment[i] == c && closeness[i] >= restBelow)
+                .OrderByDescending(i => closeness[i]).ThenBy(i => i).ToList();
+            if (cluster.Count == 0) continue;
+            var words = DistinctiveWords(cluster, documents);
+            var name = words.Count > 0 ? string.Join(", ", words) : _titles[cluster[0]];
+            topics.Add(new DiscoveredTopic(name, words, [.. cluster.Select(i => _ids[i])], [.. cluster.Take(3).Select(i => _titles[i])]));
         }
-        return [.. topics.OrderByDescending(t => t.ConversationIds.Count).ThenBy(t => t.Name, StringComparer.Ordinal)];
+        topics = [.. topics.OrderByDescending(t => t.ConversationIds.Count).ThenBy(t => t.Name, StringComparer.Ordinal)];
+        var rest = Enumerable.Range(0, n).Where(i => closeness[i] < restBelow).ToList();
+        if (rest.Count > 0)
+        {
+            topics.Add(new DiscoveredTopic(CategorySet.OtherName, [], [.. rest.Select(i => _ids[i])], [.. rest.Take(3).Select(i => _titles[i])]) { IsRest = true });
+        }
+        return topics;
     }
 
-    private int[] KMeans(int k, CancellationToken cancellationToken)
+    public const int MaxTopics = 15;
+    private const int MinConversationsForRest = 20;
+    private const float RestShareOfMedian = 0.5f;
+
+    // Silhouette on this many conversations at most: its cost grows with the square of them.
+    private const int SilhouetteSample = 1000;
+
+    private List<string> DistinctiveWords(List<int> cluster, Dictionary<string, int> documents)
+    {
+        var n = _ids.Length;
+        return [.. DocumentFrequencies(cluster)
+            .Where(t => t.Value >= Math.Min(2, cluster.Count))
+            .Select(t => (Term: t.Key, Score: t.Value / (double)cluster.Count * Math.Log((double)n / documents[t.Key])))
+            .OrderByDescending(t => t.Score).ThenBy(t => t.Term, StringComparer.Ordinal)
+            .Select(t => Surface(cluster, t.Term))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Take(3)];
+    }
+
+    // Each script's own mean taken away: conversations in one language share a direction whatever they are about, and
+    // without this a mixed history clusters by language instead of by topic.
+    private float[][] CentredByScript()
     {
         var n = _vectors.Length;
-        var centres = new List<float[]> { _vectors[0] };
-        var random = new Random(17); // the same export gives the same topics
-        while (centres.Count < k)
+        var dimensions = _vectors[0].Length;
+        var scripts = Enumerable.Range(0, n).Select(i => Language(_features![i])).ToArray();
+        var means = new Dictionary<(Script, LatinLanguage), float[]>();
+        var overall = Mean(Enumerable.Range(0, n), dimensions);
+        foreach (var group in Enumerable.Range(0, n).GroupBy(i => scripts[i]))
         {
-            var distance = _vectors.Select(v => Math.Max(0, 1 - centres.Max(c => VectorMath.Dot(v, c)))).ToArray();
-            var total = distance.Sum();
-            var pick = random.NextDouble() * total;
+            means[group.Key] = group.Count() >= 5 ? Mean(group, dimensions) : overall;
+        }
+        var points = new float[n][];
+        for (var i = 0; i < n; i++)
+        {
+            var point = (float[])_vectors[i].Clone();
+            VectorMath.AddScaled(point, means[scripts[i]], -1);
+            VectorMath.Normalize(point);
+            points[i] = point;
+        }
+        return points;
+    }
+
+    private float[] Mean(IEnumerable<int> members, int dimensions)
+    {
+        var mean = new float[dimensions];
+        var count = 0;
+        foreach (var i in members)
+        {
+            VectorMath.AddScaled(mean, _vectors[i], 1);
+            count++;
+        }
+        for (var d = 0; d < dimensions; d++) mean[d] /= Math.Max(1, count);
+        return mean;
+    }
+
+    // The script most of the text is in, and for Latin script the language (Spanish and German words point apart too).
+    private static (Script, LatinLanguage) Language(TextFeatures features)
+    {
+        var letters = features.Runs.GroupBy(r => r.Script).ToDictionary(g => g.Key, g => g.Sum(r => r.Text.Length));
+        // Japanese writes Han between its kana: a tenth of kana makes it Japanese rather than Chinese.
+        if (letters.ContainsKey(Script.Kana) && letters[Script.Kana] * 10 >= letters.Values.Sum()) return (Script.Kana, LatinLanguage.English);
+        // A Latin word stands for about two Han or Hangul characters.
+        letters[Script.Latin] = 2 * features.LatinWords.Sum();
+        var script = letters.OrderByDescending(l => l.Value).ThenBy(l => l.Key).First().Key;
+        var language = Enum.GetValues<LatinLanguage>().MaxBy(l => features.LatinWords[(int)l]);
+        return (script, script == Script.Latin ? language : LatinLanguage.English);
+    }
+
+    // The count with the best mean silhouette (cosine distance), on an evenly spread sample of the run.
+    private static int ChooseTopicCount(float[][] points, CancellationToken cancellationToken)
+    {
+        var n = points.Length;
+        if (n < 4) return Math.Min(n, 2);
+        var step = Math.Max(1, n / SilhouetteSample);
+        var sample = Enumerable.Range(0, n).Where(i => i % step == 0).Take(SilhouetteSample).Select(i => points[i]).ToArray();
+        var m = sample.Length;
+        var distance = new float[m, m];
+        Parallel.For(0, m, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            for (var j = 0; j < m; j++) distance[i, j] = 1 - VectorMath.Dot(sample[i], sample[j]);
+        });
+        var (bestK, bestScore) = (2, double.NegativeInfinity);
+        for (var k = 2; k <= Math.Min(MaxTopics, m - 1); k++)
+        {
+            var (assignment, _) = KMeans(sample, k, cancellationToken);
+            var score = Silhouette(distance, assignment, k);
+            if (score > bestScore + 1e-9) (bestK, bestScore) = (k, score);
+        }
+        return bestK;
+    }
+
+    private static double Silhouette(float[,] distance, int[] assignment, int k)
+    {
+        var m = assignment.Length;
+        var sizes = new int[k];
+        foreach (var a in assignment) sizes[a]++;
+        var total = 0d;
+        var sums = new double[k];
+        for (var i = 0; i < m; i++)
+        {
+            Array.Clear(sums);
+            for (var j = 0; j < m; j++) if (j != i) sums[assignment[j]] += distance[i, j];
+            var own = assignment[i];
+            if (sizes[own] <= 1) continue; // a lone member scores 0
+            var a = sums[own] / (sizes[own] - 1);
+            var b = double.PositiveInfinity;
+            for (var c = 0; c < k; c++) if (c != own && sizes[c] > 0) b = Math.Min(b, sums[c] / sizes[c]);
+            if (double.IsInfinity(b)) continue;
+            total += (b - a) / Math.Max(a, b);
+        }
+        return total / m;
+    }
+
+    // Spherical k-means from a deterministic k-means++ start: the same export gives the same topics.
+    private static (int[] Assignment, float[][] Centres) KMeans(float[][] points, int k, CancellationToken cancellationToken)
+    {
+        var n = points.Length;
+        var dimensions = points[0].Length;
+        var centres = new float[k][];
+        centres[0] = points[0];
+        var random = new Random(17);
+        var closest = points.Select(p => VectorMath.Dot(p, centres[0])).ToArray();
+        for (var c = 1; c < k; c++)
+        {
+            var distance = closest.Select(s => (double)Math.Max(0, 1 - s)).ToArray();
+            var pick = random.NextDouble() * distance.Sum();
             var chosen = 0;
             for (var acc = 0d; chosen < n - 1 && (acc += distance[chosen]) < pick; chosen++) { }
-            centres.Add(_vectors[chosen]);
+            centres[c] = points[chosen];
+            for (var i = 0; i < n; i++) closest[i] = Math.Max(closest[i], VectorMath.Dot(points[i], centres[c]));
         }
         var assignment = new int[n];
-        for (var round = 0; round < 25; round++)
+        for (var round = 0; round < 30; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var changed = false;
-            for (var i = 0; i < n; i++)
+            var changed = 0;
+            Parallel.For(0, n, i =>
             {
                 var best = 0;
-                for (var c = 1; c < k; c++) if (VectorMath.Dot(_vectors[i], centres[c]) > VectorMath.Dot(_vectors[i], centres[best])) best = c;
-                changed |= assignment[i] != best || round == 0;
+                var bestSimilarity = float.NegativeInfinity;
+                for (var c = 0; c < k; c++)
+                {
+                    var similarity = VectorMath.Dot(points[i], centres[c]);
+                    if (similarity > bestSimilarity) (best, bestSimilarity) = (c, similarity);
+                }
+                if (assignment[i] != best || round == 0) Interlocked.Increment(ref changed);
                 assignment[i] = best;
-            }
-            if (!changed) break;
+            });
+            if (changed == 0 && round > 0) break;
+            var sums = new float[k][];
+            for (var c = 0; c < k; c++) sums[c] = new float[dimensions];
+            for (var i = 0; i < n; i++) VectorMath.AddScaled(sums[assignment[i]], points[i], 1);
             for (var c = 0; c < k; c++)
             {
-                var centre = new float[_vectors[0].Length];
-                for (var i = 0; i < n; i++) if (assignment[i] == c) VectorMath.AddScaled(centre, _vectors[i], 1);
-                VectorMath.Normalize(centre);
-                centres[c] = centre;
+                if (sums[c].All(x => x == 0)) continue; // an empty cluster keeps its centre
+                VectorMath.Normalize(sums[c]);
+                centres[c] = sums[c];
             }
         }
-        return assignment;
+        return (assignment, centres);
     }
 
     private Dictionary<string, int> DocumentFrequencies(IEnumerable<int> members)
@@ -157,13 +286,16 @@ public sealed record SimilarConversation(string ConversationId, string Title, do
 /// <param name="ExampleTitles">The titles of its most typical members.</param>
 public sealed record DiscoveredTopic(string Name, IReadOnlyList<string> Words, IReadOnlyList<string> ConversationIds, IReadOnlyList<string> ExampleTitles)
 {
+    /// <summary>The conversations close to no topic, named Other; it becomes the set's catch-all, not a category.</summary>
+    public bool IsRest { get; init; }
+
     /// <summary>The topics as a category set a person can keep: each topic a category with its words and examples, and Other.</summary>
     public static CategorySet ToCategorySet(string name, IReadOnlyList<DiscoveredTopic> topics)
     {
         ArgumentNullException.ThrowIfNull(topics);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var categories = new List<Category>();
-        foreach (var topic in topics.Take(CategorySet.MaxCategories - 1))
+        foreach (var topic in topics.Where(t => !t.IsRest).Take(CategorySet.MaxCategories - 1))
         {
             var label = topic.Name.Length > CategorySet.MaxNameLength ? topic.Name[..CategorySet.MaxNameLength].TrimEnd(' ', ',') : topic.Name;
             var unique = label;

@@ -11,6 +11,9 @@ internal sealed class TextFeatures
 
     public List<ScriptRun> Runs { get; } = [];
 
+    /// <summary>Latin-script words read per language (for "discover topics", which centres each language apart).</summary>
+    public int[] LatinWords { get; } = new int[Enum.GetValues<LatinLanguage>().Length];
+
     public Dictionary<int, float> Grams { get; } = [];
 
     public List<WeightedPiece> Pieces { get; } = [];
@@ -67,6 +70,7 @@ internal static class FeatureReader
         if (analyzed.Glosses.Count > 0)
             features.Pieces.Add(new WeightedPiece(string.Join(' ', analyzed.Glosses.Select(g => g.English)), weight * tuning.GlossWeight));
         var latin = analyzed.LatinText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        features.LatinWords[(int)analyzed.Language] += analyzed.Words.Count;
         for (var i = 0; i < analyzed.Words.Count; i++)
         {
             if (Terms.Of(analyzed.Words[i]) is not { } term) continue;

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization.Offline;
+using ChatOrganizer.Export;
+
+namespace ChatOrganizer.Benchmarks;
+
+// `bench discover [--data DIR]`: how well "discover topics" finds the labelled set's ten categories with no categories
+// given (purity and adjusted Rand index against the labels, against a random assignment of as many topics in the same
+// run), overall and for the mixed-language set.
+// `bench discover --export X.zip [--limit N]`: time and peak resident memory of discovering the topics of an export,
+// reading it included (gen_export.py --conversations 20000 --words 120).
+internal static class DiscoverBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var data = Path.Combine(ChatOrganizer.Testing.RepositoryRoot.Path, "tests", "ChatOrganizer.Benchmarks", "Evaluation");
+        string? export = null;
+        var limit = int.MaxValue;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--data" when i + 1 < args.Length: data = args[++i]; break;
+                case "--export" when i + 1 < args.Length: export = args[++i]; break;
+                case "--limit" when i + 1 < args.Length: limit = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                default:
+                    Console.Error.WriteLine("usage: bench discover [--data DIR] | --export X.zip [--limit N]");
+                    return 1;
+            }
+        }
+        var engine = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
+        return export is null ? Quality(engine, data) : await ExportAsync(engine, export, limit);
+    }
+
+    private static int Quality(OfflineEngine engine, string data)
+    {
+        var items = LabelledSet.Load(data).Items.Where(i => i.Set == "ten-categories" && i.Half != Half.Bank).ToList();
+        Console.WriteLine($"{items.Count} labelled openings of the ten categories, {items.Select(i => i.Label).Distinct().Count()} labels");
+        var ok = true;
+        foreach (var (name, rows) in new[] { ("all", items), ("not English", items.Where(i => i.Language != "en").ToList()) })
+        {
+            var map = ConversationMap.Build(engine, [.. rows.Select(r => r.Digest)]);
+            foreach (int? k in new int?[] { null, 10 })
+            {
+                var watch = Stopwatch.StartNew();
+                var topics = map.DiscoverTopics(k);
+                watch.Stop();
+                var topicOf = topics.SelectMany((t, n) => t.ConversationIds.Select(id => (id, n))).ToDictionary(p => p.id, p => p.n);
+                var found = rows.Select(r => topicOf[r.Digest.ConversationId]).ToArray();
+                var labels = rows.Select(r => r.Label).ToArray();
+                var random = new Random(5);
+                var shuffled = found.OrderBy(_ => random.Next()).ToArray(); // as many topics of the same sizes, members at random
+                var (purity, rand) = (Purity(found, labels), AdjustedRand(found, labels));
+                var (basePurity, baseRand) = (Purity(shuffled, labels), AdjustedRand(shuffled, labels));
+                Console.WriteLine($"{name,-12} k={(k is null ? $"auto ({topics.Count(t => !t.IsRest)})" : k.ToString()),-9} rest {topics.Where(t => t.IsRest).Sum(t => t.ConversationIds.Count),3}: " +
+                                  $"purity {purity:P1} vs random {basePurity:P1}, adjusted Rand {rand:F3} vs random {baseRand:F3}, {watch.ElapsedMilliseconds} ms");
+                ok &= purity > basePurity && rand > baseRand + 0.05;
+                if (k is null) foreach (var t in topics.Take(12)) Console.WriteLine($"    {t.ConversationIds.Count,4}  {t.Name}  ({string.Join(" | ", t.ExampleTitles)})");
+            }
+        }
+        Console.WriteLine(OfflineBenchmark.Verdict("clusters follow the labels better than random assignment", ok));
+        return ok ? 0 : 2;
+    }
+
+    private static async Task<int> ExportAsync(OfflineEngine engine, string path, int limit)
+    {
+        var watch = Stopwatch.StartNew();
+        var builder = new DigestBuilder();
+        var digests = new List<ConversationDigest>();
+        await using (var reader = await ExportReader.OpenAsync(path))
+        {
+            await foreach (var conversation in reader.ReadConversationsAsync())
+            {
+                digests.Add(builder.Build(conversation));
+                if (digests.Count >= limit) break;
+            }
+        }
+        var read = watch.Elapsed;
+        var map = ConversationMap.Build(engine, digests);
+        var embedded = watch.Elapsed;
+        var topics = map.DiscoverTopics();
+        watch.Stop();
+        var peak = OfflineBenchmark.PeakResidentBytes();
+        Console.WriteLine($"{digests.Count:N0} conversations: read {read.TotalSeconds:F1} s, embedded {(embedded - read).TotalSeconds:F1} s, " +
+                          $"clustered and named {(watch.Elapsed - embedded).TotalSeconds:F1} s, {watch.Elapsed.TotalSeconds:F1} s in all; " +
+                          $"{topics.Count(t => !t.IsRest)} topics, rest {topics.Where(t => t.IsRest).Sum(t => t.ConversationIds.Count):N0}");
+        foreach (var t in topics) Console.WriteLine($"    {t.ConversationIds.Count,6:N0}  {t.Name}  ({string.Join(" | ", t.ExampleTitles)})");
+        Console.WriteLine(OfflineBenchmark.Verdict($"peak resident memory {peak / 1e6:N0} MB, reading the export included (target < 600 MB)", peak < 600e6));
+        return peak < 600e6 ? 0 : 2;
+    }
+
+    // Share of conversations whose topic's most common label is their own.
+    private static double Purity(int[] found, string[] labels) =>
+        found.Select((t, i) => (t, label: labels[i])).GroupBy(p => p.t)
+            .Sum(g => g.GroupBy(p => p.label).Max(l => l.Count())) / (double)found.Length;
+
+    // Hubert and Arabie's adjusted Rand index: 0 for chance, 1 for the labels exactly.
+    private static double AdjustedRand(int[] found, string[] labels)
+    {
+        static double Pairs(double n) => n * (n - 1) / 2;
+        var cells = found.Select((t, i) => (t, labels[i])).GroupBy(p => p).Sum(g => Pairs(g.Count()));
+        var rows = found.GroupBy(t => t).Sum(g => Pairs(g.Count()));
+        var columns = labels.GroupBy(l => l).Sum(g => Pairs(g.Count()));
+        var expected = rows * columns / Pairs(found.Length);
+        var max = (rows + columns) / 2;
+        return max == expected ? 0 : (cells - expected) / (max - expected);
+    }
+}
