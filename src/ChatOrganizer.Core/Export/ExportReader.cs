@@ -45,6 +45,17 @@ public sealed class ExportReader : IAsyncDisposable
 
     private IReadOnlyList<ExportEntry> ConversationEntries => _layout.ReadsChatHtml ? [_layout.ChatHtml!] : _layout.ConversationFiles;
 
+    /// <summary>
+    /// The files a ZIP or folder export holds besides its JSON (uploads, images, DALL·E generations, <c>.dat</c> assets), by
+    /// their path inside the export: what <see cref="Attachment.File"/> names. Empty for a single JSON or HTML file.
+    /// </summary>
+    public IReadOnlyList<ExportFile> AttachmentFiles => _source.AttachmentFiles.Select(e => new ExportFile(e.Name, e.Length ?? 0)).ToArray();
+
+    /// <summary>Opens one of <see cref="AttachmentFiles"/>; inflating it counts toward the ZIP's limits like the conversations do.</summary>
+    /// <exception cref="ExportFormatException">The entry breaks a ZIP limit or is damaged.</exception>
+    public Task<Stream> OpenAttachmentAsync(ExportFile file, CancellationToken cancellationToken = default) =>
+        _source.OpenAttachmentAsync(new ExportEntry(file.Path, file.Length), cancellationToken);
+
     /// <summary>Opens a <c>conversations.json</c>, an export folder or an export ZIP.</summary>
     /// <exception cref="ExportFormatException">The path is not a readable export.</exception>
     /// <exception cref="FileNotFoundException">Nothing exists at the path.</exception>
@@ -190,6 +201,9 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 }
+
+/// <param name="Path">Inside the export, with <c>/</c> between folders; names that climb out of it are refused on opening.</param>
+public sealed record ExportFile(string Path, long Length);
 
 /// <param name="Conversations">Conversations (JSON objects) in the export, damaged ones included.</param>
 /// <param name="NotConversations">Array elements that are not objects (numbers, strings, arrays): nothing to read in them.</param>

@@ -90,7 +90,11 @@ public sealed record Message(
     string? Channel,
     bool IsHidden,
     string Text,
-    IReadOnlyList<Attachment> Attachments);
+    IReadOnlyList<Attachment> Attachments)
+{
+    /// <summary>The tool this message calls or answers for; null for the person's and the assistant's own words.</summary>
+    public ToolUse? Tool => ToolUse.Of(this);
+}
 
 /// <param name="Kind">image, audio, video or file.</param>
 /// <param name="AssetPointer">The asset pointer as exported: <c>sediment://file_...</c> (new) or <c>file-service://file-...</c> (old).</param>
@@ -98,4 +102,10 @@ public sealed record Message(
 /// The original file name when the export maps it (<c>conversation_asset_file_names.json</c>, 2026), else the name of the
 /// file the export stores it as (<c>file-AbC1-photo.png</c>); null when the export does not hold the file.
 /// </param>
-public sealed record Attachment(string Kind, string AssetPointer, string? Name, long? SizeBytes, string? MimeType);
+/// <param name="File">Where the export stores the file (<c>file-AbC1-photo.png</c>, <c>dalle-generations/file-....webp</c>,
+/// <c>user-x/file_00....png</c>, <c>file_00ab.dat</c>); null when the export does not hold it.</param>
+public sealed record Attachment(string Kind, string AssetPointer, string? Name, long? SizeBytes, string? MimeType, string? File = null)
+{
+    /// <summary>How the attachment shows in <see cref="Message.Text"/>: <c>[image: name]</c>.</summary>
+    public string Marker => $"[{Kind}: {Name ?? AssetPointer}]";
+}

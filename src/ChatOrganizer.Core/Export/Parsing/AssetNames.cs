@@ -10,10 +10,16 @@ internal sealed class AssetNames
 
     public int Count => _stored.Count + _original.Count;
 
+    // path: where the file sits in the export (file-AbC1-photo.png, dalle-generations/file-..., user-x/file_...).
+    private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+
     public void AddStoredFile(string path)
     {
         var fileName = Path.GetFileName(path);
-        if (fileName.StartsWith("file", StringComparison.Ordinal)) _stored.TryAdd(IdOf(fileName), fileName);
+        if (!fileName.StartsWith("file", StringComparison.Ordinal)) return;
+        var id = IdOf(fileName);
+        _stored.TryAdd(id, fileName);
+        _paths.TryAdd(id, path);
     }
 
     public void AddOriginalName(string storedFile, string originalName) =>
@@ -23,9 +29,20 @@ internal sealed class AssetNames
     // export does not hold the file (exports leave out some generated and expired files).
     public string? Find(string pointer)
     {
-        var scheme = pointer.IndexOf("://", StringComparison.Ordinal);
-        var id = IdOf(scheme < 0 ? pointer : pointer[(scheme + 3)..]);
+        var id = IdOf(StripScheme(pointer));
         return _original.GetValueOrDefault(id) ?? _stored.GetValueOrDefault(id);
+    }
+
+    // The stored file's path inside the export; null when the export does not hold it.
+    public string? FindFile(string pointer) => _paths.GetValueOrDefault(IdOf(StripScheme(pointer)));
+
+    // The original name conversation_asset_file_names.json gives, if any.
+    public string? FindOriginalName(string pointer) => _original.GetValueOrDefault(IdOf(StripScheme(pointer)));
+
+    private static string StripScheme(string pointer)
+    {
+        var scheme = pointer.IndexOf("://", StringComparison.Ordinal);
+        return scheme < 0 ? pointer : pointer[(scheme + 3)..];
     }
 
     // file-AbC1-photo.png -> file-AbC1; file_00ab.dat -> file_00ab; file_00ab -> file_00ab

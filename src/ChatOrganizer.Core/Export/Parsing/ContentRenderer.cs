@@ -111,16 +111,16 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         var markers = new StringBuilder();
         foreach (var asset in assets)
         {
-            var attachment = new Attachment(KindOf(asset.ContentType), asset.Pointer, assetNames.Find(asset.Pointer), asset.SizeBytes, asset.MimeType);
+            var attachment = new Attachment(KindOf(asset.ContentType), asset.Pointer, assetNames.Find(asset.Pointer), asset.SizeBytes, asset.MimeType, assetNames.FindFile(asset.Pointer));
             _attachments.Add(attachment);
             if (markers.Length > 0) markers.Append(' ');
-            markers.Append('[').Append(attachment.Kind).Append(": ").Append(attachment.Name ?? attachment.AssetPointer).Append(']');
+            markers.Append(attachment.Marker);
         }
 
         return markers.ToString();
     }
 
-    private static string KindOf(string? contentType) => contentType switch
+    internal static string KindOf(string? contentType) => contentType switch
     {
         null => "file",
         _ when contentType.Contains("image", StringComparison.Ordinal) => "image",

@@ -348,6 +348,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         var rendered = content is null ? new RenderedContent("", [], null) : _renderer.Render(content);
         if (rendered.Warning is not null) _diagnostics.Warn(NodePath(".message.content"), rendered.Warning);
         var text = rendered.Text;
+        var attachments = WithMetadataFiles(rendered.Attachments, metadata.Files, ref text);
         var contentType = content?.ContentType ?? "";
 
         // 2023 custom instructions: an empty system message whose metadata holds the two answers.
@@ -379,9 +380,9 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             updateTime,
             status,
             channel,
-            metadata.Hidden || metadata.UserSystemMessage || contentType == "user_editable_context",
+            metadata.Hidden || metadata.UserSystemMessage || contentType == "user_editable_context" || IsImageToolNote(role ?? "", authorName, text, attachments.Count),
             text,
-            rendered.Attachments);
+            attachments);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -439,6 +440,8 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             if (reader.ValueTextEquals("model_slug"u8)) metadata.ModelSlug = ReadString(ref reader, ".message.metadata.model_slug", pooled: true);
             else if (reader.ValueTextEquals("is_visually_hidden_from_conversation"u8)) metadata.Hidden = ReadBool(ref reader, ".message.metadata.is_visually_hidden_from_conversation");
             else if (reader.ValueTextEquals("is_user_system_message"u8)) metadata.UserSystemMessage = ReadBool(ref reader, ".message.metadata.is_user_system_message");
+            else if (reader.ValueTextEquals("attachments"u8)) metadata.Files = ReadMetadataFiles(ref reader, metadata.Files);
+            else if (reader.ValueTextEquals("aggregate_result"u8)) metadata.Files = ReadAggregateImages(ref reader, metadata.Files);
             else if (reader.ValueTextEquals("user_context_message_data"u8))
             {
                 if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -459,6 +462,122 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
 
         return metadata;
     }
+
+    // metadata.attachments: the files a person sent with a message ({"id": "file-AbC1", "name": "report.pdf",
+    // "size": 123, "mimeType": "application/pdf"}). A message that is only an upload has no other trace of it.
+    private List<MetadataFile>? ReadMetadataFiles(ref Utf8JsonReader reader, List<MetadataFile>? files)
+    {
+        if (JsonRead.Next(ref reader) != JsonTokenType.StartArray)
+        {
+            JsonRead.Skip(ref reader);
+            return files;
+        }
+
+        while (JsonRead.Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                JsonRead.Skip(ref reader);
+                continue;
+            }
+
+            string? id = null, name = null, mime = null;
+            long? size = null;
+            while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader, ".message.metadata.attachments.id");
+                else if (reader.ValueTextEquals("name"u8)) name = ReadString(ref reader, ".message.metadata.attachments.name");
+                else if (reader.ValueTextEquals("mimeType"u8) || reader.ValueTextEquals("mime_type"u8)) mime = ReadString(ref reader, ".message.metadata.attachments.mimeType");
+                else if (reader.ValueTextEquals("size"u8))
+                {
+                    if (JsonRead.Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var bytes)) size = bytes;
+                    else JsonRead.Skip(ref reader);
+                }
+                else JsonRead.SkipValue(ref reader);
+            }
+
+            if (!string.IsNullOrEmpty(id)) (files ??= []).Add(new MetadataFile(id, name, size, mime));
+        }
+
+        return files;
+    }
+
+    // metadata.aggregate_result.messages[]: a code interpreter run's output; charts are {"message_type": "image",
+    // "image_url": "file-service://file-..."} there and nowhere in the content.
+    private List<MetadataFile>? ReadAggregateImages(ref Utf8JsonReader reader, List<MetadataFile>? files)
+    {
+        if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
+        {
+            JsonRead.Skip(ref reader);
+            return files;
+        }
+
+        while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("messages"u8) || JsonRead.Next(ref reader) != JsonTokenType.StartArray)
+            {
+                JsonRead.SkipValue(ref reader);
+                continue;
+            }
+
+            while (JsonRead.Next(ref reader) != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    JsonRead.Skip(ref reader);
+                    continue;
+                }
+
+                string? type = null, url = null;
+                while (JsonRead.Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("message_type"u8)) type = ReadString(ref reader, ".message.metadata.aggregate_result.messages.message_type", pooled: true);
+                    else if (reader.ValueTextEquals("image_url"u8)) url = ReadString(ref reader, ".message.metadata.aggregate_result.messages.image_url");
+                    else JsonRead.SkipValue(ref reader);
+                }
+
+                if (type == "image" && !string.IsNullOrEmpty(url)) (files ??= []).Add(new MetadataFile(url, null, null, "image/png"));
+            }
+        }
+
+        return files;
+    }
+
+    // Attachments named in metadata that the content does not point at already (same file id).
+    private IReadOnlyList<Attachment> WithMetadataFiles(IReadOnlyList<Attachment> attachments, List<MetadataFile>? files, ref string text)
+    {
+        if (files is null) return attachments;
+        var all = attachments.ToList();
+        var markers = new List<string>();
+        foreach (var file in files)
+        {
+            var pointer = file.Id.Contains("://", StringComparison.Ordinal) ? file.Id : "file-service://" + file.Id;
+            var known = all.FindIndex(a => SameFile(a.AssetPointer, pointer));
+            if (known >= 0)
+            {
+                // The content's pointer has no name of its own when the export renames the file: the person's name wins.
+                if (all[known].Name is null || all[known].Name == Path.GetFileName(all[known].File)) all[known] = all[known] with { Name = file.Name ?? all[known].Name };
+                continue;
+            }
+
+            var kind = file.MimeType?.StartsWith("image/", StringComparison.Ordinal) == true ? "image" : "file";
+            var attachment = new Attachment(kind, pointer, assetNames.FindOriginalName(pointer) ?? file.Name ?? assetNames.Find(pointer), file.SizeBytes, file.MimeType, assetNames.FindFile(pointer));
+            all.Add(attachment);
+            markers.Add(attachment.Marker);
+        }
+
+        if (markers.Count > 0) text = text.Length == 0 ? string.Join(' ', markers) : text + "\n" + string.Join(' ', markers);
+        return all;
+    }
+
+    private static bool SameFile(string a, string b) =>
+        string.Equals(a[(a.IndexOf("://", StringComparison.Ordinal) + 1)..].TrimStart('/'), b[(b.IndexOf("://", StringComparison.Ordinal) + 1)..].TrimStart('/'), StringComparison.Ordinal);
+
+    // DALL·E's note to the model after its images ("DALL·E displayed 1 images. ... do not mention anything about
+    // downloading to the user."): a tool message ChatGPT never shows. Older exports spell the dot as 路 or ·.
+    private static bool IsImageToolNote(string role, string? authorName, string text, int attachments) =>
+        role == "tool" && attachments == 0 && authorName?.StartsWith("dalle", StringComparison.Ordinal) == true
+        && System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*DALL.{1,2}E (displayed|returned)", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
 
     // Short repeated values (ids, roles, model names) come from the pool.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -531,5 +650,8 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         public string? ModelSlug;
         public string? AboutUser;
         public string? AboutModel;
+        public List<MetadataFile>? Files;
     }
+
+    private sealed record MetadataFile(string Id, string? Name, long? SizeBytes, string? MimeType);
 }

@@ -28,6 +28,12 @@ internal abstract class ExportSource : IAsyncDisposable
     // Names of the attachment files the export holds, for naming asset pointers.
     public virtual IEnumerable<string> AttachmentFileNames => [];
 
+    // The attachment files themselves (images, uploads), by their path inside the export.
+    public virtual IReadOnlyList<ExportEntry> AttachmentFiles => [];
+
+    public virtual Task<Stream> OpenAttachmentAsync(ExportEntry entry, CancellationToken cancellationToken) =>
+        throw new FileNotFoundException($"{Name} holds no attachment files.", entry.Name);
+
     public abstract Task<Stream> OpenAsync(ExportEntry entry, CancellationToken cancellationToken);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;

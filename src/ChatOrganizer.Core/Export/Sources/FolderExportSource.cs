@@ -6,7 +6,14 @@ internal sealed class FolderExportSource(string folder, ExportReaderOptions opti
     : ExportSource(folder, ListExportFiles(folder), isSingleFile: false)
 {
     public override IEnumerable<string> AttachmentFileNames =>
-        Directory.EnumerateFiles(Name, "file*", SearchOption.AllDirectories).Take(options.MaxZipEntries).Select(Path.GetFileName)!;
+        Directory.EnumerateFiles(Name, "file*", SearchOption.AllDirectories).Take(options.MaxZipEntries)
+            .Select(f => Path.GetRelativePath(Name, f).Replace('\\', '/'));
+
+    public override IReadOnlyList<ExportEntry> AttachmentFiles =>
+        AttachmentFileNames.Select(f => new ExportEntry(f, new FileInfo(Path.Combine(Name, f)).Length)).ToArray();
+
+    public override Task<Stream> OpenAttachmentAsync(ExportEntry entry, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(OpenRead(Path.Combine(Name, entry.Name)));
 
     public override Task<Stream> OpenAsync(ExportEntry entry, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(OpenRead(Path.Combine(Name, entry.Name)));

@@ -14,23 +14,40 @@ internal sealed class ZipExportSource : ExportSource
     private readonly ZipArchive _archive;
     private readonly Dictionary<string, ZipArchiveEntry> _entries;
     private readonly ExportReaderOptions _options;
-    private readonly string[] _attachmentFileNames;
+    private readonly Dictionary<string, ZipArchiveEntry> _attachments;
     private long _inflated;
 
     private ZipExportSource(
         string name, Stream stream, bool ownsStream, ZipArchive archive, Dictionary<string, ZipArchiveEntry> entries,
-        string[] attachmentFileNames, ExportReaderOptions options)
+        Dictionary<string, ZipArchiveEntry> attachments, ExportReaderOptions options)
         : base(name, entries.Select(e => new ExportEntry(e.Key, e.Value.Length)).ToArray(), isSingleFile: false)
     {
         _stream = stream;
         _ownsStream = ownsStream;
         _archive = archive;
         _entries = entries;
-        _attachmentFileNames = attachmentFileNames;
+        _attachments = attachments;
         _options = options;
     }
 
-    public override IEnumerable<string> AttachmentFileNames => _attachmentFileNames;
+    public override IEnumerable<string> AttachmentFileNames => _attachments.Keys;
+
+    public override IReadOnlyList<ExportEntry> AttachmentFiles => _attachments.Select(a => new ExportEntry(a.Key, a.Value.Length)).ToArray();
+
+    // Held to the same limits as the conversations: declared ratio, declared size, and the inflated total.
+    public override async Task<Stream> OpenAttachmentAsync(ExportEntry entry, CancellationToken cancellationToken)
+    {
+        var zipEntry = _attachments[entry.Name];
+        CheckDeclaredRatio(Name, zipEntry, _options);
+        try
+        {
+            return new ZipEntryStream(await zipEntry.OpenAsync(cancellationToken), this, zipEntry);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ExportFormatException($"{Name}: {entry.Name} could not be opened: {e.Message}", entry.Name, inner: e);
+        }
+    }
 
     public static async Task<ZipExportSource> OpenAsync(Stream stream, string name, bool ownsStream, ExportReaderOptions options, CancellationToken cancellationToken)
     {
@@ -50,7 +67,7 @@ internal sealed class ZipExportSource : ExportSource
         {
             if (archive.Entries.Count > options.MaxZipEntries) throw TooManyEntries(name, archive.Entries.Count, options);
             var exportFiles = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-            var attachments = new List<string>();
+            var attachments = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
             var root = ExportRoot(archive.Entries);
             foreach (var entry in archive.Entries)
             {
@@ -64,7 +81,7 @@ internal sealed class ZipExportSource : ExportSource
                 }
                 else
                 {
-                    attachments.Add(entry.Name);
+                    attachments.TryAdd(relative, entry);
                 }
             }
 
@@ -76,7 +93,7 @@ internal sealed class ZipExportSource : ExportSource
                     name);
             }
 
-            return new ZipExportSource(name, stream, ownsStream, archive, exportFiles, attachments.ToArray(), options);
+            return new ZipExportSource(name, stream, ownsStream, archive, exportFiles, attachments, options);
         }
         catch
         {
