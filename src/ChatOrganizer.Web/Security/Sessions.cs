@@ -70,7 +70,9 @@ internal static class Sessions
             if (context.User.FindFirstValue(SessionIdClaim) is null && !presentedBearer)
             {
                 var principal = NewSession();
-                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+                // Persistent: a cookie without an expiry ends with the browser, and the person's jobs and sets with it.
+                // Sliding renewal keeps the flag, so the session lasts CookieLifetime from the last visit.
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties { IsPersistent = true });
                 context.User = principal;
             }
             await next(context);

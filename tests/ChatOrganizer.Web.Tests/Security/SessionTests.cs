@@ -20,6 +20,21 @@ public sealed class SessionTests(ChatOrganizerAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task TheSessionCookieOutlivesTheBrowserForFourteenDays()
+    {
+        using var client = fixture.App.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("chatorg.session=", StringComparison.Ordinal));
+        var expires = cookie.Split(';', StringSplitOptions.TrimEntries).SingleOrDefault(p => p.StartsWith("expires=", StringComparison.OrdinalIgnoreCase));
+        Assert.True(expires is not null, $"The session cookie has no expiry, so it ends with the browser: {cookie}");
+        var at = DateTimeOffset.Parse(expires["expires=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var lifetime = at - DateTimeOffset.UtcNow;
+        Assert.InRange(lifetime, TimeSpan.FromDays(14) - TimeSpan.FromMinutes(5), TimeSpan.FromDays(14) + TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task ApiClientGetsAnExpiringBearerTokenThatOpensItsSession()
     {
         using var client = fixture.App.CreateClient();
