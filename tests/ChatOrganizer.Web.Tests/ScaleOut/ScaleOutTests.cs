@@ -57,7 +57,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
     [Fact]
     public async Task AnInstanceKilledAtSeveralPointsWhileAnswersFlowMakesTheModelAskedAgainOnlyWhatItHadInFlight()
     {
-        const int conversations = 400;
+        const int conversations = 600; // long enough that instance b cannot finish the job before a has been killed twice
         var database = await postgres.Server.CreateDatabaseAsync("kills");
         var settingsA = Settings(KeyA, "instance-a", database);
         var limit = int.Parse(settingsA["Categorization__MaxConcurrency"], CultureInfo.InvariantCulture);
