@@ -138,7 +138,7 @@ public class ModelDialectTests
             var requests = model.Server.ReceivedRequests.Skip(before).ToList();
             Assert.Equal(3, requests.Count(r => r.Mode == ResponseMode.PlainText));
             refusedPerRun.Add(requests.Count - 3);
-            Assert.Contains("answering in plain text, with the schema in the prompt",
+            Assert.Contains("in plain text, with the schema in the prompt",
                 Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence, StringComparison.Ordinal);
         }
 
