@@ -24,20 +24,20 @@ internal sealed class ResponseModeFile(string path) : IResponseModeStore
         return new ResponseModeFile(System.IO.Path.Combine(cache, "chatorganizer", "response-modes.json"));
     }
 
-    public Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken)
+    public Task<RememberedMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult(Read().TryGetValue(Key(endpoint, model), out var entry) ? entry.Mode : (ResponseMode?)null);
+            return Task.FromResult(Read().TryGetValue(Key(endpoint, model), out var entry) ? new RememberedMode(entry.Mode, !entry.Tentative) : null);
         }
     }
 
-    public Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken)
+    public Task PutAsync(string endpoint, string model, RememberedMode remembered, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             var entries = Read();
-            entries[Key(endpoint, model)] = new Entry(mode, DateTimeOffset.UtcNow);
+            entries[Key(endpoint, model)] = new Entry(remembered.Mode, DateTimeOffset.UtcNow, !remembered.Settled);
             try
             {
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -68,5 +68,6 @@ internal sealed class ResponseModeFile(string path) : IResponseModeStore
         }
     }
 
-    private sealed record Entry(ResponseMode Mode, DateTimeOffset DecidedAt);
+    /// <param name="Tentative">The mode the next run tries once; absent in files of earlier versions, whose modes all answered.</param>
+    private sealed record Entry(ResponseMode Mode, DateTimeOffset DecidedAt, bool Tentative = false);
 }

@@ -105,7 +105,7 @@ public sealed class CategorizeCommandTests : IDisposable
 
         Assert.Equal(CliApp.Ok, exit);
         Assert.Equal(3, fake.Requests);
-        Assert.Contains("gpt-4 answers through a function call here, as an earlier run found.", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("gpt-4 answers through a function call, as an earlier run found.", _stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -354,7 +354,7 @@ public sealed class BatchCategorizer
         for (var attempt = 1; ; attempt++)
         {
             // Waits while another request finds out which mode this endpoint answers in; not part of the timeout.
-            var lease = await request.Modes.AcquireAsync(stop);
+            var lease = await request.Modes.AcquireAsync(request.Run, stop);
             var system = CategorizationPrompt.SystemMessage(request.Categories, lease.Mode, schema);
             using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
@@ -390,7 +390,7 @@ public sealed class BatchCategorizer
                 if (!settled)
                 {
                     settled = true;
-                    if (failure.Kind == ModelFailureKind.ModeRefused && !stop.IsCancellationRequested) request.Modes.Refused(lease);
+                    if (failure.Kind == ModelFailureKind.ModeRefused && !stop.IsCancellationRequested) await request.Modes.RefusedAsync(lease, failure.NextModeKnown);
                     else request.Modes.Release(lease);
                 }
                 stop.ThrowIfCancellationRequested();
@@ -403,8 +403,9 @@ public sealed class BatchCategorizer
             if (failure.Kind == ModelFailureKind.ModeRefused)
             {
                 // Not this request's fault and not a rejection: the next mode is tried at once, and is not an attempt.
-                _logger.LogInformation("{Model} at {Endpoint} refused {Mode} ({Reason}); trying the next mode",
-                    request.Client.Model, request.Client.EndpointForPeople, lease.Mode, failure.Reason);
+                _logger.LogInformation("{Model} at {Endpoint} refused {Mode} ({Reason}); {Next}",
+                    request.Client.Model, request.Client.EndpointForPeople, lease.Mode, failure.Reason,
+                    failure.NextModeKnown ? "trying the next mode" : "answering in plain text for this run");
                 attempt--;
                 continue;
             }
@@ -547,6 +548,7 @@ public sealed class BatchCategorizer
         public ModelClient Client { get; } = client;
         public CategorySet Categories { get; } = categories;
         public ResponseModeNegotiation Modes { get; } = modes;
+        public RunModes Run { get; } = modes.BeginRun();
         public RequestCost Cost { get; } = cost;
         public CategorizationTelemetry Telemetry { get; } = telemetry;
 

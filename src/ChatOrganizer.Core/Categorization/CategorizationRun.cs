@@ -124,15 +124,29 @@ public abstract record CategorizationEvent
     /// <summary>The first answer of a run came back: the mode it answers in, and the modes the endpoint refused on the way.</summary>
     /// <param name="Remembered">Known from an earlier run (the store), not found now.</param>
     /// <param name="Discovered">This run's own request found it.</param>
-    public sealed record ResponseModeChosen(string Model, ResponseMode Mode, IReadOnlyList<ResponseMode> Refused, bool Remembered, bool Discovered)
+    /// <param name="TriedNextRun">
+    /// This run answers in plain text for now: it was refused a mode without learning what works instead, and the next
+    /// run tries this mode once.
+    /// </param>
+    public sealed record ResponseModeChosen(
+        string Model, ResponseMode Mode, IReadOnlyList<ResponseMode> Refused, bool Remembered, bool Discovered, ResponseMode? TriedNextRun = null)
         : CategorizationEvent
     {
         /// <summary>In words, for a job log or the CLI: "gpt-4 does not support structured outputs here; answering through a function call."</summary>
-        public string Sentence => Refused.Count > 0
+        public string Sentence => TriedNextRun is { } next
+            ? $"{Model} does not support {string.Join(" or ", Refused.Select(Lacks))} here; answering {Answering(Mode)}, for this run; the next run tries {Trying(next)} once."
+            : Refused.Count > 0
             ? $"{Model} does not support {string.Join(" or ", Refused.Select(Lacks))} here; answering {Answering(Mode)}."
             : Mode == ResponseMode.JsonSchema
                 ? $"{Model} answers with structured outputs (a strict JSON schema)."
-                : $"{Model} answers {Answering(Mode)} here{(Remembered ? ", as an earlier run found" : "")}.";
+                : $"{Model} answers {Answering(Mode)}{(Remembered ? ", as an earlier run found" : " here")}.";
+
+        private static string Trying(ResponseMode mode) => mode switch
+        {
+            ResponseMode.FunctionCall => "a function call",
+            ResponseMode.JsonObject => "JSON mode",
+            _ => "plain text",
+        };
 
         private static string Lacks(ResponseMode mode) => mode switch
         {

@@ -21,6 +21,14 @@ public enum ResponseMode
     PlainText,
 }
 
+/// <summary>What is remembered of an endpoint and model.</summary>
+/// <param name="Settled">
+/// True when <paramref name="Mode"/> answered. False when it is only the next one to try: a run that was refused a mode
+/// without learning what works instead answers in plain text, and leaves the next mode for the next run to try once,
+/// so no run pays for more than one refusal.
+/// </param>
+public sealed record RememberedMode(ResponseMode Mode, bool Settled = true);
+
 /// <summary>
 /// The response mode found to work for an endpoint and model, so later runs, other work items and other instances
 /// start on it instead of paying for the refusals again.
@@ -28,20 +36,20 @@ public enum ResponseMode
 public interface IResponseModeStore
 {
     /// <param name="endpoint">Scheme, host and path of the endpoint (and Azure's api-version): never a key.</param>
-    Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken);
+    Task<RememberedMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken);
 
-    Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken);
+    Task PutAsync(string endpoint, string model, RememberedMode mode, CancellationToken cancellationToken);
 }
 
 /// <summary>For tests and as the default; lives as long as the process.</summary>
 public sealed class InMemoryResponseModeStore : IResponseModeStore
 {
-    private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseMode> _modes = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string Model), RememberedMode> _modes = new();
 
-    public Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken) =>
-        Task.FromResult(_modes.TryGetValue((endpoint, model), out var mode) ? mode : (ResponseMode?)null);
+    public Task<RememberedMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken) =>
+        Task.FromResult(_modes.GetValueOrDefault((endpoint, model)));
 
-    public Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken)
+    public Task PutAsync(string endpoint, string model, RememberedMode mode, CancellationToken cancellationToken)
     {
         _modes[(endpoint, model)] = mode;
         return Task.CompletedTask;

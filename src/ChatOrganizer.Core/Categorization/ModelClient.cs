@@ -99,7 +99,7 @@ internal sealed class ModelClient
         var response = failed.GetRawResponse();
         var (code, param, message) = ReadError(response);
         var status = failed.Status;
-        if (status is 400 or 422 && RefusesMode(mode, param, message)) return ModelFailure.ModeRefused(status, message);
+        if (status is 400 or 422 && RefusesMode(mode, param, message)) return ModelFailure.ModeRefused(status, message, NextModeKnownToWork(mode, param, message));
         return status switch
         {
             401 => ModelFailure.Fatal(CategorizationFailure.KeyRejected, status,
@@ -138,6 +138,18 @@ internal sealed class ModelClient
 
     // A 400 that is about the way the answer was asked for, not about this request: OpenAI names the parameter
     // (response_format, tools); Ollama, vLLM, LM Studio and older Azure api-versions say it in the message.
+    // Whether the refusal tells what the next mode down the chain will do. OpenAI refuses structured outputs only for
+    // models that all take function calls (gpt-4, gpt-4-turbo, gpt-3.5-turbo), Azure only for api versions that do
+    // too; and after JSON mode comes plain text, which nothing refuses. A server that was built without a feature
+    // says nothing of the others.
+    private static bool NextModeKnownToWork(ResponseMode refused, string? param, string message) => refused switch
+    {
+        ResponseMode.JsonSchema => (param == "response_format" && message.Contains("with this model", StringComparison.OrdinalIgnoreCase))
+            || message.Contains("api versions", StringComparison.OrdinalIgnoreCase),
+        ResponseMode.JsonObject => true,
+        _ => false,
+    };
+
     private static bool RefusesMode(ResponseMode mode, string? param, string message)
     {
         bool Says(params string[] words) => words.Any(w => message.Contains(w, StringComparison.OrdinalIgnoreCase));
@@ -247,15 +259,18 @@ internal enum ModelFailureKind
     // No request of this run can succeed.
     Fatal,
 
-    // The endpoint does not support the response mode the request asked for: the next mode is tried at once.
+    // The endpoint does not support the response mode the request asked for: another mode is tried at once (not an attempt).
     ModeRefused,
 }
 
-internal sealed record ModelFailure(ModelFailureKind Kind, string Reason, TimeSpan? RetryAfter, CategorizationFailure? Failure, int? Status)
+/// <param name="NextModeKnown">For <see cref="ModelFailureKind.ModeRefused"/>: the refusal says the next mode works.</param>
+internal sealed record ModelFailure(
+    ModelFailureKind Kind, string Reason, TimeSpan? RetryAfter, CategorizationFailure? Failure, int? Status, bool NextModeKnown = false)
 {
     public static ModelFailure Transient(string reason, TimeSpan? retryAfter) => new(ModelFailureKind.Transient, reason, retryAfter, null, null);
     public static ModelFailure Unreachable(string reason) => new(ModelFailureKind.Unreachable, reason, null, null, null);
     public static ModelFailure Rejected(int status, string reason) => new(ModelFailureKind.Rejected, reason, null, null, status);
-    public static ModelFailure ModeRefused(int status, string reason) => new(ModelFailureKind.ModeRefused, reason, null, null, status);
+    public static ModelFailure ModeRefused(int status, string reason, bool nextModeKnown) =>
+        new(ModelFailureKind.ModeRefused, reason, null, null, status, nextModeKnown);
     public static ModelFailure Fatal(CategorizationFailure failure, int status, string message) => new(ModelFailureKind.Fatal, message, null, failure, status);
 }

@@ -4,9 +4,15 @@ namespace ChatOrganizer.Categorization;
 /// Which <see cref="ResponseMode"/> one endpoint and model answer in: found once, remembered in the store, and shared
 /// by every run of the process (a job's work items run at the same time). While it is not known, one request at a time
 /// probes it, from the remembered mode or strict JSON schema down the chain, and the others wait for that request's
-/// answer: finding it costs one refused request for each mode the endpoint lacks, once, not once per request.
+/// answer.
 /// </summary>
-/// <remarks>Each <see cref="AcquireAsync"/> must be followed by exactly one of Answered, Refused or Release.</remarks>
+/// <remarks>
+/// No run pays for more than one refused request. When a refusal says what works instead (OpenAI's gpt-4 refusing
+/// structured outputs takes function calls), the run goes on to it. When it does not (a local server built without
+/// a feature), the runs begun so far answer in plain text, which nothing refuses, and the next mode is remembered as
+/// the one the next run tries once. Each <see cref="AcquireAsync"/> must be followed by exactly one of Answered,
+/// Refused or Release.
+/// </remarks>
 internal sealed class ResponseModeNegotiation(IResponseModeStore store, string endpoint, string model)
 {
     private readonly SemaphoreSlim _probe = new(1, 1);
@@ -16,8 +22,15 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
     private bool _remembered;
     private ResponseMode _trying = ResponseMode.JsonSchema;
     private ResponseMode? _decided;
+    private int _runs;
+
+    // Runs numbered up to this one have had their refusal without learning what works: they answer in plain text.
+    private int _plainTextThrough;
 
     public string Model { get; } = model;
+
+    /// <summary>One run's share: its number, for "runs begun so far".</summary>
+    public RunModes BeginRun() => new(Interlocked.Increment(ref _runs));
 
     /// <summary>The mode requests are expected to use, for estimates: the known one, else the one to be tried first.</summary>
     public async Task<ResponseMode> ExpectedAsync(CancellationToken cancellationToken)
@@ -26,12 +39,12 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         lock (_state) return _decided ?? _trying;
     }
 
-    /// <summary>The mode for one request; waits while another request is finding out.</summary>
-    public async Task<ModeLease> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>The mode for one request of <paramref name="run"/>; waits while another request is finding out.</summary>
+    public async Task<ModeLease> AcquireAsync(RunModes run, CancellationToken cancellationToken)
     {
         lock (_state)
         {
-            if (_decided is { } known) return new ModeLease(known, Probe: false);
+            if (KnownFor(run) is { } known) return known;
         }
         await _probe.WaitAsync(cancellationToken);
         try
@@ -39,10 +52,10 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
             await LoadAsync(cancellationToken);
             lock (_state)
             {
-                if (_decided is { } known)
+                if (KnownFor(run) is { } known)
                 {
                     _probe.Release();
-                    return new ModeLease(known, Probe: false);
+                    return known;
                 }
                 return new ModeLease(_trying, Probe: true); // keeps the probe until it settles
             }
@@ -54,6 +67,11 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         }
     }
 
+    private ModeLease? KnownFor(RunModes run) =>
+        _decided is { } known ? new ModeLease(known, Probe: false)
+        : run.Number <= _plainTextThrough ? new ModeLease(ResponseMode.PlainText, Probe: false, Interim: true)
+        : null;
+
     /// <summary>The endpoint answered in the lease's mode: it works, and is remembered.</summary>
     public async Task AnsweredAsync(ModeLease lease)
     {
@@ -61,11 +79,7 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         lock (_state) _decided = lease.Mode;
         try
         {
-            await store.PutAsync(endpoint, Model, lease.Mode, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Not remembered: the next process finds it again, at the price of the same refusals.
+            await RememberAsync(new RememberedMode(lease.Mode));
         }
         finally
         {
@@ -73,22 +87,38 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         }
     }
 
-    /// <summary>The endpoint refused the lease's mode: the next one down the chain is tried, by one request at a time.</summary>
-    public void Refused(ModeLease lease)
+    /// <summary>
+    /// The endpoint refused the lease's mode. The next one down the chain is tried at once if the refusal says it works;
+    /// otherwise the runs begun so far answer in plain text and the next run tries it.
+    /// </summary>
+    public async Task RefusedAsync(ModeLease lease, bool nextModeKnown)
     {
+        RememberedMode? tentative = null;
         lock (_state)
         {
             // A known mode refused means the endpoint changed: it is found again from there. Several requests in
             // flight on it may all be refused; only the first moves the chain on.
-            if (lease.Probe || _decided == lease.Mode)
+            if (!lease.Interim && (lease.Probe || _decided == lease.Mode))
             {
                 _decided = null;
                 _remembered = false;
                 if (!_refused.Contains(lease.Mode)) _refused.Add(lease.Mode);
                 _trying = lease.Mode == ResponseMode.PlainText ? ResponseMode.PlainText : lease.Mode + 1;
+                if (!nextModeKnown && _trying != ResponseMode.PlainText)
+                {
+                    _plainTextThrough = _runs;
+                    tentative = new RememberedMode(_trying, Settled: false);
+                }
             }
         }
-        if (lease.Probe) _probe.Release();
+        try
+        {
+            if (tentative is not null) await RememberAsync(tentative);
+        }
+        finally
+        {
+            if (lease.Probe) _probe.Release();
+        }
     }
 
     /// <summary>The request failed for another reason (a rate limit, a timeout): the mode is still to be found.</summary>
@@ -100,7 +130,23 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
     /// <summary>What a run tells a person about the mode it answers in.</summary>
     public CategorizationEvent.ResponseModeChosen Describe(ModeLease lease)
     {
-        lock (_state) return new CategorizationEvent.ResponseModeChosen(Model, lease.Mode, [.. _refused.Where(m => m < lease.Mode)], _remembered, lease.Probe);
+        lock (_state)
+        {
+            return new CategorizationEvent.ResponseModeChosen(Model, lease.Mode, [.. _refused.Where(m => m < lease.Mode).Order()], _remembered,
+                lease.Probe, TriedNextRun: lease.Interim && _decided is null ? _trying : null);
+        }
+    }
+
+    private async Task RememberAsync(RememberedMode mode)
+    {
+        try
+        {
+            await store.PutAsync(endpoint, Model, mode, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not remembered: the next process finds it again, at the price of the same refusals.
+        }
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
@@ -109,7 +155,7 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         {
             if (_loaded) return;
         }
-        ResponseMode? remembered = null;
+        RememberedMode? remembered = null;
         try
         {
             remembered = await store.GetAsync(endpoint, Model, cancellationToken);
@@ -122,15 +168,26 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         {
             if (_loaded) return;
             _loaded = true;
-            if (remembered is { } mode && _decided is null)
+            if (remembered is null || _decided is not null) return;
+            _trying = remembered.Mode;
+            _remembered = true;
+            if (remembered.Settled)
             {
-                _decided = mode;
-                _trying = mode;
-                _remembered = true;
+                _decided = remembered.Mode;
+            }
+            else
+            {
+                // An earlier run was refused the modes above this one; this run tries it once.
+                for (var above = ResponseMode.JsonSchema; above < remembered.Mode; above++)
+                    if (!_refused.Contains(above)) _refused.Add(above);
             }
         }
     }
 }
 
 /// <param name="Probe">This request finds out whether the mode works; the others wait for it.</param>
-internal readonly record struct ModeLease(ResponseMode Mode, bool Probe);
+/// <param name="Interim">Plain text for a run that has had its refusal; the mode is still to be found by a later run.</param>
+internal readonly record struct ModeLease(ResponseMode Mode, bool Probe, bool Interim = false);
+
+/// <summary>One run's place in a <see cref="ResponseModeNegotiation"/>, numbered in the order runs began.</summary>
+internal sealed record RunModes(int Number);

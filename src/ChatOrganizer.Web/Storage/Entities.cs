@@ -186,16 +186,20 @@ public sealed class SavedCategorySet
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
 /// <summary>The response mode an endpoint and model were found to answer in (see <see cref="IResponseModeStore"/>).</summary>
 public sealed class RememberedResponseMode
 {
     public required string Endpoint { get; init; }
     public required string Model { get; init; }
     public ResponseMode Mode { get; set; }
+
+    /// <summary>Not yet seen to answer: the mode the next run tries once (see <see cref="RememberedMode.Settled"/>).</summary>
+    public bool Tentative { get; set; }
+
     public DateTime DecidedAt { get; set; }
 }
 
+/// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
 public sealed class CachedCategory
 {
     public required string ConversationId { get; init; }

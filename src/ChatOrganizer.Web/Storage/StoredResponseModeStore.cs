@@ -9,25 +9,31 @@ namespace ChatOrganizer.Web.Storage;
 /// </summary>
 public sealed class StoredResponseModeStore(IDbContextFactory<ChatOrganizerDb> dbs, TimeProvider time) : IResponseModeStore
 {
-    public async Task<ResponseMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken)
+    public async Task<RememberedMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         return await db.ResponseModes.AsNoTracking()
             .Where(m => m.Endpoint == endpoint && m.Model == model)
-            .Select(m => (ResponseMode?)m.Mode)
+            .Select(m => new RememberedMode(m.Mode, !m.Tentative))
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    public async Task PutAsync(string endpoint, string model, ResponseMode mode, CancellationToken cancellationToken)
+    public async Task PutAsync(string endpoint, string model, RememberedMode remembered, CancellationToken cancellationToken)
     {
         if (endpoint.Length > ChatOrganizerDb.Lengths.Endpoint || model.Length > ChatOrganizerDb.Lengths.Model) return;
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var updated = await db.ResponseModes
             .Where(m => m.Endpoint == endpoint && m.Model == model)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Mode, mode).SetProperty(m => m.DecidedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Mode, remembered.Mode)
+                .SetProperty(m => m.Tentative, !remembered.Settled)
+                .SetProperty(m => m.DecidedAt, now), cancellationToken);
         if (updated > 0) return;
-        db.ResponseModes.Add(new RememberedResponseMode { Endpoint = endpoint, Model = model, Mode = mode, DecidedAt = now });
+        db.ResponseModes.Add(new RememberedResponseMode
+        {
+            Endpoint = endpoint, Model = model, Mode = remembered.Mode, Tentative = !remembered.Settled, DecidedAt = now,
+        });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -47,7 +47,7 @@ internal sealed class CategorizerHarness : IAsyncDisposable
 
     /// <summary>As if an earlier run had found the mode: requests go out at once, all in flight together.</summary>
     public Task RememberModeAsync(ResponseMode mode, string model = CategorizationOptions.DefaultModel) =>
-        Modes.PutAsync(Server.BaseUrl.ToString().TrimEnd('/'), model, mode, CancellationToken.None);
+        Modes.PutAsync(Server.BaseUrl.ToString().TrimEnd('/'), model, new RememberedMode(mode), CancellationToken.None);
 
     public CategorizationRun Run(string? apiKey = null, string? model = null, string? baseUrl = null, bool offline = false) =>
         new() { ApiKey = apiKey, Model = model, BaseUrl = baseUrl, Offline = offline, Telemetry = new CategorizationTelemetry(Events.Enqueue) };

@@ -62,8 +62,8 @@ public class ModelDialectTests
         AssertEachCategorizedOnce(results);
         Assert.Equal(3, model.Server.Requests - first);
         Assert.All(model.Server.ReceivedRequests.Where(r => r.Number > first), r => Assert.Equal(ResponseMode.FunctionCall, r.Mode));
-        Assert.Equal(ResponseMode.FunctionCall, await model.Modes.GetAsync(model.Server.BaseUrl.ToString().TrimEnd('/'), "gpt-4", CancellationToken.None));
-        Assert.Equal("gpt-4 answers through a function call here, as an earlier run found.",
+        Assert.Equal(new RememberedMode(ResponseMode.FunctionCall), await model.Modes.GetAsync(model.Server.BaseUrl.ToString().TrimEnd('/'), "gpt-4", CancellationToken.None));
+        Assert.Equal("gpt-4 answers through a function call, as an earlier run found.",
             Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence);
     }
 
@@ -90,36 +90,61 @@ public class ModelDialectTests
     }
 
     [Fact]
-    public async Task WhenToolsAreRefusedTooJsonModeAnswersWithTheSchemaAndTheWordJsonInThePrompt()
+    public async Task AServerWithoutStructuredOutputsOrToolsCostsEachRunAtMostOneRefusalAndSettlesOnJsonMode()
     {
-        await using var model = await StartAsync(o => o.Model = "gpt-4");
-        model.Server.RefusesTools = true;
+        // A local server built without them says nothing of what it does support: each run pays one refusal at most,
+        // answers in plain text meanwhile, and leaves the next mode for the next run to try once.
+        await using var model = await StartAsync(o => (o.Model, o.MaxConcurrency) = ("qwen2.5", 4), FakeDialect.Local);
+        (model.Server.RefusesJsonSchema, model.Server.RefusesTools) = (true, true);
+        var endpoint = model.Server.BaseUrl.ToString().TrimEnd('/');
+        var sentences = new List<string>();
+        var refusedPerRun = new List<int>();
+        for (var run = 0; run < 4; run++)
+        {
+            var before = model.Server.ReceivedRequests.Count;
+            model.Events.Clear();
+            AssertEachCategorizedOnce(await model.CategorizeAsync(Digests(Conversations, first: run * 1000)));
+            var requests = model.Server.ReceivedRequests.Skip(before).ToList();
+            refusedPerRun.Add(requests.Count - 3);
+            sentences.Add(Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence);
+        }
 
-        var results = await model.CategorizeAsync(Digests(Conversations));
-
-        AssertEachCategorizedOnce(results);
-        Assert.Equal(3 + 2, model.Server.Requests);
-        var answered = model.Server.ReceivedRequests.Where(r => r.Mode == ResponseMode.JsonObject).ToList();
-        Assert.Equal(3, answered.Count);
-        Assert.All(answered, r => Assert.Contains("The JSON must match this JSON schema: {", r.SystemMessage, StringComparison.Ordinal));
-        Assert.Equal("gpt-4 does not support structured outputs or function calls here; answering in JSON mode, with the schema in the prompt.",
-            Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence);
+        Assert.Equal([1, 1, 0, 0], refusedPerRun);
+        Assert.Equal(
+        [
+            "qwen2.5 does not support structured outputs here; answering in plain text, with the schema in the prompt, for this run; the next run tries a function call once.",
+            "qwen2.5 does not support structured outputs or function calls here; answering in plain text, with the schema in the prompt, for this run; the next run tries JSON mode once.",
+            "qwen2.5 does not support structured outputs or function calls here; answering in JSON mode, with the schema in the prompt.",
+            "qwen2.5 answers in JSON mode, with the schema in the prompt, as an earlier run found.",
+        ], sentences);
+        var answeredInJsonMode = model.Server.ReceivedRequests.Where(r => r.Mode == ResponseMode.JsonObject).ToList();
+        Assert.Equal(6, answeredInJsonMode.Count);
+        Assert.All(answeredInJsonMode, r => Assert.Contains("The JSON must match this JSON schema: {", r.SystemMessage, StringComparison.Ordinal));
+        Assert.Equal(new RememberedMode(ResponseMode.JsonObject), await model.Modes.GetAsync(endpoint, "qwen2.5", CancellationToken.None));
     }
 
     [Fact]
-    public async Task AServerWithoutAnyResponseFormatIsReadFromPlainTextAndItsRefusalsDoNotStopTheRun()
+    public async Task AServerWithoutAnyResponseFormatIsReadFromPlainTextAndEachRunPaysOneRefusalAtMost()
     {
         await using var model = await StartAsync(o => (o.Model, o.MaxConcurrency) = ("llama3.1", 4), FakeDialect.Local);
         (model.Server.RefusesJsonSchema, model.Server.RefusesTools, model.Server.RefusesJsonObject) = (true, true, true);
+        var refusedPerRun = new List<int>();
+        for (var run = 0; run < 4; run++)
+        {
+            var before = model.Server.ReceivedRequests.Count;
+            model.Events.Clear();
+            // Refusals of a mode do not count towards "rejected every request", which would stop the run.
+            AssertEachCategorizedOnce(await model.CategorizeAsync(Digests(Conversations, first: run * 1000)));
+            var requests = model.Server.ReceivedRequests.Skip(before).ToList();
+            Assert.Equal(3, requests.Count(r => r.Mode == ResponseMode.PlainText));
+            refusedPerRun.Add(requests.Count - 3);
+            Assert.Contains("in plain text, with the schema in the prompt",
+                Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence, StringComparison.Ordinal);
+        }
 
-        var results = await model.CategorizeAsync(Digests(Conversations));
-
-        // Three refusals would stop a run as "rejected every request"; refusals of a mode do not count.
-        AssertEachCategorizedOnce(results);
-        Assert.Equal(3 + 3, model.Server.Requests);
-        Assert.Equal(3, model.Server.ReceivedRequests.Count(r => r.Mode == ResponseMode.PlainText));
-        Assert.EndsWith("answering in plain text, with the schema in the prompt.",
-            Assert.Single(model.Events.OfType<CategorizationEvent.ResponseModeChosen>()).Sentence, StringComparison.Ordinal);
+        Assert.Equal([1, 1, 1, 0], refusedPerRun);
+        Assert.Equal(new RememberedMode(ResponseMode.PlainText),
+            await model.Modes.GetAsync(model.Server.BaseUrl.ToString().TrimEnd('/'), "llama3.1", CancellationToken.None));
     }
 
     [Theory]

@@ -57,6 +57,45 @@ public sealed class ModelDialectEndToEndTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AServerThatSaysNothingOfWhatItSupportsCostsAJobOneRefusalAndTheNextJobTriesTheNextModeOnce()
+    {
+        var fake = await FakeAsync(FakeDialect.Local);
+        fake.RefusesJsonSchema = true;
+        var app = Start(fake.BaseUrl, serverKey: null, model: "qwen2.5", workItemSize: 100);
+        using var client = app.CreateClient();
+        var endpoint = fake.BaseUrl.ToString().TrimEnd('/');
+
+        var first = await client.WaitUntilEndedAsync((await client.UploadAsync(ExportJson.AboutTopics(30, Topics), "topic")).Id);
+        var firstLog = await client.LogAsync(first.Id);
+
+        // One refusal, then plain text for the rest of the job: what works instead is not known yet.
+        Assert.Equal((JobStatus.Done, 30, 0), (first.Status, first.Categorized, first.Failed));
+        Assert.Equal(1 + 6, fake.Requests);
+        Assert.Single(fake.ReceivedRequests, r => r.Mode == ResponseMode.JsonSchema);
+        Assert.Equal(6, fake.ReceivedRequests.Count(r => r.Mode == ResponseMode.PlainText));
+        Assert.Contains(firstLog.Entries, e => e.Message ==
+            "qwen2.5 does not support structured outputs here; answering in plain text, with the schema in the prompt, for this run; the next run tries a function call once.");
+        await using (var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext())
+        {
+            var remembered = await db.ResponseModes.SingleAsync();
+            Assert.Equal((endpoint, ResponseMode.FunctionCall, true), (remembered.Endpoint, remembered.Mode, remembered.Tentative));
+        }
+
+        var second = await client.WaitUntilEndedAsync((await client.UploadAsync(ExportJson.AboutTopics(12, "Sailing", "Chess"), "topic")).Id);
+        var secondLog = await client.LogAsync(second.Id);
+
+        Assert.Equal((JobStatus.Done, 12), (second.Status, second.Categorized));
+        Assert.Equal(7 + 3, fake.Requests);
+        Assert.Equal(3, fake.ReceivedRequests.Count(r => r.Mode == ResponseMode.FunctionCall));
+        Assert.Contains(secondLog.Entries, e => e.Message == "qwen2.5 does not support structured outputs here; answering through a function call.");
+        await using (var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext())
+        {
+            var remembered = await db.ResponseModes.SingleAsync();
+            Assert.Equal((ResponseMode.FunctionCall, false), (remembered.Mode, remembered.Tentative));
+        }
+    }
+
+    [Fact]
     public async Task AServerOnThisMachineIsUsedWithoutAKeyAndItsMissingUsageIsCountedLocally()
     {
         var fake = await FakeAsync(FakeDialect.Local);
@@ -96,7 +135,7 @@ public sealed class ModelDialectEndToEndTests : IAsyncDisposable
         return fake;
     }
 
-    private ChatOrganizerApp Start(Uri baseUrl, string? serverKey, string? model = null)
+    private ChatOrganizerApp Start(Uri baseUrl, string? serverKey, string? model = null, int workItemSize = 10)
     {
         var app = new ChatOrganizerApp()
             .With("Categorization:ApiKey", serverKey ?? "")
@@ -104,7 +143,7 @@ public sealed class ModelDialectEndToEndTests : IAsyncDisposable
             .With("Categorization:Model", model ?? CategorizationOptions.DefaultModel)
             .With("Categorization:BatchSize", "5")
             .With("Categorization:MaxConcurrency", "2")
-            .With("Jobs:WorkItemSize", "10")
+            .With("Jobs:WorkItemSize", workItemSize.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("Jobs:Concurrency", "3")
             .With("RateLimits:Polling:PermitLimit", "100000")
             .With("RateLimits:Polling:AddressPermitLimit", "100000");

@@ -17,7 +17,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -297,6 +297,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("Tentative")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Endpoint", "Model");
 

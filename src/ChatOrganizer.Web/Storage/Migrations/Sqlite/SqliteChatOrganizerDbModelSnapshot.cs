@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.CachedCategory", b =>
                 {
@@ -290,6 +290,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Tentative")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Endpoint", "Model");
 
