@@ -155,6 +155,7 @@ public sealed partial class JobService(
         // Children first, each one statement: fast for big jobs, and independent of cascade settings.
         await db.Results.Where(r => r.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Transcripts.Where(t => t.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
+        await db.Vectors.Where(v => v.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Conversations.Where(c => c.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.WorkItems.Where(w => w.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.JobLog.Where(e => e.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
@@ -180,8 +181,9 @@ public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Mod
             null or "topic" => JobMode.Topic,
             "month" => JobMode.Month,
             "year" => JobMode.Year,
+            "discover" => JobMode.Discover,
             var other => throw new RequestRejectedException(StatusCodes.Status400BadRequest,
-                $"\"{(other.Length > 20 ? other[..20] : other)}\" is not a mode: choose topic, month or year."),
+                $"\"{(other.Length > 20 ? other[..20] : other)}\" is not a mode: choose topic, month, year or discover."),
         };
         var model = field("model");
         if (model is not null && !JobService.ModelName().IsMatch(model))
