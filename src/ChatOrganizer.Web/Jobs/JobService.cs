@@ -54,7 +54,8 @@ public sealed partial class JobService(
             CategorySetId = topic?.Set.Id,
             CategorySetName = topic?.Set.Name,
             CategorySetJson = topic is null ? null : CategorySetService.Snapshot(topic.Set),
-            Engine = topic?.Engine,
+            // Discover jobs find their topics on this server, whatever key there is.
+            Engine = request.Mode == JobMode.Discover ? CategorizationEngine.Offline : topic?.Engine,
             Model = topic?.Model,
             ProtectedApiKey = topic is not null && apiKey is not null ? keys.ProtectForJob(apiKey, jobId) : null,
             // Waiting is worth it only when the categorizing costs something: a model, not the offline categorizer.
@@ -223,7 +224,7 @@ internal sealed record JobRow(
     public static JobRow Of(Job job) => FromEntity(job);
 }
 
-/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; null for month and year.</param>
+/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; always <c>offline</c> for discover jobs; null for month and year.</param>
 /// <param name="Percent">Of the current phase: bytes of the upload while reading, conversations while categorizing.</param>
 /// <param name="EtaSeconds">Estimated time left in the current phase, from its pace so far; null until there is a pace.</param>
 public sealed record JobProgress(

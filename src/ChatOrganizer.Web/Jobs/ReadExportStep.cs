@@ -136,6 +136,8 @@ public sealed class ReadExportStep(
     /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
     private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
     {
+        // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
+        var vectors = batch.Vectors(offline, cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
@@ -148,7 +150,7 @@ public sealed class ReadExportStep(
 
         db.Conversations.AddRange(batch.Conversations);
         db.Transcripts.AddRange(batch.Transcripts);
-        db.Vectors.AddRange(batch.Vectors(offline, cancellationToken));
+        db.Vectors.AddRange(vectors);
         db.Results.AddRange(batch.Unreadable);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
@@ -214,10 +216,11 @@ public sealed class ReadExportStep(
         }
 
         /// <summary>The batch's offline vectors, quantized: thousands a second, so every job has them.</summary>
-        public IEnumerable<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
+        public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
         {
+            if (Digests.Count == 0) return [];
             var map = ConversationMap.Build(offline, Digests, cancellationToken);
-            return Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) });
+            return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
         }
 
         public void Clear()

@@ -22,6 +22,8 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
         List<ConversationDigest> digests;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
+            // Run again after a crash: topics found before are found again from every conversation, not from those left.
+            await db.Results.Where(r => r.JobId == jobId && r.Status == CategorizationStatus.Categorized).ExecuteDeleteAsync(cancellationToken);
             digests = await db.Conversations.AsNoTracking()
                 .Where(c => c.JobId == jobId && !db.Results.Any(r => r.JobId == jobId && r.Index == c.Index))
                 .OrderBy(c => c.Index)
