@@ -42,7 +42,7 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
             Status = CategorizationStatus.Categorized,
             Category = Cut(t.Name, ChatOrganizerDb.Lengths.Name),
             Engine = CategorizationEngine.Offline,
-            Reason = Cut(t.IsRest ? "close to none of the topics found" : $"one of {t.ConversationIds.Count:N0} conversations about {t.Name}", ChatOrganizerDb.Lengths.Explanation),
+            Reason = Cut(t.Reason, ChatOrganizerDb.Lengths.Explanation),
             At = now,
         })).ToList();
         var categories = set.Categories.Select(c => new CategoryInput(c.Name, Cut(c.Description ?? "", CategorySetService.MaxDescriptionLength), c.Keywords)).ToList();

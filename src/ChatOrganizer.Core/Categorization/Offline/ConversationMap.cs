@@ -300,6 +300,9 @@ public sealed record DiscoveredTopic(string Name, IReadOnlyList<string> Words, I
     /// <summary>The conversations close to no topic, named Other; it becomes the set's catch-all, not a category.</summary>
     public bool IsRest { get; init; }
 
+    /// <summary>Why a conversation is under this topic, for a person to read beside it.</summary>
+    public string Reason => IsRest ? "close to none of the topics found" : $"one of {ConversationIds.Count:N0} conversations about {Name}";
+
     /// <summary>The topics as a category set a person can keep: each topic a category with its words and examples, and Other.</summary>
     public static CategorySet ToCategorySet(string name, IReadOnlyList<DiscoveredTopic> topics)
     {
