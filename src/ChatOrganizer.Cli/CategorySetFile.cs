@@ -40,6 +40,25 @@ internal static class CategorySetFile
         return problems.Count == 0 ? (set, null) : (null, $"the categories file {path}: {string.Join(" ", problems)}");
     }
 
+    /// <summary>Writes a set in the form <see cref="ReadAsync"/> reads (chatorg discover --save-set).</summary>
+    public static async Task WriteAsync(string path, CategorySet set, CancellationToken cancellationToken)
+    {
+        var file = new FileDto(set.Name, [.. set.Categories.Select(c => new CategoryDto(c.Name, c.Description, c.Keywords?.ToList(), c.Examples?.ToList()))], set.AllowNewCategories);
+        var temporary = path + ".partial";
+        await using (var stream = File.Create(temporary))
+        {
+            await JsonSerializer.SerializeAsync(stream, file, Written, cancellationToken);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static readonly JsonSerializerOptions Written = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    };
+
     private sealed record FileDto(string? Name, List<CategoryDto>? Categories, bool? AllowNewCategories);
 
     private sealed record CategoryDto(string? Name, string? Description, List<string>? Keywords, List<string>? Examples);

@@ -22,6 +22,11 @@ internal static class CliApp
               categorizer. Progress goes to stderr, a summary by category to stdout, results to --out.
               --categories FILE: {"name": ..., "categories": [{"name", "description", "keywords"}]}.
               Exit 3: the run did not complete (key refused, unknown model, declined, Ctrl+C).
+          discover PATH [--topics N] [--out FILE.json|FILE.csv] [--save-set FILE.json]
+              Finds the topics the conversations are about, with no categories and no model, offline:
+              each topic (named by its most distinctive words) with its size and most typical titles
+              on stdout; each conversation's topic to --out; the topics as a category set file for
+              categorize --categories to --save-set. --topics N: 2 to 15 (default: chosen by fit).
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -46,6 +51,8 @@ internal static class CliApp
                 return await InspectCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
             case "categorize":
                 return await CategorizeCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
+            case "discover":
+                return await DiscoverCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
             case null or "-h" or "--help" or "help":
                 await stdout.WriteLineAsync(Usage);
                 return args.Length == 0 ? UsageError : Ok;

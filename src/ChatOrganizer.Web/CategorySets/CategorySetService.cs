@@ -105,6 +105,18 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
     /// <summary>A description is sent with every request: long ones cost tokens on each batch.</summary>
     public const int MaxDescriptionLength = 500;
 
+    /// <summary>A new set of the session's own from the topics its discover job found; not found for another session's job.</summary>
+    public async Task<CategorySetChange> CreateFromDiscoveryAsync(string ownerId, string jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.AsNoTracking()
+            .Where(j => j.Id == jobId && j.OwnerId == ownerId && j.Mode == JobMode.Discover)
+            .Select(j => new { j.FileName, j.DiscoveredTopicsJson })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (Jobs.TopicDiscovery.Categories(job?.DiscoveredTopicsJson) is not { } categories) return CategorySetChange.NotFound;
+        var name = $"Topics of {job!.FileName}";
+        return await CreateAsync(ownerId, new CategorySetInput(name.Length > CategorySet.MaxNameLength ? name[..CategorySet.MaxNameLength] : name, categories), cancellationToken);
+    }
+
     /// <summary>A job's own copy of its set, taken when the job is created.</summary>
     internal static string Snapshot(CategorySetView set) => JsonSerializer.Serialize(set, Json);
 

@@ -23,7 +23,7 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         if (job is null) return NotFound();
 
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, MaxQueryLength)];
-        var groupBy = Enum.TryParse<GroupBy>(view, ignoreCase: true, out var chosen) && (chosen != GroupBy.Topic || job.Mode == Storage.JobMode.Topic)
+        var groupBy = Enum.TryParse<GroupBy>(view, ignoreCase: true, out var chosen) && (chosen != GroupBy.Topic || job.Mode is Storage.JobMode.Topic or Storage.JobMode.Discover)
             ? chosen
             : ResultsPage.DefaultView(job.Mode);
         var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken);

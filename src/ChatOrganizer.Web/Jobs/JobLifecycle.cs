@@ -44,9 +44,12 @@ public sealed class JobLifecycle(
             .Select(j => new { j.Mode, j.Read, j.Categorized, j.Failed })
             .FirstOrDefaultAsync(cancellationToken);
         if (counts is null) return;
-        var summary = counts.Mode == JobMode.Topic
-            ? $"Done: {counts.Categorized:N0} conversations categorized, {counts.Failed:N0} failed."
-            : $"Done: {counts.Read:N0} conversations grouped by {counts.Mode.ToString().ToLowerInvariant()}.";
+        var summary = counts.Mode switch
+        {
+            JobMode.Topic => $"Done: {counts.Categorized:N0} conversations categorized, {counts.Failed:N0} failed.",
+            JobMode.Discover => $"Done: {counts.Categorized:N0} conversations filed under the topics found, {counts.Failed:N0} failed.",
+            _ => $"Done: {counts.Read:N0} conversations grouped by {counts.Mode.ToString().ToLowerInvariant()}.",
+        };
         await EndAsync(jobId, JobStatus.Done, JobLogLevel.Info, summary, failureReason: null, cancellationToken);
     }
 

@@ -54,7 +54,8 @@ public sealed partial class JobService(
             CategorySetId = topic?.Set.Id,
             CategorySetName = topic?.Set.Name,
             CategorySetJson = topic is null ? null : CategorySetService.Snapshot(topic.Set),
-            Engine = topic?.Engine,
+            // Discover jobs find their topics on this server, whatever key there is.
+            Engine = request.Mode == JobMode.Discover ? CategorizationEngine.Offline : topic?.Engine,
             Model = topic?.Model,
             ProtectedApiKey = topic is not null && apiKey is not null ? keys.ProtectForJob(apiKey, jobId) : null,
             // Waiting is worth it only when the categorizing costs something: a model, not the offline categorizer.
@@ -155,6 +156,7 @@ public sealed partial class JobService(
         // Children first, each one statement: fast for big jobs, and independent of cascade settings.
         await db.Results.Where(r => r.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Transcripts.Where(t => t.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
+        await db.Vectors.Where(v => v.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Conversations.Where(c => c.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.WorkItems.Where(w => w.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.JobLog.Where(e => e.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
@@ -180,8 +182,9 @@ public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Mod
             null or "topic" => JobMode.Topic,
             "month" => JobMode.Month,
             "year" => JobMode.Year,
+            "discover" => JobMode.Discover,
             var other => throw new RequestRejectedException(StatusCodes.Status400BadRequest,
-                $"\"{(other.Length > 20 ? other[..20] : other)}\" is not a mode: choose topic, month or year."),
+                $"\"{(other.Length > 20 ? other[..20] : other)}\" is not a mode: choose topic, month, year or discover."),
         };
         var model = field("model");
         if (model is not null && !JobService.ModelName().IsMatch(model))
@@ -221,7 +224,7 @@ internal sealed record JobRow(
     public static JobRow Of(Job job) => FromEntity(job);
 }
 
-/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; null for month and year.</param>
+/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; always <c>offline</c> for discover jobs; null for month and year.</param>
 /// <param name="Percent">Of the current phase: bytes of the upload while reading, conversations while categorizing.</param>
 /// <param name="EtaSeconds">Estimated time left in the current phase, from its pace so far; null until there is a pace.</param>
 public sealed record JobProgress(

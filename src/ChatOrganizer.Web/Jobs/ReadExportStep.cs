@@ -1,4 +1,5 @@
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
@@ -27,6 +28,8 @@ public sealed class ReadExportStep(
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
     IOptions<ExportReaderOptions> exportOptions,
+    OfflineEngine offline,
+    TopicDiscovery discovery,
     TimeProvider time,
     ILogger<ReadExportStep> logger)
 {
@@ -106,7 +109,8 @@ public sealed class ReadExportStep(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
-        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, time);
+        // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
+        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), time);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -119,6 +123,7 @@ public sealed class ReadExportStep(
         batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
         if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
 
+        if (job.Mode == JobMode.Discover && read > 0) await discovery.RunAsync(job.Id, cancellationToken);
         if (job.Mode != JobMode.Topic || read == 0)
         {
             await lifecycle.FinishAsync(job.Id, cancellationToken);
@@ -131,6 +136,8 @@ public sealed class ReadExportStep(
     /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
     private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
     {
+        // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
+        var vectors = batch.Vectors(offline, cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
@@ -143,6 +150,7 @@ public sealed class ReadExportStep(
 
         db.Conversations.AddRange(batch.Conversations);
         db.Transcripts.AddRange(batch.Transcripts);
+        db.Vectors.AddRange(vectors);
         db.Results.AddRange(batch.Unreadable);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
@@ -152,11 +160,12 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, TimeProvider time)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
         public List<ConversationTranscript> Transcripts { get; } = [];
+        private List<ConversationDigest> Digests { get; } = [];
         public List<JobLogEntry> Log { get; } = [];
 
         /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
@@ -166,7 +175,9 @@ public sealed class ReadExportStep(
         public void Add(Conversation conversation)
         {
             var index = conversation.Location.Index;
-            var digest = digests?.Build(conversation);
+            var digest = digests.Build(conversation);
+            Digests.Add(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var keep = Job.Mode is JobMode.Topic or JobMode.Discover;
             Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,
@@ -178,17 +189,17 @@ public sealed class ReadExportStep(
                 MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden),
                 Model = Truncate(conversation.DefaultModel ?? conversation.ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug, ChatOrganizerDb.Lengths.Model),
                 Warnings = conversation.Diagnostics.Count,
-                DigestTitle = digest?.Title,
-                DigestText = digest?.Text,
-                DigestTokens = digest?.Tokens ?? 0,
-                DigestHash = digest?.Hash,
+                DigestTitle = keep ? digest.Title : null,
+                DigestText = keep ? digest.Text : null,
+                DigestTokens = keep ? digest.Tokens : 0,
+                DigestHash = keep ? digest.Hash : null,
             });
             Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
             {
                 Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));
             }
-            if (digest is { Title.Length: 0, Text.Length: 0 })
+            if (keep && digest is { Title.Length: 0, Text.Length: 0 })
             {
                 var reason = conversation.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Reason ?? "It has no title and no visible text.";
                 Unreadable.Add(new ConversationResult
@@ -204,8 +215,17 @@ public sealed class ReadExportStep(
             }
         }
 
+        /// <summary>The batch's offline vectors, quantized: thousands a second, so every job has them.</summary>
+        public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
+        {
+            if (Digests.Count == 0) return [];
+            var map = ConversationMap.Build(offline, Digests, cancellationToken);
+            return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
+        }
+
         public void Clear()
         {
+            Digests.Clear();
             Conversations.Clear();
             Transcripts.Clear();
             Log.Clear();

@@ -41,6 +41,7 @@ public static class Display
     {
         JobMode.Topic => "By topic",
         JobMode.Month => "By month",
+        JobMode.Discover => "Discover topics",
         _ => "By year",
     };
 

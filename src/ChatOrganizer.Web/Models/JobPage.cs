@@ -23,6 +23,7 @@ public sealed record JobPage(JobProgress Job, JobLogPage Log, IReadOnlyList<Resu
         (_, Storage.JobStatus.AwaitingStart) => "Read. Check the estimate, then start",
         (Storage.JobMode.Topic, _) when !HasEnded => "Step 2 of 2: categorizing",
         (_, Storage.JobStatus.Reading) => "Reading the export",
+        (Storage.JobMode.Discover, Storage.JobStatus.Done) => $"{Display.Count(Job.Categorized)} conversations under the topics found",
         (Storage.JobMode.Topic, Storage.JobStatus.Done) => $"{Display.Count(Job.Categorized)} categorized, {Display.Count(Job.Failed)} failed",
         (_, Storage.JobStatus.Done) => $"{Display.Plural(Job.Read, "conversation", "conversations")} grouped {Display.Mode(Job.Mode).ToLowerInvariant()}",
         (_, Storage.JobStatus.Failed) => "Stopped before the end",

@@ -27,11 +27,11 @@ public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Qu
         Link(View) + $"&group={Uri.EscapeDataString(group.Key)}#group-{position}";
 
     /// <summary>Jobs grouped by month or year have no topics to show.</summary>
-    public IReadOnlyList<GroupBy> Views => Job.Mode == JobMode.Topic ? [GroupBy.Topic, GroupBy.Month, GroupBy.Year] : [GroupBy.Month, GroupBy.Year];
+    public IReadOnlyList<GroupBy> Views => ShowsCategories ? [GroupBy.Topic, GroupBy.Month, GroupBy.Year] : [GroupBy.Month, GroupBy.Year];
 
     public GroupBy View => Results.GroupBy;
 
-    public bool ShowsCategories => Job.Mode == JobMode.Topic;
+    public bool ShowsCategories => Job.Mode is JobMode.Topic or JobMode.Discover;
 
     /// <summary>Conversations on the page: those in groups, plus the failed ones a topic view lists apart.</summary>
     public int Shown => Results.Groups.Sum(g => g.Count) + (View == GroupBy.Topic ? Results.Failed.Count : 0);

@@ -6,6 +6,8 @@ internal static class ResultsSetup
     {
         builder.Services.AddScoped<ResultsQuery>();
         builder.Services.AddScoped<ConversationStore>();
+        builder.Services.AddMemoryCache(o => o.SizeLimit ??= SimilarConversations.CacheBytes);
+        builder.Services.AddSingleton<SimilarConversations>();
         return builder;
     }
 }

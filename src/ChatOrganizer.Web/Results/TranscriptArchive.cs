@@ -42,7 +42,7 @@ public static class TranscriptArchive
 
     private static string FolderOf(JobMode mode, ResultConversation summary) => mode switch
     {
-        JobMode.Topic => summary.Category ?? "Not categorized",
+        JobMode.Topic or JobMode.Discover => summary.Category ?? "Not categorized",
         JobMode.Month => summary.CreateTime?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? NoDate,
         _ => summary.CreateTime?.ToString("yyyy", CultureInfo.InvariantCulture) ?? NoDate,
     };

@@ -16,6 +16,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<StoredConversation> Conversations => Set<StoredConversation>();
     public DbSet<ConversationTranscript> Transcripts => Set<ConversationTranscript>();
     public DbSet<ConversationResult> Results => Set<ConversationResult>();
+    public DbSet<ConversationVector> Vectors => Set<ConversationVector>();
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
@@ -93,6 +94,14 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             transcript.HasKey(t => new { t.JobId, t.Index });
             transcript.Property(t => t.JobId).HasMaxLength(Lengths.Id);
             transcript.HasOne<Job>().WithMany().HasForeignKey(t => t.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConversationVector>(vector =>
+        {
+            vector.ToTable("conversation_vectors");
+            vector.HasKey(v => new { v.JobId, v.Index });
+            vector.Property(v => v.JobId).HasMaxLength(Lengths.Id);
+            vector.HasOne<Job>().WithMany().HasForeignKey(v => v.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ConversationResult>(result =>

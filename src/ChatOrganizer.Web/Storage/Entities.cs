@@ -54,6 +54,9 @@ public sealed class Job
     /// <summary>Hangfire's id of the background job queued to read the export, so a lost one can be told apart and queued again.</summary>
     public string? ReadBackgroundJobId { get; set; }
 
+    /// <summary>Discover jobs: the topics found, as the categories of a set a person can keep (JSON), set when the job ends.</summary>
+    public string? DiscoveredTopicsJson { get; set; }
+
     public DateTime CreatedAt { get; init; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CategorizingStartedAt { get; set; }
@@ -66,6 +69,9 @@ public enum JobMode
     Topic,
     Month,
     Year,
+
+    /// <summary>No categories: the conversations' own topics are found by clustering their vectors.</summary>
+    Discover,
 }
 
 public enum JobStatus
@@ -143,6 +149,14 @@ public sealed class StoredConversation
     public string? DigestText { get; init; }
     public int DigestTokens { get; init; }
     public string? DigestHash { get; init; }
+}
+
+/// <summary>A conversation's offline embedding, one signed byte per dimension (<c>QuantizedVectors</c>), for "similar conversations".</summary>
+public sealed class ConversationVector
+{
+    public required string JobId { get; init; }
+    public int Index { get; init; }
+    public required byte[] Vector { get; init; }
 }
 
 /// <summary>The viewer's transcript: JSON, Brotli-compressed.</summary>

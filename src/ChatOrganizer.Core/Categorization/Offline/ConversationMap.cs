@@ -89,7 +89,7 @@ public sealed class ConversationMap
                 .OrderByDescending(i => closeness[i]).ThenBy(i => i).ToList();
             if (cluster.Count == 0) continue;
             var words = DistinctiveWords(cluster, documents);
-            var name = words.Count > 0 ? string.Join(", ", words) : _titles[cluster[0]];
+            var name = words.Count > 0 ? string.Join(", ", words) : TitleWords(cluster[0]);
             topics.Add(new DiscoveredTopic(name, words, [.. cluster.Select(i => _ids[i])], [.. cluster.Take(3).Select(i => _titles[i])]));
         }
         topics = [.. topics.OrderByDescending(t => t.ConversationIds.Count).ThenBy(t => t.Name, StringComparer.Ordinal)];
@@ -112,12 +112,23 @@ public sealed class ConversationMap
     {
         var n = _ids.Length;
         return [.. DocumentFrequencies(cluster)
-            .Where(t => t.Value >= Math.Min(2, cluster.Count))
+            .Where(t => t.Value >= Math.Min(2, cluster.Count) && !Terms.NamesNothing(t.Key))
             .Select(t => (Term: t.Key, Score: t.Value / (double)cluster.Count * Math.Log((double)n / documents[t.Key])))
             .OrderByDescending(t => t.Score).ThenBy(t => t.Term, StringComparer.Ordinal)
             .Select(t => Surface(cluster, t.Term))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Take(3)];
+    }
+
+    // A topic with no word of its own shared by two members: its most typical title's own words, else the title.
+    private static readonly char[] TitlePunctuation = ['?', '!', '.', ',', ':', ';', '"', '\'', '¿', '¡', '(', ')', '？', '！', '。', '，'];
+
+    private string TitleWords(int member)
+    {
+        var words = _titles[member].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Trim(TitlePunctuation))
+            .Where(w => Terms.Of(TextAnalyzer.Fold(w)) is { } term && !Terms.NamesNothing(term)).ToList();
+        return words.Count > 0 ? string.Join(' ', words) : _titles[member];
     }
 
     // Each script's own mean taken away: conversations in one language share a direction whatever they are about, and
@@ -288,6 +299,9 @@ public sealed record DiscoveredTopic(string Name, IReadOnlyList<string> Words, I
 {
     /// <summary>The conversations close to no topic, named Other; it becomes the set's catch-all, not a category.</summary>
     public bool IsRest { get; init; }
+
+    /// <summary>Why a conversation is under this topic, for a person to read beside it.</summary>
+    public string Reason => IsRest ? "close to none of the topics found" : $"one of {ConversationIds.Count:N0} conversations about {Name}";
 
     /// <summary>The topics as a category set a person can keep: each topic a category with its words and examples, and Other.</summary>
     public static CategorySet ToCategorySet(string name, IReadOnlyList<DiscoveredTopic> topics)

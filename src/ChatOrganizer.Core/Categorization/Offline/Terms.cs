@@ -20,7 +20,30 @@ internal static class Terms
         "wenn", "habe", "hat", "sind", "von", "im", "bei", "kann", "soll", "wird", "noch", "schon", "dass", "er",
     };
 
+    // Words that carry no topic of their own but are kept for scoring (tuned with them): a discovered topic's name
+    // leaves them out too, so it reads "bread, sourdough", not "bread, before" (folded, as terms are).
+    private static readonly HashSet<string> NameNoise = new(StringComparer.Ordinal)
+    {
+        "after", "again", "always", "another", "both", "because", "before", "between", "did", "doing", "done", "down",
+        "each", "even", "every", "few", "go", "going", "got", "long", "look", "many", "maybe", "mean", "most", "much",
+        "now", "off", "only", "out", "over", "own", "really", "same", "say", "see", "something", "still", "thing",
+        "try", "using", "well", "where", "while", "who", "whose", "without", "am", "able", "etc", "vs", "via", "per",
+        "cuanto", "cuanta", "cual", "donde", "cuando", "porque", "sobre", "sin", "hay", "ser", "son", "estoy", "tengo",
+        "tiene", "quiero", "necesito", "puedo", "puede", "hacer", "mejor", "mis", "sus", "nos", "les", "ya", "si",
+        "todo", "toda", "otra", "otro", "entre", "hasta", "desde", "tambien", "ayuda", "ayudame", "algo", "bien", "asi",
+        "dame", "dime", "favor", "cosa", "vez", "solo", "ese", "esa", "eso", "estos", "aqui", "ahora", "hola", "gracias",
+        "quien", "als", "an", "am", "aus", "bin", "da", "dann", "denn", "doch", "durch", "einem", "einer", "eines",
+        "gibt", "haben", "hier", "ihr", "ihre", "ja", "jetzt", "kein", "keine", "man", "mache", "machen", "mal", "mehr",
+        "meinen", "meiner", "meinem", "muss", "nach", "nur", "ob", "ohne", "sehr", "sein", "seine", "uber", "um",
+        "unter", "viel", "vom", "vor", "war", "warum", "welche", "wann", "wo", "zum", "zur", "brauche", "brauchen",
+        "hilfe", "helfen", "gut", "danke", "hallo", "gerne", "etwas", "alle", "alles", "diese", "dieser", "will",
+        "mochte", "konnen", "wurde",
+    };
+
     public static bool IsStopWord(string folded) => StopWords.Contains(folded);
+
+    /// <summary>A term too small to name a topic: a stop word or one of <see cref="NameNoise"/>.</summary>
+    public static bool NamesNothing(string term) => StopWords.Contains(term) || NameNoise.Contains(term);
 
     /// <summary>The term of a folded word, or null for a small word, a number or a single letter.</summary>
     public static string? Of(string folded)

@@ -13,7 +13,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     public const string KeyTokenHeader = "X-Key-Token";
 
     /// <summary>
-    /// Uploads an export (multipart: <c>file</c>, <c>mode</c> = topic|month|year, optional <c>categorySetId</c>
+    /// Uploads an export (multipart: <c>file</c>, <c>mode</c> = topic|month|year|discover, optional <c>categorySetId</c>
     /// and <c>model</c>; optional <c>X-Key-Token</c> header from <c>POST /api/keys</c>) and starts a job.
     /// </summary>
     [HttpPost]

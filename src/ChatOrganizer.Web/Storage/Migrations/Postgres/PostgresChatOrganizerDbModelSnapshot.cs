@@ -119,6 +119,24 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.ToTable("transcripts", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("JobId", "Index");
+
+                    b.ToTable("conversation_vectors", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -147,6 +165,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DiscoveredTopicsJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("Engine")
                         .HasMaxLength(16)
@@ -449,6 +470,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationTranscript", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()

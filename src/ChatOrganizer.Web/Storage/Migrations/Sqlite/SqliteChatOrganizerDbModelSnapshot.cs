@@ -114,6 +114,24 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.ToTable("transcripts", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("JobId", "Index");
+
+                    b.ToTable("conversation_vectors", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -141,6 +159,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiscoveredTopicsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Engine")
@@ -442,6 +463,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationTranscript", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using ChatOrganizer.Categorization;
+using ChatOrganizer.Categorization.Offline;
+using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Jobs;
+
+/// <summary>
+/// A discover job's one step after reading: clusters the stored digests (<see cref="ConversationMap.DiscoverTopics"/>),
+/// files each conversation under its topic's name and keeps the topics as a set's categories, for "Make these a
+/// category set".
+/// </summary>
+public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, OfflineEngine offline, JobLogWriter log, TimeProvider time)
+{
+    private const int SaveBatch = 1000;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task RunAsync(string jobId, CancellationToken cancellationToken)
+    {
+        List<ConversationDigest> digests;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            // Run again after a crash: topics found before are found again from every conversation, not from those left.
+            await db.Results.Where(r => r.JobId == jobId && r.Status == CategorizationStatus.Categorized).ExecuteDeleteAsync(cancellationToken);
+            digests = await db.Conversations.AsNoTracking()
+                .Where(c => c.JobId == jobId && !db.Results.Any(r => r.JobId == jobId && r.Index == c.Index))
+                .OrderBy(c => c.Index)
+                .Select(c => new ConversationDigest(c.Index.ToString(), c.DigestTitle ?? "", c.DigestText ?? "", c.DigestTokens, c.DigestHash ?? ""))
+                .ToListAsync(cancellationToken);
+        }
+        if (digests.Count == 0) return;
+        var topics = await Task.Run(() => ConversationMap.Build(offline, digests, cancellationToken).DiscoverTopics(cancellationToken: cancellationToken), cancellationToken);
+        var set = DiscoveredTopic.ToCategorySet("Discovered topics", topics);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var results = topics.SelectMany(t => t.ConversationIds.Select(id => new ConversationResult
+        {
+            JobId = jobId,
+            Index = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
+            Status = CategorizationStatus.Categorized,
+            Category = Cut(t.Name, ChatOrganizerDb.Lengths.Name),
+            Engine = CategorizationEngine.Offline,
+            Reason = Cut(t.Reason, ChatOrganizerDb.Lengths.Explanation),
+            At = now,
+        })).ToList();
+        var categories = set.Categories.Select(c => new CategoryInput(c.Name, Cut(c.Description ?? "", CategorySetService.MaxDescriptionLength), c.Keywords)).ToList();
+
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            foreach (var chunk in results.Chunk(SaveBatch))
+            {
+                db.Results.AddRange(chunk);
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+            var json = JsonSerializer.Serialize(categories, Json);
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Categorized, results.Count)
+                .SetProperty(j => j.DiscoveredTopicsJson, json), cancellationToken);
+        }
+        await log.WriteAsync(jobId, JobLogLevel.Info,
+            $"Found {set.Categories.Count} topics in {digests.Count:N0} conversations{(topics.Any(t => t.IsRest) ? $"; {topics.Single(t => t.IsRest).ConversationIds.Count:N0} close to none of them are under Other" : "")}.",
+            cancellationToken);
+    }
+
+    /// <summary>A discover job's topics as a set's categories; null when it found none (or is no discover job).</summary>
+    public static IReadOnlyList<CategoryInput>? Categories(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<List<CategoryInput>>(json, Json);
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+}
