@@ -27,6 +27,7 @@ public sealed class ReadExportStep(
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
     IOptions<ExportReaderOptions> exportOptions,
+    AttachmentStore attachments,
     TimeProvider time,
     ILogger<ReadExportStep> logger)
 {
@@ -106,7 +107,8 @@ public sealed class ReadExportStep(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
-        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, time);
+        var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
+        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, files, time);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -152,7 +154,7 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, IReadOnlyDictionary<string, int> files, TimeProvider time)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
@@ -183,7 +185,7 @@ public sealed class ReadExportStep(
                 DigestTokens = digest?.Tokens ?? 0,
                 DigestHash = digest?.Hash,
             });
-            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
+            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
             {
                 Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));

@@ -26,7 +26,8 @@ public sealed record TranscriptDocument(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static TranscriptDocument From(Conversation conversation) => new(
+    /// <param name="files">The job's kept files by their path in the export (<see cref="AttachmentStore"/>); empty for a JSON upload.</param>
+    public static TranscriptDocument From(Conversation conversation, IReadOnlyDictionary<string, int>? files = null) => new(
         conversation.Id,
         conversation.Title,
         conversation.CreateTime,
@@ -36,7 +37,7 @@ public sealed record TranscriptDocument(
         conversation.IsArchived,
         conversation.IsStarred,
         conversation.CustomInstructions is { } ci ? new TranscriptInstructions(ci.AboutUser, ci.AboutModel) : null,
-        [.. conversation.Tree.Nodes.Select(n => new TranscriptNode(n.Id, n.ParentId, n.Children, n.Message is { } m ? TranscriptMessage.From(m) : null))],
+        [.. conversation.Tree.Nodes.Select(n => new TranscriptNode(n.Id, n.ParentId, n.Children, n.Message is { } m ? TranscriptMessage.From(m, files) : null))],
         conversation.Tree.ActivePath,
         conversation.Tree.BranchPoints,
         [.. conversation.Diagnostics.Select(d => d.ToString())]);
@@ -72,9 +73,11 @@ public sealed record TranscriptMessage(
     DateTimeOffset? CreateTime,
     bool IsHidden,
     string Text,
-    IReadOnlyList<TranscriptAttachment> Attachments)
+    IReadOnlyList<TranscriptAttachment> Attachments,
+    TranscriptTool? Tool = null)
 {
-    public static TranscriptMessage From(Message message) => new(
+    /// <param name="files">Numbers of the job's kept files by their path in the export.</param>
+    public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, int>? files = null) => new(
         message.Id,
         message.Role,
         message.AuthorName,
@@ -82,9 +85,25 @@ public sealed record TranscriptMessage(
         message.ModelSlug,
         message.CreateTime,
         message.IsHidden,
-        message.Text,
-        [.. message.Attachments.Select(a => new TranscriptAttachment(a.Kind, a.Name, a.SizeBytes, a.MimeType))]);
+        WithoutMarkers(message),
+        [.. message.Attachments.Select(a => new TranscriptAttachment(
+            a.Kind, a.Name ?? (a.File is { } f ? AttachmentStore.DisplayName(f) : null), a.SizeBytes, a.MimeType,
+            a.File is { } file && files?.TryGetValue(file, out var number) == true ? number : null))],
+        message.Tool is { } tool ? new TranscriptTool(tool.Kind, tool.Name, tool.IsCall) : null);
+
+    // The reader writes "[image: name]" into the text for people and models who only get text; the viewer and the
+    // Markdown show the attachment itself.
+    private static string WithoutMarkers(Message message)
+    {
+        var text = message.Text;
+        foreach (var attachment in message.Attachments) text = text.Replace(attachment.Marker, "", StringComparison.Ordinal);
+        return message.Attachments.Count == 0 ? text : text.Trim();
+    }
 }
 
-/// <summary>Attachments are named, never fetched: the export holds only pointers to them.</summary>
-public sealed record TranscriptAttachment(string Kind, string? Name, long? SizeBytes, string? MimeType);
+/// <param name="Kind">What the viewer calls the tool by (image generation, code interpreter...).</param>
+/// <param name="IsCall">The assistant's call to the tool, rather than the tool's answer.</param>
+public sealed record TranscriptTool(ToolKind Kind, string Name, bool IsCall);
+
+/// <param name="Number">The job's kept copy of the file (<c>/jobs/{id}/files/{number}</c>); null when the export did not hold it.</param>
+public sealed record TranscriptAttachment(string Kind, string? Name, long? SizeBytes, string? MimeType, int? Number = null);
