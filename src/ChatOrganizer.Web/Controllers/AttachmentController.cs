@@ -7,11 +7,12 @@ namespace ChatOrganizer.Web.Controllers;
 
 /// <summary>
 /// A file kept from a job's export ZIP. Raster images are shown inline; everything else (SVG and HTML included, which
-/// could run script) is only ever a download. Another session's job, or a number it does not hold, is not found.
+/// could run script) is only ever a download, sent as bytes. Another session's job, or a number it does not hold, is not found.
 /// </summary>
 public sealed class AttachmentController(AttachmentStore attachments) : Controller
 {
     [HttpGet("/jobs/{id}/files/{number:int}")]
+    [RateLimit(RateLimits.Files)]
     public async Task<IActionResult> File(string id, int number, CancellationToken cancellationToken)
     {
         if (await attachments.FindAsync(HttpContext.SessionId(), id, number, cancellationToken) is not var (attachment, path)) return NotFound();
@@ -26,9 +27,13 @@ public sealed class AttachmentController(AttachmentStore attachments) : Controll
         return PhysicalFile(path, inline ? attachment.ContentType : DownloadType(attachment.ContentType));
     }
 
-    // An HTML or SVG file is sent as bytes, not as a document a browser would parse.
+    // A file a browser could parse as a document (HTML, SVG, XML, script) is sent as bytes; the rest keep their type.
     private static string DownloadType(string contentType) =>
-        contentType.Contains("html", StringComparison.OrdinalIgnoreCase) || contentType.Contains("svg", StringComparison.OrdinalIgnoreCase) || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
+        contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) && contentType is not "text/plain" and not "text/csv"
+        || contentType.Contains("html", StringComparison.OrdinalIgnoreCase)
+        || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
+        || contentType.Contains("svg", StringComparison.OrdinalIgnoreCase)
+        || contentType.Contains("javascript", StringComparison.OrdinalIgnoreCase)
             ? "application/octet-stream"
             : contentType;
 

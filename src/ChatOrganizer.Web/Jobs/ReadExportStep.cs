@@ -154,7 +154,7 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, IReadOnlyDictionary<string, int> files, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];

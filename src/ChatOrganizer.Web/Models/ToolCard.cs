@@ -12,12 +12,12 @@ namespace ChatOrganizer.Web.Models;
 /// <param name="Part">What this message is of the tool's round trip ("prompt", "result", "code", "output").</param>
 /// <param name="Body">The text the card shows; empty when it only shows files.</param>
 /// <param name="IsCode">Shown as code (preformatted), not as prose.</param>
-public sealed record ToolCard(string JobId, string Label, string Part, string Body, bool IsCode, IReadOnlyList<TranscriptAttachment> Attachments)
+public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string Part, string Body, bool IsCode, IReadOnlyList<TranscriptAttachment> Attachments)
 {
     public const int SummaryLength = 90;
 
     /// <summary>A card with a generated image or chart stays open: the picture is the point.</summary>
-    public bool StartsOpen => Attachments.Any(a => a.Kind == "image");
+    public bool StartsOpen => Attachments.Any(a => a.IsInlineImage);
 
     /// <summary>The card's one line when closed: its label, part and the start of its text.</summary>
     public string Preview
@@ -49,7 +49,7 @@ public sealed record ToolCard(string JobId, string Label, string Part, string Bo
             isCode = false;
         }
         if (body == "<<ImageDisplayed>>") body = "";
-        return new ToolCard(jobId, label, tool.IsCall ? call : answer, body, isCode && tool.Kind != ToolKind.Memory, message.Attachments);
+        return new ToolCard(jobId, tool.Kind, label, tool.IsCall ? call : answer, body, isCode && tool.Kind != ToolKind.Memory, message.Attachments);
     }
 
     // DALL·E's call is {"prompt": ..., "size": ...}; canvas's {"name", "type", "content"}. Anything else stays as it is.

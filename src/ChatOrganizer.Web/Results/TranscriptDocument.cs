@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Web.Results;
@@ -27,7 +28,7 @@ public sealed record TranscriptDocument(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <param name="files">The job's kept files by their path in the export (<see cref="AttachmentStore"/>); empty for a JSON upload.</param>
-    public static TranscriptDocument From(Conversation conversation, IReadOnlyDictionary<string, int>? files = null) => new(
+    public static TranscriptDocument From(Conversation conversation, IReadOnlyDictionary<string, KeptFile>? files = null) => new(
         conversation.Id,
         conversation.Title,
         conversation.CreateTime,
@@ -76,8 +77,8 @@ public sealed record TranscriptMessage(
     IReadOnlyList<TranscriptAttachment> Attachments,
     TranscriptTool? Tool = null)
 {
-    /// <param name="files">Numbers of the job's kept files by their path in the export.</param>
-    public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, int>? files = null) => new(
+    /// <param name="files">The job's kept files by their path in the export.</param>
+    public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, KeptFile>? files = null) => new(
         message.Id,
         message.Role,
         message.AuthorName,
@@ -86,9 +87,7 @@ public sealed record TranscriptMessage(
         message.CreateTime,
         message.IsHidden,
         WithoutMarkers(message),
-        [.. message.Attachments.Select(a => new TranscriptAttachment(
-            a.Kind, a.Name ?? (a.File is { } f ? AttachmentStore.DisplayName(f) : null), a.SizeBytes, a.MimeType,
-            a.File is { } file && files?.TryGetValue(file, out var number) == true ? number : null))],
+        [.. message.Attachments.Select(a => TranscriptAttachment.From(a, files))],
         message.Tool is { } tool ? new TranscriptTool(tool.Kind, tool.Name, tool.IsCall) : null);
 
     // The reader writes "[image: name]" into the text for people and models who only get text; the viewer and the
@@ -101,9 +100,27 @@ public sealed record TranscriptMessage(
     }
 }
 
-/// <param name="Kind">What the viewer calls the tool by (image generation, code interpreter...).</param>
+/// <param name="Kind">What the viewer calls the tool by (image generation, code interpreter...); stored by name.</param>
 /// <param name="IsCall">The assistant's call to the tool, rather than the tool's answer.</param>
-public sealed record TranscriptTool(ToolKind Kind, string Name, bool IsCall);
+public sealed record TranscriptTool([property: JsonConverter(typeof(JsonStringEnumConverter<ToolKind>))] ToolKind Kind, string Name, bool IsCall);
 
 /// <param name="Number">The job's kept copy of the file (<c>/jobs/{id}/files/{number}</c>); null when the export did not hold it.</param>
-public sealed record TranscriptAttachment(string Kind, string? Name, long? SizeBytes, string? MimeType, int? Number = null);
+/// <param name="ContentType">What the kept copy is served as; only a raster image is shown inline.</param>
+/// <param name="Width">An image's size in pixels, from its file, when its header says.</param>
+public sealed record TranscriptAttachment(
+    string Kind, string? Name, long? SizeBytes, string? MimeType, int? Number = null, string? ContentType = null, int? Width = null, int? Height = null)
+{
+    /// <summary>Shown in the page as a picture: a kept raster image (never SVG, whatever the export calls it).</summary>
+    [JsonIgnore]
+    public bool IsInlineImage => Number is not null && ContentType is { } type && AttachmentStore.InlineImageTypes.Contains(type);
+
+    public static TranscriptAttachment From(Attachment attachment, IReadOnlyDictionary<string, KeptFile>? files)
+    {
+        var kept = attachment.File is { } file && files?.TryGetValue(file, out var found) == true ? found : null;
+        // The reader names a file by how the export stores it when it knows no other name: the person's part of it reads better.
+        var name = attachment.File is { } path && (attachment.Name is null || attachment.Name == Path.GetFileName(path))
+            ? AttachmentStore.DisplayName(path)
+            : attachment.Name;
+        return new TranscriptAttachment(attachment.Kind, name, attachment.SizeBytes, attachment.MimeType, kept?.Number, kept?.ContentType, kept?.Width, kept?.Height);
+    }
+}

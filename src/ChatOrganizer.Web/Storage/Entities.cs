@@ -166,6 +166,11 @@ public sealed class JobAttachment
     public required string ContentType { get; init; }
 
     public long Bytes { get; init; }
+
+    /// <summary>An image's size in pixels, from its header; null for other files or a header that does not say.</summary>
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
 }
 
 public sealed class ConversationResult

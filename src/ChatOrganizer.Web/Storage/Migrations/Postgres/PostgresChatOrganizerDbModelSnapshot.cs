@@ -269,6 +269,12 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer");
+
                     b.HasKey("JobId", "Number");
 
                     b.ToTable("attachments", (string)null);

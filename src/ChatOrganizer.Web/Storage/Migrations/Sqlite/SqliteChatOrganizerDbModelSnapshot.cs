@@ -264,6 +264,12 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("JobId", "Number");
 
                     b.ToTable("attachments", (string)null);

@@ -18,7 +18,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     Number = table.Column<int>(type: "integer", nullable: false),
                     ExportPath = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Bytes = table.Column<long>(type: "bigint", nullable: false)
+                    Bytes = table.Column<long>(type: "bigint", nullable: false),
+                    Width = table.Column<int>(type: "integer", nullable: true),
+                    Height = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -18,7 +18,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     Number = table.Column<int>(type: "INTEGER", nullable: false),
                     ExportPath = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Bytes = table.Column<long>(type: "INTEGER", nullable: false)
+                    Bytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: true),
+                    Height = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
