@@ -95,7 +95,14 @@ public sealed record TranscriptMessage(
     private static string WithoutMarkers(Message message)
     {
         var text = message.Text;
-        foreach (var attachment in message.Attachments) text = text.Replace(attachment.Marker, "", StringComparison.Ordinal);
+        foreach (var attachment in message.Attachments)
+        {
+            // The marker was written with the name known then: the stored file's, before the person's name from the metadata replaced it.
+            foreach (var name in new[] { attachment.Name, attachment.AssetPointer, Path.GetFileName(attachment.File) })
+            {
+                if (!string.IsNullOrEmpty(name)) text = text.Replace($"[{attachment.Kind}: {name}]", "", StringComparison.Ordinal);
+            }
+        }
         return message.Attachments.Count == 0 ? text : text.Trim();
     }
 }
