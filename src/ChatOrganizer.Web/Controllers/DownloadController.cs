@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Controllers;
 /// </summary>
 [AutoValidateAntiforgeryToken]
 public sealed class DownloadController(
-    JobService jobs, ResultsQuery results, ConversationStore conversations, IOptions<JsonOptions> json) : Controller
+    JobService jobs, ResultsQuery results, ConversationStore conversations, AttachmentStore attachments, IOptions<JsonOptions> json) : Controller
 {
     [HttpGet("/jobs/{id}/download.csv")]
     public async Task<IActionResult> Csv(string id, CancellationToken cancellationToken)
@@ -38,7 +38,9 @@ public sealed class DownloadController(
     public async Task<IActionResult> Transcripts(string id, CancellationToken cancellationToken)
     {
         if (await StartAsync(id, "transcripts.zip", "application/zip", cancellationToken) is not { } job) return NotFound();
-        await TranscriptArchive.WriteAsync(Response.BodyWriter, job.Mode, conversations.ReadAllAsync(HttpContext.SessionId(), job.Id, cancellationToken), cancellationToken);
+        await TranscriptArchive.WriteAsync(
+            Response.BodyWriter, job.Mode, conversations.ReadAllAsync(HttpContext.SessionId(), job.Id, cancellationToken),
+            number => attachments.OpenRead(job.Id, number), cancellationToken);
         return new EmptyResult();
     }
 

@@ -154,6 +154,20 @@ public sealed class JobLifecycle(
         }
     }
 
+    /// <summary>Deletes the files kept from a job's export ZIP, with the job (they outlive its upload).</summary>
+    public void DeleteAttachments(string jobId)
+    {
+        try
+        {
+            var path = folder.AttachmentFolder(jobId);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not delete the attachments of job {JobId}.", jobId);
+        }
+    }
+
     private async Task<bool> EndAsync(string jobId, JobStatus status, JobLogLevel level, string message, string? failureReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

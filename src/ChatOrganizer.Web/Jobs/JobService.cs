@@ -148,6 +148,7 @@ public sealed partial class JobService(
         await queue.RemoveAsync(jobId, cancellationToken);
         await DeleteRowsAsync(db, jobId, cancellationToken);
         lifecycle.DeleteUpload(jobId);
+        lifecycle.DeleteAttachments(jobId);
         return true;
     }
 
@@ -157,6 +158,7 @@ public sealed partial class JobService(
         await db.Results.Where(r => r.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Transcripts.Where(t => t.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Vectors.Where(v => v.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
+        await db.Attachments.Where(a => a.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Conversations.Where(c => c.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.WorkItems.Where(w => w.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.JobLog.Where(e => e.JobId == jobId).ExecuteDeleteAsync(cancellationToken);

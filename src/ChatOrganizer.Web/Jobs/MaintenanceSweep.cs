@@ -107,6 +107,7 @@ public sealed class MaintenanceSweep(
         {
             await JobService.DeleteRowsAsync(db, jobId, cancellationToken);
             lifecycle.DeleteUpload(jobId);
+            lifecycle.DeleteAttachments(jobId);
         }
         var oldest = now - options.Value.RetentionPeriod;
         var cached = await db.CategorizationCache.Where(c => c.CreatedAt < oldest).ExecuteDeleteAsync(cancellationToken);

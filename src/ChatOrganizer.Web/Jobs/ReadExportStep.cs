@@ -30,6 +30,7 @@ public sealed class ReadExportStep(
     IOptions<ExportReaderOptions> exportOptions,
     OfflineEngine offline,
     TopicDiscovery discovery,
+    AttachmentStore attachments,
     TimeProvider time,
     ILogger<ReadExportStep> logger)
 {
@@ -109,8 +110,9 @@ public sealed class ReadExportStep(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
+        var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
         // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
-        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), time);
+        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), files, time);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -160,7 +162,7 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
@@ -194,7 +196,7 @@ public sealed class ReadExportStep(
                 DigestTokens = keep ? digest.Tokens : 0,
                 DigestHash = keep ? digest.Hash : null,
             });
-            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
+            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
             {
                 Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));

@@ -91,6 +91,7 @@ public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Ve
         "user" => "You",
         "assistant" => "ChatGPT",
         "system" => "System",
+        _ when Message.Tool is not null => "Tool",
         "tool" => Message.AuthorName is { Length: > 0 } name ? $"Tool: {name}" : "Tool",
         var other => other,
     };
@@ -98,6 +99,7 @@ public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Ve
     /// <summary>How the body is shown: as Markdown (the model's prose), as code, collapsed (reasoning), or as plain text.</summary>
     public MessageLayout Layout => Message.ContentType switch
     {
+        _ when Message.Tool is not null => MessageLayout.Tool,
         "code" or "execution_output" or "tether_browsing_code" or "tether_browsing_display" or "system_error" => MessageLayout.Code,
         "thoughts" or "reasoning_recap" => MessageLayout.Collapsed,
         _ when Message.Role == "assistant" => MessageLayout.Markdown,
@@ -119,6 +121,9 @@ public enum MessageLayout
     Markdown,
     Code,
     Collapsed,
+
+    /// <summary>Tool traffic (a call or its answer), as a labelled card: <see cref="ToolCard"/>.</summary>
+    Tool,
 }
 
 /// <param name="Version">Its position among the versions of the message (1-based).</param>

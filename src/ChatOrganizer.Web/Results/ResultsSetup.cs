@@ -8,6 +8,7 @@ internal static class ResultsSetup
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddMemoryCache(o => o.SizeLimit ??= SimilarConversations.CacheBytes);
         builder.Services.AddSingleton<SimilarConversations>();
+        builder.Services.AddSingleton<AttachmentStore>();
         return builder;
     }
 }

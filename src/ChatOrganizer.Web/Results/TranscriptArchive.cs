@@ -16,27 +16,63 @@ public static class TranscriptArchive
     public const int MaxFolderLength = 80;
     public const int MaxTitleLength = 80;
 
+    public const string FilesFolder = "files";
+
     private const string NoDate = "No date";
 
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+    /// <param name="openFile">A kept file of the job by its number (<see cref="AttachmentStore.OpenRead"/>); null when it is gone.
+    /// Each file goes once into each folder whose transcripts show it, under <c>files/</c>, linked from them.</param>
     public static async Task WriteAsync(
-        PipeWriter output, JobMode mode, IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> transcripts, CancellationToken cancellationToken)
+        PipeWriter output, JobMode mode, IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> transcripts,
+        Func<int, Stream?> openFile, CancellationToken cancellationToken)
     {
         await using var stream = new PipeBufferingStream(output);
         await using var zip = await ZipArchive.CreateAsync(stream, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Utf8, cancellationToken);
         var folders = new UniqueNames();
+        var written = new Dictionary<(string Folder, int Number), string?>();
         await foreach (var (summary, transcript) in transcripts.WithCancellation(cancellationToken))
         {
             var folder = folders.For(FolderOf(mode, summary));
+            foreach (var attachment in KeptFiles(transcript))
+            {
+                var number = attachment.Number!.Value;
+                if (written.ContainsKey((folder, number))) continue;
+                written[(folder, number)] = await WriteFileAsync(zip, folder, attachment, openFile(number), cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+
             // The index makes every name unique within the job and keeps export order when sorted by name.
             var entry = zip.CreateEntry($"{folder}/{summary.Index + 1:D5} {SafeName.Of(summary.Title, MaxTitleLength, "Untitled")}.md", CompressionLevel.Fastest);
             if (summary.CreateTime is { Year: >= 1980 and < 2108 } created) entry.LastWriteTime = new DateTimeOffset(created, TimeSpan.Zero);
+            var markdown = TranscriptMarkdown.Of(summary, transcript, a => a.Number is { } n ? written.GetValueOrDefault((folder, n)) : null);
             await using (var writer = new StreamWriter(await entry.OpenAsync(cancellationToken), Utf8))
             {
-                await writer.WriteAsync(TranscriptMarkdown.Of(summary, transcript).AsMemory(), cancellationToken);
+                await writer.WriteAsync(markdown.AsMemory(), cancellationToken);
             }
             await stream.FlushAsync(cancellationToken);
+        }
+    }
+
+    // The files the transcript's Markdown shows: those of the visible messages on its active path.
+    private static IEnumerable<TranscriptAttachment> KeptFiles(TranscriptDocument transcript) =>
+        ConversationStore.Turns(transcript).Select(t => t.Message).Where(m => !m.IsHidden).SelectMany(m => m.Attachments).Where(a => a.Number is not null);
+
+    /// <returns>The file's link relative to the transcripts beside it; null when the file is gone.</returns>
+    private static async Task<string?> WriteFileAsync(ZipArchive zip, string folder, TranscriptAttachment attachment, Stream? source, CancellationToken cancellationToken)
+    {
+        if (source is null) return null;
+        await using (source)
+        {
+            // The number keeps two files of the same name apart; images are compressed already.
+            var name = $"{attachment.Number} {SafeName.Of(attachment.Name, MaxTitleLength, "file")}";
+            var entry = zip.CreateEntry($"{folder}/{FilesFolder}/{name}", attachment.IsInlineImage ? CompressionLevel.NoCompression : CompressionLevel.Fastest);
+            await using (var target = await entry.OpenAsync(cancellationToken))
+            {
+                await source.CopyToAsync(target, cancellationToken);
+            }
+            return $"{FilesFolder}/{Uri.EscapeDataString(name)}";
         }
     }
 

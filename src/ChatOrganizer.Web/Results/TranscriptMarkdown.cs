@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text;
+using ChatOrganizer.Web.Models;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>One conversation's active path as a Markdown file: a heading, the facts, custom instructions, then each visible message.</summary>
+/// <summary>
+/// One conversation's active path as a Markdown file: a heading, the facts, custom instructions, then each visible
+/// message, tool traffic labelled as the tool's, and the export's files linked where the archive holds them.
+/// </summary>
 public static class TranscriptMarkdown
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    public static string Of(ResultConversation summary, TranscriptDocument transcript)
+    /// <param name="linkOf">Where a kept file is in the archive, relative to the transcript; null leaves it named but unlinked.</param>
+    public static string Of(ResultConversation summary, TranscriptDocument transcript, Func<TranscriptAttachment, string?>? linkOf = null)
     {
         var md = new StringBuilder();
         md.Append("# ").AppendLine(OneLine(summary.Title ?? transcript.Title ?? "Untitled conversation")).AppendLine();
@@ -30,22 +35,28 @@ public static class TranscriptMarkdown
             var message = turn.Message;
             if (message.IsHidden || (message.Text.Length == 0 && message.Attachments.Count == 0)) continue;
 
-            md.AppendLine().Append("## ").Append(Who(message));
-            if (message.Role == "assistant" && message.Model is { } slug) md.Append(" (").Append(slug).Append(')');
+            var card = message.Tool is { } tool ? ToolCard.From("", message, tool) : null;
+            md.AppendLine().Append("## ").Append(card is null ? Who(message) : $"{card.Label} ({card.Part})");
+            if (card is null && message.Role == "assistant" && message.Model is { } slug) md.Append(" (").Append(slug).Append(')');
             if (message.CreateTime is { } at) md.Append(" · ").Append(Time(at.UtcDateTime));
             md.AppendLine().AppendLine();
-            if (message.ContentType is "code" or "execution_output" or "tether_browsing_code" or "system_error")
+            var text = card?.Body ?? message.Text;
+            if (text.Length > 0 && (card?.IsCode ?? message.ContentType is "code" or "execution_output" or "tether_browsing_code" or "system_error"))
             {
-                var fence = new string('`', Math.Max(3, LongestRun(message.Text, '`') + 1));
-                md.AppendLine(fence).AppendLine(message.Text).AppendLine(fence);
+                var fence = new string('`', Math.Max(3, LongestRun(text, '`') + 1));
+                md.AppendLine(fence).AppendLine(text).AppendLine(fence);
             }
-            else
+            else if (text.Length > 0)
             {
-                md.AppendLine(message.Text);
+                md.AppendLine(text);
             }
             foreach (var attachment in message.Attachments)
             {
-                md.AppendLine().Append("- Attachment (").Append(attachment.Kind).Append("): ").AppendLine(attachment.Name ?? "unnamed");
+                var name = attachment.Name ?? (attachment.Kind == "image" ? "image" : "unnamed file");
+                md.AppendLine();
+                if (linkOf?.Invoke(attachment) is not { } link) md.Append("- Attachment (").Append(attachment.Kind).Append("): ").Append(name).AppendLine(" (not in the export)");
+                else if (attachment.IsInlineImage) md.Append("![").Append(LinkText(name)).Append("](").Append(link).AppendLine(")");
+                else md.Append("- Attachment (").Append(attachment.Kind).Append("): [").Append(LinkText(name)).Append("](").Append(link).AppendLine(")");
             }
             if (turn.Alternatives.Count > 0)
             {
@@ -67,6 +78,9 @@ public static class TranscriptMarkdown
     private static string Time(DateTime time) => time.ToString("yyyy-MM-dd HH:mm 'UTC'", Culture);
 
     private static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    // A name inside [...] with its brackets and line breaks made harmless.
+    private static string LinkText(string name) => OneLine(name).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal).Replace("]", "\\]", StringComparison.Ordinal);
 
     private static string Quote(string text) => "> " + text.ReplaceLineEndings("\n> ");
 

@@ -35,6 +35,7 @@ internal static class RateLimits
     public const string Uploads = "Uploads";
     public const string Keys = "Keys";
     public const string Polling = "Polling";
+    public const string Files = "Files";
     public const string Default = "Default";
 
     private static readonly Dictionary<string, RateLimitPolicyOptions> Defaults = new(StringComparer.OrdinalIgnoreCase)
@@ -44,6 +45,8 @@ internal static class RateLimits
         [Keys] = new() { PermitLimit = 10, AddressPermitLimit = 30, WindowSeconds = 600 },
         // The job page polls about once a second per open tab.
         [Polling] = new() { PermitLimit = 600, AddressPermitLimit = 3000, WindowSeconds = 60 },
+        // A conversation's images are fetched one request each (66 in one real conversation), and are cheap to serve.
+        [Files] = new() { PermitLimit = 2000, AddressPermitLimit = 6000, WindowSeconds = 60 },
         [Default] = new() { PermitLimit = 300, AddressPermitLimit = 1200, WindowSeconds = 60 },
     };
 

@@ -17,6 +17,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<ConversationTranscript> Transcripts => Set<ConversationTranscript>();
     public DbSet<ConversationResult> Results => Set<ConversationResult>();
     public DbSet<ConversationVector> Vectors => Set<ConversationVector>();
+    public DbSet<JobAttachment> Attachments => Set<JobAttachment>();
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
@@ -116,6 +117,16 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             result.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        modelBuilder.Entity<JobAttachment>(attachment =>
+        {
+            attachment.ToTable("attachments");
+            attachment.HasKey(a => new { a.JobId, a.Number });
+            attachment.Property(a => a.JobId).HasMaxLength(Lengths.Id);
+            attachment.Property(a => a.ExportPath).HasMaxLength(Lengths.ExportPath);
+            attachment.Property(a => a.ContentType).HasMaxLength(Lengths.ContentType);
+            attachment.HasOne<Job>().WithMany().HasForeignKey(a => a.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         modelBuilder.Entity<SavedCategorySet>(set =>
         {
             set.ToTable("category_sets");
@@ -164,6 +175,8 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         public const int Hash = 128;
         public const int BackgroundJobId = 64;
         public const int Endpoint = 500;
+        public const int ExportPath = 1000;
+        public const int ContentType = 100;
     }
 
     private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(

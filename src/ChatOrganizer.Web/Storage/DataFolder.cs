@@ -34,6 +34,11 @@ public sealed class DataFolder
 
     public string UploadPath(string jobId) => Path.Combine(Uploads, jobId);
 
+    /// <summary>A job's files from its export ZIP, named by number only: no name from the export ever becomes a path here.</summary>
+    public string AttachmentFolder(string jobId) => Path.Combine(Root, "attachments", jobId);
+
+    public string AttachmentPath(string jobId, int number) => Path.Combine(AttachmentFolder(jobId), number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>A file being received, before its job exists; named so no job id can collide with it.</summary>
     public string IncomingPath() => Path.Combine(Uploads, $"incoming-{Guid.NewGuid():N}");
 }

@@ -167,6 +167,26 @@ public sealed class ConversationTranscript
     public required byte[] Content { get; init; }
 }
 
+/// <summary>A file the export ZIP held beside its conversations (an image, an upload), kept on disk with the job: <see cref="DataFolder.AttachmentPath"/>.</summary>
+public sealed class JobAttachment
+{
+    public required string JobId { get; init; }
+    public int Number { get; init; }
+
+    /// <summary>Where the export held it (<c>dalle-generations/file-....webp</c>); never used as a path on this server.</summary>
+    public required string ExportPath { get; init; }
+
+    /// <summary>Decided once from the file's first bytes and its name; what it is served as.</summary>
+    public required string ContentType { get; init; }
+
+    public long Bytes { get; init; }
+
+    /// <summary>An image's size in pixels, from its header; null for other files or a header that does not say.</summary>
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
+}
+
 public sealed class ConversationResult
 {
     public required string JobId { get; init; }

@@ -31,18 +31,18 @@ public static class AttachmentExport
         ("conversation_asset_file_names.json", Encoding.UTF8.GetBytes("""{"file_00000000dat3.dat": "스크린샷 2026.png"}""")),
     ];
 
-    /// <summary>Writes the export ZIP and returns its path.</summary>
-    public static string WriteZip(string path)
+    /// <summary>Writes the export ZIP, with <paramref name="more"/> conversations after its own, and returns its path.</summary>
+    public static string WriteZip(string path, params JsonObject[] more)
     {
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
         {
-            Add(zip, "conversations.json", Encoding.UTF8.GetBytes(ConversationsJson()));
+            Add(zip, "conversations.json", Encoding.UTF8.GetBytes(ConversationsJson(more)));
             foreach (var (name, content) in Files) Add(zip, name, content);
         }
         return path;
     }
 
-    public static string ConversationsJson() => new JsonArray(Pictures(), Tools()).ToJsonString();
+    public static string ConversationsJson(params JsonObject[] more) => new JsonArray([Pictures(), Tools(), .. more]).ToJsonString();
 
     /// <summary>Every pointer form, a file-only message and a pointer with no file.</summary>
     public static JsonObject Pictures() => new Chain(PicturesId, "Pictures and files")

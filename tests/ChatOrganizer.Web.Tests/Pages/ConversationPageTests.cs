@@ -58,7 +58,7 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task CodeAndOutputAreCodeBlocksAttachmentsAreNamedAndHiddenMessagesLeftOut()
+    public async Task CodeAndOutputAreToolCardsAttachmentsAreNamedAndHiddenMessagesLeftOut()
     {
         var conversation = ConversationBuilder.Create("tools").Titled("Plot")
             .HiddenSystem("You are a secret system prompt.")
@@ -73,10 +73,12 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         var html = await client.PageAsync($"/jobs/{jobId}/conversations/0");
 
         Assert.Contains("<pre><code>import matplotlib&#xA;plt.plot([1, 2])</code></pre>", html, StringComparison.Ordinal);
-        Assert.Contains("<p class=\"code-label\">Output</p>", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;Figure size 640x480&gt;", html, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"who\">Tool: python</span>", html, StringComparison.Ordinal);
-        Assert.Contains("image: chart.png · 2 KB", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"tool-label\">Code interpreter</span> <span class=\"tool-part\">code</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"tool-label\">Code interpreter</span> <span class=\"tool-part\">output</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<pre><code>&lt;Figure size 640x480&gt;</code></pre>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<span class=\"who\">Tool", html, StringComparison.Ordinal);
+        // A JSON upload holds no files: the image is named and said to be missing.
+        Assert.Contains("image not in the export: chart.png", html, StringComparison.Ordinal);
         Assert.DoesNotContain("secret system prompt", html, StringComparison.Ordinal);
         Assert.Contains("1 hidden message", html, StringComparison.Ordinal);
     }

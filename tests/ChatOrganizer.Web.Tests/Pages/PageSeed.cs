@@ -53,6 +53,17 @@ internal static class PageSeed
         return job;
     }
 
+    /// <summary>A file kept with the job as the reading step keeps one from an export ZIP (a PNG); returns its number.</summary>
+    public static async Task<int> KeptFileAsync(this ChatOrganizerApp app, string jobId, int number = 1)
+    {
+        var png = Testing.Exports.AttachmentExport.Png(4, 4, 0x10, 0x20, 0x30);
+        var folder = Path.Combine(app.DataDirectory, "attachments", jobId);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, number.ToString(System.Globalization.CultureInfo.InvariantCulture)), png);
+        await app.AddAsync(new JobAttachment { JobId = jobId, Number = number, ExportPath = "file-Seed1-seed.png", ContentType = "image/png", Bytes = png.Length, Width = 4, Height = 4 });
+        return number;
+    }
+
     public static Conversation Chat(string id, string title, string question = "How do I start?", string answer = "Step by step.") =>
         Testing.Conversations.ConversationBuilder.Create(id).Titled(title).User(question).Assistant(answer).Build();
 }

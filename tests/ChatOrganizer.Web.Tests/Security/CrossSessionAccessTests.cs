@@ -19,6 +19,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
     {
         var owner = Guid.NewGuid().ToString("N");
         var job = await fixture.App.DoneTopicJobAsync(owner);
+        var file = await fixture.App.KeptFileAsync(job.Id);
         string setId;
         using (var scope = fixture.App.Services.CreateScope())
         {
@@ -35,7 +36,8 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
             var path = pattern
                 .Replace("{id}", pattern.Contains("category-sets", StringComparison.Ordinal) ? setId : job.Id, StringComparison.Ordinal)
                 .Replace("{index:int}", "0", StringComparison.Ordinal)
-                .Replace("{index}", "0", StringComparison.Ordinal);
+                .Replace("{index}", "0", StringComparison.Ordinal)
+                .Replace("{number:int}", file.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
             using var response = await stranger.SendAsync(Request(method, path, token));
             tried.Add($"{method} {pattern}");
             if (response.StatusCode != HttpStatusCode.NotFound) answeredOtherwise.Add($"{method} {path} answered {(int)response.StatusCode}");
@@ -45,7 +47,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         // The table really was walked: pages, downloads, API and both kinds of id.
         foreach (var expected in new[]
         {
-            "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip",
+            "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip", "GET /jobs/{id}/files/{number:int}",
             "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
         })
         {
@@ -54,6 +56,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         Assert.Equal(JobStatus.Done, (await fixture.App.ReloadAsync(job.Id)).Status);
         using var ownerClient = fixture.App.CreateSessionClient(owner);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/jobs/{job.Id}/files/{file}", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

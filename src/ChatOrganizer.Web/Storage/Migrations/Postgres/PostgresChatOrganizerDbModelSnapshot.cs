@@ -268,6 +268,39 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.JobAttachment", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ExportPath")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("JobId", "Number");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.JobLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -479,6 +512,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.JobAttachment", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()

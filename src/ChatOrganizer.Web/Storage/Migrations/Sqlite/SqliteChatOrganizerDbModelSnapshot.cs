@@ -263,6 +263,39 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.JobAttachment", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExportPath")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("JobId", "Number");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.JobLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -472,6 +505,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.ConversationVector", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.JobAttachment", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()
