@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.CachedCategory", b =>
                 {
@@ -367,6 +367,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 
                     b.Property<string>("Model")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snippet")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
