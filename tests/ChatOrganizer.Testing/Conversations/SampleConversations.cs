@@ -32,6 +32,8 @@ public static class SampleConversations
         };
     }
 
+    public const string LongKoreanStudyTitle = "옵션 거래 공부 (Options study)";
+
     /// <summary>
     /// A long Korean study conversation shaped like a 2025 reasoning model's: rounds of a question, its reasoning
     /// ("thoughts"), the recap ("Thought for 12 seconds") and a Markdown answer with bold beside Hangul, a table and
@@ -39,7 +41,7 @@ public static class SampleConversations
     /// </summary>
     public static Conversation LongKoreanStudy(int rounds = 75)
     {
-        var builder = ConversationBuilder.Create("long").Titled("옵션 거래 공부 (Options study)");
+        var builder = ConversationBuilder.Create("long").Titled(LongKoreanStudyTitle);
         for (var round = 1; round <= rounds; round++)
         {
             builder.User($"질문 {round}: 이 도표에서 콜옵션과 풋옵션의 손익 구조를 다시 설명해 줄래? 행사가격이 {100 + round}일 때 만기 손익은 어떻게 되나요?")
