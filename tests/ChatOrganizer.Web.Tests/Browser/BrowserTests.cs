@@ -69,7 +69,7 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         Assert.Equal(DefaultTopics.Order(), (await GroupLabelsAsync(page)).Order());
         await _browser.ScreenshotAsync(page, "05-results-by-topic");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "By month" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "By month", Exact = true }).ClickAsync();
         await Expect(page.Locator("details.group summary .label").First).ToHaveTextAsync("December 2025"); // newest first
         Assert.Equal(24, (await GroupLabelsAsync(page)).Count);
         await _browser.ScreenshotAsync(page, "06-results-by-month");
