@@ -64,6 +64,22 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         return page is null ? NotFound() : View(page);
     }
 
+    /// <summary>One answer's reasoning, which the viewer leaves out of its page (a long conversation has dozens) and fetches when opened.</summary>
+    /// <param name="node">The reasoning's first message, as the viewer's turn names it.</param>
+    /// <param name="leaf">The branch the viewer showed, when not the active one.</param>
+    [HttpGet("/jobs/{id}/conversations/{index:int}/reasoning")]
+    public async Task<IActionResult> Reasoning(string id, int index, string? node, string? leaf, CancellationToken cancellationToken)
+    {
+        var session = HttpContext.SessionId();
+        var job = await jobs.GetProgressAsync(session, id, cancellationToken);
+        var stored = job is null || node is null ? null : await conversations.GetTranscriptAsync(session, id, index, cancellationToken);
+        if (stored is not var (summary, transcript)) return NotFound();
+
+        var page = ConversationPage.From(id, job!.FileName, summary, transcript, leaf);
+        var turn = page?.Turns.FirstOrDefault(t => t.NodeId == node && t.Reasoning is not null);
+        return turn is null ? NotFound() : View(new ReasoningPage(page!, turn));
+    }
+
     private static string? Query(string? q) => string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, MaxQueryLength)];
 
     private static GroupBy View(string? view, Storage.JobMode mode) =>

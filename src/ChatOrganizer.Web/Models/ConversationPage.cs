@@ -24,6 +24,10 @@ public sealed record ConversationPage(
 
     public string Title => Summary.Title ?? Transcript.Title ?? "Untitled conversation";
 
+    /// <summary>Where a reasoning turn's text is fetched from when its control is opened.</summary>
+    public string ReasoningLink(ViewerTurn turn) =>
+        $"/jobs/{JobId}/conversations/{Summary.Index}/reasoning?node={Uri.EscapeDataString(turn.NodeId)}" + (Leaf is null ? "" : $"&leaf={Uri.EscapeDataString(Leaf)}");
+
     public string Link(string? leaf = null) => $"/jobs/{JobId}/conversations/{Summary.Index}" + (leaf is null ? "" : $"?leaf={Uri.EscapeDataString(leaf)}");
 
     /// <returns>Null when <paramref name="leaf"/> names no node of this conversation.</returns>
@@ -153,6 +157,12 @@ public enum MessageLayout
 
 /// <param name="Version">Its position among the versions of the message (1-based).</param>
 public sealed record ViewerBranch(string NodeId, int Version, string Preview);
+
+/// <summary>One answer's reasoning on a page of its own: the viewer fetches it into its control, or links to it without script.</summary>
+public sealed record ReasoningPage(ConversationPage Conversation, ViewerTurn Turn)
+{
+    public string BackLink => Conversation.Link(Conversation.Leaf) + "#m-" + Uri.EscapeDataString(Turn.NodeId);
+}
 
 /// <summary>Where this conversation sits in the results view the person came from: its group, and the ones either side.</summary>
 /// <param name="Query">The view's key and filter, carried on to the neighbours' links so they keep to the same list.</param>
