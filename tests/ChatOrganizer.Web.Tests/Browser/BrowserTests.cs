@@ -78,6 +78,13 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await Expect(page.Locator("details.group summary .label")).ToHaveTextAsync(["2025", "2024"]);
         await _browser.ScreenshotAsync(page, "07-results-by-year");
 
+        // Each category's share of every month, oldest month first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Topic by month" }).ClickAsync();
+        await Expect(page.Locator("table.shares tbody tr")).ToHaveCountAsync(24);
+        await Expect(page.Locator("table.shares tbody th").First).ToHaveTextAsync("January 2024");
+        await _browser.ScreenshotAsync(page, "07-topic-by-month");
+        await page.GetByRole(AriaRole.Link, new() { Name = "By year" }).ClickAsync();
+
         // The filter narrows in place (the page is not reloaded), over every title of the job, and the address says so.
         await page.EvaluateAsync("() => window.stillTheSamePage = true");
         await page.Locator("#q").FillAsync("question 7 ");
