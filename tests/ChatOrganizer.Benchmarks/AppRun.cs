@@ -25,7 +25,8 @@ internal sealed class AppRun : IAsyncDisposable
 
     /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>
     /// <param name="fake">The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).</param>
-    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false)
+    /// <param name="webDll">Another build of the app (another commit's) instead of the one built beside the benchmarks.</param>
+    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null)
     {
         var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
         var environment = new Dictionary<string, string> { ["DATA_DIR"] = data };
@@ -39,7 +40,7 @@ internal sealed class AppRun : IAsyncDisposable
             environment["RATELIMIT_POLLING_PERMITLIMIT"] = "100000000";
             environment["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "100000000";
         }
-        var app = await AppProcess.StartAsync(environment);
+        var app = await AppProcess.StartAsync(environment, webDll);
         var client = await app.SessionClientAsync();
         return new AppRun(data, app, client);
     }

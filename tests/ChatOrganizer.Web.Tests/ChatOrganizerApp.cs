@@ -83,6 +83,7 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
     {
         builder.UseContentRoot(RepositoryRoot.Path);
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", TestLogLevel.Value);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

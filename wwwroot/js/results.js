@@ -1,55 +1,49 @@
-// The results page's filter, in place: typing narrows every group to the conversations whose title holds the
-// text, hides groups left empty, opens the rest, and says how many match. Without this script the same box
-// submits ?q= and the server filters.
+// The results page's filter, in place: typing asks the server for the same page filtered (?q=, over every title of
+// the job, not only the rows on this page) and swaps in its parts marked data-filter-swap, so the box keeps its focus
+// and the address says what is shown. Without this script the same box submits ?q= and the page reloads.
 (() => {
   "use strict";
 
   const form = document.getElementById("filter-form");
   const input = document.getElementById("q");
-  const status = document.getElementById("filter-status");
-  const groups = [...document.querySelectorAll("[data-group]")];
-  if (!form || !input || groups.length === 0) return;
+  if (!form || !input) return;
 
-  // With a server-side filter already applied, the page holds only the matches: typing must fetch again.
-  // When some group lists only its first rows, in-place filtering would miss the rest: the server filters.
-  if (new URLSearchParams(location.search).get("q") || form.dataset.serverOnly === "true") return;
-
-  const numbers = new Intl.NumberFormat("en-US");
-  const initiallyOpen = new Map(groups.map((group) => [group, group.querySelector("details")?.open]));
   let timer;
+  let inFlight;
 
-  const apply = () => {
-    const query = input.value.trim().toLocaleLowerCase();
-    let matches = 0;
-    for (const group of groups) {
-      const items = group.querySelectorAll("li[data-title]");
-      let shown = 0;
-      for (const item of items) {
-        const hit = query === "" || (item.dataset.title || "").toLocaleLowerCase().includes(query);
-        item.hidden = !hit;
-        if (hit) shown++;
-      }
-      matches += shown;
-      group.hidden = shown === 0;
-      group.querySelector("[data-count]").textContent = numbers.format(shown);
-      const share = group.querySelector("[data-share]");
-      if (share) share.hidden = query !== "";
-      const details = group.querySelector("details");
-      if (details) details.open = query === "" ? initiallyOpen.get(group) : shown > 0;
+  const apply = async () => {
+    const query = input.value.trim();
+    const url = new URL(form.action, location.href);
+    for (const [name, value] of new FormData(form)) {
+      if (name !== "q") url.searchParams.set(name, value);
     }
-    // Per-category counts inside periods are of the whole period: out of place while filtering.
-    document.querySelectorAll(".category-counts").forEach((counts) => { counts.hidden = query !== ""; });
-    status.textContent = query === ""
-      ? ""
-      : `${numbers.format(matches)} ${matches === 1 ? "conversation matches" : "conversations match"} “${input.value.trim()}”.`;
+    if (query !== "") url.searchParams.set("q", query);
+
+    inFlight?.abort();
+    inFlight = new AbortController();
+    let html;
+    try {
+      const response = await fetch(url, { signal: inFlight.signal, headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      html = await response.text();
+    } catch {
+      return; // aborted by a newer query, or offline: the page stays as it was
+    }
+
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    for (const part of fresh.querySelectorAll("[data-filter-swap]")) {
+      document.getElementById(part.id)?.replaceWith(document.adoptNode(part));
+    }
+    history.replaceState(null, "", url.pathname + url.search);
   };
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);
     apply();
   });
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(apply, 150);
+    timer = setTimeout(apply, 200);
   });
 })();

@@ -13,36 +13,77 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
     public const int MaxQueryLength = 200;
 
     /// <param name="view">topic, month or year; the job's own grouping when absent or unknown.</param>
-    /// <param name="q">Only conversations whose title holds this (the filter box, when the page has no script or groups are cut).</param>
-    /// <param name="group">The group to list whole rather than its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
+    /// <param name="q">Only conversations whose title holds this (the filter box): filtered on the server, over the whole job.</param>
+    /// <param name="group">The group to turn to <paramref name="page"/>; every other shows its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
     [HttpGet("/jobs/{id}/results")]
-    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, int? page, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
         var job = await jobs.GetProgressAsync(session, id, cancellationToken);
         if (job is null) return NotFound();
 
-        var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, MaxQueryLength)];
-        var groupBy = Enum.TryParse<GroupBy>(view, ignoreCase: true, out var chosen) && (chosen != GroupBy.Topic || job.Mode is Storage.JobMode.Topic or Storage.JobMode.Discover)
-            ? chosen
-            : ResultsPage.DefaultView(job.Mode);
+        var query = Query(q);
+        var groupBy = View(view, job.Mode);
         var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken);
         var months = groupBy == GroupBy.Month && query is null ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
         if (grouped is null || months is null) return NotFound();
 
-        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group));
+        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group, page ?? 1));
+    }
+
+    /// <summary>A topic job's categories month by month, as shares of each month.</summary>
+    [HttpGet("/jobs/{id}/results/topics-by-month")]
+    public async Task<IActionResult> TopicsByMonth(string id, CancellationToken cancellationToken)
+    {
+        var session = HttpContext.SessionId();
+        var job = await jobs.GetProgressAsync(session, id, cancellationToken);
+        if (job is null) return NotFound();
+        if (job.Mode != Storage.JobMode.Topic) return Redirect($"/jobs/{id}/results");
+
+        var months = await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
+        if (months is null) return NotFound();
+        return View(new TopicsByMonthPage(job, MonthlyChart.From(months.Groups)));
     }
 
     /// <param name="leaf">A message of another branch to show instead of the active one: the path through it, continued down its latest replies.</param>
+    /// <param name="view">The results view the person came from (and <paramref name="q"/> its filter): previous and next follow its order.</param>
     [HttpGet("/jobs/{id}/conversations/{index:int}")]
-    public async Task<IActionResult> Conversation(string id, int index, string? leaf, CancellationToken cancellationToken)
+    public async Task<IActionResult> Conversation(string id, int index, string? leaf, string? view, string? q, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
         var job = await jobs.GetProgressAsync(session, id, cancellationToken);
         var stored = job is null ? null : await conversations.GetTranscriptAsync(session, id, index, cancellationToken);
         if (stored is not var (summary, transcript)) return NotFound();
 
-        var page = ConversationPage.From(id, job!.FileName, summary, transcript, leaf);
+        var groupBy = View(view, job!.Mode);
+        var query = Query(q);
+        var listed = await results.GetAsync(session, id, groupBy, query, cancellationToken);
+        var neighbours = listed is null ? null : ConversationNeighbours.Find(listed, index, ResultsPage.Key(groupBy), query);
+
+        var page = ConversationPage.From(id, job.FileName, summary, transcript, leaf, neighbours);
         return page is null ? NotFound() : View(page);
     }
+
+    /// <summary>One answer's reasoning, which the viewer leaves out of its page (a long conversation has dozens) and fetches when opened.</summary>
+    /// <param name="node">The reasoning's first message, as the viewer's turn names it.</param>
+    /// <param name="leaf">The branch the viewer showed, when not the active one.</param>
+    [HttpGet("/jobs/{id}/conversations/{index:int}/reasoning")]
+    public async Task<IActionResult> Reasoning(string id, int index, string? node, string? leaf, CancellationToken cancellationToken)
+    {
+        var session = HttpContext.SessionId();
+        var job = await jobs.GetProgressAsync(session, id, cancellationToken);
+        var stored = job is null || node is null ? null : await conversations.GetTranscriptAsync(session, id, index, cancellationToken);
+        if (stored is not var (summary, transcript)) return NotFound();
+
+        var page = ConversationPage.From(id, job!.FileName, summary, transcript, leaf);
+        var turn = page?.Turns.FirstOrDefault(t => t.NodeId == node && t.Reasoning is not null);
+        return turn is null ? NotFound() : View(new ReasoningPage(page!, turn));
+    }
+
+    private static string? Query(string? q) => string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, MaxQueryLength)];
+
+    private static GroupBy View(string? view, Storage.JobMode mode) =>
+        Enum.TryParse<GroupBy>(view, ignoreCase: true, out var chosen) && (chosen != GroupBy.Topic || mode is Storage.JobMode.Topic or Storage.JobMode.Discover)
+            ? chosen
+            : ResultsPage.DefaultView(mode);
 }

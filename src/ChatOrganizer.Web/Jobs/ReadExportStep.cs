@@ -191,6 +191,7 @@ public sealed class ReadExportStep(
                 MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden),
                 Model = Truncate(conversation.DefaultModel ?? conversation.ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug, ChatOrganizerDb.Lengths.Model),
                 Warnings = conversation.Diagnostics.Count,
+                Snippet = Snippet(conversation),
                 DigestTitle = keep ? digest.Title : null,
                 DigestText = keep ? digest.Text : null,
                 DigestTokens = keep ? digest.Tokens : 0,
@@ -232,6 +233,18 @@ public sealed class ReadExportStep(
             Transcripts.Clear();
             Log.Clear();
             Unreadable.Clear();
+        }
+
+        // The first visible message the person typed, its whitespace folded onto one line.
+        private static string? Snippet(Conversation conversation)
+        {
+            var first = conversation.ActiveMessages.FirstOrDefault(m => m is { Role: "user", IsHidden: false } && !string.IsNullOrWhiteSpace(m.Text));
+            if (first is null) return null;
+            var line = string.Join(' ', first.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            if (line.Length <= ChatOrganizerDb.Lengths.Snippet) return line;
+            var cut = ChatOrganizerDb.Lengths.Snippet - 1;
+            if (char.IsHighSurrogate(line[cut - 1])) cut--;
+            return line[..cut].TrimEnd() + "…";
         }
 
         private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

@@ -5,6 +5,7 @@ namespace ChatOrganizer.Web.Models;
 /// <summary>One conversation as a chat: the active path, or the path through another branch when one is asked for.</summary>
 /// <param name="Leaf">The node the page was asked to show the path through; null for the active path.</param>
 /// <param name="HiddenMessages">Messages on the path ChatGPT does not show either (system prompts, tool context), left out.</param>
+/// <param name="Neighbours">The conversations before and after this one in the results view the person came from.</param>
 public sealed record ConversationPage(
     string JobId,
     string JobFileName,
@@ -12,16 +13,26 @@ public sealed record ConversationPage(
     TranscriptDocument Transcript,
     IReadOnlyList<ViewerTurn> Turns,
     string? Leaf,
-    int HiddenMessages)
+    int HiddenMessages,
+    ConversationNeighbours? Neighbours = null)
 {
     public const int PreviewLength = 80;
 
+    /// <summary>The person's messages, to jump to: a long conversation is read by its questions.</summary>
+    public IEnumerable<(string NodeId, string Preview)> Outline =>
+        Turns.Where(t => t.Message.Role == "user").Select(t => (t.NodeId, Shorten(t.Message.Text.Length > 0 ? t.Message.Text : t.Message.Attachments.FirstOrDefault()?.Name ?? "(no text)")));
+
     public string Title => Summary.Title ?? Transcript.Title ?? "Untitled conversation";
+
+    /// <summary>Where a reasoning turn's text is fetched from when its control is opened.</summary>
+    public string ReasoningLink(ViewerTurn turn) =>
+        $"/jobs/{JobId}/conversations/{Summary.Index}/reasoning?node={Uri.EscapeDataString(turn.NodeId)}" + (Leaf is null ? "" : $"&leaf={Uri.EscapeDataString(Leaf)}");
 
     public string Link(string? leaf = null) => $"/jobs/{JobId}/conversations/{Summary.Index}" + (leaf is null ? "" : $"?leaf={Uri.EscapeDataString(leaf)}");
 
     /// <returns>Null when <paramref name="leaf"/> names no node of this conversation.</returns>
-    public static ConversationPage? From(string jobId, string jobFileName, ResultConversation summary, TranscriptDocument transcript, string? leaf)
+    public static ConversationPage? From(
+        string jobId, string jobFileName, ResultConversation summary, TranscriptDocument transcript, string? leaf, ConversationNeighbours? neighbours = null)
     {
         var nodes = new Dictionary<string, TranscriptNode>(StringComparer.Ordinal);
         foreach (var node in transcript.Nodes) nodes.TryAdd(node.Id, node);
@@ -39,6 +50,12 @@ public sealed record ConversationPage(
                 continue;
             }
             if (message.Text.Length == 0 && message.Attachments.Count == 0) continue;
+            // An answer's reasoning (its thoughts, then "Thought for 12 seconds") is one control, not a box per part.
+            if (ViewerTurn.IsReasoning(message) && turns.Count > 0 && turns[^1].Reasoning is { } reasoning)
+            {
+                reasoning.Add(message);
+                continue;
+            }
 
             var siblings = node.ParentId is { } parentId && nodes.TryGetValue(parentId, out var parent)
                 ? parent.Children.Where(nodes.ContainsKey).ToList()
@@ -47,10 +64,13 @@ public sealed record ConversationPage(
                 ? []
                 : siblings.Select((sibling, i) => (sibling, i)).Where(s => s.sibling != id)
                     .Select(s => new ViewerBranch(s.sibling, s.i + 1, Preview(nodes, s.sibling))).ToList();
-            turns.Add(new ViewerTurn(id, message, Math.Max(1, siblings.IndexOf(id) + 1), Math.Max(1, siblings.Count), alternatives));
+            turns.Add(new ViewerTurn(id, message, Math.Max(1, siblings.IndexOf(id) + 1), Math.Max(1, siblings.Count), alternatives)
+            {
+                Reasoning = ViewerTurn.IsReasoning(message) ? [message] : null,
+            });
         }
         var onActivePath = leaf is null || path.SequenceEqual(transcript.ActivePath.Where(nodes.ContainsKey));
-        return new ConversationPage(jobId, jobFileName, summary, transcript, turns, onActivePath ? null : leaf, hidden);
+        return new ConversationPage(jobId, jobFileName, summary, transcript, turns, onActivePath ? null : leaf, hidden, neighbours);
     }
 
     // Root to the node, then on down its latest replies, the way ChatGPT shows a branch.
@@ -72,13 +92,15 @@ public sealed record ConversationPage(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var id = startId; id is not null && seen.Add(id) && nodes.TryGetValue(id, out var node); id = node.Children.LastOrDefault())
         {
-            if (node.Message is { IsHidden: false, Text.Length: > 0 } message)
-            {
-                var text = string.Join(' ', message.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-                return text.Length <= PreviewLength ? text : text[..PreviewLength].TrimEnd() + "…";
-            }
+            if (node.Message is { IsHidden: false, Text.Length: > 0 } message) return Shorten(message.Text);
         }
         return "(no text)";
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return line.Length <= PreviewLength ? line : line[..(char.IsHighSurrogate(line[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength)].TrimEnd() + "…";
     }
 }
 
@@ -86,6 +108,18 @@ public sealed record ConversationPage(
 /// <param name="Version">Which of its parent's replies this is (1-based), of <paramref name="Versions"/>; 1 of 1 when it was never edited or regenerated.</param>
 public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Version, int Versions, IReadOnlyList<ViewerBranch> Alternatives)
 {
+    /// <summary>For a reasoning turn, every reasoning message of the answer in a row; null for the rest.</summary>
+    public List<TranscriptMessage>? Reasoning { get; init; }
+
+    public static bool IsReasoning(TranscriptMessage message) => message.ContentType is "thoughts" or "reasoning_recap";
+
+    /// <summary>The recap's own words ("Thought for 12 seconds") when the export has them.</summary>
+    public string ReasoningLabel =>
+        Reasoning?.LastOrDefault(m => m.ContentType == "reasoning_recap" && m.Text.Length is > 0 and <= 80)?.Text.Trim() ?? "Reasoning";
+
+    /// <summary>The reasoning's text, the recap left out when it is the label already.</summary>
+    public IEnumerable<TranscriptMessage> ReasoningSteps => (Reasoning ?? []).Where(m => m.ContentType != "reasoning_recap" || m.Text.Trim() != ReasoningLabel);
+
     public string Who => Message.Role switch
     {
         "user" => "You",
@@ -101,7 +135,7 @@ public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Ve
     {
         _ when Message.Tool is not null => MessageLayout.Tool,
         "code" or "execution_output" or "tether_browsing_code" or "tether_browsing_display" or "system_error" => MessageLayout.Code,
-        "thoughts" or "reasoning_recap" => MessageLayout.Collapsed,
+        _ when IsReasoning(Message) => MessageLayout.Collapsed,
         _ when Message.Role == "assistant" => MessageLayout.Markdown,
         _ => MessageLayout.Plain,
     };
@@ -128,3 +162,31 @@ public enum MessageLayout
 
 /// <param name="Version">Its position among the versions of the message (1-based).</param>
 public sealed record ViewerBranch(string NodeId, int Version, string Preview);
+
+/// <summary>One answer's reasoning on a page of its own: the viewer fetches it into its control, or links to it without script.</summary>
+public sealed record ReasoningPage(ConversationPage Conversation, ViewerTurn Turn)
+{
+    public string BackLink => Conversation.Link(Conversation.Leaf) + "#m-" + Uri.EscapeDataString(Turn.NodeId);
+}
+
+/// <summary>Where this conversation sits in the results view the person came from: its group, and the ones either side.</summary>
+/// <param name="Query">The view's key and filter, carried on to the neighbours' links so they keep to the same list.</param>
+public sealed record ConversationNeighbours(string GroupLabel, int Position, int Count, ResultConversation? Previous, ResultConversation? Next, string Query)
+{
+    /// <returns>Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).</returns>
+    public static ConversationNeighbours? Find(JobResults results, int index, string view, string? titleFilter)
+    {
+        var query = $"?view={view}" + (titleFilter is { Length: > 0 } q ? $"&q={Uri.EscapeDataString(q)}" : "");
+        var lists = results.Groups.Select(g => (g.Label, g.Conversations)).Append(("Could not be categorized", results.Failed));
+        foreach (var (label, conversations) in lists)
+        {
+            var at = conversations.ToList().FindIndex(c => c.Index == index);
+            if (at < 0) continue;
+            return new ConversationNeighbours(label, at + 1, conversations.Count,
+                at > 0 ? conversations[at - 1] : null, at + 1 < conversations.Count ? conversations[at + 1] : null, query);
+        }
+        return null;
+    }
+
+    public string Link(string jobId, ResultConversation conversation) => $"/jobs/{jobId}/conversations/{conversation.Index}{Query}";
+}

@@ -25,7 +25,9 @@ public sealed record MonthlyChart(
     /// <summary>Fills (colour and pattern) for categories, styles 0–7: past eight categories, the seven largest keep theirs and the rest are summed up.</summary>
     public const int NamedStyles = 8;
 
-    public const string OtherCategories = "Other categories";
+    /// <summary>The remainder bucket says how many categories it sums, so it cannot pass for a category named "Other".</summary>
+    public static string SmallerCategories(int count) => Display.Plural(count, "smaller category", "smaller categories");
+
     public const int OtherStyle = 8;
     public const int NotCategorizedStyle = 9;
     public const string NotCategorized = "Not categorized";
@@ -49,7 +51,7 @@ public sealed record MonthlyChart(
         var anyUncategorized = dated.Values.Any(g => g.Count > g.Categories.Sum(c => c.Count));
 
         var series = named.Select((name, i) => new ChartSeries(name, i)).ToList();
-        if (grouped) series.Add(new ChartSeries(OtherCategories, OtherStyle));
+        if (grouped) series.Add(new ChartSeries(SmallerCategories(byCategory.Count - named.Count), OtherStyle));
         if (anyUncategorized) series.Add(byCategory.Count == 0 ? new ChartSeries("Conversations", 0) : new ChartSeries(NotCategorized, NotCategorizedStyle));
 
         var first = Month(dated.Keys.Min(StringComparer.Ordinal)!);

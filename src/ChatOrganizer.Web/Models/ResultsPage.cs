@@ -6,25 +6,50 @@ namespace ChatOrganizer.Web.Models;
 
 /// <param name="Results">The chosen view's groups, already narrowed to <see cref="Query"/> when there is one.</param>
 /// <param name="Chart">Of the whole job, whatever the filter; null when no conversation has a date.</param>
-/// <param name="ExpandedGroup">The group shown whole (<c>?group=</c>); every other shows its first <see cref="RowsPerGroup"/>.</param>
-public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? ExpandedGroup = null)
+/// <param name="PagedGroup">The group turned to another page (<c>?group=</c>); every other shows its first page.</param>
+/// <param name="GroupPage">That group's page, 1-based (<c>?page=</c>).</param>
+public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? PagedGroup = null, int GroupPage = 1)
 {
     /// <summary>
-    /// Rows a group lists before "Show all": tens of thousands of conversations would make a page of many
-    /// megabytes that a phone struggles with, and nobody reads past the first hundred of a group in one go.
+    /// Rows a group lists per page: tens of thousands of conversations would make a page of many megabytes that a
+    /// phone struggles with, and nobody reads past the first hundred of a group in one go.
     /// </summary>
     public const int RowsPerGroup = 100;
 
+    /// <summary>The largest groups start open, so the page shows conversations at once without listing them all.</summary>
+    public const int OpenGroups = 3;
+
+    public const string Order = "Newest first";
+
+    public int PageOf(ResultGroup group) => group.Key == PagedGroup ? Math.Clamp(GroupPage, 1, Pages(group)) : 1;
+
+    public static int Pages(ResultGroup group) => Math.Max(1, (group.Conversations.Count + RowsPerGroup - 1) / RowsPerGroup);
+
     public IEnumerable<ResultConversation> Rows(ResultGroup group) =>
-        group.Key == ExpandedGroup ? group.Conversations : group.Conversations.Take(RowsPerGroup);
+        group.Conversations.Skip((PageOf(group) - 1) * RowsPerGroup).Take(RowsPerGroup);
 
-    public bool IsCut(ResultGroup group) => group.Key != ExpandedGroup && group.Conversations.Count > RowsPerGroup;
+    public bool IsPaged(ResultGroup group) => group.Conversations.Count > RowsPerGroup;
 
-    /// <summary>True when some group lists only its first rows, so only the server can filter every title.</summary>
-    public bool AnyCut => Results.Groups.Any(IsCut);
+    /// <summary>"101–200 of 345".</summary>
+    public string Range(ResultGroup group)
+    {
+        var first = (PageOf(group) - 1) * RowsPerGroup + 1;
+        var last = Math.Min(group.Conversations.Count, first + RowsPerGroup - 1);
+        return $"{Display.Count(first)}–{Display.Count(last)} of {Display.Count(group.Conversations.Count)}";
+    }
 
-    public string ShowAllLink(ResultGroup group, int position) =>
-        Link(View) + $"&group={Uri.EscapeDataString(group.Key)}#group-{position}";
+    public string PageLink(ResultGroup group, int position, int page) =>
+        Link(View) + $"&group={Uri.EscapeDataString(group.Key)}&page={page}#group-{position}";
+
+    /// <summary>A filter opens every group left; otherwise the largest few (all when there are few) and the one paged through.</summary>
+    public bool IsOpen(ResultGroup group) =>
+        Query is not null || group.Key == PagedGroup || LargestGroups.Contains(group.Key);
+
+    private HashSet<string> LargestGroups => field ??= [.. Results.Groups.OrderByDescending(g => g.Count).Take(OpenGroups).Select(g => g.Key)];
+
+    /// <summary>Where a conversation's link leads: the viewer, told the view it came from for its previous and next.</summary>
+    public string ConversationLink(ResultConversation conversation) =>
+        $"/jobs/{Job.Id}/conversations/{conversation.Index}?view={Key(View)}" + (Query is { Length: > 0 } q ? $"&q={Uri.EscapeDataString(q)}" : "");
 
     /// <summary>Jobs grouped by month or year have no topics to show.</summary>
     public IReadOnlyList<GroupBy> Views => ShowsCategories ? [GroupBy.Topic, GroupBy.Month, GroupBy.Year] : [GroupBy.Month, GroupBy.Year];
@@ -50,5 +75,6 @@ public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Qu
     public string Link(GroupBy view) => $"/jobs/{Job.Id}/results?view={Key(view)}" + (Query is { Length: > 0 } q ? $"&q={Uri.EscapeDataString(q)}" : "");
 }
 
+/// <param name="Link">The viewer's address, with the view it came from.</param>
 /// <param name="ShowCategory">In month and year views of a topic job, each conversation shows its category.</param>
-public sealed record ConversationItem(string JobId, ResultConversation Conversation, bool ShowCategory);
+public sealed record ConversationItem(string Link, ResultConversation Conversation, bool ShowCategory);

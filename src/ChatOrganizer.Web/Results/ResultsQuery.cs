@@ -27,13 +27,13 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
             conversations = conversations.FindAll(c => c.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true);
         }
-        var failed = conversations.Where(c => c.Status == CategorizationStatus.Failed).ToList();
+        var failed = NewestFirst(conversations.Where(c => c.Status == CategorizationStatus.Failed)).ToList();
         var groups = groupBy switch
         {
             GroupBy.Topic => Group(conversations.Where(c => c.Status == CategorizationStatus.Categorized), c => (c.Category!, c.Category!))
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Label, StringComparer.OrdinalIgnoreCase),
-            GroupBy.Month => Group(conversations, c => Period(c.CreateTime, "yyyy-MM", "MMMM yyyy")).OrderBy(g => g.Key, StringComparer.Ordinal),
-            _ => Group(conversations, c => Period(c.CreateTime, "yyyy", "yyyy")).OrderBy(g => g.Key, StringComparer.Ordinal),
+            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy-MM", "MMMM yyyy"))),
+            _ => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy", "yyyy"))),
         };
         var pending = conversations.Count(c => c.Status is null);
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
@@ -55,7 +55,8 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             r == null ? null : r.Engine,
             r == null ? null : r.FailureReason,
             r == null ? null : r.Confidence,
-            r == null ? null : r.Reason);
+            r == null ? null : r.Reason,
+            c.Snippet);
 
     private static IEnumerable<ResultGroup> Group(IEnumerable<ResultConversation> conversations, Func<ResultConversation, (string Key, string Label)> keyOf) =>
         conversations.GroupBy(keyOf).Select(g => new ResultGroup(
@@ -65,7 +66,14 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             [.. g.Where(c => c.Category is not null).GroupBy(c => c.Category!)
                 .Select(c => new CategoryCount(c.Key, c.Count()))
                 .OrderByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.OrdinalIgnoreCase)],
-            [.. g]));
+            [.. NewestFirst(g)]));
+
+    /// <summary>Every list of conversations reads newest first, undated ones last, whatever order the export had.</summary>
+    private static IEnumerable<ResultConversation> NewestFirst(IEnumerable<ResultConversation> conversations) =>
+        conversations.OrderByDescending(c => c.CreateTime.HasValue).ThenByDescending(c => c.CreateTime).ThenBy(c => c.Index);
+
+    private static IEnumerable<ResultGroup> NewestPeriodsFirst(IEnumerable<ResultGroup> periods) =>
+        periods.OrderBy(g => g.Key == "undated").ThenByDescending(g => g.Key, StringComparer.Ordinal);
 
     // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
     private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
@@ -103,6 +111,7 @@ public sealed record CategoryCount(string Category, int Count);
 /// <param name="Status">Null while the conversation waits for its turn, and in month and year jobs.</param>
 /// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
 /// <param name="Reason">Why it was filed there, for a person to read.</param>
+/// <param name="Snippet">The start of the person's first message, on one line.</param>
 public sealed record ResultConversation(
     int Index,
     string? Id,
@@ -115,4 +124,5 @@ public sealed record ResultConversation(
     CategorizationEngine? Engine,
     string? FailureReason,
     double? Confidence = null,
-    string? Reason = null);
+    string? Reason = null,
+    string? Snippet = null);

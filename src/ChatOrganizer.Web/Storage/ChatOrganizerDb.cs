@@ -86,6 +86,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             conversation.Property(c => c.Model).HasMaxLength(Lengths.Model);
             conversation.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
             conversation.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
+            conversation.Property(c => c.Snippet).HasMaxLength(Lengths.Snippet);
             conversation.HasOne<Job>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -173,6 +174,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         public const int ConversationId = 200;
         public const int Title = 1000;
         public const int Hash = 128;
+        public const int Snippet = 200;
         public const int BackgroundJobId = 64;
         public const int Endpoint = 500;
         public const int ExportPath = 1000;

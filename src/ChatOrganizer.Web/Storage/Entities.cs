@@ -144,6 +144,9 @@ public sealed class StoredConversation
     public string? Model { get; init; }
     public int Warnings { get; init; }
 
+    /// <summary>The start of the person's first message, on one line: the results page says what a conversation is about.</summary>
+    public string? Snippet { get; init; }
+
     /// <summary>What the categorizer reads (title and budgeted text), so work items never re-read the upload.</summary>
     public string? DigestTitle { get; init; }
     public string? DigestText { get; init; }

@@ -84,13 +84,25 @@ public static class ExportJson
             ["export_files"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["size_bytes"] = f.Size }).ToArray()),
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
-    /// <summary>Writes conversation records back as an export's <c>conversations.json</c> (text messages only).</summary>
+    /// <summary>Writes conversation records back as an export's <c>conversations.json</c> (text, reasoning and its recap).</summary>
     public static async Task<string> WriteAsync(string directory, params ChatOrganizer.Export.Conversation[] conversations)
     {
         var path = Path.Combine(directory, "conversations.json");
         await File.WriteAllTextAsync(path, new JsonArray([.. conversations.Select(FromConversation)]).ToJsonString());
         return path;
     }
+
+    // The shapes of a 2025 export: thoughts as a list of {summary, content}, the recap as one string.
+    private static JsonObject Content(ChatOrganizer.Export.Message message) => message.ContentType switch
+    {
+        "thoughts" => new JsonObject
+        {
+            ["content_type"] = "thoughts",
+            ["thoughts"] = new JsonArray(new JsonObject { ["summary"] = "", ["content"] = message.Text }),
+        },
+        "reasoning_recap" => new JsonObject { ["content_type"] = "reasoning_recap", ["content"] = message.Text },
+        _ => new JsonObject { ["content_type"] = "text", ["parts"] = new JsonArray(message.Text) },
+    };
 
     public static JsonNode FromConversation(ChatOrganizer.Export.Conversation conversation)
     {
@@ -107,7 +119,7 @@ public static class ExportJson
                     ["id"] = m.Id,
                     ["author"] = new JsonObject { ["role"] = m.Role, ["name"] = m.AuthorName, ["metadata"] = new JsonObject() },
                     ["create_time"] = m.CreateTime?.ToUnixTimeMilliseconds() / 1000.0,
-                    ["content"] = new JsonObject { ["content_type"] = "text", ["parts"] = new JsonArray(m.Text) },
+                    ["content"] = Content(m),
                     ["status"] = m.Status,
                     ["metadata"] = new JsonObject { ["is_visually_hidden_from_conversation"] = m.IsHidden },
                     ["recipient"] = m.Recipient,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Testing.Conversations;
 using ChatOrganizer.Testing.Exports;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -68,19 +69,29 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         Assert.Equal(DefaultTopics.Order(), (await GroupLabelsAsync(page)).Order());
         await _browser.ScreenshotAsync(page, "05-results-by-topic");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "By month" }).ClickAsync();
-        await Expect(page.Locator("details.group summary .label").First).ToHaveTextAsync("January 2024");
+        await page.GetByRole(AriaRole.Link, new() { Name = "By month", Exact = true }).ClickAsync();
+        await Expect(page.Locator("details.group summary .label").First).ToHaveTextAsync("December 2025"); // newest first
         Assert.Equal(24, (await GroupLabelsAsync(page)).Count);
         await _browser.ScreenshotAsync(page, "06-results-by-month");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "By year" }).ClickAsync();
-        await Expect(page.Locator("details.group summary .label")).ToHaveTextAsync(["2024", "2025"]);
+        await Expect(page.Locator("details.group summary .label")).ToHaveTextAsync(["2025", "2024"]);
         await _browser.ScreenshotAsync(page, "07-results-by-year");
 
-        // The filter narrows in place, without a request.
+        // Each category's share of every month, oldest month first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Topic by month" }).ClickAsync();
+        await Expect(page.Locator("table.shares tbody tr")).ToHaveCountAsync(24);
+        await Expect(page.Locator("table.shares tbody th").First).ToHaveTextAsync("January 2024");
+        await _browser.ScreenshotAsync(page, "07-topic-by-month");
+        await page.GetByRole(AriaRole.Link, new() { Name = "By year" }).ClickAsync();
+
+        // The filter narrows in place (the page is not reloaded), over every title of the job, and the address says so.
+        await page.EvaluateAsync("() => window.stillTheSamePage = true");
         await page.Locator("#q").FillAsync("question 7 ");
         await Expect(page.Locator("#filter-status")).ToHaveTextAsync("1 conversation matches “question 7”.");
         await Expect(page.Locator("li[data-title]:visible")).ToHaveCountAsync(1);
+        await Expect(page).ToHaveURLAsync(new Regex("[?&]q=question(\\+|%20)7$"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"));
         await _browser.ScreenshotAsync(page, "08-results-filtered");
 
         await page.Locator("li[data-title]:visible a").ClickAsync();
@@ -181,6 +192,55 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await page.GotoAsync("/category-sets/new");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add another category" }).ClickAsync();
         await Expect(page.Locator("[data-row]")).ToHaveCountAsync(4);
+    }
+
+    [Fact]
+    public async Task ALongConversationIsReadByItsOutlineWithOneReasoningControlPerAnswerAndLeadsToItsNeighbours()
+    {
+        var page = await _browser.NewPageAsync();
+        var export = _folder.Write("long.json", LongConversationExport.Json());
+
+        await page.GotoAsync("/");
+        await page.Locator("#file").SetInputFilesAsync(export);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "By month" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and start" }).ClickAsync();
+        await page.WaitForURLAsync(JobPage());
+        await Expect(page.Locator("#status-badge")).ToHaveTextAsync("Done", Slowly);
+        await page.GetByRole(AriaRole.Link, new() { Name = "See the results" }).ClickAsync();
+        // Newest first, and the first message of each in a line.
+        await Expect(page.Locator("li[data-title] > a")).ToHaveTextAsync([LongConversationExport.NewerTitle, LongConversationExport.Title, LongConversationExport.OlderTitle]);
+        await Expect(page.Locator("li[data-title] .snippet").Nth(1)).ToContainTextAsync("질문 1: 이 도표에서 콜옵션과 풋옵션의");
+        await _browser.ScreenshotAsync(page, "20-results-snippets");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = LongConversationExport.Title }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(LongConversationExport.Title);
+        await Expect(page.Locator(".message")).ToHaveCountAsync(75 * 3); // question, one reasoning control, answer
+        var reasoning = page.Locator("details.thoughts");
+        await Expect(reasoning).ToHaveCountAsync(75);
+        await Expect(page.Locator("details.thoughts[open]")).ToHaveCountAsync(0);
+        await Expect(reasoning.First.Locator("summary")).ToHaveTextAsync("Thought for 4 seconds");
+        await Expect(page.Locator(".markdown strong", new() { HasText = "콜옵션(Call Option)" }).First).ToBeVisibleAsync();
+        await _browser.ScreenshotAsync(page, "21-long-conversation", fullPage: false);
+
+        // The outline jumps to the last question; its reasoning opens in one click.
+        await page.Locator("details.outline summary").ClickAsync();
+        await Expect(page.Locator("details.outline li")).ToHaveCountAsync(75);
+        await page.Locator("details.outline li a").Last.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("#m-long-m296$"));
+        await Expect(page.Locator("#m-long-m296")).ToBeInViewportAsync();
+        await reasoning.Last.Locator("summary").ClickAsync();
+        await Expect(reasoning.Last).ToContainTextAsync("행사가격 175의 만기 손익");
+        await _browser.ScreenshotAsync(page, "22-long-conversation-last-question", fullPage: false);
+
+        // Previous and next in the month, newest first.
+        await page.Locator("nav.neighbours").First.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Older: ") }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(LongConversationExport.OlderTitle);
+        await Expect(page.Locator("nav.neighbours").First).ToContainTextAsync("3 of 3 in January 2024");
+        await page.Locator("nav.neighbours").First.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Newer: ") }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(LongConversationExport.Title);
+        await page.Locator("nav.neighbours").First.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Newer: ") }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(LongConversationExport.NewerTitle);
+        await _browser.ScreenshotAsync(page, "23-conversation-neighbours");
     }
 
     // A question answered twice (the first answer regenerated), the second time with code run by the python tool and

@@ -103,6 +103,24 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         Assert.Contains("<a href=\"https://example.com/docs\" rel=\"nofollow noopener noreferrer\">docs</a>", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PreviousAndNextFollowTheResultsViewThePersonCameFrom()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var byTopic = await client.PageAsync($"/jobs/{job.Id}/conversations/0?view=topic");
+        var byMonth = await client.PageAsync($"/jobs/{job.Id}/conversations/2?view=month");
+
+        // Cooking, newest first: Sourdough starter (March), then Pasta for four (January).
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1?view=topic\" rel=\"prev\"><span aria-hidden=\"true\">‹</span> Newer: Sourdough starter</a>", byTopic, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 in Cooking", byTopic, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"next\"", byTopic, StringComparison.Ordinal);
+        // March 2024: A week in Rome (the 20th) before Sourdough starter (the 2nd).
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1?view=month\" rel=\"next\">Older: Sourdough starter", byMonth, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 in March 2024", byMonth, StringComparison.Ordinal);
+    }
+
     private async Task<string> StoreAsync(Conversation conversation)
     {
         var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);

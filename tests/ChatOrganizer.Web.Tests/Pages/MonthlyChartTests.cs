@@ -24,7 +24,7 @@ public sealed class MonthlyChartTests
 
         var chart = MonthlyChart.From([Month("2024-01", categories.Sum(c => c.Count) + 3, categories)])!;
 
-        Assert.Equal(["C1", "C2", "C3", "C4", "C5", "C6", "C7", MonthlyChart.OtherCategories, MonthlyChart.NotCategorized], chart.Series.Select(s => s.Name));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "3 smaller categories", MonthlyChart.NotCategorized], chart.Series.Select(s => s.Name));
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, MonthlyChart.OtherStyle, MonthlyChart.NotCategorizedStyle], chart.Series.Select(s => s.Style));
         Assert.Equal([19, 18, 17, 16, 15, 14, 13, 12 + 11 + 10, 3], chart.Months.Single().Values);
     }

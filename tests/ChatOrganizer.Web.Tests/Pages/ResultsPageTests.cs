@@ -18,9 +18,10 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
 
         Assert.Equal(["Cooking", "Travel"], GroupLabels().Matches(html).Select(m => m.Groups[1].Value));
         Assert.Contains("<a href=\"/jobs/" + job.Id + "/results?view=topic\" aria-current=\"page\">By topic</a>", html, StringComparison.Ordinal);
-        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1\">Sourdough starter</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1?view=topic\">Sourdough starter</a>", html, StringComparison.Ordinal);
         Assert.Contains("2 messages", html, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"badge engine\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("badge engine", html, StringComparison.Ordinal); // how it was filed is no badge on every row
+        Assert.Contains("· Newest first", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
         var results = await client.PageAsync($"/jobs/{job.Id}/results");
         var viewer = await client.PageAsync($"/jobs/{job.Id}/conversations/0");
 
-        Assert.Contains("<span class=\"why\">closest to Travel (0.62); words: 여행, 비자, Osaka · 87% sure</span>", results, StringComparison.Ordinal);
+        Assert.Contains("<details class=\"why\"><summary>Why here?</summary>closest to Travel (0.62); words: 여행, 비자, Osaka · 87% sure</details>", results, StringComparison.Ordinal);
         Assert.Contains("<strong>Why Travel:</strong> closest to Travel (0.62); words: 여행, 비자, Osaka · 87% sure", viewer, StringComparison.Ordinal);
     }
 
@@ -54,14 +55,14 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
         var months = await client.PageAsync($"/jobs/{job.Id}/results?view=month");
         var years = await client.PageAsync($"/jobs/{job.Id}/results?view=year");
 
-        Assert.Equal(["January 2024", "March 2024", "February 2025"], GroupLabels().Matches(months).Select(m => m.Groups[1].Value));
+        Assert.Equal(["February 2025", "March 2024", "January 2024"], GroupLabels().Matches(months).Select(m => m.Groups[1].Value));
         Assert.Contains("<span class=\"badge\">Travel <span class=\"num\">1</span></span>", months, StringComparison.Ordinal);
-        Assert.Equal(["2024", "2025"], GroupLabels().Matches(years).Select(m => m.Groups[1].Value));
+        Assert.Equal(["2025", "2024"], GroupLabels().Matches(years).Select(m => m.Groups[1].Value));
         Assert.Contains("aria-current=\"page\">By year</a>", years, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ALargeGroupListsItsFirstHundredAndLinksToAllOfThem()
+    public async Task ALargeGroupIsPagedAHundredAtATimeNewestFirst()
     {
         var job = await fixture.App.JobAsync(_session, JobStatus.Done);
         for (var i = 0; i < Models.ResultsPage.RowsPerGroup + 5; i++)
@@ -71,17 +72,85 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
         using var client = fixture.App.CreateSessionClient(_session);
 
         var first = await client.PageAsync($"/jobs/{job.Id}/results");
-        var whole = await client.PageAsync($"/jobs/{job.Id}/results?view=topic&group=Cooking");
+        var second = await client.PageAsync($"/jobs/{job.Id}/results?view=topic&group=Cooking&page=2");
 
         Assert.Equal(Models.ResultsPage.RowsPerGroup, ConversationLinks().Matches(first).Count);
-        Assert.Contains($"<a href=\"/jobs/{job.Id}/results?view=topic&amp;group=Cooking#group-0\">Show all 105 in Cooking</a>", first, StringComparison.Ordinal);
-        Assert.Contains("data-server-only=\"true\"", first, StringComparison.Ordinal);
-        Assert.Equal(Models.ResultsPage.RowsPerGroup + 5, ConversationLinks().Matches(whole).Count);
-        Assert.DoesNotContain("Show all", whole, StringComparison.Ordinal);
-        Assert.DoesNotContain("data-server-only=\"true\"", whole, StringComparison.Ordinal);
+        Assert.Equal("Recipe 104", Titles(first)[0]); // the newest, although the export listed it last
+        Assert.Contains("<span>1–100 of 105</span>", first, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/results?view=topic&amp;group=Cooking&amp;page=2#group-0\" rel=\"next\">Older ›</a>", first, StringComparison.Ordinal);
+        Assert.Equal(["Recipe 4", "Recipe 3", "Recipe 2", "Recipe 1", "Recipe 0"], Titles(second));
+        Assert.Contains("<span>101–105 of 105</span>", second, StringComparison.Ordinal);
+        Assert.Contains("rel=\"prev\">‹ Newer</a>", second, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("<a href=\"/jobs/[^/]+/conversations/\\d+\">")]
+    [Fact]
+    public async Task TheFilterSearchesEveryTitleOfTheJobNotOnlyTheFirstPage()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done);
+        for (var i = 0; i < Models.ResultsPage.RowsPerGroup + 5; i++)
+        {
+            await fixture.App.StoreAsync(job.Id, i, PageSeed.Chat($"f{i}", i == 0 ? "오래된 김치 레시피" : $"Recipe {i}"), "Cooking", created: new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(i));
+        }
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results?view=topic&q={Uri.EscapeDataString("김치")}");
+
+        Assert.Equal(["오래된 김치 레시피"], Titles(html));
+        Assert.Contains("1 conversation matches “김치”", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EachRowSaysWhatTheConversationIsAboutInOneLine()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);
+        await fixture.App.AddAsync(
+            new StoredConversation { JobId = job.Id, Index = 0, Title = "Trip", MessageCount = 2, Snippet = "다음 달 오사카 여행 일정을 짜 줘" },
+            new ConversationTranscript { JobId = job.Id, Index = 0, Content = Results.TranscriptDocument.From(PageSeed.Chat("s", "Trip")).Compress() });
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results");
+
+        Assert.Contains("<span class=\"snippet\">다음 달 오사카 여행 일정을 짜 줘</span>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheChartNamesItsRemainderSoItIsNotTakenForACategoryCalledOther()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done);
+        string[] categories = ["Other", "A", "B", "C", "D", "E", "F", "G", "H", "I"];
+        for (var i = 0; i < categories.Length; i++)
+        {
+            await fixture.App.StoreAsync(job.Id, i, PageSeed.Chat($"o{i}", $"Chat {i}"), categories[i], created: new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+        }
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results");
+
+        Assert.Contains("3 smaller categories</li>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Other categories", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TopicByMonthShowsEachCategorysShareOfEveryMonth()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var html = await client.PageAsync($"/jobs/{job.Id}/results/topics-by-month");
+
+        Assert.Contains("aria-current=\"page\">Topic by month</a>", html, StringComparison.Ordinal);
+        var march = html[html.IndexOf("<th scope=\"row\">March 2024</th>", StringComparison.Ordinal)..];
+        march = march[..march.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("<title>Cooking: 50%</title>", march, StringComparison.Ordinal);
+        Assert.Contains("<title>Travel: 50%</title>", march, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th scope=\"row\">February 2024</th>", html, StringComparison.Ordinal); // a month with none has no shares
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    private static List<string> Titles(string html) =>
+        [.. Regex.Matches(html, "<a href=\"/jobs/[^/]+/conversations/\\d+[^\"]*\">([^<]*)</a>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))];
+
+    [GeneratedRegex("<a href=\"/jobs/[^/]+/conversations/\\d+\\?view=")]
     private static partial Regex ConversationLinks();
 
     [Fact]

@@ -11,6 +11,19 @@ public sealed class UploadPageTests(ChatOrganizerAppFixture fixture) : IClassFix
     private static readonly byte[] Export = ExportJson.AboutTopics(3, "cooking");
 
     [Fact]
+    public async Task EveryPageNamesTheFaviconAndItIsServedAsAnImage()
+    {
+        using var client = fixture.App.CreateClient();
+
+        var html = await client.PageAsync("/");
+        using var icon = await client.GetAsync(new Uri("/favicon.svg", UriKind.Relative));
+
+        Assert.Contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task TheUploadPageOffersTheModesTheSetsTheKeyFieldAndTheSizeLimit()
     {
         using var client = fixture.App.CreateClient();

@@ -48,7 +48,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         foreach (var expected in new[]
         {
             "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip", "GET /jobs/{id}/files/{number:int}",
-            "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
+            "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "GET /jobs/{id}/results/topics-by-month", "GET /jobs/{id}/conversations/{index:int}/reasoning", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
         })
         {
             Assert.Contains(expected, tried);

@@ -433,6 +433,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Snippet")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Title")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

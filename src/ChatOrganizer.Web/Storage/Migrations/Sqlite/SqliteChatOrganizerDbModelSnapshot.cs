@@ -426,6 +426,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Snippet")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
