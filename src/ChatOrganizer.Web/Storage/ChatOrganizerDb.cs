@@ -19,6 +19,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
+    public DbSet<SessionHandoff> SessionHandoffs => Set<SessionHandoff>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -135,6 +136,15 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             mode.HasKey(m => new { m.Endpoint, m.Model });
             mode.Property(m => m.Endpoint).HasMaxLength(Lengths.Endpoint);
             mode.Property(m => m.Model).HasMaxLength(Lengths.Model);
+        });
+
+        modelBuilder.Entity<SessionHandoff>(handoff =>
+        {
+            handoff.ToTable("session_handoffs");
+            handoff.HasKey(h => h.CodeHash);
+            handoff.Property(h => h.CodeHash).HasMaxLength(Lengths.Hash);
+            handoff.Property(h => h.OwnerId).HasMaxLength(Lengths.OwnerId);
+            handoff.HasIndex(h => h.ExpiresAt);
         });
     }
 

@@ -205,3 +205,16 @@ public sealed class CachedCategory
     public required string Category { get; init; }
     public DateTime CreatedAt { get; init; }
 }
+
+/// <summary>
+/// A one-time code that carries a session to another browser ("Your session" page). Only the code's SHA-256 is kept,
+/// so neither the database nor a backup can open the session; it expires, and is used at most once.
+/// </summary>
+public sealed class SessionHandoff
+{
+    public required string CodeHash { get; init; }
+    public required string OwnerId { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime ExpiresAt { get; init; }
+    public DateTime? UsedAt { get; set; }
+}
