@@ -6,6 +6,7 @@ internal static class ResultsSetup
     {
         builder.Services.AddScoped<ResultsQuery>();
         builder.Services.AddScoped<ConversationStore>();
+        builder.Services.AddScoped<Corrections>();
         return builder;
     }
 }

@@ -20,6 +20,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
     public DbSet<SessionHandoff> SessionHandoffs => Set<SessionHandoff>();
+    public DbSet<Correction> Corrections => Set<Correction>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -145,6 +146,20 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             handoff.Property(h => h.CodeHash).HasMaxLength(Lengths.Hash);
             handoff.Property(h => h.OwnerId).HasMaxLength(Lengths.OwnerId);
             handoff.HasIndex(h => h.ExpiresAt);
+        });
+
+        modelBuilder.Entity<Correction>(correction =>
+        {
+            correction.ToTable("corrections");
+            correction.HasKey(c => new { c.OwnerId, c.CategorySetId, c.ConversationId });
+            correction.Property(c => c.OwnerId).HasMaxLength(Lengths.OwnerId);
+            correction.Property(c => c.CategorySetId).HasMaxLength(Lengths.Id);
+            correction.Property(c => c.ConversationId).HasMaxLength(Lengths.ConversationId);
+            correction.Property(c => c.Category).HasMaxLength(Lengths.Name);
+            correction.Property(c => c.PreviousCategory).HasMaxLength(Lengths.Name);
+            correction.Property(c => c.Batch).HasMaxLength(Lengths.Id);
+            correction.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
+            correction.HasIndex(c => new { c.OwnerId, c.Batch });
         });
     }
 

@@ -218,3 +218,27 @@ public sealed class SessionHandoff
     public DateTime ExpiresAt { get; init; }
     public DateTime? UsedAt { get; set; }
 }
+
+/// <summary>
+/// A category a person chose for a conversation, kept for the session by the export's conversation id and the set, so it
+/// wins over the engine in this job and in every later job of that session with the same set (a newer export, a re-run).
+/// </summary>
+public sealed class Correction
+{
+    public required string OwnerId { get; init; }
+    public required string CategorySetId { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Category { get; set; }
+
+    /// <summary>The person's earlier choice this one replaced, put back by an undo; null when the engine's stood before.</summary>
+    public string? PreviousCategory { get; set; }
+
+    /// <summary>The action that made it (one form post, one API call): an undo takes back all of one action at once.</summary>
+    public required string Batch { get; set; }
+
+    /// <summary>What the categorizer read of it, so it teaches later runs even after its job is deleted.</summary>
+    public string? DigestTitle { get; set; }
+    public string? DigestText { get; set; }
+
+    public DateTime CorrectedAt { get; set; }
+}
