@@ -137,6 +137,27 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return made.Count;
     }
 
+    /// <summary>What the form offers: the job's categories, and whether new ones may be named; null for another session's job or one by date.</summary>
+    public async Task<(IReadOnlyList<string> Categories, bool AllowNew)?> ChoicesAsync(string ownerId, string jobId, CancellationToken cancellationToken)
+    {
+        var snapshot = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId && j.Mode == JobMode.Topic && j.CategorySetId != null)
+            .Select(j => j.CategorySetJson).FirstOrDefaultAsync(cancellationToken);
+        if (snapshot is null) return null;
+        var set = CategorySetService.FromSnapshot(snapshot);
+        return ([.. set.EffectiveCategories.Select(c => c.Name)], set.AllowNewCategories);
+    }
+
+    /// <summary>What one action still holds (for its undo): how many conversations, and the one category they went to.</summary>
+    public async Task<CorrectionUndoable?> ActionAsync(string ownerId, string jobId, string batch, CancellationToken cancellationToken)
+    {
+        var setId = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(j => j.CategorySetId).FirstOrDefaultAsync(cancellationToken);
+        if (setId is null || string.IsNullOrEmpty(batch)) return null;
+        var categories = await db.Corrections.AsNoTracking()
+            .Where(k => k.OwnerId == ownerId && k.CategorySetId == setId && k.Batch == batch)
+            .Select(k => k.Category).ToListAsync(cancellationToken);
+        return categories.Count == 0 ? null : new CorrectionUndoable(categories.Count, categories.Distinct().Count() == 1 ? categories[0] : null);
+    }
+
     /// <summary>The session's newest corrections of a set, as labelled conversations for a later run to learn from.</summary>
     public async Task<IReadOnlyList<LabelledExample>> ExamplesAsync(string ownerId, string categorySetId, CancellationToken cancellationToken)
     {
@@ -160,6 +181,8 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
+
+public sealed record CorrectionUndoable(int Moved, string? Category);
 
 /// <param name="Category">The category to file it under; null to take the person's choice back (the engine's stands again).</param>
 public sealed record CorrectionRequest(int Index, string? Category);
