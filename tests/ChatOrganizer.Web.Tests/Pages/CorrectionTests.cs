@@ -179,16 +179,14 @@ public sealed partial class CorrectionTests(ChatOrganizerAppFixture fixture) : I
     {
         var set = new CategorySetView(setId, "Mine", IsBuiltIn: false, AllowNewCategories: false,
             [new("Cooking", null, []), new("Travel", null, []), new("旅行", null, [])], null, null);
-        var job = await fixture.App.JobAsync(session ?? _session, JobStatus.Done, change: j =>
+        var job = new Job
         {
-            j.Read = j.Total = 4;
-            j.Categorized = 3;
-            j.Failed = 1;
-            j.FinishedAt = DateTime.UtcNow;
-            j.CategorySetId = set.Id;
-            j.CategorySetName = set.Name;
-            j.CategorySetJson = CategorySetService.Snapshot(set);
-        });
+            Id = Web.Jobs.JobService.NewJobId(), OwnerId = session ?? _session, Mode = JobMode.Topic, Status = JobStatus.Done,
+            FileName = "conversations.json", Read = 4, Total = 4, Categorized = 3, Failed = 1,
+            CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow, FinishedAt = DateTime.UtcNow,
+            CategorySetId = set.Id, CategorySetName = set.Name, CategorySetJson = CategorySetService.Snapshot(set),
+        };
+        await fixture.App.AddAsync(job);
         await fixture.App.StoreAsync(job.Id, 0, PageSeed.Chat("a", "Pasta for four"), "Cooking", created: new DateTime(2024, 1, 15, 12, 0, 0, DateTimeKind.Utc));
         await fixture.App.StoreAsync(job.Id, 1, PageSeed.Chat("b", "Sourdough starter"), "Cooking", created: new DateTime(2024, 3, 2, 12, 0, 0, DateTimeKind.Utc));
         await fixture.App.StoreAsync(job.Id, 2, PageSeed.Chat("c", "A week in Rome"), "Travel", created: new DateTime(2024, 3, 20, 12, 0, 0, DateTimeKind.Utc));
