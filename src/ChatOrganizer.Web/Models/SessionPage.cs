@@ -2,7 +2,6 @@ namespace ChatOrganizer.Web.Models;
 
 /// <param name="ExpiresAt">When the browser's session cookie ends unless used before (it slides); null for a bearer token.</param>
 /// <param name="Handoff">A code just made, shown once.</param>
-/// <param name="Code">A code brought by a link, filled into the form.</param>
 public sealed record SessionPage(DateTime? ExpiresAt, HandoffCode? Handoff, string? Code, string? Error);
 
 public sealed record HandoffCode(string Code, string Link, DateTime ExpiresAt);
