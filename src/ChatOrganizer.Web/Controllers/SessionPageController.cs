@@ -3,12 +3,13 @@ using ChatOrganizer.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Controllers;
 
 /// <summary>"Your session": when it expires, and a one-time code (or link) that opens it in another browser.</summary>
 [AutoValidateAntiforgeryToken]
-public sealed class SessionPageController(SessionHandoffs handoffs) : Controller
+public sealed class SessionPageController(SessionHandoffs handoffs, IOptions<Security.SessionOptions> options, TimeProvider time) : Controller
 {
     [HttpGet("/session")]
     public async Task<IActionResult> Index() => View(await PageAsync(handoff: null, code: null, error: null));
@@ -26,10 +27,12 @@ public sealed class SessionPageController(SessionHandoffs handoffs) : Controller
     [HttpGet("/session/join")]
     public async Task<IActionResult> Join() => View(nameof(Index), await PageAsync(handoff: null, code: null, error: null));
 
+    /// <remarks>The code is read from the form here, not bound as an argument: MVC logs action arguments at Trace.</remarks>
     [HttpPost("/session/join")]
-    public async Task<IActionResult> Join([FromForm] string? code, CancellationToken cancellationToken)
+    [ActionName("Join")]
+    public async Task<IActionResult> Redeem(CancellationToken cancellationToken)
     {
-        var owner = await handoffs.RedeemAsync(code, cancellationToken);
+        var owner = await handoffs.RedeemAsync(Request.Form["code"].ToString(), cancellationToken);
         if (owner is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -43,6 +46,9 @@ public sealed class SessionPageController(SessionHandoffs handoffs) : Controller
     private async Task<SessionPage> PageAsync(HandoffCode? handoff, string? code, string? error)
     {
         var cookie = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return new SessionPage(cookie.Properties?.ExpiresUtc?.UtcDateTime, handoff, code, error);
+        // A first visit's cookie is only being set by this very response: it lasts the whole lifetime from now.
+        var expires = cookie.Properties?.ExpiresUtc?.UtcDateTime
+            ?? (Request.Headers.Authorization.Count == 0 ? time.GetUtcNow().UtcDateTime + options.Value.CookieLifetime : null);
+        return new SessionPage(expires, handoff, code, error);
     }
 }

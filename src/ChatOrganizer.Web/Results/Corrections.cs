@@ -159,7 +159,7 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
     }
 
     /// <summary>The session's newest corrections of a set, as labelled conversations for a later run to learn from.</summary>
-    public async Task<IReadOnlyList<LabelledExample>> ExamplesAsync(string ownerId, string categorySetId, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LabelledExample>> ExamplesAsync(ChatOrganizerDb db, string ownerId, string categorySetId, CancellationToken cancellationToken)
     {
         var rows = await db.Corrections.AsNoTracking()
             .Where(k => k.OwnerId == ownerId && k.CategorySetId == categorySetId)
