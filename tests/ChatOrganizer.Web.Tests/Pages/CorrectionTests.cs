@@ -44,6 +44,23 @@ public sealed partial class CorrectionTests(ChatOrganizerAppFixture fixture) : I
     }
 
     [Fact]
+    public async Task TheFormsPostWithATokenAndTheirFieldsAreLabelled()
+    {
+        var job = await CorrectableJobAsync();
+        using var client = fixture.App.CreateSessionClient(_session);
+        (await client.PatchAsJsonAsync($"/api/jobs/{job.Id}/conversations/2", new { category = "Cooking" })).Dispose();
+
+        foreach (var path in new[] { $"/jobs/{job.Id}/results", $"/jobs/{job.Id}/results?view=month", $"/jobs/{job.Id}/conversations/2" })
+        {
+            var html = await client.PageAsync(path);
+            var forms = Regex.Matches(html, "<form[^>]*action=\"/jobs/[^\"]+/corrections[^\"]*\".*?</form>", RegexOptions.Singleline);
+            Assert.NotEmpty(forms);
+            Assert.All(forms, f => Assert.Contains(PageClient.TokenField, f.Value, StringComparison.Ordinal));
+            Assert.Contains("for=\"correction", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ASelectionMovesAtOnceAndAFailedConversationCanBeFiledByHand()
     {
         var job = await CorrectableJobAsync();
