@@ -51,8 +51,9 @@ public class PromptExampleTests
         await using var model = await StartAsync(o =>
         {
             o.BatchSize = 5;
-            o.DigestTokenBudget = 300;
-            o.MaxRequestTokens = full.Overhead(5) + 5 * (300 + 20);
+            // The smallest digest budget: the run's digests keep it, and a full batch of them fills the ceiling.
+            o.DigestTokenBudget = 100;
+            o.MaxRequestTokens = full.Overhead(5) + 5 * (100 + 20);
         });
 
         await model.CategorizeAsync(Digests(10), Set, new CategorizationRun { Examples = Filed });

@@ -13,6 +13,7 @@ namespace ChatOrganizer.Web.Tests.Jobs;
 /// </summary>
 public sealed class CorrectionsTeachTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Slowly = TimeSpan.FromMinutes(4);
     private readonly List<ChatOrganizerApp> _apps = [];
     private FakeOpenAiServer _fake = null!;
 
@@ -50,16 +51,18 @@ public sealed class CorrectionsTeachTests : IAsyncLifetime
         using var client = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1").CreateClient();
         var set = await client.CreateCategorySetAsync("Work", "Home", "Other");
         var first = await client.UploadAsync(Export(("starter-1", "Starter not rising", "sourdough starter smells of acetone and does not rise after feeding")), "topic", set);
-        await client.WaitUntilEndedAsync(first.Id);
+        // Offline: the first job of a machine distils the token vectors first, slow on a busy one.
+        await client.WaitUntilEndedAsync(first.Id, Slowly);
         (await client.PatchAsJsonAsync($"/api/jobs/{first.Id}/conversations/0", new { category = "Work" })).Dispose();
 
         var export = Export(("starter-2", "Sourdough starter", "My sourdough starter smells like acetone after feeding, is it dead?"));
         var withCorrection = await client.UploadAsync(export, "topic", set);
-        await client.WaitUntilEndedAsync(withCorrection.Id);
+        var taught = await client.WaitUntilEndedAsync(withCorrection.Id, Slowly);
+        Assert.True(taught.Status == JobStatus.Done, string.Join("\n", (await client.LogAsync(withCorrection.Id)).Entries.Select(e => e.Message)));
         using var stranger = _apps[0].CreateClient();
         var strangersSet = await stranger.CreateCategorySetAsync("Work", "Home", "Other");
         var without = await stranger.UploadAsync(export, "topic", strangersSet);
-        await stranger.WaitUntilEndedAsync(without.Id);
+        await stranger.WaitUntilEndedAsync(without.Id, Slowly);
 
         var learned = Assert.Single((await client.ResultsAsync(withCorrection.Id)).Groups.SelectMany(g => g.Conversations));
         var untaught = Assert.Single((await stranger.ResultsAsync(without.Id)).Groups.SelectMany(g => g.Conversations));
