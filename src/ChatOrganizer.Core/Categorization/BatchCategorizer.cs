@@ -98,7 +98,7 @@ public sealed class BatchCategorizer
         }
         // In the mode requests will use (remembered, or the first to try), with the tokens they will send.
         var mode = await NegotiationFor(access).ExpectedAsync(cancellationToken);
-        var cost = Cost(categories, mode, access.Model);
+        var cost = Cost(categories, mode, access.Model, run?.Examples);
         var batches = Plan(misses.Select(d => new Pending(d)), cost);
         var input = batches.Sum(b => (long)cost.Overhead(b.Count) + b.Sum(p => RequestCost.Conversation(p.Digest)));
         var output = (long)cost.ExpectedOutputTokens(misses.Count);
@@ -106,8 +106,9 @@ public sealed class BatchCategorizer
             _options.PriceOf(access.Model)?.Cost(input, output), cost.Counter.Description, ModelFamily.Of(access.Model).Reasons);
     }
 
-    private RequestCost Cost(CategorySet categories, ResponseMode mode, string model) =>
-        new(categories, mode, TokenCounter.For(model), ModelFamily.Of(model), _options.MaxRequestTokens, _options.BatchSize);
+    private RequestCost Cost(CategorySet categories, ResponseMode mode, string model, IReadOnlyList<LabelledExample>? examples) =>
+        new(categories, mode, TokenCounter.For(model), ModelFamily.Of(model), _options.MaxRequestTokens, _options.BatchSize,
+            examples, RequestCost.DigestBudgetFor(model, _options));
 
     private ResponseModeNegotiation NegotiationFor(ModelAccess access) =>
         _negotiations.GetOrAdd((access.Endpoint.MemoryKey, access.Model), key => new ResponseModeNegotiation(_responseModes, key.Endpoint, key.Model));
@@ -137,7 +138,7 @@ public sealed class BatchCategorizer
         telemetry.Begin(access.Engine, access.Engine == CategorizationEngine.Model ? access.Model : null, _options.PriceOf(access.Model));
         return access.Engine == CategorizationEngine.Offline
             ? CategorizeOfflineAsync(digests, categories, run?.Examples ?? [], telemetry, cancellationToken)
-            : CategorizeWithModelAsync(digests, categories, new ModelClient(access.ApiKey!, access.Model, access.Endpoint), telemetry, cancellationToken);
+            : CategorizeWithModelAsync(digests, categories, run?.Examples ?? [], new ModelClient(access.ApiKey!, access.Model, access.Endpoint), telemetry, cancellationToken);
     }
 
     private int ChunkSize => _options.BatchSize * _options.MaxConcurrency * 2;
@@ -160,11 +161,11 @@ public sealed class BatchCategorizer
     // one of the instance's request slots. Answers' leftovers go back to the front of the queue in smaller batches.
     // Yields from one place only: here.
     private async IAsyncEnumerable<CategorizedBatch> CategorizeWithModelAsync(
-        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, ModelClient client, CategorizationTelemetry telemetry,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, IReadOnlyList<LabelledExample> examples, ModelClient client,
+        CategorizationTelemetry telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var modes = _negotiations.GetOrAdd((client.Endpoint.MemoryKey, client.Model), key => new ResponseModeNegotiation(_responseModes, key.Endpoint, key.Model));
-        var request = new RequestContext(client, categories, modes, Cost(categories, await modes.ExpectedAsync(cancellationToken), client.Model), telemetry);
+        var request = new RequestContext(client, categories, modes, Cost(categories, await modes.ExpectedAsync(cancellationToken), client.Model, examples), telemetry);
         var setHash = categories.ComputeHash();
         var queue = new LinkedList<IReadOnlyList<Pending>>();
         var inFlight = new List<Task<BatchOutcome>>();
@@ -355,7 +356,7 @@ public sealed class BatchCategorizer
         {
             // Waits while another request finds out which mode this endpoint answers in; not part of the timeout.
             var lease = await request.Modes.AcquireAsync(request.Run, stop);
-            var system = CategorizationPrompt.SystemMessage(request.Categories, lease.Mode, schema);
+            var system = CategorizationPrompt.SystemMessage(request.Categories, lease.Mode, schema, request.Cost.Examples);
             using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
             var started = _time.GetTimestamp();

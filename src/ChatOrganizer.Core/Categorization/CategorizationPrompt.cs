@@ -37,7 +37,7 @@ internal static partial class CategorizationPrompt
 
     public static string Key(int index) => $"c{index + 1}";
 
-    public static string SystemMessage(CategorySet set)
+    public static string SystemMessage(CategorySet set, IReadOnlyList<PromptExample>? examples = null)
     {
         var text = new StringBuilder();
         text.AppendLine("You sort conversations from one person's ChatGPT history into categories.");
@@ -50,17 +50,70 @@ internal static partial class CategorizationPrompt
             if (!string.IsNullOrWhiteSpace(category.Description)) text.Append(": ").Append(category.Description.Trim());
             text.AppendLine();
         }
+        if (examples is { Count: > 0 })
+        {
+            text.AppendLine("Conversations the person filed themselves, to file like them (one JSON object per line):");
+            foreach (var example in examples) text.Append(ExampleLine(example));
+        }
         text.Append(set.AllowNewCategories
             ? "If no category fits, answer with a new, short category name of one to three words instead."
             : $"If no category fits, answer \"{CategorySet.OtherName}\".");
         return text.ToString();
     }
 
+    // Examples are short: the opening of what the person filed, enough to show how they file, cheap in every request.
+    public const int MaxExamples = 5;
+    public const int ExampleTextTokens = 60;
+    private const int ExampleTitleChars = 120;
+
+    public static string ExampleLine(PromptExample example) =>
+        JsonSerializer.Serialize(new { title = example.Title, text = example.Text, category = example.Category }, Json) + "\n";
+
+    /// <summary>
+    /// A few of the person's labelled conversations for the prompt: the newest first, one category after another so a
+    /// few examples cover several, each cut to <see cref="ExampleTextTokens"/>, all within <paramref name="budget"/> tokens.
+    /// </summary>
+    public static IReadOnlyList<PromptExample> ChooseExamples(IReadOnlyList<Offline.LabelledExample> labelled, CategorySet set, TokenCounter counter, int budget)
+    {
+        var chosen = new List<PromptExample>();
+        if (budget <= 0 || labelled.Count == 0) return chosen;
+        var byCategory = labelled
+            .Select(l => (Category: set.Find(l.Category)?.Name ?? (set.AllowNewCategories ? l.Category : null), l.Digest))
+            .Where(l => l.Category is not null)
+            .GroupBy(l => l.Category!, StringComparer.Ordinal)
+            .Select(g => new Queue<(string Category, ConversationDigest Digest)>(g.Select(l => (l.Category!, l.Digest))))
+            .ToList();
+        var spent = 0;
+        while (chosen.Count < MaxExamples && byCategory.Any(q => q.Count > 0))
+        {
+            foreach (var queue in byCategory.Where(q => q.Count > 0))
+            {
+                if (chosen.Count == MaxExamples) break;
+                var (category, digest) = queue.Dequeue();
+                var title = digest.Title.Length <= ExampleTitleChars ? digest.Title : digest.Title[..ExampleTitleChars];
+                var example = new PromptExample(title, Opening(digest.Text, counter), category);
+                var tokens = counter.Count(ExampleLine(example));
+                if (spent + tokens > budget) continue;
+                chosen.Add(example);
+                spent += tokens;
+            }
+        }
+        return chosen;
+    }
+
+    private static string Opening(string text, TokenCounter counter)
+    {
+        // About four characters a token in Latin script, one or two in CJK: shorten until it fits.
+        var cut = text.Length <= ExampleTextTokens * 4 ? text : text[..(ExampleTextTokens * 4)];
+        while (cut.Length > 0 && counter.Count(cut) > ExampleTextTokens) cut = cut[..(cut.Length * 3 / 4)];
+        return cut;
+    }
+
     // Modes without a schema parameter (JSON mode, plain text) carry the schema in the instructions instead.
-    public static string SystemMessage(CategorySet set, ResponseMode mode, string schema) =>
+    public static string SystemMessage(CategorySet set, ResponseMode mode, string schema, IReadOnlyList<PromptExample>? examples = null) =>
         mode is ResponseMode.JsonObject or ResponseMode.PlainText
-            ? $"{SystemMessage(set)}\nThe JSON must match this JSON schema: {schema}"
-            : SystemMessage(set);
+            ? $"{SystemMessage(set, examples)}\nThe JSON must match this JSON schema: {schema}"
+            : SystemMessage(set, examples);
 
     public static string UserMessage(IReadOnlyList<ConversationDigest> batch)
     {
@@ -273,3 +326,6 @@ internal static partial class CategorizationPrompt
     // Categories: batch index to the category it was filed under; Problems: batch index to why it was not.
     public sealed record Answer(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Problems);
 }
+
+/// <summary>A conversation the person filed, as the prompt shows it.</summary>
+internal sealed record PromptExample(string Title, string Text, string Category);

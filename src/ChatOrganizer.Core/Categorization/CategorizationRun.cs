@@ -18,8 +18,8 @@ public sealed class CategorizationRun
     public CategorizationTelemetry Telemetry { get; init; } = new();
 
     /// <summary>
-    /// Conversations the person filed themselves: the offline categorizer reads them as nearest neighbours beside the
-    /// category descriptions (corrections feed this).
+    /// Conversations the person filed themselves (corrections feed this): the offline categorizer reads them as nearest
+    /// neighbours beside the category descriptions; a model sees a few of them as examples in its instructions.
     /// </summary>
     public IReadOnlyList<Offline.LabelledExample> Examples { get; init; } = [];
 

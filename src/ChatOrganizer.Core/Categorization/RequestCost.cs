@@ -19,7 +19,14 @@ internal sealed class RequestCost
     private readonly int _answerEntry;
     private readonly bool _reasons;
 
-    public RequestCost(CategorySet set, ResponseMode mode, TokenCounter counter, ModelFamily family, int maxRequestTokens, int batchSize)
+    // Examples the person filed cost every request this much at most (five short ones).
+    public const int MaxExampleTokens = 600;
+
+    /// <param name="examples">The person's labelled conversations: a few go into every request's instructions, in the room
+    /// a full batch of full digests leaves under the ceiling, so they never make a batch smaller or a run longer.</param>
+    /// <param name="digestBudget">The most tokens a digest has in this run.</param>
+    public RequestCost(CategorySet set, ResponseMode mode, TokenCounter counter, ModelFamily family, int maxRequestTokens, int batchSize,
+        IReadOnlyList<Offline.LabelledExample>? examples = null, int digestBudget = 0)
     {
         _set = set;
         _mode = mode;
@@ -30,7 +37,15 @@ internal sealed class RequestCost
         Ceiling = family.ContextWindow is { } window
             ? Math.Min(maxRequestTokens, window - MaxOutputTokens(batchSize) - ContextMargin)
             : maxRequestTokens;
+        if (examples is { Count: > 0 })
+        {
+            var room = Ceiling - Measure(batchSize) - batchSize * (digestBudget + EntryScaffoldTokens);
+            Examples = CategorizationPrompt.ChooseExamples(examples, set, counter, Math.Min(MaxExampleTokens, room));
+        }
     }
+
+    /// <summary>What every request of the run shows of the person's own filing.</summary>
+    public IReadOnlyList<PromptExample> Examples { get; } = [];
 
     public TokenCounter Counter { get; }
 
@@ -78,7 +93,7 @@ internal sealed class RequestCost
     private int Measure(int count)
     {
         var schema = CategorizationPrompt.Schema(count, _set);
-        return Counter.Count(CategorizationPrompt.SystemMessage(_set, _mode, schema)) + CategorizationPrompt.HeaderTokens(Counter)
+        return Counter.Count(CategorizationPrompt.SystemMessage(_set, _mode, schema, Examples)) + CategorizationPrompt.HeaderTokens(Counter)
             + CategorizationPrompt.FramingTokens + CategorizationPrompt.FormatTokens(schema, _mode, Counter);
     }
 }

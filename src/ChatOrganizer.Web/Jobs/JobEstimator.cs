@@ -18,7 +18,7 @@ public sealed class JobEstimator(ChatOrganizerDb db, BatchCategorizer categorize
     {
         var job = await db.Jobs.AsNoTracking()
             .Where(j => j.Id == jobId && j.OwnerId == ownerId && j.Mode == JobMode.Topic)
-            .Select(j => new { j.CategorySetJson, j.Engine, j.Model, j.ProtectedApiKey })
+            .Select(j => new { j.CategorySetId, j.CategorySetJson, j.Engine, j.Model, j.ProtectedApiKey })
             .FirstOrDefaultAsync(cancellationToken);
         if (job?.CategorySetJson is null) return null;
 
@@ -39,7 +39,12 @@ public sealed class JobEstimator(ChatOrganizerDb db, BatchCategorizer categorize
         }
 
         var apiKey = job.ProtectedApiKey is null ? null : keys.UnprotectForJob(job.ProtectedApiKey, jobId);
-        var run = new CategorizationRun { ApiKey = apiKey, Model = job.Model, Offline = job.Engine == CategorizationEngine.Offline };
+        var run = new CategorizationRun
+        {
+            ApiKey = apiKey, Model = job.Model, Offline = job.Engine == CategorizationEngine.Offline,
+            // The examples the run will show cost tokens too.
+            Examples = job.CategorySetId is null ? [] : await Results.Corrections.ExamplesAsync(db, ownerId, job.CategorySetId, cancellationToken),
+        };
         var cost = await categorizer.EstimateAsync(digests, CategorySetService.FromSnapshot(job.CategorySetJson), run, cancellationToken);
         return new JobEstimate(cost, KeyExpired: job.ProtectedApiKey is not null && apiKey is null);
     }

@@ -111,6 +111,7 @@ public sealed class MaintenanceSweep(
         }
         var oldest = now - options.Value.RetentionPeriod;
         var cached = await db.CategorizationCache.Where(c => c.CreatedAt < oldest).ExecuteDeleteAsync(cancellationToken);
+        await db.SessionHandoffs.Where(h => h.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         if (expired.Count > 0 || cached > 0)
         {
             logger.LogInformation("Retention: deleted {Jobs} expired jobs and {Cached} cache entries.", expired.Count, cached);

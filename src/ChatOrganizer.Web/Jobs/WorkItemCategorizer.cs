@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed class WorkItemCategorizer(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking()
             .Where(j => j.Id == jobId && j.Status == JobStatus.Categorizing)
-            .Select(j => new { j.CategorySetJson, j.Engine, j.Model, j.ProtectedApiKey })
+            .Select(j => new { j.OwnerId, j.CategorySetId, j.CategorySetJson, j.Engine, j.Model, j.ProtectedApiKey })
             .FirstOrDefaultAsync(cancellationToken);
         if (job?.CategorySetJson is null) return false;
 
@@ -59,6 +60,8 @@ public sealed class WorkItemCategorizer(
             Model = job.Model,
             Offline = job.Engine == CategorizationEngine.Offline,
             Telemetry = telemetry,
+            // What the person corrected in this set, in any job: neighbours offline, a few examples in a model's prompt.
+            Examples = job.CategorySetId is null ? [] : await Corrections.ExamplesAsync(db, job.OwnerId, job.CategorySetId, cancellationToken),
         };
         // A job keeps the engine it started with: its conversations are not filed half by a model, half offline.
         if (categorizer.EngineFor(run) != job.Engine)

@@ -78,3 +78,17 @@ public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Qu
 /// <param name="Link">The viewer's address, with the view it came from.</param>
 /// <param name="ShowCategory">In month and year views of a topic job, each conversation shows its category.</param>
 public sealed record ConversationItem(string Link, ResultConversation Conversation, bool ShowCategory);
+
+/// <summary>The corrections form of a topic job (results page, or one conversation in the viewer).</summary>
+/// <param name="Index">The viewer's conversation; null on the results page, where ticked conversations move.</param>
+/// <param name="ReturnTo">The page to land back on after a move or an undo.</param>
+/// <param name="Undo">The action just made, to take back: its id, how many it moved and where.</param>
+/// <param name="Undone">Conversations an undo just put back.</param>
+public sealed record CorrectionForm(
+    string JobId, IReadOnlyList<string> Categories, bool AllowNew, int? Index, string? Current, bool Corrected, string? EngineCategory,
+    string ReturnTo, CorrectionUndo? Undo, int? Undone);
+
+public sealed record CorrectionUndo(string Batch, int Moved, string? Category);
+
+/// <param name="Back">The page the form was on.</param>
+public sealed record CorrectionProblem(string Problem, string Back);

@@ -7,7 +7,7 @@ namespace ChatOrganizer.Web.Results;
 public static class ResultsCsv
 {
     public static readonly string[] Columns =
-        ["index", "id", "title", "created", "month", "year", "messages", "model", "category", "status", "engine", "failure_reason", "confidence", "reason"];
+        ["index", "id", "title", "created", "month", "year", "messages", "model", "category", "status", "engine", "failure_reason", "confidence", "reason", "corrected", "engine_category"];
 
     // Spreadsheets run a cell that starts with = + - @ as a formula: such text cells get a leading ' (CsvHelper's
     // injection escaping), so a title like "=HYPERLINK(...)" stays text. With a byte order mark, Excel reads the
@@ -36,6 +36,8 @@ public static class ResultsCsv
                 c.FailureReason,
                 c.Confidence?.ToString("0.00", CultureInfo.InvariantCulture),
                 c.Reason,
+                c.Corrected ? "true" : "false",
+                c.EngineCategory,
             ], cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);

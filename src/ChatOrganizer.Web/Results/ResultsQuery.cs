@@ -41,22 +41,29 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
 
     /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
     /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
+    /// <remarks>A person's correction (same session, same set, same conversation id) wins over the engine's category.</remarks>
     internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0, bool failedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
         where c.JobId == jobId && c.Index >= firstIndex
+        join j in db.Jobs on c.JobId equals j.Id
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
-        where !failedOnly || (r != null && r.Status == CategorizationStatus.Failed)
+        join k in db.Corrections on new { j.OwnerId, SetId = j.CategorySetId, c.ConversationId }
+            equals new { k.OwnerId, SetId = (string?)k.CategorySetId, ConversationId = (string?)k.ConversationId } into corrections
+        from k in corrections.DefaultIfEmpty()
+        where !failedOnly || (k == null && r != null && r.Status == CategorizationStatus.Failed)
         orderby c.Index
         select new ResultConversation(
             c.Index, c.ConversationId, c.Title, c.CreateTime, c.MessageCount, c.Model,
-            r == null ? null : r.Category,
-            r == null ? null : r.Status,
+            k != null ? k.Category : r == null ? null : r.Category,
+            k != null ? CategorizationStatus.Categorized : r == null ? null : r.Status,
             r == null ? null : r.Engine,
-            r == null ? null : r.FailureReason,
+            k != null || r == null ? null : r.FailureReason,
             r == null ? null : r.Confidence,
             r == null ? null : r.Reason,
-            c.Snippet);
+            c.Snippet,
+            k != null,
+            r == null ? null : r.Category);
 
     private static IEnumerable<ResultGroup> Group(IEnumerable<ResultConversation> conversations, Func<ResultConversation, (string Key, string Label)> keyOf) =>
         conversations.GroupBy(keyOf).Select(g => new ResultGroup(
@@ -112,6 +119,7 @@ public sealed record CategoryCount(string Category, int Count);
 /// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
 /// <param name="Reason">Why it was filed there, for a person to read.</param>
 /// <param name="Snippet">The start of the person's first message, on one line.</param>
+/// <param name="Corrected">A person chose <paramref name="Category"/> (a correction); the engine's choice is <paramref name="EngineCategory"/>.</param>
 public sealed record ResultConversation(
     int Index,
     string? Id,
@@ -125,4 +133,6 @@ public sealed record ResultConversation(
     string? FailureReason,
     double? Confidence = null,
     string? Reason = null,
-    string? Snippet = null);
+    string? Snippet = null,
+    bool Corrected = false,
+    string? EngineCategory = null);

@@ -9,6 +9,7 @@ internal static class ResultsSetup
         builder.Services.AddMemoryCache(o => o.SizeLimit ??= SimilarConversations.CacheBytes);
         builder.Services.AddSingleton<SimilarConversations>();
         builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddScoped<Corrections>();
         return builder;
     }
 }

@@ -19,7 +19,7 @@ public static class TranscriptMarkdown
         md.Append("# ").AppendLine(OneLine(summary.Title ?? transcript.Title ?? "Untitled conversation")).AppendLine();
         if (summary.CreateTime is { } created) md.Append("- Created: ").AppendLine(Time(created));
         if (summary.Model is { } model) md.Append("- Model: ").AppendLine(model);
-        if (summary.Category is { } category) md.Append("- Category: ").AppendLine(OneLine(category));
+        if (summary.Category is { } category) md.Append("- Category: ").Append(OneLine(category)).AppendLine(summary.Corrected ? " (chosen by you)" : "");
         if (summary.FailureReason is { } reason) md.Append("- Not categorized: ").AppendLine(OneLine(reason));
         if (summary.Id is { } id) md.Append("- Conversation id: ").AppendLine(id);
 

@@ -14,6 +14,7 @@ internal static class SecuritySetup
                 $"{ApiKeyOptions.Section}: TokenLifetime and JobKeyLifetime must be positive durations such as 00:10:00.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyProtector>();
+        builder.Services.AddScoped<SessionHandoffs>();
         return builder;
     }
 

@@ -72,7 +72,7 @@ internal static class Sessions
                 var principal = NewSession();
                 // Persistent: a cookie without an expiry ends with the browser, and the person's jobs and sets with it.
                 // Sliding renewal keeps the flag, so the session lasts CookieLifetime from the last visit.
-                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties { IsPersistent = true });
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, Persistent);
                 context.User = principal;
             }
             await next(context);
@@ -80,6 +80,9 @@ internal static class Sessions
         app.UseAuthorization();
         return app;
     }
+
+    /// <summary>Sign-in properties of every session cookie, a new one's or one carried from another browser.</summary>
+    public static AuthenticationProperties Persistent => new() { IsPersistent = true };
 
     public static ClaimsPrincipal NewSession() => Principal(RandomNumberGenerator.GetHexString(32, lowercase: true));
 

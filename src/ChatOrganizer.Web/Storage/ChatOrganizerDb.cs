@@ -21,6 +21,8 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<SavedCategorySet> CategorySets => Set<SavedCategorySet>();
     public DbSet<CachedCategory> CategorizationCache => Set<CachedCategory>();
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
+    public DbSet<SessionHandoff> SessionHandoffs => Set<SessionHandoff>();
+    public DbSet<Correction> Corrections => Set<Correction>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -156,6 +158,29 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             mode.HasKey(m => new { m.Endpoint, m.Model });
             mode.Property(m => m.Endpoint).HasMaxLength(Lengths.Endpoint);
             mode.Property(m => m.Model).HasMaxLength(Lengths.Model);
+        });
+
+        modelBuilder.Entity<SessionHandoff>(handoff =>
+        {
+            handoff.ToTable("session_handoffs");
+            handoff.HasKey(h => h.CodeHash);
+            handoff.Property(h => h.CodeHash).HasMaxLength(Lengths.Hash);
+            handoff.Property(h => h.OwnerId).HasMaxLength(Lengths.OwnerId);
+            handoff.HasIndex(h => h.ExpiresAt);
+        });
+
+        modelBuilder.Entity<Correction>(correction =>
+        {
+            correction.ToTable("corrections");
+            correction.HasKey(c => new { c.OwnerId, c.CategorySetId, c.ConversationId });
+            correction.Property(c => c.OwnerId).HasMaxLength(Lengths.OwnerId);
+            correction.Property(c => c.CategorySetId).HasMaxLength(Lengths.Id);
+            correction.Property(c => c.ConversationId).HasMaxLength(Lengths.ConversationId);
+            correction.Property(c => c.Category).HasMaxLength(Lengths.Name);
+            correction.Property(c => c.PreviousCategory).HasMaxLength(Lengths.Name);
+            correction.Property(c => c.Batch).HasMaxLength(Lengths.Id);
+            correction.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
+            correction.HasIndex(c => new { c.OwnerId, c.Batch });
         });
     }
 

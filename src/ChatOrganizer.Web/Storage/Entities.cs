@@ -246,3 +246,40 @@ public sealed class CachedCategory
     public required string Category { get; init; }
     public DateTime CreatedAt { get; init; }
 }
+
+/// <summary>
+/// A one-time code that carries a session to another browser ("Your session" page). Only the code's SHA-256 is kept,
+/// so neither the database nor a backup can open the session; it expires, and is used at most once.
+/// </summary>
+public sealed class SessionHandoff
+{
+    public required string CodeHash { get; init; }
+    public required string OwnerId { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime ExpiresAt { get; init; }
+    public DateTime? UsedAt { get; set; }
+}
+
+/// <summary>
+/// A category a person chose for a conversation, kept for the session by the export's conversation id and the set, so it
+/// wins over the engine in this job and in every later job of that session with the same set (a newer export, a re-run).
+/// </summary>
+public sealed class Correction
+{
+    public required string OwnerId { get; init; }
+    public required string CategorySetId { get; init; }
+    public required string ConversationId { get; init; }
+    public required string Category { get; set; }
+
+    /// <summary>The person's earlier choice this one replaced, put back by an undo; null when the engine's stood before.</summary>
+    public string? PreviousCategory { get; set; }
+
+    /// <summary>The action that made it (one form post, one API call): an undo takes back all of one action at once.</summary>
+    public required string Batch { get; set; }
+
+    /// <summary>What the categorizer read of it, so it teaches later runs even after its job is deleted.</summary>
+    public string? DigestTitle { get; set; }
+    public string? DigestText { get; set; }
+
+    public DateTime CorrectedAt { get; set; }
+}

@@ -103,7 +103,7 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "CSV", Exact = true }).ClickAsync());
         var csv = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0).ToList();
         Assert.Equal("conversations-results.csv", download.SuggestedFilename);
-        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason", csv[0].TrimStart('\uFEFF'));
+        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason,corrected,engine_category", csv[0].TrimStart('\uFEFF'));
         Assert.Equal(31, csv.Count);
 
         var phone = await _browser.NewPageAsync(phone: true, sameSessionAs: page);

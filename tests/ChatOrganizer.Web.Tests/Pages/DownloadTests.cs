@@ -23,11 +23,11 @@ public sealed class DownloadTests(ChatOrganizerAppFixture fixture) : IClassFixtu
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
-        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason", lines[0]);
+        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason,corrected,engine_category", lines[0]);
         Assert.Equal(5, lines.Length);
-        Assert.Equal("0,a,\"'@SUM(A1:A9)\",2024-01-15T12:00:00Z,2024-01,2024,2,gpt-4o,Cooking,categorized,model,,,", lines[1]);
+        Assert.Equal("0,a,\"'@SUM(A1:A9)\",2024-01-15T12:00:00Z,2024-01,2024,2,gpt-4o,Cooking,categorized,model,,,,false,Cooking", lines[1]);
         Assert.StartsWith("3,d,\"'=HYPERLINK(\"\"http://evil.example\"\")\",", lines[4], StringComparison.Ordinal);
-        Assert.EndsWith(",failed,model,The model left it out three times.,,", lines[4], StringComparison.Ordinal);
+        Assert.EndsWith(",failed,model,The model left it out three times.,,,false,", lines[4], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed partial class PageConventionTests(ChatOrganizerAppFixture fixture)
         {
             "/", "/jobs", $"/jobs/{done.Id}", $"/jobs/{running.Id}", $"/jobs/{done.Id}/results", $"/jobs/{done.Id}/results?view=month",
             $"/jobs/{done.Id}/results?view=year&q=a", $"/jobs/{done.Id}/conversations/0", "/category-sets", "/category-sets/new",
+            "/session", "/session/join",
         })
         {
             var html = await client.PageAsync(path);

@@ -5,6 +5,7 @@ using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using ChatOrganizer.Web.Tests.Pages;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
@@ -37,7 +38,8 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
                 .Replace("{id}", pattern.Contains("category-sets", StringComparison.Ordinal) ? setId : job.Id, StringComparison.Ordinal)
                 .Replace("{index:int}", "0", StringComparison.Ordinal)
                 .Replace("{index}", "0", StringComparison.Ordinal)
-                .Replace("{number:int}", file.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                .Replace("{number:int}", file.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{batch}", "somebatch", StringComparison.Ordinal);
             using var response = await stranger.SendAsync(Request(method, path, token));
             tried.Add($"{method} {pattern}");
             if (response.StatusCode != HttpStatusCode.NotFound) answeredOtherwise.Add($"{method} {path} answered {(int)response.StatusCode}");
@@ -49,11 +51,17 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         {
             "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip", "GET /jobs/{id}/files/{number:int}",
             "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "GET /jobs/{id}/results/topics-by-month", "GET /jobs/{id}/conversations/{index:int}/reasoning", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
+            "PATCH /api/jobs/{id}/conversations/{index:int}", "POST /api/jobs/{id}/corrections", "DELETE /api/jobs/{id}/corrections/{batch}",
+            "POST /jobs/{id}/corrections", "POST /jobs/{id}/corrections/undo",
         })
         {
             Assert.Contains(expected, tried);
         }
         Assert.Equal(JobStatus.Done, (await fixture.App.ReloadAsync(job.Id)).Status);
+        await using (var db = fixture.App.Db())
+        {
+            Assert.False(await db.Corrections.AnyAsync(), "A stranger's correction was kept.");
+        }
         using var ownerClient = fixture.App.CreateSessionClient(owner);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/jobs/{job.Id}/files/{file}", UriKind.Relative))).StatusCode);
@@ -95,7 +103,10 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         Content = (method, path.StartsWith("/api/", StringComparison.Ordinal)) switch
         {
             ("PUT", true) => JsonContent.Create(new CategorySetInput("Taken", [new CategoryInput("Mine now")])),
-            ("POST", false) => new FormUrlEncodedContent([new(PageClient.TokenField, token), new("Name", "Taken"), new("command", "save")]),
+            ("PATCH", true) => JsonContent.Create(new { category = "Travel" }),
+            ("POST", true) when path.EndsWith("/corrections", StringComparison.Ordinal) => JsonContent.Create(new[] { new { index = 0, category = "Travel" } }),
+            ("POST", false) => new FormUrlEncodedContent([new(PageClient.TokenField, token), new("Name", "Taken"), new("command", "save"),
+                new("index", "0"), new("category", "Travel"), new("batch", "somebatch")]),
             _ => null,
         },
     };

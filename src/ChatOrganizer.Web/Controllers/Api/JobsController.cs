@@ -8,7 +8,7 @@ namespace ChatOrganizer.Web.Controllers.Api;
 /// <summary>Jobs of the caller's session. Another session's job answers 404, as if it did not exist.</summary>
 [ApiController]
 [Route("api/jobs")]
-public sealed class JobsController(JobService jobs, UploadReceiver uploads, ResultsQuery results, ConversationStore conversations) : ControllerBase
+public sealed class JobsController(JobService jobs, UploadReceiver uploads, ResultsQuery results, ConversationStore conversations, Corrections corrections) : ControllerBase
 {
     public const string KeyTokenHeader = "X-Key-Token";
 
@@ -81,6 +81,53 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
             ? Ok(detail)
             : Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no such conversation in this job.");
 
+    /// <summary>Files one conversation under another category of the job's set (a new one where the set allows it); <c>null</c> takes the person's choice back.</summary>
+    [HttpPatch("{id}/conversations/{index:int}")]
+    [ProducesResponseType<CorrectionMade>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Correct(string id, int index, ConversationCorrection body, CancellationToken cancellationToken)
+    {
+        var outcome = await corrections.ApplyAsync(HttpContext.SessionId(), id, [new CorrectionRequest(index, body.Category)], cancellationToken);
+        return outcome.Result == CorrectionResult.UnknownConversation
+            ? Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no such conversation in this job.")
+            : await CorrectedAsync(id, outcome, [index], cancellationToken);
+    }
+
+    /// <summary>Files several conversations at once (<c>[{"index": 3, "category": "Travel"}]</c>), as one action an undo takes back whole.</summary>
+    [HttpPost("{id}/corrections")]
+    [ProducesResponseType<CorrectionMade>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> CorrectMany(string id, IReadOnlyList<IndexedCorrection> body, CancellationToken cancellationToken)
+    {
+        if (body.Any(c => c is null)) return Problem(statusCode: StatusCodes.Status400BadRequest, title: "Each correction is an object with an index and a category.");
+        var outcome = await corrections.ApplyAsync(HttpContext.SessionId(), id, [.. body.Select(c => new CorrectionRequest(c.Index, c.Category))], cancellationToken);
+        return await CorrectedAsync(id, outcome, [.. body.Select(c => c.Index)], cancellationToken);
+    }
+
+    /// <summary>Takes back one action (its <c>batch</c> from the answer that made it).</summary>
+    [HttpDelete("{id}/corrections/{batch}")]
+    [ProducesResponseType<CorrectionUndone>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Undo(string id, string batch, CancellationToken cancellationToken) =>
+        await corrections.UndoAsync(HttpContext.SessionId(), id, batch, cancellationToken) is { } undone ? Ok(new CorrectionUndone(undone)) : JobNotFound();
+
+    private async Task<IActionResult> CorrectedAsync(string id, CorrectionOutcome outcome, IReadOnlyList<int> indexes, CancellationToken cancellationToken)
+    {
+        switch (outcome.Result)
+        {
+            case CorrectionResult.NoJob:
+                return JobNotFound();
+            case CorrectionResult.Invalid or CorrectionResult.UnknownConversation:
+                return Problem(statusCode: StatusCodes.Status400BadRequest, title: outcome.Problem);
+        }
+        var wanted = indexes.ToHashSet();
+        var all = await results.GetAsync(HttpContext.SessionId(), id, GroupBy.Topic, cancellationToken);
+        var now = all is null ? [] : all.Groups.SelectMany(g => g.Conversations).Concat(all.Failed).Where(c => wanted.Contains(c.Index)).OrderBy(c => c.Index).ToList();
+        return Ok(new CorrectionMade(outcome.Batch!, outcome.Moved, now));
+    }
+
     /// <summary>Stops a queued or running job; what was categorized so far is kept.</summary>
     [HttpPost("{id}/cancel")]
     [ProducesResponseType<JobProgress>(StatusCodes.Status200OK)]
@@ -107,3 +154,14 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     private ObjectResult JobNotFound() =>
         Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no such job in this session. It may have been deleted or expired.");
 }
+
+public sealed record ConversationCorrection(string? Category);
+
+public sealed record IndexedCorrection(int Index, string? Category);
+
+/// <param name="Batch">Pass to <c>DELETE /api/jobs/{id}/corrections/{batch}</c> to undo this action.</param>
+/// <param name="Moved">Conversations whose category changed.</param>
+/// <param name="Conversations">The conversations named, as they are now.</param>
+public sealed record CorrectionMade(string Batch, int Moved, IReadOnlyList<ResultConversation> Conversations);
+
+public sealed record CorrectionUndone(int Undone);

@@ -137,6 +137,51 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.ToTable("conversation_vectors", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.Correction", b =>
+                {
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CategorySetId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Batch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CorrectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DigestText")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DigestTitle")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("PreviousCategory")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("OwnerId", "CategorySetId", "ConversationId");
+
+                    b.HasIndex("OwnerId", "Batch");
+
+                    b.ToTable("corrections", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -394,6 +439,33 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.HasIndex("OwnerId");
 
                     b.ToTable("category_sets", (string)null);
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SessionHandoff", b =>
+                {
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CodeHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("session_handoffs", (string)null);
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.StoredConversation", b =>

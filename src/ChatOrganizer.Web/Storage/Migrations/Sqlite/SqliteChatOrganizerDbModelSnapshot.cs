@@ -132,6 +132,51 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.ToTable("conversation_vectors", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.Correction", b =>
+                {
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CategorySetId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Batch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CorrectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DigestText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DigestTitle")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousCategory")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OwnerId", "CategorySetId", "ConversationId");
+
+                    b.HasIndex("OwnerId", "Batch");
+
+                    b.ToTable("corrections", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.Job", b =>
                 {
                     b.Property<string>("Id")
@@ -387,6 +432,33 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.HasIndex("OwnerId");
 
                     b.ToTable("category_sets", (string)null);
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SessionHandoff", b =>
+                {
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CodeHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("session_handoffs", (string)null);
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.StoredConversation", b =>
