@@ -152,7 +152,9 @@ public sealed partial class JobService(
 
     internal static async Task DeleteRowsAsync(ChatOrganizerDb db, string jobId, CancellationToken cancellationToken)
     {
-        // Children first, each one statement: fast for big jobs, and independent of cascade settings.
+        // Children first, each one statement: fast for big jobs, and independent of cascade settings. The search
+        // entries' deletion takes their full-text index rows with it (triggers on SQLite, indexes on PostgreSQL).
+        await db.SearchEntries.Where(e => e.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Results.Where(r => r.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Transcripts.Where(t => t.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Conversations.Where(c => c.JobId == jobId).ExecuteDeleteAsync(cancellationToken);

@@ -37,6 +37,7 @@ internal static class JobsSetup
         builder.Services.AddOptions<ExportReaderOptions>().BindConfiguration(ExportReaderOptionsValidator.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ExportReaderOptions>, ExportReaderOptionsValidator>();
         builder.Services.AddSingleton<WorkItemCategorizer>();
+        builder.Services.AddSingleton<EarlierResults>();
         builder.Services.AddScoped<JobService>();
         builder.Services.AddScoped<JobEstimator>();
         builder.Services.AddTransient<ReadExportStep>();

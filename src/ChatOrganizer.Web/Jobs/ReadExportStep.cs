@@ -1,6 +1,7 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public sealed class ReadExportStep(
     DataFolder folder,
     StepLeases leases,
     JobLifecycle lifecycle,
+    EarlierResults earlier,
     JobLogWriter log,
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
@@ -118,6 +120,7 @@ public sealed class ReadExportStep(
         // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
         batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
         if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
+        await DescribeHistoryAsync(job, cancellationToken);
 
         if (job.Mode != JobMode.Topic || read == 0)
         {
@@ -131,6 +134,8 @@ public sealed class ReadExportStep(
     /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
     private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
     {
+        await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
+        var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
@@ -138,12 +143,19 @@ public sealed class ReadExportStep(
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Read, read)
                 .SetProperty(j => j.BytesRead, bytesRead)
-                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count), cancellationToken);
+                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count)
+                .SetProperty(j => j.Categorized, j => j.Categorized + batch.Reused.Count)
+                .SetProperty(j => j.ReusedResults, j => j.ReusedResults + batch.Reused.Count)
+                .SetProperty(j => j.KnownConversations, j => j.KnownConversations + known)
+                .SetProperty(j => j.ChangedConversations, j => j.ChangedConversations + changed)
+                .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
         if (reading == 0) return false;
 
         db.Conversations.AddRange(batch.Conversations);
         db.Transcripts.AddRange(batch.Transcripts);
+        db.SearchEntries.AddRange(batch.SearchEntries);
         db.Results.AddRange(batch.Unreadable);
+        db.Results.AddRange(batch.Reused);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -158,6 +170,10 @@ public sealed class ReadExportStep(
         public List<StoredConversation> Conversations { get; } = [];
         public List<ConversationTranscript> Transcripts { get; } = [];
         public List<JobLogEntry> Log { get; } = [];
+        public List<SearchEntry> SearchEntries { get; } = [];
+
+        /// <summary>Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.</summary>
+        public List<ConversationResult> Reused { get; } = [];
 
         /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
         public List<ConversationResult> Unreadable { get; } = [];
@@ -167,6 +183,8 @@ public sealed class ReadExportStep(
         {
             var index = conversation.Location.Index;
             var digest = digests?.Build(conversation);
+            var (entries, contentHash) = SearchText.For(Job.Id, conversation);
+            SearchEntries.AddRange(entries);
             Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,
@@ -182,6 +200,7 @@ public sealed class ReadExportStep(
                 DigestText = digest?.Text,
                 DigestTokens = digest?.Tokens ?? 0,
                 DigestHash = digest?.Hash,
+                ContentHash = contentHash,
             });
             Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
@@ -204,15 +223,65 @@ public sealed class ReadExportStep(
             }
         }
 
+        public int CountOf(ConversationHistory history) => Conversations.Count(c => c.History == history);
+
+        /// <summary>Marks each conversation new, changed or known to the session, and takes the earlier category of each known one it can.</summary>
+        public async Task CompareWithEarlierAsync(EarlierResults earlier, TimeProvider clock, CancellationToken cancellationToken)
+        {
+            var withIds = Conversations.Where(c => c.ConversationId is not null).ToList();
+            var found = await earlier.FindAsync(Job, [.. withIds.Select(c => (c.ConversationId!, c.UpdateTime, c.ContentHash))], cancellationToken);
+            var unreadable = Unreadable.Select(u => u.Index).ToHashSet();
+            foreach (var conversation in withIds)
+            {
+                if (!found.TryGetValue(conversation.ConversationId!, out var before))
+                {
+                    conversation.History = ConversationHistory.New;
+                    continue;
+                }
+                conversation.History = before.Unchanged ? ConversationHistory.Known : ConversationHistory.Changed;
+                if (before.Reusable is not { } result || unreadable.Contains(conversation.Index)) continue;
+                Reused.Add(new ConversationResult
+                {
+                    JobId = Job.Id,
+                    Index = conversation.Index,
+                    Status = CategorizationStatus.Categorized,
+                    Category = result.Category,
+                    Engine = result.Engine,
+                    Model = result.Model,
+                    Confidence = result.Confidence,
+                    Reason = result.Reason,
+                    Reused = true,
+                    At = clock.GetUtcNow().UtcDateTime,
+                });
+            }
+        }
+
         public void Clear()
         {
             Conversations.Clear();
+            SearchEntries.Clear();
+            Reused.Clear();
             Transcripts.Clear();
             Log.Clear();
             Unreadable.Clear();
         }
 
         private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    }
+
+    /// <summary>Says in the log what the session had already of this export, once it is all read.</summary>
+    private async Task DescribeHistoryAsync(Job job, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id)
+            .Select(j => new { j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (counts is null || counts.KnownConversations + counts.ChangedConversations == 0) return;
+        var reused = job.Mode != JobMode.Topic ? ""
+            : counts.ReusedResults == 0 ? " None of their categories could be reused (another category set or model), so all are categorized."
+            : $" {counts.ReusedResults:N0} keep the category they had, with no model request; only the new and changed ones are categorized.";
+        await log.WriteAsync(job.Id, JobLogLevel.Info,
+            $"{counts.KnownConversations:N0} conversations you already had, {counts.NewConversations:N0} new, {counts.ChangedConversations:N0} changed since.{reused}", cancellationToken);
     }
 
     private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;

@@ -15,7 +15,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.CachedCategory", b =>
                 {
@@ -86,6 +86,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Reused")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -140,6 +143,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ChangedConversations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -168,6 +174,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("KnownConversations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -176,6 +185,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<string>("Model")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("NewConversations")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
@@ -209,6 +221,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Retries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReusedResults")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedAt")
@@ -332,6 +347,41 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.ToTable("category_sets", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortTerms")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Index");
+
+                    b.ToTable("search_entries", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.StoredConversation", b =>
                 {
                     b.Property<string>("JobId")
@@ -340,6 +390,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ConversationId")
                         .HasMaxLength(200)
@@ -362,6 +416,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<int>("DigestTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("History")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("MessageCount")
                         .HasColumnType("INTEGER");
 
@@ -380,6 +438,8 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("JobId", "Index");
+
+                    b.HasIndex("ConversationId");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -448,6 +508,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.JobLogEntry", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()
