@@ -27,10 +27,13 @@ public sealed partial class JobService(
 {
     public const int MaxLogPage = 500;
 
-    // The progress poll is the hottest query: compiled once, one indexed row, no tracking.
-    private static readonly Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>> FindRow =
-        EF.CompileAsyncQuery((ChatOrganizerDb db, string ownerId, string jobId, CancellationToken _) =>
-            db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault());
+    // The progress poll is the hottest query: compiled once, one indexed row, no tracking. Once per provider's context
+    // type: a compiled query runs only against the model it was compiled for (one process may hold both, as tests do).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>>> FindRows = new();
+
+    private static Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>> FindRow(ChatOrganizerDb db) =>
+        FindRows.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((ChatOrganizerDb db, string ownerId, string jobId, CancellationToken _) =>
+            db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault()));
 
     /// <summary>Creates a job from a spooled upload and queues its reading.</summary>
     /// <exception cref="RequestRejectedException">Unknown category set or a malformed model name (400); not a readable export (422).</exception>
@@ -93,7 +96,7 @@ public sealed partial class JobService(
 
     /// <summary>The job's progress, or null when it does not exist in this session.</summary>
     public async Task<JobProgress?> GetProgressAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
-        await FindRow(db, ownerId, jobId, cancellationToken) is { } row ? JobProgress.From(row, time.GetUtcNow().UtcDateTime) : null;
+        await FindRow(db)(db, ownerId, jobId, cancellationToken) is { } row ? JobProgress.From(row, time.GetUtcNow().UtcDateTime) : null;
 
     /// <summary>The session's jobs, newest first.</summary>
     public async Task<IReadOnlyList<JobProgress>> ListAsync(string ownerId, CancellationToken cancellationToken)

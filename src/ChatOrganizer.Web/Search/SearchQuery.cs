@@ -11,7 +11,8 @@ namespace ChatOrganizer.Web.Search;
 /// <summary>
 /// Full-text search over every conversation of a session's jobs: titles and visible messages. Every term must be in
 /// the same title or message, found anywhere inside words (so "주식" finds "주식투자에서", "log" finds "logrotate"),
-/// ignoring case. Newest jobs first; one hit per conversation, at its first matching message (newest job, last message).
+/// ignoring case. Newest first (jobs in the order they were read, messages from the last): one hit per conversation, at
+/// its last matching message.
 /// </summary>
 /// <remarks>
 /// SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
