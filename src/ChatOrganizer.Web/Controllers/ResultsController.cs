@@ -16,7 +16,8 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
     /// <param name="q">Only conversations whose title holds this (the filter box, when the page has no script or groups are cut).</param>
     /// <param name="group">The group to list whole rather than its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
     [HttpGet("/jobs/{id}/results")]
-    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, CancellationToken cancellationToken)
+    /// <param name="only"><c>new</c>: only the conversations no earlier job of the session had as they are (re-imports).</param>
+    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, string? only, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
         var job = await jobs.GetProgressAsync(session, id, cancellationToken);
@@ -26,11 +27,12 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         var groupBy = Enum.TryParse<GroupBy>(view, ignoreCase: true, out var chosen) && (chosen != GroupBy.Topic || job.Mode == Storage.JobMode.Topic)
             ? chosen
             : ResultsPage.DefaultView(job.Mode);
-        var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken);
-        var months = groupBy == GroupBy.Month && query is null ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
+        var newOnly = only == "new";
+        var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken, newOnly);
+        var months = groupBy == GroupBy.Month && query is null && !newOnly ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
         if (grouped is null || months is null) return NotFound();
 
-        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group));
+        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group, newOnly));
     }
 
     /// <param name="leaf">A message of another branch to show instead of the active one: the path through it, continued down its latest replies.</param>

@@ -214,12 +214,14 @@ internal sealed record JobRow(
     string Id, JobMode Mode, JobStatus Status, string FileName, long UploadBytes, long BytesRead,
     string? CategorySetId, string? CategorySetName, CategorizationEngine? Engine, string? Model,
     int Read, int? Total, int Categorized, int Failed, int Requests, int Retries, long InputTokens, long OutputTokens,
-    string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt)
+    string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt,
+    int KnownConversations, int NewConversations, int ChangedConversations, int ReusedResults)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Job, JobRow>> Projection = j => new JobRow(
         j.Id, j.Mode, j.Status, j.FileName, j.UploadBytes, j.BytesRead, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
         j.Read, j.Total, j.Categorized, j.Failed, j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
-        j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt);
+        j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt,
+        j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults);
 
     private static readonly Func<Job, JobRow> FromEntity = Projection.Compile();
 
@@ -254,7 +256,8 @@ public sealed record JobProgress(
     double ElapsedSeconds,
     double? EtaSeconds,
     string? FailureReason,
-    JobLinks Links)
+    JobLinks Links,
+    ReImport? ReImport = null)
 {
     internal static JobProgress From(JobRow j, DateTime now)
     {
@@ -285,9 +288,17 @@ public sealed record JobProgress(
             j.Id, j.Status, j.Mode, j.FileName, j.UploadBytes, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
             j.Read, j.Total, j.Categorized, j.Failed, Math.Round(fraction * 100, 1),
             j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
-            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id));
+            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id),
+            j.KnownConversations + j.ChangedConversations > 0 ? new ReImport(j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults) : null);
     }
 }
+
+/// <summary>
+/// An export the session had read before, in part: conversations it had unchanged (<paramref name="Known"/>), had in
+/// another version, or did not have; <paramref name="Reused"/> of the known ones kept their earlier category with no
+/// model request. Null on a job when no earlier job had any of its conversations.
+/// </summary>
+public sealed record ReImport(int Known, int New, int Changed, int Reused);
 
 /// <summary>Where a job's resources are in the JSON API.</summary>
 public sealed record JobLinks(string Self, string Log, string Results, string Cancel)

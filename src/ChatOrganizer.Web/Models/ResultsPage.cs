@@ -7,7 +7,7 @@ namespace ChatOrganizer.Web.Models;
 /// <param name="Results">The chosen view's groups, already narrowed to <see cref="Query"/> when there is one.</param>
 /// <param name="Chart">Of the whole job, whatever the filter; null when no conversation has a date.</param>
 /// <param name="ExpandedGroup">The group shown whole (<c>?group=</c>); every other shows its first <see cref="RowsPerGroup"/>.</param>
-public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? ExpandedGroup = null)
+public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? ExpandedGroup = null, bool NewOnly = false)
 {
     /// <summary>
     /// Rows a group lists before "Show all": tens of thousands of conversations would make a page of many
