@@ -108,7 +108,7 @@ public sealed class ReadExportStep(
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
-        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, time);
+        var batch = new Batch(job, log, job.Mode == JobMode.Topic ? DigestBuilder.For(job.Model, categorization.Value) : null, time, settings.SearchIndex);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -164,7 +164,7 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder? digests, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
@@ -183,8 +183,8 @@ public sealed class ReadExportStep(
         {
             var index = conversation.Location.Index;
             var digest = digests?.Build(conversation);
-            var (entries, contentHash) = SearchText.For(Job.Id, conversation);
-            SearchEntries.AddRange(entries);
+            var (entries, contentHash) = SearchText.For(Job.Id, index, conversation);
+            if (indexForSearch) SearchEntries.AddRange(entries);
             Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,

@@ -18,9 +18,8 @@ public static class SearchText
     public const int MaxEntryChars = 32_768;
 
     /// <summary>The conversation's rows, and a hash of all its text (title and every active message, whole).</summary>
-    public static (List<SearchEntry> Entries, string ContentHash) For(string jobId, Conversation conversation)
+    public static (List<SearchEntry> Entries, string ContentHash) For(string jobId, int index, Conversation conversation)
     {
-        var index = conversation.Location.Index;
         var entries = new List<SearchEntry>();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Append(hash, conversation.Title ?? "");
