@@ -21,6 +21,9 @@ internal sealed class AppRun : IAsyncDisposable
     }
 
     public AppProcess App { get; }
+
+    /// <summary>The app's data folder (its SQLite file, uploads).</summary>
+    public string DataDirectory => _data;
     public HttpClient Client { get; }
 
     /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>

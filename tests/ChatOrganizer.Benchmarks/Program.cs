@@ -12,11 +12,12 @@ return args.FirstOrDefault() switch
     "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
     "load" => await LoadBenchmark.RunAsync(args[1..]),
     "job-speed" => await JobSpeedBenchmark.RunAsync(args[1..]),
+    "search" => await SearchBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed|search [options]   (see README, \"Benchmarks\")");
     return 1;
 }
