@@ -6,6 +6,7 @@ using ChatOrganizer.Web.Controllers.Api;
 using ChatOrganizer.Web.Errors;
 using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 
@@ -20,6 +21,7 @@ builder.AddStorage();
 builder.AddOfflineCategorizer();
 builder.AddJobs();
 builder.AddResults();
+builder.AddSearch();
 builder.AddCategorySets();
 builder.AddJsonApi();
 builder.AddPages();

@@ -21,15 +21,19 @@ internal sealed class AppRun : IAsyncDisposable
     }
 
     public AppProcess App { get; }
+
+    /// <summary>The app's data folder (its SQLite file, uploads).</summary>
+    public string DataDirectory => _data;
     public HttpClient Client { get; }
 
     /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>
     /// <param name="fake">The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).</param>
     /// <param name="webDll">Another build of the app (another commit's) instead of the one built beside the benchmarks.</param>
-    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null)
+    /// <param name="settings">More environment for the app, e.g. <c>Jobs__SearchIndex=false</c> for a baseline.</param>
+    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
-        var environment = new Dictionary<string, string> { ["DATA_DIR"] = data };
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["DATA_DIR"] = data };
         if (fake is not null)
         {
             environment["OPENAI_API_KEY"] = "sk-bench";

@@ -13,11 +13,12 @@ return args.FirstOrDefault() switch
     "load" => await LoadBenchmark.RunAsync(args[1..]),
     "job-speed" => await JobSpeedBenchmark.RunAsync(args[1..]),
     "viewer-size" => await ViewerSizeBenchmark.RunAsync(args[1..]),
+    "search" => await SearchBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed|viewer-size [options]   (see README, \"Benchmarks\")");
+    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed|viewer-size|search [options]   (see README, \"Benchmarks\")");
     return 1;
 }

@@ -16,7 +16,8 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
     /// <param name="q">Only conversations whose title holds this (the filter box): filtered on the server, over the whole job.</param>
     /// <param name="group">The group to turn to <paramref name="page"/>; every other shows its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
     [HttpGet("/jobs/{id}/results")]
-    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, int? page, CancellationToken cancellationToken)
+    /// <param name="only"><c>new</c>: only the conversations no earlier job of the session had as they are (re-imports).</param>
+    public async Task<IActionResult> Index(string id, string? view, string? q, string? group, int? page, string? only, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
         var job = await jobs.GetProgressAsync(session, id, cancellationToken);
@@ -24,11 +25,12 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
 
         var query = Query(q);
         var groupBy = View(view, job.Mode);
-        var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken);
-        var months = groupBy == GroupBy.Month && query is null ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
+        var newOnly = only == "new";
+        var grouped = await results.GetAsync(session, id, groupBy, query, cancellationToken, newOnly);
+        var months = groupBy == GroupBy.Month && query is null && !newOnly ? grouped : await results.GetAsync(session, id, GroupBy.Month, cancellationToken);
         if (grouped is null || months is null) return NotFound();
 
-        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group, page ?? 1));
+        return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group, page ?? 1, newOnly));
     }
 
     /// <summary>A topic job's categories month by month, as shares of each month.</summary>

@@ -21,6 +21,9 @@ public sealed class JobOptions
     /// <summary>Conversations stored per database round trip while reading.</summary>
     public int ReadBatchSize { get; set; } = 200;
 
+    /// <summary>Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).</summary>
+    public bool SearchIndex { get; set; } = true;
+
     /// <summary>Runs of one step (reading, or one work item) before the job ends as failed; runs cut short by a crash count too.</summary>
     public int MaxAttempts { get; set; } = 5;
 

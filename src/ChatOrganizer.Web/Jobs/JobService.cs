@@ -27,10 +27,13 @@ public sealed partial class JobService(
 {
     public const int MaxLogPage = 500;
 
-    // The progress poll is the hottest query: compiled once, one indexed row, no tracking.
-    private static readonly Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>> FindRow =
-        EF.CompileAsyncQuery((ChatOrganizerDb db, string ownerId, string jobId, CancellationToken _) =>
-            db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault());
+    // The progress poll is the hottest query: compiled once, one indexed row, no tracking. Once per provider's context
+    // type: a compiled query runs only against the model it was compiled for (one process may hold both, as tests do).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>>> FindRows = new();
+
+    private static Func<ChatOrganizerDb, string, string, CancellationToken, Task<JobRow?>> FindRow(ChatOrganizerDb db) =>
+        FindRows.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((ChatOrganizerDb db, string ownerId, string jobId, CancellationToken _) =>
+            db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault()));
 
     /// <summary>Creates a job from a spooled upload and queues its reading.</summary>
     /// <exception cref="RequestRejectedException">Unknown category set or a malformed model name (400); not a readable export (422).</exception>
@@ -94,7 +97,7 @@ public sealed partial class JobService(
 
     /// <summary>The job's progress, or null when it does not exist in this session.</summary>
     public async Task<JobProgress?> GetProgressAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
-        await FindRow(db, ownerId, jobId, cancellationToken) is { } row ? JobProgress.From(row, time.GetUtcNow().UtcDateTime) : null;
+        await FindRow(db)(db, ownerId, jobId, cancellationToken) is { } row ? JobProgress.From(row, time.GetUtcNow().UtcDateTime) : null;
 
     /// <summary>The session's jobs, newest first.</summary>
     public async Task<IReadOnlyList<JobProgress>> ListAsync(string ownerId, CancellationToken cancellationToken)
@@ -154,7 +157,9 @@ public sealed partial class JobService(
 
     internal static async Task DeleteRowsAsync(ChatOrganizerDb db, string jobId, CancellationToken cancellationToken)
     {
-        // Children first, each one statement: fast for big jobs, and independent of cascade settings.
+        // Children first, each one statement: fast for big jobs, and independent of cascade settings. The search
+        // entries' deletion takes their full-text index rows with it (triggers on SQLite, indexes on PostgreSQL).
+        await db.SearchEntries.Where(e => e.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Results.Where(r => r.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Transcripts.Where(t => t.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
         await db.Vectors.Where(v => v.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
@@ -214,12 +219,14 @@ internal sealed record JobRow(
     string Id, JobMode Mode, JobStatus Status, string FileName, long UploadBytes, long BytesRead,
     string? CategorySetId, string? CategorySetName, CategorizationEngine? Engine, string? Model,
     int Read, int? Total, int Categorized, int Failed, int Requests, int Retries, long InputTokens, long OutputTokens,
-    string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt)
+    string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt,
+    int KnownConversations, int NewConversations, int ChangedConversations, int ReusedResults)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Job, JobRow>> Projection = j => new JobRow(
         j.Id, j.Mode, j.Status, j.FileName, j.UploadBytes, j.BytesRead, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
         j.Read, j.Total, j.Categorized, j.Failed, j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
-        j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt);
+        j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt,
+        j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults);
 
     private static readonly Func<Job, JobRow> FromEntity = Projection.Compile();
 
@@ -254,7 +261,8 @@ public sealed record JobProgress(
     double ElapsedSeconds,
     double? EtaSeconds,
     string? FailureReason,
-    JobLinks Links)
+    JobLinks Links,
+    ReImport? ReImport = null)
 {
     internal static JobProgress From(JobRow j, DateTime now)
     {
@@ -285,9 +293,17 @@ public sealed record JobProgress(
             j.Id, j.Status, j.Mode, j.FileName, j.UploadBytes, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
             j.Read, j.Total, j.Categorized, j.Failed, Math.Round(fraction * 100, 1),
             j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
-            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id));
+            j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id),
+            j.KnownConversations + j.ChangedConversations > 0 ? new ReImport(j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults) : null);
     }
 }
+
+/// <summary>
+/// An export the session had read before, in part: conversations it had unchanged (<paramref name="Known"/>), had in
+/// another version, or did not have; <paramref name="Reused"/> of the known ones kept their earlier category with no
+/// model request. Null on a job when no earlier job had any of its conversations.
+/// </summary>
+public sealed record ReImport(int Known, int New, int Changed, int Reused);
 
 /// <summary>Where a job's resources are in the JSON API.</summary>
 public sealed record JobLinks(string Self, string Log, string Results, string Cancel)

@@ -38,6 +38,7 @@ internal static class JobsSetup
         builder.Services.AddSingleton<IValidateOptions<ExportReaderOptions>, ExportReaderOptionsValidator>();
         builder.Services.AddSingleton<WorkItemCategorizer>();
         builder.Services.AddSingleton<TopicDiscovery>();
+        builder.Services.AddSingleton<EarlierResults>();
         builder.Services.AddScoped<JobService>();
         builder.Services.AddScoped<JobEstimator>();
         builder.Services.AddTransient<ReadExportStep>();

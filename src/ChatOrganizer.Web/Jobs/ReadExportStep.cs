@@ -2,6 +2,7 @@ using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
 using ChatOrganizer.Web.Results;
+using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public sealed class ReadExportStep(
     DataFolder folder,
     StepLeases leases,
     JobLifecycle lifecycle,
+    EarlierResults earlier,
     JobLogWriter log,
     IOptions<JobOptions> options,
     IOptions<CategorizationOptions> categorization,
@@ -112,7 +114,7 @@ public sealed class ReadExportStep(
 
         var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
         // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
-        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), files, time);
+        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), files, time, settings.SearchIndex);
         var read = alreadyStored;
         await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
         {
@@ -124,6 +126,7 @@ public sealed class ReadExportStep(
         // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
         batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
         if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
+        await DescribeHistoryAsync(job, cancellationToken);
 
         if (job.Mode == JobMode.Discover && read > 0) await discovery.RunAsync(job.Id, cancellationToken);
         if (job.Mode != JobMode.Topic || read == 0)
@@ -140,6 +143,8 @@ public sealed class ReadExportStep(
     {
         // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
         var vectors = batch.Vectors(offline, cancellationToken);
+        await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
+        var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
@@ -147,13 +152,20 @@ public sealed class ReadExportStep(
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Read, read)
                 .SetProperty(j => j.BytesRead, bytesRead)
-                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count), cancellationToken);
+                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count)
+                .SetProperty(j => j.Categorized, j => j.Categorized + batch.Reused.Count)
+                .SetProperty(j => j.ReusedResults, j => j.ReusedResults + batch.Reused.Count)
+                .SetProperty(j => j.KnownConversations, j => j.KnownConversations + known)
+                .SetProperty(j => j.ChangedConversations, j => j.ChangedConversations + changed)
+                .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
         if (reading == 0) return false;
 
         db.Conversations.AddRange(batch.Conversations);
         db.Transcripts.AddRange(batch.Transcripts);
         db.Vectors.AddRange(vectors);
+        db.SearchEntries.AddRange(batch.SearchEntries);
         db.Results.AddRange(batch.Unreadable);
+        db.Results.AddRange(batch.Reused);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -162,13 +174,17 @@ public sealed class ReadExportStep(
     }
 
     /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time)
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
         public List<StoredConversation> Conversations { get; } = [];
         public List<ConversationTranscript> Transcripts { get; } = [];
         private List<ConversationDigest> Digests { get; } = [];
         public List<JobLogEntry> Log { get; } = [];
+        public List<SearchEntry> SearchEntries { get; } = [];
+
+        /// <summary>Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.</summary>
+        public List<ConversationResult> Reused { get; } = [];
 
         /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
         public List<ConversationResult> Unreadable { get; } = [];
@@ -180,6 +196,8 @@ public sealed class ReadExportStep(
             var digest = digests.Build(conversation);
             Digests.Add(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var keep = Job.Mode is JobMode.Topic or JobMode.Discover;
+            var (entries, contentHash) = SearchText.For(Job.Id, index, conversation);
+            if (indexForSearch) SearchEntries.AddRange(entries);
             Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,
@@ -196,6 +214,7 @@ public sealed class ReadExportStep(
                 DigestText = keep ? digest.Text : null,
                 DigestTokens = keep ? digest.Tokens : 0,
                 DigestHash = keep ? digest.Hash : null,
+                ContentHash = contentHash,
             });
             Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() });
             foreach (var diagnostic in conversation.Diagnostics)
@@ -226,10 +245,45 @@ public sealed class ReadExportStep(
             return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
         }
 
+        public int CountOf(ConversationHistory history) => Conversations.Count(c => c.History == history);
+
+        /// <summary>Marks each conversation new, changed or known to the session, and takes the earlier category of each known one it can.</summary>
+        public async Task CompareWithEarlierAsync(EarlierResults earlier, TimeProvider clock, CancellationToken cancellationToken)
+        {
+            var withIds = Conversations.Where(c => c.ConversationId is not null).ToList();
+            var found = await earlier.FindAsync(Job, [.. withIds.Select(c => (c.ConversationId!, c.UpdateTime, c.ContentHash))], cancellationToken);
+            var unreadable = Unreadable.Select(u => u.Index).ToHashSet();
+            foreach (var conversation in withIds)
+            {
+                if (!found.TryGetValue(conversation.ConversationId!, out var before))
+                {
+                    conversation.History = ConversationHistory.New;
+                    continue;
+                }
+                conversation.History = before.Unchanged ? ConversationHistory.Known : ConversationHistory.Changed;
+                if (before.Reusable is not { } result || unreadable.Contains(conversation.Index)) continue;
+                Reused.Add(new ConversationResult
+                {
+                    JobId = Job.Id,
+                    Index = conversation.Index,
+                    Status = CategorizationStatus.Categorized,
+                    Category = result.Category,
+                    Engine = result.Engine,
+                    Model = result.Model,
+                    Confidence = result.Confidence,
+                    Reason = result.Reason,
+                    Reused = true,
+                    At = clock.GetUtcNow().UtcDateTime,
+                });
+            }
+        }
+
         public void Clear()
         {
             Digests.Clear();
             Conversations.Clear();
+            SearchEntries.Clear();
+            Reused.Clear();
             Transcripts.Clear();
             Log.Clear();
             Unreadable.Clear();
@@ -248,6 +302,21 @@ public sealed class ReadExportStep(
         }
 
         private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    }
+
+    /// <summary>Says in the log what the session had already of this export, once it is all read.</summary>
+    private async Task DescribeHistoryAsync(Job job, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id)
+            .Select(j => new { j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (counts is null || counts.KnownConversations + counts.ChangedConversations == 0) return;
+        var reused = job.Mode != JobMode.Topic ? ""
+            : counts.ReusedResults == 0 ? " None of their categories could be reused (another category set or model), so all are categorized."
+            : $" {counts.ReusedResults:N0} keep the category they had, with no model request; only the new and changed ones are categorized.";
+        await log.WriteAsync(job.Id, JobLogLevel.Info,
+            $"{counts.KnownConversations:N0} conversations you already had, {counts.NewConversations:N0} new, {counts.ChangedConversations:N0} changed since.{reused}", cancellationToken);
     }
 
     private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;

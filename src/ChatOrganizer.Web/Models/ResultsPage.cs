@@ -8,7 +8,9 @@ namespace ChatOrganizer.Web.Models;
 /// <param name="Chart">Of the whole job, whatever the filter; null when no conversation has a date.</param>
 /// <param name="PagedGroup">The group turned to another page (<c>?group=</c>); every other shows its first page.</param>
 /// <param name="GroupPage">That group's page, 1-based (<c>?page=</c>).</param>
-public sealed record ResultsPage(JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? PagedGroup = null, int GroupPage = 1)
+/// <param name="NewOnly">Only what no earlier job of the session had as it is (<c>?only=new</c>, re-imports).</param>
+public sealed record ResultsPage(
+    JobProgress Job, JobResults Results, string? Query, MonthlyChart? Chart, string? PagedGroup = null, int GroupPage = 1, bool NewOnly = false)
 {
     /// <summary>
     /// Rows a group lists per page: tens of thousands of conversations would make a page of many megabytes that a

@@ -13,20 +13,24 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         GetAsync(ownerId, jobId, groupBy, titleContains: null, cancellationToken);
 
     /// <param name="titleContains">Only conversations whose title holds this text, ignoring case (the results page's filter).</param>
-    public async Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, string? titleContains, CancellationToken cancellationToken)
+    /// <param name="newOnly">Only conversations no earlier job of the session had as they are now (new and changed ones).</param>
+    public async Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, string? titleContains, CancellationToken cancellationToken, bool newOnly = false)
     {
         var job = await db.Jobs.AsNoTracking()
             .Where(j => j.Id == jobId && j.OwnerId == ownerId)
-            .Select(j => new { j.Status, j.Mode })
+            .Select(j => new { j.Status, j.Mode, ReImport = j.KnownConversations + j.ChangedConversations > 0 })
             .FirstOrDefaultAsync(cancellationToken);
         if (job is null) return null;
 
         var conversations = await ListConversations(jobId).ToListAsync(cancellationToken);
+        // Everything is new in a session's first upload of an export: "new" means something only on a re-import.
+        if (!job.ReImport) conversations = conversations.ConvertAll(c => c.History is null ? c : c with { History = null });
         if (!string.IsNullOrWhiteSpace(titleContains))
         {
             // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
             conversations = conversations.FindAll(c => c.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true);
         }
+        if (newOnly) conversations = conversations.FindAll(c => c.History is ConversationHistory.New or ConversationHistory.Changed);
         var failed = NewestFirst(conversations.Where(c => c.Status == CategorizationStatus.Failed)).ToList();
         var groups = groupBy switch
         {
@@ -63,7 +67,9 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             r == null ? null : r.Reason,
             c.Snippet,
             k != null,
-            r == null ? null : r.Category);
+            r == null ? null : r.Category,
+            c.History,
+            r != null && r.Reused);
 
     private static IEnumerable<ResultGroup> Group(IEnumerable<ResultConversation> conversations, Func<ResultConversation, (string Key, string Label)> keyOf) =>
         conversations.GroupBy(keyOf).Select(g => new ResultGroup(
@@ -120,6 +126,8 @@ public sealed record CategoryCount(string Category, int Count);
 /// <param name="Reason">Why it was filed there, for a person to read.</param>
 /// <param name="Snippet">The start of the person's first message, on one line.</param>
 /// <param name="Corrected">A person chose <paramref name="Category"/> (a correction); the engine's choice is <paramref name="EngineCategory"/>.</param>
+/// <param name="History">Re-imports: new to the session, changed since an earlier job, or known as it is.</param>
+/// <param name="Reused">Its category was taken from an earlier job, with no request.</param>
 public sealed record ResultConversation(
     int Index,
     string? Id,
@@ -135,4 +143,6 @@ public sealed record ResultConversation(
     string? Reason = null,
     string? Snippet = null,
     bool Corrected = false,
-    string? EngineCategory = null);
+    string? EngineCategory = null,
+    ConversationHistory? History = null,
+    bool Reused = false);

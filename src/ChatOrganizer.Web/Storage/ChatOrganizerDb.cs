@@ -23,6 +23,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
     public DbSet<RememberedResponseMode> ResponseModes => Set<RememberedResponseMode>();
     public DbSet<SessionHandoff> SessionHandoffs => Set<SessionHandoff>();
     public DbSet<Correction> Corrections => Set<Correction>();
+    public DbSet<SearchEntry> SearchEntries => Set<SearchEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -32,6 +33,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<JobLogLevel>().HaveConversion<LowerCaseEnumConverter<JobLogLevel>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationStatus>().HaveConversion<LowerCaseEnumConverter<CategorizationStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<CategorizationEngine>().HaveConversion<LowerCaseEnumConverter<CategorizationEngine>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ConversationHistory>().HaveConversion<LowerCaseEnumConverter<ConversationHistory>>().HaveMaxLength(16);
         configurationBuilder.Properties<ResponseMode>().HaveConversion<LowerCaseEnumConverter<ResponseMode>>().HaveMaxLength(16);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
@@ -89,6 +91,9 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             conversation.Property(c => c.DigestTitle).HasMaxLength(Lengths.Title);
             conversation.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
             conversation.Property(c => c.Snippet).HasMaxLength(Lengths.Snippet);
+            conversation.Property(c => c.ContentHash).HasMaxLength(Lengths.Hash);
+            // Re-imports look a conversation up by its id across the session's jobs.
+            conversation.HasIndex(c => c.ConversationId);
             conversation.HasOne<Job>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -150,6 +155,17 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             cached.Property(c => c.Model).HasMaxLength(Lengths.Model);
             cached.Property(c => c.Category).HasMaxLength(Lengths.Name);
             cached.HasIndex(c => c.CreatedAt);
+        });
+
+        modelBuilder.Entity<SearchEntry>(entry =>
+        {
+            entry.ToTable("search_entries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Id).ValueGeneratedOnAdd();
+            entry.Property(e => e.JobId).HasMaxLength(Lengths.Id);
+            entry.Property(e => e.NodeId).HasMaxLength(Lengths.ConversationId);
+            entry.HasIndex(e => new { e.JobId, e.Index });
+            entry.HasOne<Job>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<RememberedResponseMode>(mode =>

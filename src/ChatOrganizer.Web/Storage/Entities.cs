@@ -47,6 +47,16 @@ public sealed class Job
     public int ReadAttempts { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>
+    /// Re-imports: of the conversations read, how many an earlier job of this session had already, unchanged
+    /// (<see cref="KnownConversations"/>), how many it had in another version (<see cref="ChangedConversations"/>), and how
+    /// many it did not have; <see cref="ReusedResults"/> of the unchanged ones took their category from it, with no request.
+    /// </summary>
+    public int KnownConversations { get; set; }
+    public int NewConversations { get; set; }
+    public int ChangedConversations { get; set; }
+    public int ReusedResults { get; set; }
+
     /// <summary>The read step's claim (<see cref="Web.Jobs.StepLeases"/>): who is reading the export, and until when unless renewed.</summary>
     public string? ReadLeaseOwner { get; set; }
     public DateTime? ReadLeaseExpiresAt { get; set; }
@@ -152,6 +162,38 @@ public sealed class StoredConversation
     public string? DigestText { get; init; }
     public int DigestTokens { get; init; }
     public string? DigestHash { get; init; }
+
+    /// <summary>Of the title and the active path's messages: tells a changed conversation from one already seen (re-imports).</summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>Whether an earlier job of the session had it; null when it has no id to know it by.</summary>
+    public ConversationHistory? History { get; set; }
+}
+
+/// <summary>What a conversation was to the session when it was read, against its earlier jobs.</summary>
+public enum ConversationHistory
+{
+    New,
+    Changed,
+    Known,
+}
+
+/// <summary>
+/// One searchable text of a conversation: its title (<see cref="Ordinal"/> 0) or a visible message of its active path
+/// (1, 2, ... with its node, the viewer's anchor). The full-text index is built over these rows by the database itself
+/// (SQLite: FTS5 tables kept in step by triggers; PostgreSQL: indexes), see <see cref="Web.Search.SearchQuery"/>.
+/// </summary>
+public sealed class SearchEntry
+{
+    public long Id { get; init; }
+    public required string JobId { get; init; }
+    public int Index { get; init; }
+    public int Ordinal { get; init; }
+    public string? NodeId { get; init; }
+    public required string Text { get; init; }
+
+    /// <summary>The words a trigram index cannot find (shorter than three characters): CJK bigrams, short Latin words.</summary>
+    public string? ShortTerms { get; init; }
 }
 
 /// <summary>A conversation's offline embedding, one signed byte per dimension (<c>QuantizedVectors</c>), for "similar conversations".</summary>
@@ -205,6 +247,9 @@ public sealed class ConversationResult
 
     /// <summary>Why it was filed there, for a person ("closest to Travel (0.62); words: 여행, 비자, Osaka").</summary>
     public string? Reason { get; init; }
+
+    /// <summary>Taken from an earlier job of the session that had this conversation unchanged: no request was made for it.</summary>
+    public bool Reused { get; init; }
 
     public DateTime At { get; init; }
 }

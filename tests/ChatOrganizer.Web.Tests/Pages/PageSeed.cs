@@ -23,6 +23,7 @@ internal static class PageSeed
             },
             new ConversationTranscript { JobId = jobId, Index = index, Content = TranscriptDocument.From(conversation).Compress() },
         };
+        rows.AddRange(Web.Search.SearchText.For(jobId, index, conversation).Entries);
         if (category is not null || failure is not null)
         {
             rows.Add(new ConversationResult

@@ -88,6 +88,32 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         Assert.Contains("Secret", await ownerClient.PageAsync("/category-sets"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EverySearchRouteFindsNothingOfAnotherSessionWhileTheOwnerFindsIt()
+    {
+        var owner = Guid.NewGuid().ToString("N");
+        var job = await fixture.App.DoneTopicJobAsync(owner, hostileTitle: "Sourdough 발효종 secrets");
+        var hitLink = $"/jobs/{job.Id}/conversations/";
+        using var stranger = fixture.App.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        using var ownerClient = fixture.App.CreateSessionClient(owner);
+
+        // Found in the route table, as above: a new search route is covered the day it is added.
+        var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(p => p.Contains("search", StringComparison.Ordinal))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["/api/search", "/search"], routes);
+        foreach (var route in routes)
+        {
+            foreach (var word in new[] { "발효", "Sourdough", "secrets" })
+            {
+                var path = $"{route}?q={Uri.EscapeDataString(word)}";
+                Assert.DoesNotContain(hitLink, await stranger.GetStringAsync(new Uri(path, UriKind.Relative)), StringComparison.Ordinal);
+                Assert.Contains(hitLink, await ownerClient.GetStringAsync(new Uri(path, UriKind.Relative)), StringComparison.Ordinal);
+            }
+        }
+    }
+
     private IEnumerable<(string Method, string Pattern)> RoutesWithAnId() =>
         fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()

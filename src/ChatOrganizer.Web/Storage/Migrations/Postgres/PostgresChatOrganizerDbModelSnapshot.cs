@@ -91,6 +91,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<bool>("Reused")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -208,6 +211,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("ChangedConversations")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -239,6 +245,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.Property<long>("InputTokens")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("KnownConversations")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -247,6 +256,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.Property<string>("Model")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("NewConversations")
+                        .HasColumnType("integer");
 
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint");
@@ -280,6 +292,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("Retries")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReusedResults")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("StartedAt")
@@ -441,6 +456,43 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.ToTable("category_sets", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ShortTerms")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Index");
+
+                    b.ToTable("search_entries", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.SessionHandoff", b =>
                 {
                     b.Property<string>("CodeHash")
@@ -477,6 +529,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("ConversationId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -497,6 +553,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 
                     b.Property<int>("DigestTokens")
                         .HasColumnType("integer");
+
+                    b.Property<string>("History")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("MessageCount")
                         .HasColumnType("integer");
@@ -520,6 +580,8 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("JobId", "Index");
+
+                    b.HasIndex("ConversationId");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -606,6 +668,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.JobLogEntry", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()

@@ -86,6 +86,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Reused")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -203,6 +206,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ChangedConversations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -234,6 +240,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("KnownConversations")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -242,6 +251,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<string>("Model")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("NewConversations")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
@@ -275,6 +287,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Retries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReusedResults")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedAt")
@@ -434,6 +449,41 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.ToTable("category_sets", (string)null);
                 });
 
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortTerms")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Index");
+
+                    b.ToTable("search_entries", (string)null);
+                });
+
             modelBuilder.Entity("ChatOrganizer.Web.Storage.SessionHandoff", b =>
                 {
                     b.Property<string>("CodeHash")
@@ -470,6 +520,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConversationId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -490,6 +544,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 
                     b.Property<int>("DigestTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("History")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("MessageCount")
                         .HasColumnType("INTEGER");
@@ -513,6 +571,8 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("JobId", "Index");
+
+                    b.HasIndex("ConversationId");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -599,6 +659,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ChatOrganizer.Web.Storage.JobLogEntry", b =>
+                {
+                    b.HasOne("ChatOrganizer.Web.Storage.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatOrganizer.Web.Storage.SearchEntry", b =>
                 {
                     b.HasOne("ChatOrganizer.Web.Storage.Job", null)
                         .WithMany()

@@ -1,0 +1,34 @@
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Search;
+using ChatOrganizer.Web.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ChatOrganizer.Web.Controllers.Api;
+
+/// <summary>Full-text search over the conversations of the caller's session's jobs; another session's are never looked at.</summary>
+[ApiController]
+[Route("api/search")]
+public sealed class SearchController(SearchQuery search) : ControllerBase
+{
+    /// <summary>
+    /// Conversations whose title or a message holds every word of <c>q</c> (anywhere in a word, ignoring case; Chinese,
+    /// Japanese and Korean too), newest job first, one hit per conversation with a snippet and a link to the viewer at
+    /// the message. Filters: <c>category</c>, <c>month</c> (yyyy-MM, when it started), <c>job</c> (its id), <c>model</c>.
+    /// </summary>
+    [HttpGet]
+    [ProducesResponseType<SearchResults>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
+    public async Task<IActionResult> Get(
+        string? q, string? category, string? month, string? job, string? model, int? limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = SearchRequest.From(q, category, month, job, model, limit);
+            return Ok(await search.FindAsync(HttpContext.SessionId(), request, cancellationToken));
+        }
+        catch (RequestRejectedException e)
+        {
+            return Problem(statusCode: e.StatusCode, title: e.Message);
+        }
+    }
+}

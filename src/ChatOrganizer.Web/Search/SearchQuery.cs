@@ -1,0 +1,292 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Search;
+
+/// <summary>
+/// Full-text search over every conversation of a session's jobs: titles and visible messages. Every term must be in
+/// the same title or message, found anywhere inside words (so "주식" finds "주식투자에서", "log" finds "logrotate"),
+/// ignoring case. Newest first (jobs in the order they were read, messages from the last): one hit per conversation, at
+/// its last matching message.
+/// </summary>
+/// <remarks>
+/// SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
+/// <see cref="SearchEntry.ShortTerms"/> for two-character terms (CJK bigrams, short words); a term of one character is
+/// looked for by a scan. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
+/// over the short terms. The tables and indexes are created by the <c>FullTextSearch</c> migration.
+/// </remarks>
+public sealed class SearchQuery(ChatOrganizerDb db)
+{
+    public async Task<SearchResults> FindAsync(string ownerId, SearchRequest request, CancellationToken cancellationToken)
+    {
+        var terms = SearchTerms.Parse(request.Query);
+        var postgres = db.Database.IsNpgsql();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = postgres ? PostgresSql(terms, request, command) : SqliteSql(terms, request, command);
+            Add(command, "owner", ownerId);
+            if (request.JobId is { } jobId) Add(command, "job", jobId);
+            if (request.Model is { } model) Add(command, "model", model);
+            if (request.Category is { } category) Add(command, "category", category);
+            if (request.MonthStart is { } from)
+            {
+                Add(command, "from", from);
+                Add(command, "to", from.AddMonths(1));
+            }
+
+            var hits = new List<SearchHit>();
+            var seen = new HashSet<(string, int)>();
+            var more = false;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = (reader.GetString(0), reader.GetInt32(1));
+                if (!seen.Add(key)) continue;
+                if (hits.Count == request.Limit)
+                {
+                    more = true;
+                    break;
+                }
+                var nodeId = reader.IsDBNull(2) ? null : reader.GetString(2);
+                hits.Add(new SearchHit(
+                    key.Item1,
+                    reader.GetString(4),
+                    key.Item2,
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    nodeId,
+                    Snippet.Of(reader.GetString(3), terms)));
+            }
+            return new SearchResults(request.Query, hits, more);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const string Columns = """
+        e."JobId", e."Index", e."NodeId", e."Text", j."FileName", c."Title", c."CreateTime", c."Model", r."Category"
+        """;
+
+    private const string Joins = """
+        JOIN jobs j ON j."Id" = e."JobId"
+        JOIN conversations c ON c."JobId" = e."JobId" AND c."Index" = e."Index"
+        LEFT JOIN results r ON r."JobId" = e."JobId" AND r."Index" = e."Index"
+        """;
+
+    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command)
+    {
+        var sql = new StringBuilder();
+        var where = new List<string>();
+        string order;
+        // Driven by the index that narrows most: the trigram one when any term is long enough, else the short terms'.
+        if (terms.Long.Count > 0)
+        {
+            sql.Append("SELECT ").Append(Columns).Append(" FROM search_fts f JOIN search_entries e ON e.\"Id\" = f.rowid ");
+            where.Add("search_fts MATCH $long");
+            Add(command, "long", Fts5(terms.Long));
+            if (terms.Short.Count > 0)
+            {
+                where.Add("e.\"Id\" IN (SELECT rowid FROM search_short WHERE search_short MATCH $short)");
+                Add(command, "short", Fts5(terms.Short));
+            }
+            order = "f.rowid DESC";
+        }
+        else if (terms.Short.Count > 0)
+        {
+            sql.Append("SELECT ").Append(Columns).Append(" FROM search_short s JOIN search_entries e ON e.\"Id\" = s.rowid ");
+            where.Add("search_short MATCH $short");
+            Add(command, "short", Fts5(terms.Short));
+            order = "s.rowid DESC";
+        }
+        else
+        {
+            sql.Append("SELECT ").Append(Columns).Append(" FROM search_entries e ");
+            order = "e.\"Id\" DESC";
+        }
+        for (var i = 0; i < terms.Scanned.Count; i++)
+        {
+            // SQLite's LIKE ignores case for ASCII only; a one-character term of another script is matched as written.
+            where.Add($"e.\"Text\" LIKE $like{i} ESCAPE '\\'");
+            Add(command, $"like{i}", Like(terms.Scanned[i]));
+        }
+        sql.Append(Joins);
+        Filters(where, request, '$');
+        sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY ").Append(order);
+        return sql.ToString();
+    }
+
+    private static string PostgresSql(SearchTerms terms, SearchRequest request, DbCommand command)
+    {
+        var where = new List<string>();
+        var likes = terms.Long.Concat(terms.Scanned).ToList();
+        for (var i = 0; i < likes.Count; i++)
+        {
+            where.Add($"e.\"Text\" ILIKE @like{i} ESCAPE '\\'");
+            Add(command, $"like{i}", Like(likes[i]));
+        }
+        if (terms.Short.Count > 0)
+        {
+            where.Add("string_to_array(e.\"ShortTerms\", ' ') @> @short");
+            Add(command, "short", terms.Short.Select(t => t.ToLowerInvariant()).ToArray());
+        }
+        Filters(where, request, '@');
+        return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC";
+    }
+
+    // Parameters are written $x in SQLite's SQL and @x in PostgreSQL's; both providers take the name without its sign.
+    private static void Filters(List<string> where, SearchRequest request, char sign)
+    {
+        where.Add($"j.\"OwnerId\" = {sign}owner");
+        if (request.JobId is not null) where.Add($"e.\"JobId\" = {sign}job");
+        if (request.Model is not null) where.Add($"c.\"Model\" = {sign}model");
+        if (request.Category is not null) where.Add($"r.\"Category\" = {sign}category");
+        if (request.MonthStart is not null) where.Add($"c.\"CreateTime\" >= {sign}from AND c.\"CreateTime\" < {sign}to");
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Each term a quoted FTS5 string (a phrase), all of them required: no term is read as query syntax.</summary>
+    private static string Fts5(IEnumerable<string> terms) => string.Join(" AND ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+
+    private static string Like(string term) =>
+        "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+}
+
+/// <summary>What a person searched for, with its filters.</summary>
+/// <param name="Month"><c>yyyy-MM</c>: conversations started that month (UTC).</param>
+public sealed record SearchRequest(string Query, string? Category = null, string? Month = null, string? JobId = null, string? Model = null, int Limit = SearchRequest.DefaultLimit)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    public const int MaxQueryLength = 200;
+
+    internal DateTime? MonthStart => Month is null ? null : DateTime.ParseExact(Month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    /// <summary>The request from the query string; empty filters are no filters.</summary>
+    /// <exception cref="RequestRejectedException">No words to look for, too long a query, a month not written yyyy-MM, a limit out of range.</exception>
+    public static SearchRequest From(string? q, string? category, string? month, string? job, string? model, int? limit = null)
+    {
+        var query = q?.Trim() ?? "";
+        if (query.Length == 0) throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Type a word to look for (q).");
+        if (query.Length > MaxQueryLength) throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"A search can be up to {MaxQueryLength} characters long.");
+        if (SearchTerms.Parse(query).Count == 0) throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Type a word to look for (q): quotes and spaces alone find nothing.");
+        var theMonth = Blank(month);
+        if (theMonth is not null && !DateTime.TryParseExact(theMonth, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"\"{(theMonth.Length > 20 ? theMonth[..20] : theMonth)}\" is not a month: write it yyyy-MM, e.g. 2024-03.");
+        }
+        if (limit is < 1 or > MaxLimit) throw new RequestRejectedException(StatusCodes.Status400BadRequest, $"The limit can be 1 to {MaxLimit}.");
+        return new SearchRequest(query, Blank(category), theMonth, Blank(job), Blank(model), limit ?? DefaultLimit);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>The words of a query, by the index that finds them.</summary>
+/// <param name="Long">Three characters or more: the trigram index.</param>
+/// <param name="Short">Two CJK characters, or a two-character word of another script: the short terms' index.</param>
+/// <param name="Scanned">The rest (one character, two of mixed kinds): looked for by a scan of the texts.</param>
+public sealed record SearchTerms(IReadOnlyList<string> Long, IReadOnlyList<string> Short, IReadOnlyList<string> Scanned)
+{
+    public const int MaxTerms = 8;
+
+    public int Count => Long.Count + Short.Count + Scanned.Count;
+
+    public IEnumerable<string> All => Long.Concat(Short).Concat(Scanned);
+
+    public static SearchTerms Parse(string query)
+    {
+        var words = query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => w.Trim('"'))
+            .Where(w => w.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Take(MaxTerms)
+            .ToList();
+        bool ShortWord(string w) => w.Length == 2 &&
+            ((SearchText.IsCjk(w[0]) && SearchText.IsCjk(w[1])) || w.All(c => char.IsLetterOrDigit(c) && !SearchText.IsCjk(c)));
+        return new SearchTerms(
+            [.. words.Where(w => w.Length >= 3)],
+            [.. words.Where(ShortWord)],
+            [.. words.Where(w => w.Length < 3 && !ShortWord(w))]);
+    }
+}
+
+/// <summary>The part of a text around the first match, cut at spaces, with every occurrence of a term marked.</summary>
+public static class Snippet
+{
+    private const int Before = 60;
+    private const int Length = 220;
+
+    public static IReadOnlyList<SnippetPart> Of(string text, SearchTerms terms)
+    {
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var first = terms.All.Select(t => flat.IndexOf(t, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0).DefaultIfEmpty(0).Min();
+        var start = Math.Max(0, first - Before);
+        if (start > 0 && flat.IndexOf(' ', start) is var space and >= 0 && space < first) start = space + 1;
+        var end = Math.Min(flat.Length, start + Length);
+        if (end < flat.Length && flat.LastIndexOf(' ', end - 1) is var cut && cut > first) end = cut;
+
+        var parts = new List<SnippetPart>();
+        if (start > 0) parts.Add(new SnippetPart("…", false));
+        var at = start;
+        while (at < end)
+        {
+            var (position, length) = terms.All
+                .Select(t => (Position: flat.IndexOf(t, at, end - at, StringComparison.OrdinalIgnoreCase), t.Length))
+                .Where(m => m.Position >= 0 && m.Position + m.Length <= end)
+                .OrderBy(m => m.Position).ThenByDescending(m => m.Length)
+                .FirstOrDefault((-1, 0));
+            if (position < 0)
+            {
+                parts.Add(new SnippetPart(flat[at..end], false));
+                break;
+            }
+            if (position > at) parts.Add(new SnippetPart(flat[at..position], false));
+            parts.Add(new SnippetPart(flat.Substring(position, length), true));
+            at = position + length;
+        }
+        if (end < flat.Length) parts.Add(new SnippetPart("…", false));
+        return parts;
+    }
+
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    /// <summary>The snippet as HTML: its text encoded, the matches in <c>&lt;mark&gt;</c>. Nothing of the conversation's text is markup.</summary>
+    public static string Html(IEnumerable<SnippetPart> parts) =>
+        string.Concat(parts.Select(p => p.Match ? $"<mark>{Encoder.Encode(p.Text)}</mark>" : Encoder.Encode(p.Text)));
+}
+
+public sealed record SnippetPart(string Text, bool Match);
+
+public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More);
+
+/// <param name="NodeId">The matching message's node (the viewer's anchor); null when the title matched.</param>
+/// <param name="Snippet">The matching text around the match, the matches marked.</param>
+public sealed record SearchHit(
+    string JobId, string JobFileName, int Index, string? Title, DateTime? CreateTime, string? Model, string? Category, string? NodeId,
+    IReadOnlyList<SnippetPart> Snippet)
+{
+    /// <summary>The viewer, at the matching message.</summary>
+    public string Link => $"/jobs/{JobId}/conversations/{Index}" + (NodeId is null ? "" : "#m-" + Uri.EscapeDataString(NodeId));
+
+    /// <summary>The snippet as safe HTML (see <see cref="Search.Snippet.Html"/>), for scripts that show it as it is.</summary>
+    public string SnippetHtml => Search.Snippet.Html(Snippet);
+}

@@ -1,0 +1,10 @@
+namespace ChatOrganizer.Web.Search;
+
+internal static class SearchSetup
+{
+    public static WebApplicationBuilder AddSearch(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SearchQuery>();
+        return builder;
+    }
+}

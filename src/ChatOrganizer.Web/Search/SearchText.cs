@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChatOrganizer.Export;
+using ChatOrganizer.Web.Storage;
+
+namespace ChatOrganizer.Web.Search;
+
+/// <summary>
+/// What of a conversation is searchable, as the read step stores it: the title and each visible message of the active
+/// path (the viewer's chat), one row each, with the short words a trigram index cannot find set apart.
+/// </summary>
+public static class SearchText
+{
+    /// <summary>
+    /// Characters of one message that are indexed. A pasted log or file can be megabytes; past this it is not found,
+    /// which keeps the index near the size of the conversations' text.
+    /// </summary>
+    public const int MaxEntryChars = 32_768;
+
+    /// <summary>The conversation's rows, and a hash of all its text (title and every active message, whole).</summary>
+    public static (List<SearchEntry> Entries, string ContentHash) For(string jobId, int index, Conversation conversation)
+    {
+        var entries = new List<SearchEntry>();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, conversation.Title ?? "");
+        if (!string.IsNullOrWhiteSpace(conversation.Title)) entries.Add(Entry(jobId, index, 0, null, conversation.Title));
+
+        var ordinal = 0;
+        foreach (var id in conversation.Tree.ActivePath)
+        {
+            if (conversation.Tree.Find(id)?.Message is not { IsHidden: false } message || message.Text.Length == 0) continue;
+            Append(hash, id);
+            Append(hash, message.Text);
+            entries.Add(Entry(jobId, index, ++ordinal, id, message.Text));
+        }
+        return (entries, Convert.ToHexStringLower(hash.GetHashAndReset())[..32]);
+    }
+
+    private static SearchEntry Entry(string jobId, int index, int ordinal, string? nodeId, string text)
+    {
+        var indexed = text.Length <= MaxEntryChars ? text : text[..MaxEntryChars];
+        return new SearchEntry
+        {
+            JobId = jobId,
+            Index = index,
+            Ordinal = ordinal,
+            NodeId = nodeId is { Length: > ChatOrganizerDb.Lengths.ConversationId } ? null : nodeId,
+            Text = indexed,
+            ShortTerms = ShortTerms(indexed),
+        };
+    }
+
+    private static void Append(IncrementalHash hash, string text)
+    {
+        hash.AppendData(Encoding.UTF8.GetBytes(text));
+        hash.AppendData([0]);
+    }
+
+    /// <summary>
+    /// The terms shorter than three characters, space-separated, for the word index beside the trigram one: every two
+    /// neighbouring characters of a run of Chinese, Japanese or Korean script ("주식투자" gives 주식 식투 투자: Korean and
+    /// Chinese words of two syllables are common, and a trigram index cannot find them), and two-letter words of other
+    /// scripts ("AI", "Go"). Null when there are none.
+    /// </summary>
+    public static string? ShortTerms(string text)
+    {
+        HashSet<string>? terms = null;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (IsCjk(text[i]))
+            {
+                var start = i;
+                while (i < text.Length && IsCjk(text[i])) i++;
+                if (i - start == 1) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(start, 1));
+                for (var at = start; at + 1 < i; at++) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(at, 2));
+            }
+            else if (char.IsLetterOrDigit(text[i]))
+            {
+                var start = i;
+                while (i < text.Length && char.IsLetterOrDigit(text[i]) && !IsCjk(text[i])) i++;
+                if (i - start == 2) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(start, 2).ToLowerInvariant());
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return terms is null ? null : string.Join(' ', terms);
+    }
+
+    /// <summary>Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).</summary>
+    public static bool IsCjk(char c) =>
+        c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
+            or (>= '\uAC00' and <= '\uD7A3') or (>= '\u1100' and <= '\u11FF') or (>= '\u3130' and <= '\u318F')
+            or (>= '\u3040' and <= '\u309F') or (>= '\u30A0' and <= '\u30FF');
+}

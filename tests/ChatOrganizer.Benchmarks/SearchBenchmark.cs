@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatOrganizer.Testing.Exports;
+
+namespace ChatOrganizer.Benchmarks;
+
+/// <summary>
+/// <c>search</c> (issue 12): a ~500 MB export of 20,000 conversations read by a month job on the app as a process,
+/// once with the search index written while reading and once without (<c>Jobs__SearchIndex=false</c>, same run), then
+/// <c>GET /api/search</c> over it: English words (common, rare, two at once, absent), a Korean two-syllable word, a
+/// Chinese word and a longer Korean one, found in a small second export of Korean and Chinese conversations in the
+/// same session (the generated export is all English). Target: median under 100 ms.
+/// </summary>
+internal static class SearchBenchmark
+{
+    private const string Usage = """
+        usage: bench search [--conversations N] [--words N] [--repeats N] [--cache DIR]
+          --conversations  conversations in the export (default 20000, about 500 MB of JSON)
+          --repeats        times each query is asked (default 20)
+        """;
+
+    private static readonly string[] Queries =
+        ["python", "budget", "pipeline dependency", "the", "marathon recovery", "zzqxv", "주식", "投资", "주식투자", "AI"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var conversations = BenchOptions.Int(args, "--conversations", 20_000);
+        var repeats = BenchOptions.Int(args, "--repeats", 20);
+        var readerArgs = new List<string> { "--words", BenchOptions.String(args, "--words") ?? "120" };
+        if (BenchOptions.String(args, "--cache") is { } cache) readerArgs.AddRange(["--cache", cache]);
+        if (!ReaderBenchmarkSettings.TryParse([.. readerArgs], out var settings, out _))
+        {
+            Console.Error.WriteLine(Usage);
+            return 1;
+        }
+        var export = (await new ReaderBenchmarkExports(settings).EnsureAsync(conversations)).Json;
+        Console.WriteLine($"search: {conversations} conversations ({new FileInfo(export).Length / 1e6:0} MB), month jobs, app as a process ({Environment.ProcessorCount} cores, load {Load()})");
+
+        double withoutIndex;
+        await using (var baseline = await AppRun.StartAsync(fake: null, settings: new Dictionary<string, string> { ["Jobs__SearchIndex"] = "false" }))
+        {
+            withoutIndex = await ReadAsync(baseline, export);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read step without the index: {withoutIndex:0.0} s"));
+
+        await using var run = await AppRun.StartAsync(fake: null);
+        var withIndex = await ReadAsync(run, export);
+        var databaseMb = Directory.GetFiles(run.DataDirectory, "*.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"read step with the index:    {withIndex:0.0} s = {withIndex / withoutIndex:0.00}x; database {databaseMb:0} MB"));
+        await ReadAsync(run, WriteCjkExport());
+
+        Console.WriteLine($"{"query",-22} {"hits",5} {"median ms",10} {"p95 ms",8}");
+        var all = new List<double>();
+        foreach (var query in Queries)
+        {
+            var url = new Uri($"/api/search?q={Uri.EscapeDataString(query)}", UriKind.Relative);
+            var hits = 0;
+            var times = new List<double>();
+            for (var i = 0; i <= repeats; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await run.Client.GetAsync(url);
+                var body = await response.Content.ReadAsStringAsync();
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                response.EnsureSuccessStatusCode();
+                hits = JsonDocument.Parse(body).RootElement.GetProperty("hits").GetArrayLength();
+                if (i > 0) times.Add(elapsed); // the first asks of each query warm its pages in
+            }
+            times.Sort();
+            all.AddRange(times);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{query,-22} {hits,5} {times[times.Count / 2],10:0.0} {BenchOptions.Percentile([.. times], 0.95),8:0.0}"));
+        }
+        all.Sort();
+        var median = all[all.Count / 2];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"all queries: median {median:0.0} ms, p95 {BenchOptions.Percentile([.. all], 0.95):0.0} ms; load {Load()}"));
+        var met = median < 100;
+        Console.WriteLine($"{(met ? "met   " : "MISSED")} median under 100 ms");
+        return met ? 0 : 3;
+    }
+
+    private static async Task<double> ReadAsync(AppRun run, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        string job;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+        {
+            job = await run.UploadAsync(new StreamContent(file, 1 << 20), Path.GetFileName(path), "month");
+        }
+        var uploaded = clock.Elapsed.TotalSeconds;
+        var done = await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(30), pollMilliseconds: 100);
+        if (done.GetProperty("status").GetString() != "done") throw new InvalidOperationException($"The job ended {done}.");
+        return clock.Elapsed.TotalSeconds - uploaded;
+    }
+
+    // 500 conversations in Korean and Chinese, the words the queries look for inside longer ones.
+    private static string WriteCjkExport()
+    {
+        var conversations = new JsonArray();
+        for (var i = 0; i < 500; i++)
+        {
+            conversations.Add(i % 2 == 0
+                ? ExportJson.Conversation($"ko-{i}", $"주식 질문 {i}", "주식투자에서 분산은 왜 중요한가요? 장기 투자도 궁금합니다.", "위험을 줄이기 때문입니다. 지수 펀드를 살펴보세요.")
+                : ExportJson.Conversation($"zh-{i}", $"理财 {i}", "我想学习投资理财，应该从哪里开始？", "可以先了解指数基金和长期投资。"));
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"chatorg-search-cjk-{Environment.ProcessId}.json");
+        File.WriteAllText(path, conversations.ToJsonString());
+        return path;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ChatOrganizer.Testing.Exports;
+using ChatOrganizer.Web.Search;
+using ChatOrganizer.Web.Storage;
+using ChatOrganizer.Web.Tests.Jobs;
+using ChatOrganizer.Web.Tests.Pages;
+using ChatOrganizer.Web.Tests.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatOrganizer.Web.Tests.Search;
+
+/// <summary>
+/// Full-text search as a person uses it, on both providers: an export is uploaded and read by the real job, then
+/// searched through the API and the page. Korean, Chinese and Japanese are ordinary input here.
+/// </summary>
+public abstract class SearchTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset March2024 = new(2024, 3, 10, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset July2025 = new(2025, 7, 2, 18, 30, 0, TimeSpan.Zero);
+
+    private ChatOrganizerApp _app = null!;
+    private HttpClient _client = null!;
+    private string _session = null!;
+
+    protected abstract Task<ChatOrganizerApp> CreateAppAsync();
+
+    public async Task InitializeAsync()
+    {
+        _app = (await CreateAppAsync())
+            .With("RateLimits:Default:PermitLimit", "100000")
+            .With("RateLimits:Default:AddressPermitLimit", "100000")
+            .With("RateLimits:Polling:PermitLimit", "100000")
+            .With("RateLimits:Polling:AddressPermitLimit", "100000");
+        _session = Guid.NewGuid().ToString("N");
+        _client = _app.CreateSessionClient(_session);
+    }
+
+    public Task DisposeAsync()
+    {
+        _client.Dispose();
+        _app.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static byte[] Export(params JsonObject[] conversations) => System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(conversations));
+
+    private async Task<string> ReadAsync(byte[] export)
+    {
+        var job = await _client.UploadAsync(export, "month");
+        var done = await _client.WaitUntilEndedAsync(job.Id);
+        Assert.Equal(JobStatus.Done, done.Status);
+        return job.Id;
+    }
+
+    private async Task<SearchResults> SearchAsync(string query, string extra = "")
+    {
+        using var response = await _client.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}{extra}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<SearchResults>(JobApi.Json))!;
+    }
+
+    [Fact]
+    public async Task AKoreanTwoSyllableWordFindsTheMessageWhereItIsPartOfALongerWord()
+    {
+        var jobId = await ReadAsync(Export(
+            ExportJson.Conversation("ko-1", "새 채팅", "주식투자에서 분산은 왜 중요한가요?", "위험을 줄이기 때문입니다."),
+            ExportJson.Conversation("ko-2", "여행 계획", "오사카 여행 일정을 짜 주세요.", "첫째 날은 도톤보리입니다.")));
+
+        var results = await SearchAsync("주식");
+
+        var hit = Assert.Single(results.Hits);
+        Assert.Equal((jobId, 0, "ko-1-user"), (hit.JobId, hit.Index, hit.NodeId));
+        Assert.Contains(hit.Snippet, p => p is { Match: true, Text: "주식" });
+        Assert.Equal("주식투자에서 분산은 왜 중요한가요?", string.Concat(hit.Snippet.Select(p => p.Text)));
+        Assert.Equal($"/jobs/{jobId}/conversations/0#m-ko-1-user", hit.Link);
+    }
+
+    [Fact]
+    public async Task AChineseWordAndAJapaneseWordFindTheirConversationsAndNothingElse()
+    {
+        await ReadAsync(Export(
+            ExportJson.Conversation("zh-1", "理财", "我想学习投资理财，应该从哪里开始？", "可以先了解指数基金。"),
+            ExportJson.Conversation("ja-1", "旅行", "京都で紅葉を見るならどこがいいですか。", "東福寺がおすすめです。"),
+            ExportJson.Conversation("en-1", "Money", "How do I start investing?", "Index funds are a start.")));
+
+        Assert.Equal(["zh-1-user"], (await SearchAsync("投资")).Hits.Select(h => h.NodeId));
+        Assert.Equal(["ja-1-answer"], (await SearchAsync("おすすめ")).Hits.Select(h => h.NodeId));
+        Assert.Equal(["ja-1-user"], (await SearchAsync("紅葉")).Hits.Select(h => h.NodeId));
+        Assert.Empty((await SearchAsync("株式")).Hits);
+    }
+
+    [Fact]
+    public async Task EveryWordMustBeInTheSameMessageIgnoringCaseAndATitleMatchOpensTheConversationAtTheTop()
+    {
+        await ReadAsync(Export(
+            ExportJson.Conversation("c-1", "Rotating logs", "How do I rotate a log file with LOGROTATE?", "Use logrotate daily."),
+            ExportJson.Conversation("c-2", "Cron", "How do I run a job daily?", "Use cron.")));
+
+        Assert.Equal(["c-1-user"], (await SearchAsync("logrotate FILE")).Hits.Select(h => h.NodeId));
+        Assert.Empty((await SearchAsync("logrotate cron")).Hits);
+        var title = Assert.Single((await SearchAsync("rotating")).Hits);
+        Assert.Null(title.NodeId);
+        Assert.EndsWith("/conversations/0", title.Link, StringComparison.Ordinal);
+        // Two-letter words have an index of their own: whole words, not inside others.
+        Assert.Equal(["c-1-user", "c-2-user"], (await SearchAsync("do")).Hits.Select(h => h.NodeId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task FiltersByMonthJobAndModelNarrowTheHits()
+    {
+        var first = await ReadAsync(Export(
+            ExportJson.Conversation("m-1", "Spring garden", "Which tomatoes grow well in pots?", "Cherry tomatoes.", March2024),
+            ExportJson.Conversation("m-2", "Summer garden", "When do I water tomatoes?", "In the morning.", July2025)));
+        var second = await ReadAsync(Export(ExportJson.Conversation("m-3", "Salad", "A salad with tomatoes?", "Add basil.", July2025)));
+
+        Assert.Equal(3, (await SearchAsync("tomatoes")).Hits.Count);
+        Assert.Equal(["Spring garden"], (await SearchAsync("tomatoes", "&month=2024-03")).Hits.Select(h => h.Title));
+        Assert.Equal(["Salad"], (await SearchAsync("tomatoes", $"&job={second}")).Hits.Select(h => h.Title));
+        Assert.Equal(["Summer garden"], (await SearchAsync("tomatoes", $"&job={first}&month=2025-07")).Hits.Select(h => h.Title));
+        Assert.Equal(3, (await SearchAsync("tomatoes", "&model=gpt-4o")).Hits.Count);
+        Assert.Empty((await SearchAsync("tomatoes", "&model=gpt-3.5-turbo")).Hits);
+        Assert.Empty((await SearchAsync("tomatoes", "&category=Cooking")).Hits);
+        // Newest job first.
+        Assert.Equal(second, (await SearchAsync("tomatoes")).Hits[0].JobId);
+    }
+
+    [Fact]
+    public async Task TheSnippetIsEscapedHtmlWithTheMatchesMarkedOnTheApiAndThePage()
+    {
+        await ReadAsync(Export(ExportJson.Conversation("x-1", "Escaping", "Why does <script>alert('logrotate')</script> run?", "Because it is not escaped.")));
+
+        var hit = Assert.Single((await SearchAsync("logrotate")).Hits);
+        var page = await _client.PageAsync("/search?q=logrotate");
+
+        Assert.Equal("Why does &lt;script&gt;alert(&#x27;<mark>logrotate</mark>&#x27;)&lt;/script&gt; run?", hit.SnippetHtml);
+        Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
+        Assert.Contains("<mark>logrotate</mark>", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{hit.Link}\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheViewerHasTheAnchorAHitLinksTo()
+    {
+        await ReadAsync(Export(ExportJson.Conversation("v-1", "Anchors", "Where is the anchor?", "Right here, 여기에 있습니다.")));
+
+        var hit = Assert.Single((await SearchAsync("여기")).Hits);
+        var viewer = await _client.PageAsync(hit.Link.Split('#')[0]);
+
+        Assert.Contains($"id=\"{hit.Link.Split('#')[1]}\"", viewer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeletingAJobDeletesItsSearchIndexWithIt()
+    {
+        var gone = await ReadAsync(Export(ExportJson.Conversation("d-1", "Gone", "주식 quarterly report", "삭제됩니다.")));
+        var kept = await ReadAsync(Export(ExportJson.Conversation("d-2", "Kept", "주식 annual report", "남습니다.")));
+
+        using (var response = await _client.DeleteAsync(new Uri($"/api/jobs/{gone}", UriKind.Relative))) Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        Assert.Equal([kept], (await SearchAsync("주식")).Hits.Select(h => h.JobId));
+        Assert.Equal([kept], (await SearchAsync("report")).Hits.Select(h => h.JobId));
+        await using var db = _app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+        Assert.Equal(0, await db.SearchEntries.CountAsync(e => e.JobId == gone));
+        await AssertIndexMatchesItsRowsAsync(db);
+    }
+
+    protected virtual Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db) => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("", "Type a word to look for (q).")]
+    [InlineData("tomatoes&month=2024-13", "\"2024-13\" is not a month: write it yyyy-MM, e.g. 2024-03.")]
+    [InlineData("tomatoes&limit=0", "The limit can be 1 to 200.")]
+    public async Task ABadSearchAnswers400WithASentence(string query, string title)
+    {
+        using var response = await _client.GetAsync(new Uri($"/api/search?q={query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(title, (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnotherSessionFindsNothingOfThisOne()
+    {
+        await ReadAsync(Export(ExportJson.Conversation("s-1", "Secret plans", "비밀 계획 secret", "네.")));
+        using var stranger = _app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+
+        var theirs = await stranger.GetFromJsonAsync<SearchResults>(new Uri("/api/search?q=secret", UriKind.Relative), JobApi.Json);
+
+        Assert.Empty(theirs!.Hits);
+        Assert.DoesNotContain("Secret plans", await stranger.PageAsync("/search?q=%EB%B9%84%EB%B0%80"), StringComparison.Ordinal);
+        Assert.Single((await SearchAsync("비밀")).Hits);
+    }
+}
+
+public sealed class SqliteSearchTests : SearchTests
+{
+    protected override Task<ChatOrganizerApp> CreateAppAsync() => Task.FromResult(new ChatOrganizerApp());
+
+    // FTS5's own check that its index holds exactly the rows of the table it indexes (it raises an error when not).
+    protected override async Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db)
+    {
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO search_fts(search_fts) VALUES ('integrity-check');");
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO search_short(search_short) VALUES ('integrity-check');");
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSearchTests(PostgresFixture postgres) : SearchTests
+{
+    protected override async Task<ChatOrganizerApp> CreateAppAsync() =>
+        new ChatOrganizerApp().With("Storage:PostgresConnectionString", await postgres.Server.CreateDatabaseAsync());
+}
