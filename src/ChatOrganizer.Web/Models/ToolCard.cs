@@ -43,7 +43,7 @@ public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string 
         };
         var body = message.Text;
         var isCode = message.ContentType is "code" or "execution_output" or "tether_browsing_code";
-        if (tool.IsCall && tool.Kind is ToolKind.ImageGeneration or ToolKind.Canvas && JsonField(body, tool.Kind == ToolKind.ImageGeneration ? "prompt" : "content") is { } field)
+        if (tool.IsCall && tool.Kind is ToolKind.ImageGeneration or ToolKind.Canvas && JsonField(body, tool.Kind == ToolKind.ImageGeneration ? ["prompt", "prompts"] : ["content"]) is { } field)
         {
             body = field;
             isCode = false;
@@ -52,16 +52,25 @@ public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string 
         return new ToolCard(jobId, tool.Kind, label, tool.IsCall ? call : answer, body, isCode && tool.Kind != ToolKind.Memory, message.Attachments);
     }
 
-    // DALL·E's call is {"prompt": ..., "size": ...}; canvas's {"name", "type", "content"}. Anything else stays as it is.
-    private static string? JsonField(string text, string name)
+    // DALL·E's call is {"prompt": ..., "size": ...} (late 2023 on; before, {"size": ..., "prompts": [...]}); canvas's
+    // {"name", "type", "content"}. Anything else stays as it is.
+    private static string? JsonField(string text, string[] names)
     {
         if (!text.TrimStart().StartsWith('{')) return null;
         try
         {
             using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var name in names)
+            {
+                if (!json.RootElement.TryGetProperty(name, out var value)) continue;
+                if (value.ValueKind == JsonValueKind.String) return value.GetString();
+                if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String))
+                {
+                    return string.Join("\n\n", value.EnumerateArray().Select(v => v.GetString()));
+                }
+            }
+            return null;
         }
         catch (JsonException)
         {

@@ -209,6 +209,31 @@ public sealed partial class ExportFilesTests(ExportFilesTests.UploadedExport exp
         Assert.Empty(db.Attachments.Where(a => a.JobId == jobId));
     }
 
+    [Fact]
+    public async Task AFileThatBreaksTheZipLimitsIsLeftOutWithAWarningAndTheRestIsKept()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"chatorg-bomb-{Guid.NewGuid():N}.zip");
+        await File.WriteAllBytesAsync(path, export.Zip);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            // Two megabytes of zeros deflate about a thousandfold: past Export:MaxCompressionRatio (100).
+            await using var entry = await zip.CreateEntry("file-Bomb1-zeros.png", CompressionLevel.SmallestSize).OpenAsync();
+            await entry.WriteAsync(new byte[2 * 1024 * 1024]);
+        }
+        var session = Guid.NewGuid().ToString("N");
+        using var client = export.App.CreateSessionClient(session);
+
+        var jobId = await UploadedExport.UploadAsync(export.App, client, await File.ReadAllBytesAsync(path));
+        File.Delete(path);
+
+        await using var db = export.App.Db();
+        Assert.Equal(Files.Count - 1, db.Attachments.Count(a => a.JobId == jobId));
+        Assert.DoesNotContain(db.Attachments.Where(a => a.JobId == jobId), a => a.ExportPath.Contains("Bomb1", StringComparison.Ordinal));
+        var warning = Assert.Single(db.JobLog.Where(e => e.JobId == jobId && e.Level == JobLogLevel.Warning));
+        Assert.StartsWith("The export's file file-Bomb1-zeros.png could not be kept", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Images().Count(await client.PageAsync($"/jobs/{jobId}/conversations/0")));
+    }
+
     // The <li> of one message, from its id to the next message's.
     private static string Message(string html, string nodeId)
     {
