@@ -22,31 +22,65 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         if (job is null) return null;
 
         var conversations = await ListConversations(jobId).ToListAsync(cancellationToken);
-        if (!string.IsNullOrWhiteSpace(titleContains))
-        {
-            // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
-            conversations = conversations.FindAll(c => c.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true);
-        }
+        // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
+        conversations = conversations.FindAll(c => TitleHolds(c, titleContains));
         var failed = NewestFirst(conversations.Where(c => c.Status == CategorizationStatus.Failed)).ToList();
         var groups = groupBy switch
         {
             GroupBy.Topic => Group(conversations.Where(c => c.Status == CategorizationStatus.Categorized), c => (c.Category!, c.Category!))
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Label, StringComparer.OrdinalIgnoreCase),
-            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy-MM", "MMMM yyyy"))),
-            _ => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy", "yyyy"))),
+            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => MonthOf(c.CreateTime))),
+            _ => NewestPeriodsFirst(Group(conversations, c => YearOf(c.CreateTime))),
         };
         var pending = conversations.Count(c => c.Status is null);
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
     }
 
+    /// <summary>
+    /// The conversations of the view's group that holds <paramref name="conversation"/>, in the results page's order, and
+    /// the group's label: the viewer's previous and next. Only that group's rows are read, not the whole job's.
+    /// </summary>
+    /// <param name="conversation">Of the job, as the owner's session read it (the caller has checked the owner).</param>
+    /// <returns>Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).</returns>
+    public async Task<(string Label, IReadOnlyList<ResultConversation> Conversations)?> GroupOfAsync(
+        string jobId, GroupBy groupBy, string? titleContains, ResultConversation conversation, CancellationToken cancellationToken)
+    {
+        if (!TitleHolds(conversation, titleContains)) return null;
+        (string? label, IQueryable<ResultConversation>? rows) = (groupBy, conversation) switch
+        {
+            (GroupBy.Topic, { Status: CategorizationStatus.Failed }) => (CouldNotBeCategorized, ListConversations(jobId, failedOnly: true)),
+            (GroupBy.Topic, { Status: CategorizationStatus.Categorized, Category: { } category }) => (category, ListConversations(jobId, category: category)),
+            (GroupBy.Topic, _) => ((string?)null, (IQueryable<ResultConversation>?)null),
+            (_, { CreateTime: null }) => (MonthOf(null).Label, ListConversations(jobId, undatedOnly: true)),
+            (GroupBy.Month, { CreateTime: { } t }) => (MonthOf(t).Label, ListConversations(jobId, from: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), until: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
+            (_, { CreateTime: { } t }) => (YearOf(t).Label, ListConversations(jobId, from: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), until: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
+        };
+        if (label is null || rows is null) return null;
+        var listed = (await rows.ToListAsync(cancellationToken)).Where(c => TitleHolds(c, titleContains));
+        return (label, [.. NewestFirst(listed)]);
+    }
+
+    /// <summary>How the results page and the viewer name the conversations no category was found for.</summary>
+    public const string CouldNotBeCategorized = "Could not be categorized";
+
+    private static bool TitleHolds(ResultConversation conversation, string? titleContains) =>
+        string.IsNullOrWhiteSpace(titleContains) || conversation.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
     /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
-    internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0, bool failedOnly = false) =>
+    /// <param name="category">Only those filed under it.</param>
+    /// <param name="from">With <paramref name="until"/>: only those created in [from, until).</param>
+    /// <param name="undatedOnly">Only those with no date.</param>
+    internal IQueryable<ResultConversation> ListConversations(
+        string jobId, int firstIndex = 0, bool failedOnly = false, string? category = null, DateTime? from = null, DateTime? until = null, bool undatedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
         where c.JobId == jobId && c.Index >= firstIndex
+        where from == null || (c.CreateTime >= from && c.CreateTime < until)
+        where !undatedOnly || c.CreateTime == null
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
         where !failedOnly || (r != null && r.Status == CategorizationStatus.Failed)
+        where category == null || (r != null && r.Status == CategorizationStatus.Categorized && r.Category == category)
         orderby c.Index
         select new ResultConversation(
             c.Index, c.ConversationId, c.Title, c.CreateTime, c.MessageCount, c.Model,
@@ -76,6 +110,10 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         periods.OrderBy(g => g.Key == "undated").ThenByDescending(g => g.Key, StringComparer.Ordinal);
 
     // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
+    private static (string Key, string Label) MonthOf(DateTime? time) => Period(time, "yyyy-MM", "MMMM yyyy");
+
+    private static (string Key, string Label) YearOf(DateTime? time) => Period(time, "yyyy", "yyyy");
+
     private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
         time is { } t
             ? (t.ToString(keyFormat, CultureInfo.InvariantCulture), t.ToString(labelFormat, CultureInfo.InvariantCulture))
