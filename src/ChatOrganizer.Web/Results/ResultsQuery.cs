@@ -52,8 +52,8 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             (GroupBy.Topic, { Status: CategorizationStatus.Categorized, Category: { } category }) => (category, ListConversations(jobId, category: category)),
             (GroupBy.Topic, _) => ((string?)null, (IQueryable<ResultConversation>?)null),
             (_, { CreateTime: null }) => (MonthOf(null).Label, ListConversations(jobId, undatedOnly: true)),
-            (GroupBy.Month, { CreateTime: { } t }) => (MonthOf(t).Label, ListConversations(jobId, from: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), until: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
-            (_, { CreateTime: { } t }) => (YearOf(t).Label, ListConversations(jobId, from: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), until: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
+            (GroupBy.Month, { CreateTime: { } t }) => (MonthOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
+            (_, { CreateTime: { } t }) => (YearOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
         };
         if (label is null || rows is null) return null;
         var listed = (await rows.ToListAsync(cancellationToken)).Where(c => TitleHolds(c, titleContains));
@@ -69,13 +69,13 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
     /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
     /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
     /// <param name="category">Only those filed under it.</param>
-    /// <param name="from">With <paramref name="until"/>: only those created in [from, until).</param>
+    /// <param name="createdFrom">With <paramref name="createdBefore"/>: only those created in [createdFrom, createdBefore).</param>
     /// <param name="undatedOnly">Only those with no date.</param>
     internal IQueryable<ResultConversation> ListConversations(
-        string jobId, int firstIndex = 0, bool failedOnly = false, string? category = null, DateTime? from = null, DateTime? until = null, bool undatedOnly = false) =>
+        string jobId, int firstIndex = 0, bool failedOnly = false, string? category = null, DateTime? createdFrom = null, DateTime? createdBefore = null, bool undatedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
         where c.JobId == jobId && c.Index >= firstIndex
-        where from == null || (c.CreateTime >= from && c.CreateTime < until)
+        where createdFrom == null || (c.CreateTime >= createdFrom && c.CreateTime < createdBefore)
         where !undatedOnly || c.CreateTime == null
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
