@@ -83,7 +83,9 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
     {
         builder.UseContentRoot(RepositoryRoot.Path);
         builder.UseEnvironment("Testing");
+        // The console too, for the console alone: a test that raises the levels to search its own captured logs stays quiet.
         builder.UseSetting("Logging:LogLevel:Default", TestLogLevel.Value);
+        builder.UseSetting("Logging:Console:LogLevel:Default", TestLogLevel.Value);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

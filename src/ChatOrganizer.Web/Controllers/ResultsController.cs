@@ -59,8 +59,8 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
 
         var groupBy = View(view, job!.Mode);
         var query = Query(q);
-        var listed = await results.GetAsync(session, id, groupBy, query, cancellationToken);
-        var neighbours = listed is null ? null : ConversationNeighbours.Find(listed, index, ResultsPage.Key(groupBy), query);
+        var group = await results.GroupOfAsync(id, groupBy, query, summary, cancellationToken);
+        var neighbours = group is var (label, listed) ? ConversationNeighbours.Find(label, listed, index, ResultsPage.Key(groupBy), query) : null;
 
         var page = ConversationPage.From(id, job.FileName, summary, transcript, leaf, neighbours);
         return page is null ? NotFound() : View(page);

@@ -173,19 +173,12 @@ public sealed record ReasoningPage(ConversationPage Conversation, ViewerTurn Tur
 /// <param name="Query">The view's key and filter, carried on to the neighbours' links so they keep to the same list.</param>
 public sealed record ConversationNeighbours(string GroupLabel, int Position, int Count, ResultConversation? Previous, ResultConversation? Next, string Query)
 {
-    /// <returns>Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).</returns>
-    public static ConversationNeighbours? Find(JobResults results, int index, string view, string? titleFilter)
+    public static ConversationNeighbours? Find(string label, IReadOnlyList<ResultConversation> conversations, int index, string view, string? titleFilter)
     {
         var query = $"?view={view}" + (titleFilter is { Length: > 0 } q ? $"&q={Uri.EscapeDataString(q)}" : "");
-        var lists = results.Groups.Select(g => (g.Label, g.Conversations)).Append(("Could not be categorized", results.Failed));
-        foreach (var (label, conversations) in lists)
-        {
-            var at = conversations.ToList().FindIndex(c => c.Index == index);
-            if (at < 0) continue;
-            return new ConversationNeighbours(label, at + 1, conversations.Count,
-                at > 0 ? conversations[at - 1] : null, at + 1 < conversations.Count ? conversations[at + 1] : null, query);
-        }
-        return null;
+        var at = conversations.ToList().FindIndex(c => c.Index == index);
+        return at < 0 ? null : new ConversationNeighbours(label, at + 1, conversations.Count,
+            at > 0 ? conversations[at - 1] : null, at + 1 < conversations.Count ? conversations[at + 1] : null, query);
     }
 
     public string Link(string jobId, ResultConversation conversation) => $"/jobs/{jobId}/conversations/{conversation.Index}{Query}";

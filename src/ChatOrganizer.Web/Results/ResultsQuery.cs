@@ -25,30 +25,63 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         var conversations = await ListConversations(jobId).ToListAsync(cancellationToken);
         // Everything is new in a session's first upload of an export: "new" means something only on a re-import.
         if (!job.ReImport) conversations = conversations.ConvertAll(c => c.History is null ? c : c with { History = null });
-        if (!string.IsNullOrWhiteSpace(titleContains))
-        {
-            // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
-            conversations = conversations.FindAll(c => c.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true);
-        }
+        // Filtered here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL.
+        conversations = conversations.FindAll(c => TitleHolds(c, titleContains));
         if (newOnly) conversations = conversations.FindAll(c => c.History is ConversationHistory.New or ConversationHistory.Changed);
         var failed = NewestFirst(conversations.Where(c => c.Status == CategorizationStatus.Failed)).ToList();
         var groups = groupBy switch
         {
             GroupBy.Topic => Group(conversations.Where(c => c.Status == CategorizationStatus.Categorized), c => (c.Category!, c.Category!))
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Label, StringComparer.OrdinalIgnoreCase),
-            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy-MM", "MMMM yyyy"))),
-            _ => NewestPeriodsFirst(Group(conversations, c => Period(c.CreateTime, "yyyy", "yyyy"))),
+            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => MonthOf(c.CreateTime))),
+            _ => NewestPeriodsFirst(Group(conversations, c => YearOf(c.CreateTime))),
         };
         var pending = conversations.Count(c => c.Status is null);
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
     }
 
+    /// <summary>
+    /// The conversations of the view's group that holds <paramref name="conversation"/>, in the results page's order, and
+    /// the group's label: the viewer's previous and next. Only that group's rows are read, not the whole job's.
+    /// </summary>
+    /// <param name="conversation">Of the job, as the owner's session read it (the caller has checked the owner).</param>
+    /// <returns>Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).</returns>
+    public async Task<(string Label, IReadOnlyList<ResultConversation> Conversations)?> GroupOfAsync(
+        string jobId, GroupBy groupBy, string? titleContains, ResultConversation conversation, CancellationToken cancellationToken)
+    {
+        if (!TitleHolds(conversation, titleContains)) return null;
+        (string? label, IQueryable<ResultConversation>? rows) = (groupBy, conversation) switch
+        {
+            (GroupBy.Topic, { Status: CategorizationStatus.Failed }) => (CouldNotBeCategorized, ListConversations(jobId, failedOnly: true)),
+            (GroupBy.Topic, { Status: CategorizationStatus.Categorized, Category: { } category }) => (category, ListConversations(jobId, category: category)),
+            (GroupBy.Topic, _) => ((string?)null, (IQueryable<ResultConversation>?)null),
+            (_, { CreateTime: null }) => (MonthOf(null).Label, ListConversations(jobId, undatedOnly: true)),
+            (GroupBy.Month, { CreateTime: { } t }) => (MonthOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
+            (_, { CreateTime: { } t }) => (YearOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
+        };
+        if (label is null || rows is null) return null;
+        var listed = (await rows.ToListAsync(cancellationToken)).Where(c => TitleHolds(c, titleContains));
+        return (label, [.. NewestFirst(listed)]);
+    }
+
+    /// <summary>How the results page and the viewer name the conversations no category was found for.</summary>
+    public const string CouldNotBeCategorized = "Could not be categorized";
+
+    private static bool TitleHolds(ResultConversation conversation, string? titleContains) =>
+        string.IsNullOrWhiteSpace(titleContains) || conversation.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
     /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
+    /// <param name="category">Only those filed under it.</param>
+    /// <param name="createdFrom">With <paramref name="createdBefore"/>: only those created in [createdFrom, createdBefore).</param>
+    /// <param name="undatedOnly">Only those with no date.</param>
     /// <remarks>A person's correction (same session, same set, same conversation id) wins over the engine's category.</remarks>
-    internal IQueryable<ResultConversation> ListConversations(string jobId, int firstIndex = 0, bool failedOnly = false) =>
+    internal IQueryable<ResultConversation> ListConversations(
+        string jobId, int firstIndex = 0, bool failedOnly = false, string? category = null, DateTime? createdFrom = null, DateTime? createdBefore = null, bool undatedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
         where c.JobId == jobId && c.Index >= firstIndex
+        where createdFrom == null || (c.CreateTime >= createdFrom && c.CreateTime < createdBefore)
+        where !undatedOnly || c.CreateTime == null
         join j in db.Jobs on c.JobId equals j.Id
         join r in db.Results on new { c.JobId, c.Index } equals new { r.JobId, r.Index } into results
         from r in results.DefaultIfEmpty()
@@ -56,6 +89,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             equals new { k.OwnerId, SetId = (string?)k.CategorySetId, ConversationId = (string?)k.ConversationId } into corrections
         from k in corrections.DefaultIfEmpty()
         where !failedOnly || (k == null && r != null && r.Status == CategorizationStatus.Failed)
+        where category == null || (k != null ? k.Category == category : r != null && r.Status == CategorizationStatus.Categorized && r.Category == category)
         orderby c.Index
         select new ResultConversation(
             c.Index, c.ConversationId, c.Title, c.CreateTime, c.MessageCount, c.Model,
@@ -89,6 +123,10 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         periods.OrderBy(g => g.Key == "undated").ThenByDescending(g => g.Key, StringComparer.Ordinal);
 
     // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
+    private static (string Key, string Label) MonthOf(DateTime? time) => Period(time, "yyyy-MM", "MMMM yyyy");
+
+    private static (string Key, string Label) YearOf(DateTime? time) => Period(time, "yyyy", "yyyy");
+
     private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
         time is { } t
             ? (t.ToString(keyFormat, CultureInfo.InvariantCulture), t.ToString(labelFormat, CultureInfo.InvariantCulture))

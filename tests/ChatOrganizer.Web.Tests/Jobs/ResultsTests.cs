@@ -39,22 +39,22 @@ public sealed class ResultsTests(ChatOrganizerAppFixture fixture) : IClassFixtur
         var results = await QueryAsync("me", jobId, GroupBy.Topic);
 
         Assert.Equal([("Cooking", 2), ("Travel", 1)], results!.Groups.Select(g => (g.Label, g.Count)));
-        Assert.Equal(["Pasta", "Bread"], results.Groups[0].Conversations.Select(c => c.Title));
+        Assert.Equal(["Bread", "Pasta"], results.Groups[0].Conversations.Select(c => c.Title)); // newest first
         var failed = Assert.Single(results.Failed);
         Assert.Equal(("???", "The model left it out three times."), (failed.Title, failed.FailureReason));
         Assert.Equal((4, 0), (results.Total, results.Pending));
     }
 
     [Fact]
-    public async Task ByMonthAndYearGroupsArePeriodsInOrderWithTheirCategoriesInside()
+    public async Task ByMonthAndYearGroupsArePeriodsNewestFirstWithTheirCategoriesInside()
     {
         var jobId = await SeedFourConversationsAsync("me");
 
         var months = await QueryAsync("me", jobId, GroupBy.Month);
         var years = await QueryAsync("me", jobId, GroupBy.Year);
 
-        Assert.Equal([("2024-01", "January 2024", 2), ("2024-02", "February 2024", 1), ("undated", "No date", 1)], months!.Groups.Select(g => (g.Key, g.Label, g.Count)));
-        Assert.Equal([new CategoryCount("Cooking", 2)], months.Groups[0].Categories);
+        Assert.Equal([("2024-02", "February 2024", 1), ("2024-01", "January 2024", 2), ("undated", "No date", 1)], months!.Groups.Select(g => (g.Key, g.Label, g.Count)));
+        Assert.Equal([new CategoryCount("Cooking", 2)], months.Groups[1].Categories);
         Assert.Equal([("2024", 3), ("undated", 1)], years!.Groups.Select(g => (g.Key, g.Count)));
     }
 

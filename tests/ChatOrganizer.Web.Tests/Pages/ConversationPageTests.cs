@@ -121,6 +121,23 @@ public sealed class ConversationPageTests(ChatOrganizerAppFixture fixture) : ICl
         Assert.Contains("1 of 2 in March 2024", byMonth, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PreviousAndNextKeepToTheFilterAndTheFailedKeepToTheirOwnList()
+    {
+        var job = await fixture.App.DoneTopicJobAsync(_session);
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        // 2024 holds three; "our" is in Pasta for four and Sourdough starter, not in A week in Rome.
+        var byYearFiltered = await client.PageAsync($"/jobs/{job.Id}/conversations/0?view=year&q=our");
+        var failed = await client.PageAsync($"/jobs/{job.Id}/conversations/3?view=topic");
+        var filteredOut = await client.PageAsync($"/jobs/{job.Id}/conversations/2?view=year&q=our");
+
+        Assert.Contains($"<a href=\"/jobs/{job.Id}/conversations/1?view=year&amp;q=our\" rel=\"prev\"><span aria-hidden=\"true\">‹</span> Newer: Sourdough starter</a>", byYearFiltered, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 in 2024", byYearFiltered, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 in Could not be categorized", failed, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"neighbours\"", filteredOut, StringComparison.Ordinal); // A week in Rome is not in the filtered list
+    }
+
     private async Task<string> StoreAsync(Conversation conversation)
     {
         var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month);
