@@ -47,16 +47,16 @@ public class PromptExampleTests
     [Fact]
     public async Task NoExampleIsShownWhereAFullBatchLeavesNoRoom()
     {
-        var full = new RequestCost(Set, ResponseMode.JsonSchema, TokenCounter.For("gpt-4o-mini"), ModelFamily.Of("gpt-4o-mini"), 1_000_000, 5);
+        var full = new RequestCost(Set, ResponseMode.JsonSchema, TokenCounter.For("gpt-4o-mini"), ModelFamily.Of("gpt-4o-mini"), 1_000_000, 8);
         await using var model = await StartAsync(o =>
         {
-            o.BatchSize = 5;
+            o.BatchSize = 8;
             // The smallest digest budget: the run's digests keep it, and a full batch of them fills the ceiling.
             o.DigestTokenBudget = 100;
-            o.MaxRequestTokens = full.Overhead(5) + 5 * (100 + 20);
+            o.MaxRequestTokens = full.Overhead(8) + 8 * (100 + 20);
         });
 
-        await model.CategorizeAsync(Digests(10), Set, new CategorizationRun { Examples = Filed });
+        await model.CategorizeAsync(Digests(16), Set, new CategorizationRun { Examples = Filed });
 
         Assert.Equal(2, model.Server.ReceivedRequests.Count);
         Assert.All(model.Server.ReceivedRequests, r => Assert.DoesNotContain("filed themselves", r.SystemMessage, StringComparison.Ordinal));

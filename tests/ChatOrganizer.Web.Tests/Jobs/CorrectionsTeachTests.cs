@@ -8,12 +8,12 @@ using ChatOrganizer.Web.Storage;
 namespace ChatOrganizer.Web.Tests.Jobs;
 
 /// <summary>
-/// What a person corrected in one job teaches the next job of the same set: the model sees a few corrected conversations
-/// in its instructions, the offline categorizer reads them as labelled neighbours. Whole jobs, the fake model on loopback.
+/// What a person corrected in one job teaches the next job of the same set: the run gets the corrections as labelled
+/// examples (CategorizationRun.Examples), which the model sees in its instructions. Whole jobs, the fake model on loopback.
+/// The offline categorizer reads the same examples as neighbours (Core's OfflineCategorizerTests).
 /// </summary>
 public sealed class CorrectionsTeachTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Slowly = TimeSpan.FromMinutes(4);
     private readonly List<ChatOrganizerApp> _apps = [];
     private FakeOpenAiServer _fake = null!;
 
@@ -44,36 +44,6 @@ public sealed class CorrectionsTeachTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Contains("\"category\":\"Music\"}", r.SystemMessage, StringComparison.Ordinal));
         Assert.Equal(requests.Sum(r => (long)r.PromptTokens), done.InputTokens);
     }
-
-    [Fact]
-    public async Task TheOfflineCategorizerFilesAConversationLikeACorrectedOneWhereThePersonDid()
-    {
-        using var client = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1").CreateClient();
-        var set = await client.CreateCategorySetAsync("Work", "Home", "Other");
-        var first = await client.UploadAsync(Export(("starter-1", "Starter not rising", "sourdough starter smells of acetone and does not rise after feeding")), "topic", set);
-        // Offline: the first job of a machine distils the token vectors first, slow on a busy one.
-        await client.WaitUntilEndedAsync(first.Id, Slowly);
-        (await client.PatchAsJsonAsync($"/api/jobs/{first.Id}/conversations/0", new { category = "Work" })).Dispose();
-
-        var export = Export(("starter-2", "Sourdough starter", "My sourdough starter smells like acetone after feeding, is it dead?"));
-        var withCorrection = await client.UploadAsync(export, "topic", set);
-        var taught = await client.WaitUntilEndedAsync(withCorrection.Id, Slowly);
-        Assert.True(taught.Status == JobStatus.Done, string.Join("\n", (await client.LogAsync(withCorrection.Id)).Entries.Select(e => e.Message)));
-        using var stranger = _apps[0].CreateClient();
-        var strangersSet = await stranger.CreateCategorySetAsync("Work", "Home", "Other");
-        var without = await stranger.UploadAsync(export, "topic", strangersSet);
-        await stranger.WaitUntilEndedAsync(without.Id, Slowly);
-
-        var learned = Assert.Single((await client.ResultsAsync(withCorrection.Id)).Groups.SelectMany(g => g.Conversations));
-        var untaught = Assert.Single((await stranger.ResultsAsync(without.Id)).Groups.SelectMany(g => g.Conversations));
-        Assert.Equal("Work", learned.Category);
-        Assert.False(learned.Corrected);
-        Assert.Contains("which you filed there", learned.Reason, StringComparison.Ordinal);
-        Assert.NotEqual("Work", untaught.Category);
-    }
-
-    private static byte[] Export(params (string Id, string Title, string Question)[] conversations) =>
-        Encoding.UTF8.GetBytes(ExportJson.Array([.. conversations.Select(c => ExportJson.Conversation(c.Id, c.Title, c.Question, "Let us see."))]));
 
     private ChatOrganizerApp Start(string? serverKey)
     {
