@@ -19,6 +19,8 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
     {
         var owner = Guid.NewGuid().ToString("N");
         var job = await fixture.App.DoneTopicJobAsync(owner);
+        // A discover job whose topics could become a set: "Make these a category set" must answer 404 for ownership alone.
+        var discover = await fixture.App.JobAsync(owner, JobStatus.Done, JobMode.Discover, j => j.DiscoveredTopicsJson = """[{"name":"Secret topic"}]""");
         string setId;
         using (var scope = fixture.App.Services.CreateScope())
         {
@@ -32,8 +34,11 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         var answeredOtherwise = new List<string>();
         foreach (var (method, pattern) in RoutesWithAnId())
         {
+            var id = pattern.Contains("category-sets", StringComparison.Ordinal) ? setId
+                : pattern.EndsWith("/category-set", StringComparison.Ordinal) ? discover.Id
+                : job.Id;
             var path = pattern
-                .Replace("{id}", pattern.Contains("category-sets", StringComparison.Ordinal) ? setId : job.Id, StringComparison.Ordinal)
+                .Replace("{id}", id, StringComparison.Ordinal)
                 .Replace("{index:int}", "0", StringComparison.Ordinal)
                 .Replace("{index}", "0", StringComparison.Ordinal);
             using var response = await stranger.SendAsync(Request(method, path, token));
@@ -47,11 +52,16 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         {
             "GET /jobs/{id}", "POST /jobs/{id}/start", "GET /jobs/{id}/download.csv", "GET /jobs/{id}/transcripts.zip",
             "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
+            "POST /jobs/{id}/category-set", "POST /api/jobs/{id}/category-set",
         })
         {
             Assert.Contains(expected, tried);
         }
         Assert.Equal(JobStatus.Done, (await fixture.App.ReloadAsync(job.Id)).Status);
+        using (var db = fixture.App.Db())
+        {
+            Assert.False(db.CategorySets.Any(s => s.Name.StartsWith("Topics of")), "A stranger made a set of another session's topics.");
+        }
         using var ownerClient = fixture.App.CreateSessionClient(owner);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
     }
