@@ -21,7 +21,8 @@ internal static class DiscoverCommand
             return CliApp.UsageError;
         }
 
-        var titles = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // Digests are keyed by their place in the export: two conversations of one export can share an id.
+        var conversations = new Dictionary<string, (string Id, string? Title)>(StringComparer.Ordinal);
         var digests = new List<ConversationDigest>();
         try
         {
@@ -32,8 +33,9 @@ internal static class DiscoverCommand
                 var digest = builder.Build(conversation);
                 // Nothing to read (no title, no visible text): it would only pull some topic towards nothing.
                 if (digest is { Title.Length: 0, Text.Length: 0 }) continue;
-                digests.Add(digest);
-                titles[digest.ConversationId] = conversation.Title;
+                var key = conversation.Location.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                digests.Add(digest with { ConversationId = key });
+                conversations[key] = (digest.ConversationId, conversation.Title);
             }
         }
         catch (Exception e) when (e is ExportFormatException or IOException or UnauthorizedAccessException)
@@ -59,8 +61,8 @@ internal static class DiscoverCommand
 
         if (arguments.OutFile is not null)
         {
-            var rows = topics.SelectMany(t => t.ConversationIds.Select(id => new CategorizeResults.ResultRow(
-                id, titles.GetValueOrDefault(id), t.Name, "categorized", "offline", Model: null, FailureReason: null, Reason: t.Reason))).ToList();
+            var rows = topics.SelectMany(t => t.ConversationIds.Select(key => new CategorizeResults.ResultRow(
+                conversations[key].Id, conversations[key].Title, t.Name, "categorized", "offline", Model: null, FailureReason: null, Reason: t.Reason))).ToList();
             await CategorizeResults.WriteAsync(arguments.OutFile, rows, CancellationToken.None);
             await stderr.WriteLineAsync($"Wrote {rows.Count:N0} results to {arguments.OutFile}.");
         }

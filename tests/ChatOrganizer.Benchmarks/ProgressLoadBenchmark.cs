@@ -65,7 +65,9 @@ internal static class ProgressLoadBenchmark
 
     public static async Task<int> RunMemoryAsync(string[] args)
     {
-        var export = StringOption(args, "--export") ?? throw new ArgumentException("usage: bench jobs-memory --export PATH (e.g. from gen_export.py)");
+        var export = StringOption(args, "--export") ?? throw new ArgumentException("usage: bench jobs-memory --export PATH [--mode topic|month|year|discover] (e.g. from gen_export.py)");
+        // discover holds every digest and vector of the job at once, to cluster them: the most memory a job takes.
+        var mode = StringOption(args, "--mode") ?? "topic";
         await using var fake = await FakeOpenAiServer.StartAsync();
         await using var run = await AppRun.StartAsync(fake);
 
@@ -82,7 +84,7 @@ internal static class ProgressLoadBenchmark
 
         var clock = Stopwatch.StartNew();
         await using var file = File.OpenRead(export);
-        var job = await run.UploadAsync(new StreamContent(file), Path.GetFileName(export));
+        var job = await run.UploadAsync(new StreamContent(file), Path.GetFileName(export), mode);
         var uploaded = clock.Elapsed;
         var done = await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(60));
         await sampling.CancelAsync();
@@ -92,7 +94,7 @@ internal static class ProgressLoadBenchmark
         var (anon, files, code) = (ResidentBytes(run.App.ProcessId, "RssAnon:"), ResidentBytes(run.App.ProcessId, "RssFile:"), ResidentBytes(run.App.ProcessId, "RssShmem:"));
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"memory: {new FileInfo(export).Length / 1048576.0:0} MB export, {done.GetProperty("status").GetString()}, " +
+            $"memory: {new FileInfo(export).Length / 1048576.0:0} MB export by {mode}, {done.GetProperty("status").GetString()}, " +
             $"{done.GetProperty("categorized").GetInt32()} categorized / {done.GetProperty("failed").GetInt32()} failed, " +
             $"upload {uploaded.TotalSeconds:0.0} s, total {clock.Elapsed.TotalSeconds:0.0} s; " +
             $"peak RSS {Math.Max(peakRss, highWater) / 1048576.0:0} MB (sampled {peakRss / 1048576.0:0} MB, kernel high-water {highWater / 1048576.0:0} MB); " +

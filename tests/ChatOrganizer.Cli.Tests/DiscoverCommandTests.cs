@@ -69,6 +69,24 @@ public sealed class DiscoverCommandTests : IDisposable
         Assert.Equal(3, bySubject.Values.Select(c => c[0]).Distinct().Count());
     }
 
+    [Fact]
+    public async Task TwoConversationsSharingAnIdAreEachFiledWithTheirOwnTitle()
+    {
+        // Real exports merged by tools carry this: the same id on two different conversations.
+        var export = await ExportJson.WriteAsync(_directory,
+            ConversationBuilder.Create("same").Titled("Sourdough bread rising").User("My sourdough bread does not rise").Build(),
+            ConversationBuilder.Create("same").Titled("Python KeyError").User("pandas raises KeyError in python").Build());
+        var results = Path.Combine(_directory, "topics.csv");
+
+        var exit = await RunAsync(["discover", export, "--topics", "2", "--out", results]);
+
+        Assert.Equal(CliApp.Ok, exit);
+        var lines = await File.ReadAllLinesAsync(results);
+        Assert.Equal(3, lines.Length);
+        Assert.Single(lines, l => l.StartsWith("same,Sourdough bread rising,", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("same,Python KeyError,", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("--topics", "1", "--topics needs a number of topics from 2 to 15")]
     [InlineData("--topics", "many", "--topics needs a number of topics from 2 to 15")]

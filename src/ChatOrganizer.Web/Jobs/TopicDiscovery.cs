@@ -19,28 +19,24 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
 
     public async Task RunAsync(string jobId, CancellationToken cancellationToken)
     {
-        List<ConversationDigest> digests;
-        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
-        {
-            // Run again after a crash: topics found before are found again from every conversation, not from those left.
-            await db.Results.Where(r => r.JobId == jobId && r.Status == CategorizationStatus.Categorized).ExecuteDeleteAsync(cancellationToken);
-            digests = await db.Conversations.AsNoTracking()
-                .Where(c => c.JobId == jobId && !db.Results.Any(r => r.JobId == jobId && r.Index == c.Index))
-                .OrderBy(c => c.Index)
-                .Select(c => new ConversationDigest(c.Index.ToString(), c.DigestTitle ?? "", c.DigestText ?? "", c.DigestTokens, c.DigestHash ?? ""))
-                .ToListAsync(cancellationToken);
-        }
-        if (digests.Count == 0) return;
-        var topics = await Task.Run(() => ConversationMap.Build(offline, digests, cancellationToken).DiscoverTopics(cancellationToken: cancellationToken), cancellationToken);
+        // The digests are let go once embedded: the map keeps only what topics need (vectors, terms, titles).
+        var map = await Task.Run(async () => await DigestsAsync(jobId, cancellationToken) is { Count: > 0 } digests
+            ? ConversationMap.Build(offline, digests, cancellationToken)
+            : null, cancellationToken);
+        if (map is null) return;
+        var topics = await Task.Run(() => map.DiscoverTopics(cancellationToken: cancellationToken), cancellationToken);
         var set = DiscoveredTopic.ToCategorySet("Discovered topics", topics);
 
+        // Each conversation under its topic's name in the set (cut to length, made unique), so a later run's set matches.
+        var names = topics.Where(t => !t.IsRest).Zip(set.Categories, (topic, category) => (topic, category.Name))
+            .ToDictionary(x => x.topic, x => x.Name);
         var now = time.GetUtcNow().UtcDateTime;
         var results = topics.SelectMany(t => t.ConversationIds.Select(id => new ConversationResult
         {
             JobId = jobId,
             Index = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
             Status = CategorizationStatus.Categorized,
-            Category = Cut(t.Name, ChatOrganizerDb.Lengths.Name),
+            Category = names.GetValueOrDefault(t) ?? CategorySet.OtherName,
             Engine = CategorizationEngine.Offline,
             Reason = Cut(t.Reason, ChatOrganizerDb.Lengths.Explanation),
             At = now,
@@ -61,8 +57,20 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
                 .SetProperty(j => j.DiscoveredTopicsJson, json), cancellationToken);
         }
         await log.WriteAsync(jobId, JobLogLevel.Info,
-            $"Found {set.Categories.Count} topics in {digests.Count:N0} conversations{(topics.Any(t => t.IsRest) ? $"; {topics.Single(t => t.IsRest).ConversationIds.Count:N0} close to none of them are under Other" : "")}.",
+            $"Found {set.Categories.Count} topics in {map.Count:N0} conversations{(topics.Any(t => t.IsRest) ? $"; {topics.Single(t => t.IsRest).ConversationIds.Count:N0} close to none of them are under Other" : "")}.",
             cancellationToken);
+    }
+
+    private async Task<List<ConversationDigest>> DigestsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        // Run again after a crash: topics found before are found again from every conversation, not from those left.
+        await db.Results.Where(r => r.JobId == jobId && r.Status == CategorizationStatus.Categorized).ExecuteDeleteAsync(cancellationToken);
+        return await db.Conversations.AsNoTracking()
+            .Where(c => c.JobId == jobId && !db.Results.Any(r => r.JobId == jobId && r.Index == c.Index))
+            .OrderBy(c => c.Index)
+            .Select(c => new ConversationDigest(c.Index.ToString(), c.DigestTitle ?? "", c.DigestText ?? "", c.DigestTokens, c.DigestHash ?? ""))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>A discover job's topics as a set's categories; null when it found none (or is no discover job).</summary>

@@ -61,7 +61,7 @@ public sealed class JobsApiTests(ChatOrganizerAppFixture fixture) : IClassFixtur
 
         var problem = await PostProblemAsync(client, form, HttpStatusCode.BadRequest);
 
-        Assert.Equal("\"weekly\" is not a mode: choose topic, month or year.", problem.Title);
+        Assert.Equal("\"weekly\" is not a mode: choose topic, month, year or discover.", problem.Title);
     }
 
     [Fact]

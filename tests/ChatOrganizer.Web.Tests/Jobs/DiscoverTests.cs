@@ -88,17 +88,6 @@ public sealed class DiscoverTests : IAsyncLifetime
         Assert.DoesNotContain("Topics of", await stranger.GetStringAsync(new Uri("/api/category-sets", UriKind.Relative)), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnUnknownModeNamesDiscoverAmongTheChoices()
-    {
-        using var client = _app.CreateClient();
-
-        using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobApi.Form(TopicalExport.Json(), "clusters"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("choose topic, month, year or discover", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
     public Task InitializeAsync() => OfflineReady.WarmAsync(_app);
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

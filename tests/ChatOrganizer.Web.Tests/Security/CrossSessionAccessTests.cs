@@ -21,6 +21,8 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         var owner = Guid.NewGuid().ToString("N");
         var job = await fixture.App.DoneTopicJobAsync(owner);
         var file = await fixture.App.KeptFileAsync(job.Id);
+        // A discover job whose topics could become a set: "Make these a category set" must answer 404 for ownership alone.
+        var discover = await fixture.App.JobAsync(owner, JobStatus.Done, JobMode.Discover, j => j.DiscoveredTopicsJson = """[{"name":"Secret topic"}]""");
         string setId;
         using (var scope = fixture.App.Services.CreateScope())
         {
@@ -34,8 +36,11 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         var answeredOtherwise = new List<string>();
         foreach (var (method, pattern) in RoutesWithAnId())
         {
+            var id = pattern.Contains("category-sets", StringComparison.Ordinal) ? setId
+                : pattern.EndsWith("/category-set", StringComparison.Ordinal) ? discover.Id
+                : job.Id;
             var path = pattern
-                .Replace("{id}", pattern.Contains("category-sets", StringComparison.Ordinal) ? setId : job.Id, StringComparison.Ordinal)
+                .Replace("{id}", id, StringComparison.Ordinal)
                 .Replace("{index:int}", "0", StringComparison.Ordinal)
                 .Replace("{index}", "0", StringComparison.Ordinal)
                 .Replace("{number:int}", file.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -53,6 +58,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
             "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "GET /jobs/{id}/results/topics-by-month", "GET /jobs/{id}/conversations/{index:int}/reasoning", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
             "PATCH /api/jobs/{id}/conversations/{index:int}", "POST /api/jobs/{id}/corrections", "DELETE /api/jobs/{id}/corrections/{batch}",
             "POST /jobs/{id}/corrections", "POST /jobs/{id}/corrections/undo",
+            "POST /jobs/{id}/category-set", "POST /api/jobs/{id}/category-set",
         })
         {
             Assert.Contains(expected, tried);
@@ -61,6 +67,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         await using (var db = fixture.App.Db())
         {
             Assert.False(await db.Corrections.AnyAsync(), "A stranger's correction was kept.");
+            Assert.False(db.CategorySets.Any(s => s.Name.StartsWith("Topics of")), "A stranger made a set of another session's topics.");
         }
         using var ownerClient = fixture.App.CreateSessionClient(owner);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);

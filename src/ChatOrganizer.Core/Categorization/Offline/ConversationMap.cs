@@ -32,6 +32,15 @@ public sealed class ConversationMap
         Parallel.For(0, digests.Count, new ParallelOptions { CancellationToken = cancellationToken },
             i => features[i] = FeatureReader.ForDigest(engine.Analyzer, digests[i].Title, digests[i].Text, tuning));
         var vectors = engine.Embed([.. features.Select(f => (IReadOnlyList<WeightedPiece>)f.Pieces)], cancellationToken);
+        // Topics need only the terms, runs and word counts: the n-grams and pieces (most of a text's features) go now,
+        // which matters when a whole job's conversations are held at once.
+        foreach (var f in features)
+        {
+            f.Grams.Clear();
+            f.Grams.TrimExcess();
+            f.Pieces.Clear();
+            f.Pieces.TrimExcess();
+        }
         return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, features);
     }
 

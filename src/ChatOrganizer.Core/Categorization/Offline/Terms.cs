@@ -37,7 +37,8 @@ internal static class Terms
         "meinen", "meiner", "meinem", "muss", "nach", "nur", "ob", "ohne", "sehr", "sein", "seine", "uber", "um",
         "unter", "viel", "vom", "vor", "war", "warum", "welche", "wann", "wo", "zum", "zur", "brauche", "brauchen",
         "hilfe", "helfen", "gut", "danke", "hallo", "gerne", "etwas", "alle", "alles", "diese", "dieser", "will",
-        "mochte", "konnen", "wurde",
+        "mochte", "konnen", "wurde", "certainly", "among", "actual", "actually", "course", "absolutely", "great",
+        "following", "below", "provide", "based", "however", "may", "might", "must", "find",
     };
 
     public static bool IsStopWord(string folded) => StopWords.Contains(folded);
