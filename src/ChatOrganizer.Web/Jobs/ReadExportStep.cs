@@ -237,10 +237,15 @@ public sealed class ReadExportStep(
             }
         }
 
-        /// <summary>The batch's offline vectors, quantized: thousands a second, so every job has them.</summary>
+        /// <summary>
+        /// The batch's offline vectors, quantized: thousands a second, so every job has them. While the process is still
+        /// distilling its token vectors (the warm-up at start, a minute or more on a first run), a job that only needs them
+        /// for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
+        /// </summary>
         public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
         {
             if (Digests.Count == 0) return [];
+            if (Job.Mode != JobMode.Discover && !offline.Tokens.VocabularyReady) return [];
             var map = ConversationMap.Build(offline, Digests, cancellationToken);
             return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
         }

@@ -39,6 +39,7 @@ public sealed class StaticTokenVectors
     private readonly float[] _weights;
     private readonly Lock _distilling = new();
     private float[]? _centre;
+    private bool _vocabularyReady;
     private int _distilled;
 
     private StaticTokenVectors(SentenceEmbedder embedder)
@@ -130,8 +131,12 @@ public sealed class StaticTokenVectors
             }
             _centre ??= Centre();
             if (todo.Length > 0) Save();
+            Volatile.Write(ref _vocabularyReady, true);
         }
     }
+
+    /// <summary>Every token has its vector: embedding waits for nothing.</summary>
+    public bool VocabularyReady => Volatile.Read(ref _vocabularyReady);
 
     private void ReadCacheFiles()
     {
