@@ -1,5 +1,5 @@
-using System.Globalization;
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Results;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,8 +32,8 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         {
             GroupBy.Topic => Group(conversations.Where(c => c.Status == CategorizationStatus.Categorized), c => (c.Category!, c.Category!))
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Label, StringComparer.OrdinalIgnoreCase),
-            GroupBy.Month => Group(conversations, c => Period(c.CreateTime, "yyyy-MM", "MMMM yyyy")).OrderBy(g => g.Key, StringComparer.Ordinal),
-            _ => Group(conversations, c => Period(c.CreateTime, "yyyy", "yyyy")).OrderBy(g => g.Key, StringComparer.Ordinal),
+            GroupBy.Month => Group(conversations, c => Key(Period.MonthOf(c.CreateTime))).OrderBy(g => g.Key, StringComparer.Ordinal),
+            _ => Group(conversations, c => Key(Period.YearOf(c.CreateTime))).OrderBy(g => g.Key, StringComparer.Ordinal),
         };
         var pending = conversations.Count(c => c.Status is null);
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
@@ -67,11 +67,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
                 .OrderByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.OrdinalIgnoreCase)],
             [.. g]));
 
-    // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
-    private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
-        time is { } t
-            ? (t.ToString(keyFormat, CultureInfo.InvariantCulture), t.ToString(labelFormat, CultureInfo.InvariantCulture))
-            : ("undated", "No date");
+    private static (string Key, string Label) Key(Period period) => (period.Key, period.Label);
 }
 
 public enum GroupBy
@@ -115,4 +111,8 @@ public sealed record ResultConversation(
     CategorizationEngine? Engine,
     string? FailureReason,
     double? Confidence = null,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>As the CSV download writes it (the CLI's schema too).</summary>
+    public ResultRow ToRow() => new(Index, Id, Title, CreateTime, MessageCount, Model, Category, Status, Engine, FailureReason, Confidence, Reason);
+}

@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
+using ChatOrganizer.Results;
 using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Results;
@@ -15,8 +15,6 @@ public static class TranscriptArchive
 {
     public const int MaxFolderLength = 80;
     public const int MaxTitleLength = 80;
-
-    private const string NoDate = "No date";
 
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
@@ -43,9 +41,12 @@ public static class TranscriptArchive
     private static string FolderOf(JobMode mode, ResultConversation summary) => mode switch
     {
         JobMode.Topic => summary.Category ?? "Not categorized",
-        JobMode.Month => summary.CreateTime?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? NoDate,
-        _ => summary.CreateTime?.ToString("yyyy", CultureInfo.InvariantCulture) ?? NoDate,
+        JobMode.Month => PeriodFolder(Period.MonthOf(summary.CreateTime)),
+        _ => PeriodFolder(Period.YearOf(summary.CreateTime)),
     };
+
+    // "2024-03" or "2024", and "No date" rather than the key "undated".
+    private static string PeriodFolder(Period period) => period == Period.Undated ? period.Label : period.Key;
 
     /// <summary>One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).</summary>
     private sealed class UniqueNames
