@@ -78,8 +78,9 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("Categorizing 3 conversations with gpt-4.1-mini: 1 requests", stderr, StringComparison.Ordinal);
         Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
         var lines = await File.ReadAllLinesAsync(results);
-        Assert.Equal("id,title,category,status,engine,model,failureReason,confidence,reason", lines[0]);
-        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,,,", lines[1]);
+        // The web app's download schema, header and all.
+        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason", lines[0]);
+        Assert.Equal("0,c-travel,Weekend in Lisbon,2024-01-01T12:00:00Z,2024-01,2024,1,,Travel,categorized,model,,,", lines[1]);
         Assert.Equal(1, fake.Requests);
         Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
     }

@@ -145,7 +145,7 @@ public sealed class InspectCommandTests : IDisposable
         var exit = await RunAsync(["inspect", .. args]);
 
         Assert.Equal(CliApp.UsageError, exit);
-        Assert.Contains("usage: chatorg inspect PATH [--format text|json]", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  chatorg inspect [<PATH>] [options]", _stderr.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Empty(_stdout.ToString());
     }
 

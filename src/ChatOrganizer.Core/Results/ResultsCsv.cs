@@ -8,7 +8,7 @@ namespace ChatOrganizer.Results;
 /// <summary>Conversations and their results as CSV, one row each, written as they come: the web app's download and the CLI's --out.</summary>
 public static class ResultsCsv
 {
-    public static readonly IReadOnlyList<string> Columns =
+    public static readonly string[] Columns =
         ["index", "id", "title", "created", "month", "year", "messages", "model", "category", "status", "engine", "failure_reason", "confidence", "reason"];
 
     // Spreadsheets run a cell that starts with = + - @ as a formula: such text cells get a leading ' (CsvHelper's
