@@ -14,6 +14,7 @@ MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddConfigurationSources();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.AddErrorHandling();
 builder.AddSecurity();
 builder.AddStorage();
@@ -27,6 +28,7 @@ builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseErrorHandling();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
