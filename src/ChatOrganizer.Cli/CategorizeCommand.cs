@@ -18,8 +18,8 @@ internal static class CategorizeCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("categorize",
-            $"Files every conversation under one category: with {CategorizationOptions.ApiKeyVariable} set (or in .env), by OPENAI_MODEL " +
-            $"(default {CategorizationOptions.DefaultModel}) at OPENAI_BASE_URL, after showing the estimate and asking; without a key, or with " +
+            $"Files every conversation under one category: with {CategorizationOptions.ApiKeyVariable} set (or in .env), by {CategorizationOptions.ModelVariable} " +
+            $"(default {CategorizationOptions.DefaultModel}) at {CategorizationOptions.BaseUrlVariable}, after showing the estimate and asking; without a key, or with " +
             "--offline, by the offline categorizer. Progress goes to stderr, a summary to stdout, results to --out. " +
             "Exit 3: the run did not complete (key refused, unknown model, declined).");
         var path = CliApp.ExportPath(command);
