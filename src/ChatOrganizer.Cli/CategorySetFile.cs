@@ -32,12 +32,11 @@ internal static class CategorySetFile
             return (null, $"the categories file {path} is not valid JSON ({e.Message})");
         }
 
-        var set = new CategorySet(
+        var (set, problems) = CategorySet.Create(
             file?.Name ?? System.IO.Path.GetFileNameWithoutExtension(path),
-            [.. (file?.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords, c.Examples))],
+            (file?.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords, c.Examples)),
             file?.AllowNewCategories ?? false);
-        var problems = set.Validate();
-        return problems.Count == 0 ? (set, null) : (null, $"the categories file {path}: {string.Join(" ", problems)}");
+        return set is not null ? (set, null) : (null, $"the categories file {path}: {string.Join(" ", problems)}");
     }
 
     /// <summary>Writes a set in the form <see cref="ReadAsync"/> reads (chatorg discover --save-set).</summary>

@@ -1,6 +1,12 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace ChatOrganizer.Cli;
 
-/// <summary>Dispatches <c>chatorg COMMAND ...</c> to a command; exit codes: 0 done, 1 usage, 2 input unreadable, 130 interrupted.</summary>
+/// <summary>
+/// <c>chatorg COMMAND ...</c> on System.CommandLine, which writes the help. Exit codes: 0 done, 1 usage, 2 input
+/// unreadable, 3 the run did not complete (<see cref="CategorizeCommand.RunFailed"/>), 130 interrupted.
+/// </summary>
 internal static class CliApp
 {
     public const int Ok = 0;
@@ -8,58 +14,92 @@ internal static class CliApp
     public const int InputUnreadable = 2;
     public const int Interrupted = 130;
 
-    public const string Usage = """
-        usage: chatorg COMMAND [options]
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(args, new CliConsole(Console.In, stdout, stderr, CliConsole.ProcessEnvironment), cancellationToken);
 
-        commands:
-          inspect PATH [--format text|json]
-              Reads an export (conversations.json, an export folder or ZIP) and summarizes it.
-          categorize PATH [--categories FILE] [--model M] [--batch-size N] [--concurrency N]
-                          [--out FILE.json|FILE.csv] [--offline] [--yes]
-              Files every conversation under one category: with OPENAI_API_KEY set (or in .env), by
-              OPENAI_MODEL (default gpt-4o-mini) at OPENAI_BASE_URL, after showing the estimate and
-              asking (--yes skips the question); without a key, or with --offline, by the offline
-              categorizer. Progress goes to stderr, a summary by category to stdout, results to --out.
-              --categories FILE: {"name": ..., "categories": [{"name", "description", "keywords"}]}.
-              Exit 3: the run did not complete (key refused, unknown model, declined, Ctrl+C).
-          discover PATH [--topics N] [--out FILE.json|FILE.csv] [--save-set FILE.json]
-              Finds the topics the conversations are about, with no categories and no model, offline:
-              each topic (named by its most distinctive words) with its size and most typical titles
-              on stdout; each conversation's topic to --out; the topics as a category set file for
-              categorize --categories to --save-set. --topics N: 2 to 15 (default: chosen by fit).
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
+        // A Command rather than a RootCommand, so the help says "chatorg" whatever runs it (dotnet run, a test host).
+        var root = new Command("chatorg", "Reads a ChatGPT export and files its conversations under topics, months or years.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            InspectCommand.Create(console),
+            CategorizeCommand.Create(console),
+            DiscoverCommand.Create(console),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction) return await UsageAsync(root, parsed, console.Stderr);
+
         try
         {
-            return await DispatchAsync(args, stdout, stderr, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = console.Stdout,
+                Error = console.Stderr,
+                EnableDefaultExceptionHandler = false,
+                // Program.cs turns Ctrl+C into the token; 130 comes from here.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C: the conventional 128 + SIGINT, and a sentence instead of a stack trace.
-            await stderr.WriteLineAsync("chatorg: interrupted.");
+            await console.Stderr.WriteLineAsync("chatorg: interrupted.");
             return Interrupted;
         }
     }
 
-    private static async Task<int> DispatchAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    // What was wrong, in sentences, then the generated help of the command it was for; on stderr, exit 1.
+    private static async Task<int> UsageAsync(Command root, ParseResult parsed, TextWriter stderr)
     {
-        switch (args.FirstOrDefault())
+        var command = parsed.CommandResult.Command;
+        var prefix = command.Parents.Any() ? $"chatorg {command.Name}" : "chatorg";
+        var unmatched = parsed.UnmatchedTokens;
+        foreach (var token in unmatched)
         {
-            case "inspect":
-                return await InspectCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
-            case "categorize":
-                return await CategorizeCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
-            case "discover":
-                return await DiscoverCommand.RunAsync(args[1..], stdout, stderr, cancellationToken);
-            case null or "-h" or "--help" or "help":
-                await stdout.WriteLineAsync(Usage);
-                return args.Length == 0 ? UsageError : Ok;
-            default:
-                await stderr.WriteLineAsync($"chatorg: unknown command '{args[0]}'.");
-                await stderr.WriteLineAsync(Usage);
-                return UsageError;
+            await stderr.WriteLineAsync(token.StartsWith('-') ? $"{prefix}: unknown option '{token}'."
+                : command.Parents.Any() ? $"{prefix}: one export at a time: '{token}' is one too many."
+                : $"{prefix}: unknown command '{token}'.");
         }
+        foreach (var error in parsed.Errors.Where(e => !unmatched.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+        {
+            await stderr.WriteLineAsync($"{prefix}: {error.Message}");
+        }
+        await stderr.WriteLineAsync();
+        await root.Parse(command == root ? ["--help"] : [command.Name, "--help"])
+            .InvokeAsync(new InvocationConfiguration { Output = stderr, Error = stderr });
+        return UsageError;
     }
+
+    /// <summary>The path argument both commands take; missing, a sentence rather than "required argument missing".</summary>
+    public static Argument<string?> ExportPath(Command command)
+    {
+        var path = new Argument<string?>("PATH")
+        {
+            Description = "A conversations.json, an unpacked export folder, an export ZIP, or a chat.html.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(path) is null) result.AddError($"{command.Name} needs the export to read: a conversations.json, an export folder or ZIP.");
+        });
+        return path;
+    }
+}
+
+/// <summary>Where a command reads and writes, and the environment it sees: the process's, or a test's own.</summary>
+internal sealed record CliConsole(TextReader Stdin, TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment)
+{
+    private static readonly Lazy<bool> DotEnv = new(() =>
+    {
+        // .env in the working directory, as for the web app; real environment variables win.
+        if (File.Exists(".env")) DotNetEnv.Env.NoClobber().Load(".env");
+        return true;
+    });
+
+    public static string? ProcessEnvironment(string name) => DotEnv.Value ? System.Environment.GetEnvironmentVariable(name) : null;
+
+    /// <summary>Whether stderr is a terminal a person watches (a live progress bar), rather than a file, a pipe or a test.</summary>
+    public bool StderrIsTerminal => ReferenceEquals(Stderr, Console.Error) && !Console.IsErrorRedirected;
 }

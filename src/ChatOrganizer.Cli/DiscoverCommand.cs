@@ -1,6 +1,9 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
+using ChatOrganizer.Results;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ChatOrganizer.Cli;
 
@@ -11,18 +14,45 @@ internal static class DiscoverCommand
 {
     private const int TitlesShown = 3;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create(CliConsole console)
     {
-        var (arguments, error) = DiscoverArguments.Parse(args);
-        if (arguments is null)
+        var command = new Command("discover",
+            "Finds the topics the conversations are about, with no categories and no model, offline: each topic (named by its " +
+            "most distinctive words) with its size and most typical titles on stdout; each conversation's topic to --out; the " +
+            "topics as a category set file for categorize --categories to --save-set.");
+        var path = CliApp.ExportPath(command);
+        var topics = new Option<int?>("--topics") { Description = $"How many topics, 2 to {ConversationMap.MaxTopics} (default: chosen by fit).", HelpName = "N" };
+        topics.CustomParser = result =>
         {
-            await stderr.WriteLineAsync($"chatorg discover: {error}");
-            await stderr.WriteLineAsync(CliApp.Usage);
-            return CliApp.UsageError;
-        }
+            if (int.TryParse(result.Tokens.FirstOrDefault()?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 2 and <= ConversationMap.MaxTopics)
+                return count;
+            result.AddError($"--topics needs a number of topics from 2 to {ConversationMap.MaxTopics}, e.g. --topics 8 (leave it out to have it chosen).");
+            return null;
+        };
+        var output = new Option<string?>("--out") { Description = "Each conversation's topic: JSON, or CSV as the web app's download.", HelpName = "FILE.json|FILE.csv" };
+        output.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } file && CategorizeResults.OutputFormat(file) is null)
+                result.AddError($"--out {file}: the file must end in .json or .csv.");
+        });
+        var saveSet = new Option<string?>("--save-set") { Description = "The topics as a category set file, for categorize --categories.", HelpName = "FILE.json" };
+        saveSet.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } file && CategorizeResults.OutputFormat(file) != "json")
+                result.AddError($"--save-set {file}: the set is written as JSON, so the file must end in .json.");
+        });
+        foreach (var option in new Option[] { topics, output, saveSet }) command.Add(option);
+        command.Add(path);
+        command.SetAction((parsed, cancellationToken) => RunAsync(
+            new DiscoverArguments(parsed.GetValue(path)!, parsed.GetValue(topics), parsed.GetValue(output), parsed.GetValue(saveSet)),
+            console.Stdout, console.Stderr, cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(DiscoverArguments arguments, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         // Digests are keyed by their place in the export: two conversations of one export can share an id.
-        var conversations = new Dictionary<string, (string Id, string? Title)>(StringComparer.Ordinal);
+        var conversations = new Dictionary<string, ResultRow>(StringComparer.Ordinal);
         var digests = new List<ConversationDigest>();
         try
         {
@@ -35,7 +65,7 @@ internal static class DiscoverCommand
                 if (digest is { Title.Length: 0, Text.Length: 0 }) continue;
                 var key = conversation.Location.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 digests.Add(digest with { ConversationId = key });
-                conversations[key] = (digest.ConversationId, conversation.Title);
+                conversations[key] = ResultRow.From(conversation);
             }
         }
         catch (Exception e) when (e is ExportFormatException or IOException or UnauthorizedAccessException)
@@ -61,8 +91,10 @@ internal static class DiscoverCommand
 
         if (arguments.OutFile is not null)
         {
-            var rows = topics.SelectMany(t => t.ConversationIds.Select(key => new CategorizeResults.ResultRow(
-                conversations[key].Id, conversations[key].Title, t.Name, "categorized", "offline", Model: null, FailureReason: null, Reason: t.Reason))).ToList();
+            var rows = topics.SelectMany(t => t.ConversationIds.Select(key => conversations[key] with
+            {
+                Category = t.Name, Status = CategorizationStatus.Categorized, Engine = CategorizationEngine.Offline, Reason = t.Reason,
+            })).OrderBy(r => r.Index).ToList();
             await CategorizeResults.WriteAsync(arguments.OutFile, rows, CancellationToken.None);
             await stderr.WriteLineAsync($"Wrote {rows.Count:N0} results to {arguments.OutFile}.");
         }

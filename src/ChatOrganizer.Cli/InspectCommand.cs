@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Cli;
@@ -8,17 +9,25 @@ namespace ChatOrganizer.Cli;
 // conversations; 2 when it could not be read to its end.
 internal static class InspectCommand
 {
-    private const string Usage = "usage: chatorg inspect PATH [--format text|json]";
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Command Create(CliConsole console)
     {
-        if (!TryParse(args, out var path, out var json, out var problem))
+        var command = new Command("inspect", "Reads an export and summarizes it: counts, dates, roles, content types, branches, attachments, side files, diagnostics.");
+        var path = CliApp.ExportPath(command);
+        var format = new Option<string>("--format")
         {
-            await stderr.WriteLineAsync($"chatorg inspect: {problem}");
-            await stderr.WriteLineAsync(Usage);
-            return CliApp.UsageError;
-        }
+            Description = "text: a summary a person reads; json: one JSON object per conversation (JSON Lines), the summary on stderr.",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json");
+        command.Add(path);
+        command.Add(format);
+        command.SetAction((parsed, cancellationToken) =>
+            RunAsync(parsed.GetValue(path)!, parsed.GetValue(format) == "json", console.Stdout, console.Stderr, cancellationToken));
+        return command;
+    }
 
+    public static async Task<int> RunAsync(string path, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         ExportReader reader;
         try
         {
@@ -60,57 +69,5 @@ internal static class InspectCommand
             await stderr.WriteLineAsync($"chatorg inspect: {stoppedBecause}");
             return CliApp.InputUnreadable;
         }
-    }
-
-    private static bool TryParse(string[] args, out string path, out bool json, out string problem)
-    {
-        path = "";
-        json = false;
-        problem = "";
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string? format = null;
-            if (arg == "--format")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    problem = "--format needs a value: text or json.";
-                    return false;
-                }
-
-                format = args[++i];
-            }
-            else if (arg.StartsWith("--format=", StringComparison.Ordinal))
-            {
-                format = arg["--format=".Length..];
-            }
-            else if (arg.StartsWith('-') && arg.Length > 1)
-            {
-                problem = $"unknown option '{arg}'.";
-                return false;
-            }
-            else if (path.Length == 0)
-            {
-                path = arg;
-                continue;
-            }
-            else
-            {
-                problem = $"one PATH only; '{arg}' is one too many.";
-                return false;
-            }
-
-            if (format is not ("text" or "json"))
-            {
-                problem = $"--format is '{format}'; allowed: text, json.";
-                return false;
-            }
-
-            json = format == "json";
-        }
-
-        if (path.Length == 0) problem = "PATH is missing.";
-        return path.Length > 0;
     }
 }

@@ -15,6 +15,7 @@ MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddConfigurationSources();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.AddErrorHandling();
 builder.AddSecurity();
 builder.AddStorage();
@@ -29,6 +30,7 @@ builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseErrorHandling();
 app.UseSecurityHeaders();
 app.UseStaticFiles();

@@ -78,8 +78,9 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("Categorizing 3 conversations with gpt-4.1-mini: 1 requests", stderr, StringComparison.Ordinal);
         Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
         var lines = await File.ReadAllLinesAsync(results);
-        Assert.Equal("id,title,category,status,engine,model,failureReason,confidence,reason", lines[0]);
-        Assert.Equal("c-travel,Weekend in Lisbon,Travel,categorized,model,gpt-4.1-mini,,,", lines[1]);
+        // The web app's download schema, header and all.
+        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason", lines[0]);
+        Assert.Equal("0,c-travel,Weekend in Lisbon,2024-01-01T12:00:00Z,2024-01,2024,1,,Travel,categorized,model,,,", lines[1]);
         Assert.Equal(1, fake.Requests);
         Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
     }
@@ -183,6 +184,110 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Equal(CliApp.InputUnreadable, exit);
         Assert.Contains("'A' appears 2 times", _stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GroupingByMonthCountsConversationsPerMonthAndSendsNothing()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        var undated = ExportJson.Conversation("c-3", "날짜 없음");
+        undated["create_time"] = null;
+        var export = Path.Combine(_directory, "conversations.json");
+        await File.WriteAllTextAsync(export, ExportJson.Array(
+            ExportJson.Conversation("c-1", "东京旅行", created: new DateTimeOffset(2024, 3, 31, 23, 30, 0, TimeSpan.Zero)),
+            ExportJson.Conversation("c-2", "予算", created: new DateTimeOffset(2024, 3, 2, 8, 0, 0, TimeSpan.Zero)),
+            ExportJson.Conversation("c-4", "Taxes", created: new DateTimeOffset(2025, 1, 15, 8, 0, 0, TimeSpan.Zero)),
+            undated));
+        var results = Path.Combine(_directory, "months.csv");
+
+        var exit = await RunAsync([export, "--group-by", "month", "--out", results], Environment(fake));
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Equal(["March 2024  2", "January 2025  1", "No date  1"],
+            Lines(_stdout).Select(l => string.Join("  ", l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var w ? [string.Join(' ', w[..^1]), w[^1]] : [])));
+        var lines = await File.ReadAllLinesAsync(results);
+        Assert.Equal(5, lines.Length);
+        Assert.StartsWith("0,c-1,东京旅行,2024-03-31T23:30:00Z,2024-03,2024,2,gpt-4o,,,,,,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("3,c-3,날짜 없음,,,,2,gpt-4o,", lines[4], StringComparison.Ordinal);
+        Assert.Equal(0, fake.Requests);
+    }
+
+    [Fact]
+    public async Task AnUnknownGroupingIsAUsageError()
+    {
+        var exit = await RunAsync(["export.json", "--group-by", "week"]);
+
+        Assert.Equal(CliApp.UsageError, exit);
+        Assert.Contains("'week' not recognized", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--group-by <month|topic|year>", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACategoriesFileIsTrimmedAsTheWebAppTrimsIt()
+    {
+        var export = await WriteExportAsync();
+        var categories = Path.Combine(_directory, "padded.json");
+        await File.WriteAllTextAsync(categories, """
+            { "name": "  여행과 돈  ", "categories": [ { "name": "  Trips ", "keywords": [" lisbon ", "  "] }, { "name": " Money", "description": "  savings  " } ] }
+            """);
+        var results = Path.Combine(_directory, "trimmed.json");
+
+        var exit = await RunAsync([export, "--categories", categories, "--offline", "--out", results]);
+
+        Assert.Equal(CliApp.Ok, exit);
+        var rows = JsonDocument.Parse(await File.ReadAllTextAsync(results)).RootElement.EnumerateArray().ToList();
+        Assert.Equal("Trips", rows[0].GetProperty("category").GetString());
+        Assert.DoesNotContain(rows, r => r.GetProperty("category").GetString()!.Trim() != r.GetProperty("category").GetString());
+    }
+
+    [Fact]
+    public async Task ACategoriesFileWithADescriptionOverTheWebAppsLimitIsRefused()
+    {
+        var export = await WriteExportAsync();
+        var categories = Path.Combine(_directory, "long.json");
+        await File.WriteAllTextAsync(categories, JsonSerializer.Serialize(new
+        {
+            name = "Long",
+            categories = new[] { new { name = "Trips", description = new string('旅', 501) } },
+        }));
+
+        var exit = await RunAsync([export, "--categories", categories]);
+
+        Assert.Equal(CliApp.InputUnreadable, exit);
+        Assert.Contains("Category descriptions can be at most 500 characters.", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AConversationWithNoTitleAndNoTextFailsBeforeCategorizingAsInTheWebApp()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        var export = await ExportJson.WriteAsync(_directory,
+            ConversationBuilder.Create("c-travel").Titled("Weekend in Lisbon").User("Find a hotel near the museum, about Travel").Build(),
+            ConversationBuilder.Create("c-empty").Titled(null).Build());
+        var results = Path.Combine(_directory, "results.json");
+
+        var exit = await RunAsync([export, "--yes", "--out", results], Environment(fake));
+
+        Assert.Equal(CliApp.Ok, exit);
+        var rows = JsonDocument.Parse(await File.ReadAllTextAsync(results)).RootElement.EnumerateArray().ToList();
+        Assert.Equal("categorized", rows[0].GetProperty("status").GetString());
+        Assert.Equal("failed", rows[1].GetProperty("status").GetString());
+        Assert.Equal("Nothing to categorize: It has no title and no visible text.", rows[1].GetProperty("failureReason").GetString());
+        Assert.Contains("c-empty: Nothing to categorize", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, fake.ReceivedRequests.Sum(r => r.Conversations.Count));
+    }
+
+    [Fact]
+    public async Task HelpIsGeneratedAndExitsZero()
+    {
+        var exit = await CliApp.RunAsync(["categorize", "--help"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Contains("chatorg categorize [<PATH>] [options]", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--group-by <month|topic|year>", _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    private static List<string> Lines(StringWriter writer) =>
+        [.. writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     // The user's cache folder is this test's own: what a run remembers never reaches the real ~/.cache.
     private Task<int> RunAsync(string[] args, Dictionary<string, string?>? environment = null, string stdin = "") =>

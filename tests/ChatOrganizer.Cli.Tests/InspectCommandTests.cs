@@ -63,6 +63,7 @@ public sealed class InspectCommandTests : IDisposable
         var exit = await RunAsync("inspect", path, "--format=json");
 
         Assert.Equal(CliApp.Ok, exit);
+        Assert.NotEmpty(Lines(_stdout));
         Assert.All(Lines(_stdout), l => Assert.StartsWith("{", l, StringComparison.Ordinal));
         Assert.Contains("warning: conversations.json #0 (c-1) at $.mapping:", _stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains("conversations: 1 (1 without messages", _stderr.ToString(), StringComparison.Ordinal);
@@ -145,7 +146,7 @@ public sealed class InspectCommandTests : IDisposable
         var exit = await RunAsync(["inspect", .. args]);
 
         Assert.Equal(CliApp.UsageError, exit);
-        Assert.Contains("usage: chatorg inspect PATH [--format text|json]", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  chatorg inspect [<PATH>] [options]", _stderr.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Empty(_stdout.ToString());
     }
 

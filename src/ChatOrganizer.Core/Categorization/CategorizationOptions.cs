@@ -90,15 +90,27 @@ public sealed partial class CategorizationOptions
     }
 
     /// <summary>
+    /// The short environment names people set (<c>OPENAI_API_KEY</c>...) and the settings they stand for: the one table
+    /// the web app's configuration and the CLI both read.
+    /// </summary>
+    public static IReadOnlyList<(string Variable, string Setting, Action<CategorizationOptions, string> Apply)> EnvironmentAliases { get; } =
+    [
+        (ApiKeyVariable, nameof(ApiKey), (o, v) => o.ApiKey = v),
+        (ModelVariable, nameof(Model), (o, v) => o.Model = v),
+        (BaseUrlVariable, nameof(BaseUrl), (o, v) => o.BaseUrl = v),
+    ];
+
+    /// <summary>
     /// Overrides key, model and base URL from <c>OPENAI_*</c> variables that are set and not blank; pass
     /// <see cref="Environment.GetEnvironmentVariable(string)"/> or a configuration indexer.
     /// </summary>
     public CategorizationOptions ApplyEnvironment(Func<string, string?> variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
-        if (NotBlank(variable(ApiKeyVariable)) is { } key) ApiKey = key;
-        if (NotBlank(variable(ModelVariable)) is { } model) Model = model;
-        if (NotBlank(variable(BaseUrlVariable)) is { } url) BaseUrl = url;
+        foreach (var (name, _, apply) in EnvironmentAliases)
+        {
+            if (NotBlank(variable(name)) is { } value) apply(this, value);
+        }
         return this;
     }
 

@@ -14,6 +14,31 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
     public const string OtherName = "Other";
     public const int MaxCategories = 100;
     public const int MaxNameLength = 60;
+    public const int MaxSetNameLength = 200;
+
+    /// <summary>A description is sent with every request: long ones cost tokens on each batch.</summary>
+    public const int MaxDescriptionLength = 500;
+
+    /// <summary>
+    /// A set as a person wrote it (a form, the API, a file), trimmed (blank descriptions, keywords and examples
+    /// dropped), or every problem with it: the one rule for the web app and the CLI.
+    /// </summary>
+    public static (CategorySet? Set, IReadOnlyList<string> Problems) Create(string? name, IEnumerable<Category> categories, bool allowNewCategories)
+    {
+        var set = new CategorySet(
+            name?.Trim() ?? "",
+            [.. categories.Select(c => new Category(
+                c.Name?.Trim() ?? "",
+                string.IsNullOrWhiteSpace(c.Description) ? null : c.Description.Trim(),
+                Words(c.Keywords),
+                Words(c.Examples)))],
+            allowNewCategories);
+        var problems = set.Validate();
+        return problems.Count == 0 ? (set, problems) : (null, problems);
+
+        static IReadOnlyList<string>? Words(IReadOnlyList<string>? words) =>
+            words?.Select(w => w?.Trim() ?? "").Where(w => w.Length > 0).ToList() is { Count: > 0 } kept ? kept : null;
+    }
 
     /// <summary>
     /// What a conversation may be filed under: the list, plus <c>Other</c> when new categories are not allowed
@@ -48,6 +73,7 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Name)) problems.Add("The category set needs a name.");
+        else if (Name.Length > MaxSetNameLength) problems.Add($"The set's name is longer than {MaxSetNameLength} characters.");
         if (Categories.Count == 0) problems.Add("The category set needs at least one category.");
         if (Categories.Count > MaxCategories)
             problems.Add($"The category set has {Categories.Count} categories; at most {MaxCategories} are allowed.");
@@ -56,6 +82,10 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
             if (string.IsNullOrWhiteSpace(category.Name)) problems.Add($"Category {index} needs a name.");
             else if (category.Name.Length > MaxNameLength)
                 problems.Add($"Category '{category.Name[..20]}...' is longer than {MaxNameLength} characters.");
+        }
+        if (Categories.Any(c => c.Description?.Length > MaxDescriptionLength))
+        {
+            problems.Add($"Category descriptions can be at most {MaxDescriptionLength} characters.");
         }
         foreach (var duplicate in Categories
             .Where(c => !string.IsNullOrWhiteSpace(c.Name))

@@ -1,3 +1,5 @@
+using ChatOrganizer.Export;
+
 namespace ChatOrganizer.Categorization;
 
 /// <summary>What the categorizer reads of one conversation: its title and a budgeted excerpt of its visible text.</summary>
@@ -11,3 +13,17 @@ namespace ChatOrganizer.Categorization;
 /// stored result can be reused. Changes when the conversation's visible text, the budget or the digest format changes.
 /// </param>
 public sealed record ConversationDigest(string ConversationId, string Title, string Text, int Tokens, string Hash);
+
+/// <summary>Which conversations fail before categorizing: those with no title and no visible text, failed rather than filed under a guess.</summary>
+public static class NothingToCategorize
+{
+    /// <summary>Why this conversation cannot be categorized; null when it can.</summary>
+    public static string? Reason(Conversation conversation, ConversationDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(digest);
+        if (digest is not { Title.Length: 0, Text.Length: 0 }) return null;
+        var cause = conversation.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Reason ?? "It has no title and no visible text.";
+        return $"Nothing to categorize: {cause}";
+    }
+}

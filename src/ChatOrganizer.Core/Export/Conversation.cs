@@ -36,6 +36,9 @@ public sealed record Conversation
 
     /// <summary>Messages of the active branch, root to leaf, hidden ones included.</summary>
     public IEnumerable<Message> ActiveMessages => Tree.ActiveMessages;
+
+    /// <summary>The model it was held with: <c>default_model_slug</c>, else the last model a message names.</summary>
+    public string? Model => DefaultModel ?? ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug;
 }
 
 /// <param name="File">Name of the file inside the export (<c>conversations-001.json</c>, <c>chat.html</c>).</param>

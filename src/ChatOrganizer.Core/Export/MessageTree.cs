@@ -59,7 +59,43 @@ public sealed record MessageTree(
             }
         }
     }
+
+    /// <summary>
+    /// The active path as turns, each with the other versions at its place (edits, regenerations: its siblings), each
+    /// followed down the way ChatGPT shows it, by the latest child at each step.
+    /// </summary>
+    public IReadOnlyList<ActiveTurn> ActiveTurns()
+    {
+        var turns = new List<ActiveTurn>(ActivePath.Count);
+        foreach (var id in ActivePath)
+        {
+            if (Find(id) is not { } node) continue;
+            var siblings = node.ParentId is { } parentId && Find(parentId) is { } parent
+                ? parent.Children.Where(c => c != id).Select(Follow).ToList()
+                : [];
+            turns.Add(new ActiveTurn(id, siblings));
+        }
+        return turns;
+    }
+
+    private AlternativeBranch Follow(string startId)
+    {
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = startId; id is not null && seen.Add(id) && Find(id) is { } node; id = node.Children.LastOrDefault())
+        {
+            ids.Add(id);
+        }
+        return new AlternativeBranch(startId, ids);
+    }
 }
+
+/// <param name="NodeId">A node of the active path.</param>
+/// <param name="Alternatives">The other versions of its message, each followed down to its end.</param>
+public sealed record ActiveTurn(string NodeId, IReadOnlyList<AlternativeBranch> Alternatives);
+
+/// <param name="NodeIds">From <paramref name="StartId"/> down, the latest child at each step; nodes without a message included.</param>
+public sealed record AlternativeBranch(string StartId, IReadOnlyList<string> NodeIds);
 
 /// <param name="Children">Child ids present in the mapping; derived from <c>parent</c> links when the export omits <c>children</c>.</param>
 public sealed record MessageNode(string Id, string? ParentId, IReadOnlyList<string> Children, Message? Message);

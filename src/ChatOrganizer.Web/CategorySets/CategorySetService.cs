@@ -85,25 +85,11 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
     }
 
     /// <summary>The set the input describes, or every problem with it (sentences a person understands).</summary>
-    public static (CategorySet? Set, IReadOnlyList<string> Problems) Validate(CategorySetInput input)
-    {
-        var set = new CategorySet(
-            input.Name?.Trim() ?? "",
-            [.. (input.Categories ?? []).Select(c => new Category(
-                c.Name?.Trim() ?? "",
-                string.IsNullOrWhiteSpace(c.Description) ? null : c.Description.Trim(),
-                c.Keywords is { Count: > 0 } k ? [.. k.Select(w => w.Trim()).Where(w => w.Length > 0)] : null))],
+    public static (CategorySet? Set, IReadOnlyList<string> Problems) Validate(CategorySetInput input) =>
+        CategorySet.Create(
+            input.Name,
+            (input.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords)),
             input.AllowNewCategories);
-        var problems = new List<string>(set.Validate());
-        if (set.Name.Length > ChatOrganizerDb.Lengths.Name)
-            problems.Add($"The set's name is longer than {ChatOrganizerDb.Lengths.Name} characters.");
-        if (set.Categories.Any(c => c.Description?.Length > MaxDescriptionLength))
-            problems.Add($"Category descriptions can be at most {MaxDescriptionLength} characters.");
-        return problems.Count == 0 ? (set, problems) : (null, problems);
-    }
-
-    /// <summary>A description is sent with every request: long ones cost tokens on each batch.</summary>
-    public const int MaxDescriptionLength = 500;
 
     /// <summary>A new set of the session's own from the topics its discover job found; not found for another session's job.</summary>
     public async Task<CategorySetChange> CreateFromDiscoveryAsync(string ownerId, string jobId, CancellationToken cancellationToken)

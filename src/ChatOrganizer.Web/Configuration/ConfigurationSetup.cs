@@ -6,14 +6,13 @@ namespace ChatOrganizer.Web.Configuration;
 internal static class ConfigurationSetup
 {
     // The short environment names people set in containers and `.env`, mapped onto the option
-    // keys the app binds. One table, documented in `.env.example`.
+    // keys the app binds: the web app's own, and the categorizer's from the core's table (which the CLI reads too).
+    // Documented in `.env.example`.
     private static readonly (string Variable, string Key)[] Aliases =
     [
         ("DATA_DIR", "Storage:DataDirectory"),
         ("DATABASE_URL", "Storage:PostgresConnectionString"),
-        (CategorizationOptions.ApiKeyVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.ApiKey)}"),
-        (CategorizationOptions.ModelVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.Model)}"),
-        (CategorizationOptions.BaseUrlVariable, $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.BaseUrl)}"),
+        .. CategorizationOptions.EnvironmentAliases.Select(a => (a.Variable, $"{CategorizationOptions.SectionName}:{a.Setting}")),
         ("CORS_ORIGINS", "Security:CorsOrigins"),
     ];
 

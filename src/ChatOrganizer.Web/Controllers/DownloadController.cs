@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatOrganizer.Results;
 using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Security;
@@ -21,7 +22,7 @@ public sealed class DownloadController(
     public async Task<IActionResult> Csv(string id, CancellationToken cancellationToken)
     {
         if (await StartAsync(id, "results.csv", "text/csv; charset=utf-8", cancellationToken) is not { } job) return NotFound();
-        await ResultsCsv.WriteAsync(Response.Body, results.ListConversations(job.Id).AsAsyncEnumerable(), cancellationToken);
+        await ResultsCsv.WriteAsync(Response.Body, results.ListConversations(job.Id).AsAsyncEnumerable().Select(c => c.ToRow()), cancellationToken);
         return new EmptyResult();
     }
 

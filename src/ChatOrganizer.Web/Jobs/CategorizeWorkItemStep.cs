@@ -92,7 +92,7 @@ public sealed class CategorizeWorkItemStep(
 
     private async Task RecordErrorAsync(string jobId, int number, string message, CancellationToken cancellationToken)
     {
-        var error = message.Length <= ChatOrganizerDb.Lengths.Reason ? message : message[..ChatOrganizerDb.Lengths.Reason];
+        var error = ChatOrganizerDb.Lengths.Fit(message, ChatOrganizerDb.Lengths.Reason);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await db.WorkItems
             .Where(w => w.JobId == jobId && w.Number == number)

@@ -172,7 +172,7 @@ public sealed class JobLifecycle(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var expires = now + options.Value.RetentionPeriod;
-        if (failureReason is { Length: > ChatOrganizerDb.Lengths.Reason }) failureReason = failureReason[..ChatOrganizerDb.Lengths.Reason];
+        failureReason = ChatOrganizerDb.Lengths.Fit(failureReason, ChatOrganizerDb.Lengths.Reason);
 
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {

@@ -14,7 +14,7 @@ public sealed class JobLogWriter(IDbContextFactory<ChatOrganizerDb> dbs, TimePro
         JobId = jobId,
         At = time.GetUtcNow().UtcDateTime,
         Level = level,
-        Message = message.Length <= ChatOrganizerDb.Lengths.LogMessage ? message : message[..(ChatOrganizerDb.Lengths.LogMessage - 1)] + "…",
+        Message = ChatOrganizerDb.Lengths.Fit(message, ChatOrganizerDb.Lengths.LogMessage, marker: "…"),
     };
 
     public async Task WriteAsync(string jobId, JobLogLevel level, string message, CancellationToken cancellationToken)

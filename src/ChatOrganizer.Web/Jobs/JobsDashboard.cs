@@ -49,12 +49,13 @@ internal static class JobsDashboard
 
         /// <summary>
         /// From this machine, and not through a proxy on it: a reverse proxy makes every request come from loopback, and says
-        /// so in <c>X-Forwarded-For</c> (or <c>Forwarded</c>), so those are not local.
+        /// so in <c>X-Forwarded-For</c> (or <c>Forwarded</c>), so those are not local; nor is one whose header a trusted
+        /// proxy's (<see cref="Security.TrustedProxies"/>) was already read into <c>X-Original-For</c>.
         /// </summary>
         internal static bool IsLocal(HttpContext http)
         {
             var headers = http.Request.Headers;
-            if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded")) return false;
+            if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Original-For")) return false;
             var remote = http.Connection.RemoteIpAddress;
             if (remote is null) return false;
             if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();

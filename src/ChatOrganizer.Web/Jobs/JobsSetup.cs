@@ -8,7 +8,6 @@ using Hangfire.Common;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -26,7 +25,6 @@ internal static class JobsSetup
     {
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddSingleton<StepQueue>();
         builder.Services.AddSingleton<StepLeases>();

@@ -202,12 +202,12 @@ public sealed class ReadExportStep(
             {
                 JobId = Job.Id,
                 Index = index,
-                ConversationId = Truncate(conversation.Id, ChatOrganizerDb.Lengths.ConversationId),
-                Title = Truncate(conversation.Title, ChatOrganizerDb.Lengths.Title),
+                ConversationId = ChatOrganizerDb.Lengths.Fit(conversation.Id, ChatOrganizerDb.Lengths.ConversationId),
+                Title = ChatOrganizerDb.Lengths.Fit(conversation.Title, ChatOrganizerDb.Lengths.Title),
                 CreateTime = conversation.CreateTime?.UtcDateTime,
                 UpdateTime = conversation.UpdateTime?.UtcDateTime,
                 MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden),
-                Model = Truncate(conversation.DefaultModel ?? conversation.ActiveMessages.LastOrDefault(m => m.ModelSlug is not null)?.ModelSlug, ChatOrganizerDb.Lengths.Model),
+                Model = ChatOrganizerDb.Lengths.Fit(conversation.Model, ChatOrganizerDb.Lengths.Model),
                 Warnings = conversation.Diagnostics.Count,
                 Snippet = Snippet(conversation),
                 DigestTitle = keep ? digest.Title : null,
@@ -221,9 +221,8 @@ public sealed class ReadExportStep(
             {
                 Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));
             }
-            if (keep && digest is { Title.Length: 0, Text.Length: 0 })
+            if (keep && NothingToCategorize.Reason(conversation, digest) is { } reason)
             {
-                var reason = conversation.Diagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Reason ?? "It has no title and no visible text.";
                 Unreadable.Add(new ConversationResult
                 {
                     JobId = Job.Id,
@@ -231,7 +230,7 @@ public sealed class ReadExportStep(
                     Status = CategorizationStatus.Failed,
                     Engine = Job.Engine ?? CategorizationEngine.Offline,
                     Model = Job.Model,
-                    FailureReason = Truncate($"Nothing to categorize: {reason}", ChatOrganizerDb.Lengths.Reason),
+                    FailureReason = ChatOrganizerDb.Lengths.Fit(reason, ChatOrganizerDb.Lengths.Reason),
                     At = time.GetUtcNow().UtcDateTime,
                 });
             }
@@ -305,8 +304,6 @@ public sealed class ReadExportStep(
             if (char.IsHighSurrogate(line[cut - 1])) cut--;
             return line[..cut].TrimEnd() + "…";
         }
-
-        private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
     }
 
     /// <summary>Says in the log what the session had already of this export, once it is all read.</summary>

@@ -38,10 +38,10 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
             Status = CategorizationStatus.Categorized,
             Category = names.GetValueOrDefault(t) ?? CategorySet.OtherName,
             Engine = CategorizationEngine.Offline,
-            Reason = Cut(t.Reason, ChatOrganizerDb.Lengths.Explanation),
+            Reason = ChatOrganizerDb.Lengths.Fit(t.Reason, ChatOrganizerDb.Lengths.Explanation),
             At = now,
         })).ToList();
-        var categories = set.Categories.Select(c => new CategoryInput(c.Name, Cut(c.Description ?? "", CategorySetService.MaxDescriptionLength), c.Keywords)).ToList();
+        var categories = set.Categories.Select(c => new CategoryInput(c.Name, ChatOrganizerDb.Lengths.Fit(c.Description ?? "", CategorySet.MaxDescriptionLength), c.Keywords)).ToList();
 
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
@@ -77,5 +77,4 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
     public static IReadOnlyList<CategoryInput>? Categories(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<List<CategoryInput>>(json, Json);
 
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -174,14 +174,3 @@ public sealed class ReceivedUpload(string path, string fileName, long bytes, IRe
         if (!_taken) File.Delete(Path);
     }
 }
-
-internal static class Sizes
-{
-    public static string Format(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.#} KB",
-        _ => $"{bytes} bytes",
-    };
-}

@@ -102,9 +102,9 @@ public sealed class WorkItemCategorizer(
             Category = a.Category,
             Engine = a.Engine,
             Model = a.Model,
-            FailureReason = a.FailureReason is { Length: > ChatOrganizerDb.Lengths.Reason } reason ? reason[..ChatOrganizerDb.Lengths.Reason] : a.FailureReason,
+            FailureReason = ChatOrganizerDb.Lengths.Fit(a.FailureReason, ChatOrganizerDb.Lengths.Reason),
             Confidence = a.Confidence,
-            Reason = a.Reason is { Length: > ChatOrganizerDb.Lengths.Explanation } why ? why[..ChatOrganizerDb.Lengths.Explanation] : a.Reason,
+            Reason = ChatOrganizerDb.Lengths.Fit(a.Reason, ChatOrganizerDb.Lengths.Explanation),
             At = now,
         }).ToList();
         var categorized = results.Count(r => r.Status == CategorizationStatus.Categorized);

@@ -1,3 +1,4 @@
+using ChatOrganizer.Results;
 using System.Globalization;
 using ChatOrganizer.Web.Results;
 
@@ -38,7 +39,7 @@ public sealed record MonthlyChart(
     /// <returns>Null when no conversation has a date.</returns>
     public static MonthlyChart? From(IReadOnlyList<ResultGroup> months)
     {
-        var dated = months.Where(g => g.Key != "undated").ToDictionary(g => g.Key, StringComparer.Ordinal);
+        var dated = months.Where(g => g.Key != Period.UndatedKey).ToDictionary(g => g.Key, StringComparer.Ordinal);
         if (dated.Count == 0) return null;
 
         var byCategory = dated.Values.SelectMany(g => g.Categories)
@@ -61,7 +62,7 @@ public sealed record MonthlyChart(
         for (var m = first; m <= last; m = m.AddMonths(1))
         {
             var values = new int[series.Count];
-            if (dated.TryGetValue(m.ToString("yyyy-MM", Culture), out var group))
+            if (dated.TryGetValue(Period.MonthOf(m).Key, out var group))
             {
                 foreach (var category in group.Categories)
                 {
@@ -95,12 +96,12 @@ public sealed record MonthlyChart(
             var startsYear = c.Month.Month == 1 || (i == 0 && c.Month.Month <= 10);
             var label = shortRange ? c.Month.ToString("MMM", Culture) : startsYear ? c.Month.ToString("yyyy", Culture) : null;
             var year = shortRange && (i == 0 || c.Month.Month == 1) ? c.Month.ToString("yyyy", Culture) : null;
-            return new ChartMonth(c.Month.ToString("MMMM yyyy", Culture), c.Values, c.Total, Round(x), Round(barWidth), Round(x + barWidth / 2), label, year, segments);
+            return new ChartMonth(Period.MonthOf(c.Month).Label, c.Values, c.Total, Round(x), Round(barWidth), Round(x + barWidth / 2), label, year, segments);
         }).ToList();
 
         var ticks = Enumerable.Range(0, max / step + 1).Select(i => i * step)
             .Select(v => new ChartTick(v, Round(Top + PlotHeight - (double)v / max * PlotHeight))).ToList();
-        var undated = months.Where(g => g.Key == "undated").Sum(g => g.Count);
+        var undated = months.Where(g => g.Key == Period.UndatedKey).Sum(g => g.Count);
         return new MonthlyChart(series, chartMonths, ticks, undated);
     }
 
@@ -108,7 +109,7 @@ public sealed record MonthlyChart(
         $"{Display.Plural(Months.Sum(m => m.Total), "conversation", "conversations")} from {Months[0].Label} to {Months[^1].Label}; " +
         $"the busiest month was {Months.MaxBy(m => m.Total)!.Label} with {Display.Count(Months.Max(m => m.Total))}.";
 
-    private static DateTime Month(string key) => DateTime.ParseExact(key, "yyyy-MM", Culture);
+    private static DateTime Month(string key) => Period.MonthStart(key) ?? throw new FormatException($"'{key}' is not a month.");
 
     private static double Round(double value) => Math.Round(value, 1);
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ChatOrganizer.Export;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,33 +59,16 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
     private Task<bool> OwnsAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
         db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken);
 
-    /// <summary>The active path as turns; a message that was edited or regenerated carries the other versions.</summary>
+    /// <summary>The active path as turns (the core's rule, <see cref="MessageTree.ActiveTurns"/>); a message that was edited or regenerated carries the other versions.</summary>
     internal static IReadOnlyList<TranscriptTurn> Turns(TranscriptDocument transcript)
     {
-        var nodes = transcript.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var turns = new List<TranscriptTurn>();
-        foreach (var id in transcript.ActivePath)
-        {
-            if (!nodes.TryGetValue(id, out var node) || node.Message is null) continue;
-
-            var siblings = node.ParentId is { } parentId && nodes.TryGetValue(parentId, out var parent)
-                ? parent.Children.Where(c => c != id).ToList()
-                : [];
-            turns.Add(new TranscriptTurn(node.Message, [.. siblings.Select(s => Branch(nodes, s))]));
-        }
-        return turns;
-    }
-
-    // Down an alternative branch the way ChatGPT shows it: the latest child at each step.
-    private static TranscriptBranch Branch(Dictionary<string, TranscriptNode> nodes, string startId)
-    {
-        var messages = new List<TranscriptMessage>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var id = startId; id is not null && seen.Add(id) && nodes.TryGetValue(id, out var node); id = node.Children.LastOrDefault())
-        {
-            if (node.Message is { } message) messages.Add(message);
-        }
-        return new TranscriptBranch(startId, messages);
+        var tree = new MessageTree([.. transcript.Nodes.Select(n => new MessageNode(n.Id, n.ParentId, n.Children, null))], transcript.ActivePath, transcript.BranchPoints);
+        var messages = transcript.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Message, StringComparer.Ordinal);
+        return [.. tree.ActiveTurns()
+            .Where(turn => messages.GetValueOrDefault(turn.NodeId) is not null)
+            .Select(turn => new TranscriptTurn(
+                messages[turn.NodeId]!,
+                [.. turn.Alternatives.Select(b => new TranscriptBranch(b.StartId, [.. b.NodeIds.Select(id => messages[id]).OfType<TranscriptMessage>()]))]))];
     }
 }
 

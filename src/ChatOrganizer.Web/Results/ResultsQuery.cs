@@ -1,5 +1,5 @@
-using System.Globalization;
 using ChatOrganizer.Categorization;
+using ChatOrganizer.Results;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,8 +33,8 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         {
             GroupBy.Topic => Group(conversations.Where(c => c.Status == CategorizationStatus.Categorized), c => (c.Category!, c.Category!))
                 .OrderByDescending(g => g.Count).ThenBy(g => g.Label, StringComparer.OrdinalIgnoreCase),
-            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => MonthOf(c.CreateTime))),
-            _ => NewestPeriodsFirst(Group(conversations, c => YearOf(c.CreateTime))),
+            GroupBy.Month => NewestPeriodsFirst(Group(conversations, c => Key(Period.MonthOf(c.CreateTime)))),
+            _ => NewestPeriodsFirst(Group(conversations, c => Key(Period.YearOf(c.CreateTime)))),
         };
         var pending = conversations.Count(c => c.Status is null);
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
@@ -55,9 +55,9 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
             (GroupBy.Topic, { Status: CategorizationStatus.Failed }) => (CouldNotBeCategorized, ListConversations(jobId, failedOnly: true)),
             (GroupBy.Topic, { Status: CategorizationStatus.Categorized, Category: { } category }) => (category, ListConversations(jobId, category: category)),
             (GroupBy.Topic, _) => ((string?)null, (IQueryable<ResultConversation>?)null),
-            (_, { CreateTime: null }) => (MonthOf(null).Label, ListConversations(jobId, undatedOnly: true)),
-            (GroupBy.Month, { CreateTime: { } t }) => (MonthOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
-            (_, { CreateTime: { } t }) => (YearOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
+            (_, { CreateTime: null }) => (Period.MonthOf(null).Label, ListConversations(jobId, undatedOnly: true)),
+            (GroupBy.Month, { CreateTime: { } t }) => (Period.MonthOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1))),
+            (_, { CreateTime: { } t }) => (Period.YearOf(t).Label, ListConversations(jobId, createdFrom: new DateTime(t.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc), createdBefore: new DateTime(t.Year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc))),
         };
         if (label is null || rows is null) return null;
         var listed = (await rows.ToListAsync(cancellationToken)).Where(c => TitleHolds(c, titleContains));
@@ -122,15 +122,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
     private static IEnumerable<ResultGroup> NewestPeriodsFirst(IEnumerable<ResultGroup> periods) =>
         periods.OrderBy(g => g.Key == "undated").ThenByDescending(g => g.Key, StringComparer.Ordinal);
 
-    // Periods are UTC months and years: the export's times are UTC and a server has no idea of the person's zone.
-    private static (string Key, string Label) MonthOf(DateTime? time) => Period(time, "yyyy-MM", "MMMM yyyy");
-
-    private static (string Key, string Label) YearOf(DateTime? time) => Period(time, "yyyy", "yyyy");
-
-    private static (string Key, string Label) Period(DateTime? time, string keyFormat, string labelFormat) =>
-        time is { } t
-            ? (t.ToString(keyFormat, CultureInfo.InvariantCulture), t.ToString(labelFormat, CultureInfo.InvariantCulture))
-            : ("undated", "No date");
+    private static (string Key, string Label) Key(Period period) => (period.Key, period.Label);
 }
 
 public enum GroupBy
@@ -183,4 +175,8 @@ public sealed record ResultConversation(
     bool Corrected = false,
     string? EngineCategory = null,
     ConversationHistory? History = null,
-    bool Reused = false);
+    bool Reused = false)
+{
+    /// <summary>As the CSV download writes it (the CLI's schema too).</summary>
+    public ResultRow ToRow() => new(Index, Id, Title, CreateTime, MessageCount, Model, Category, Status, Engine, FailureReason, Confidence, Reason, Corrected, EngineCategory);
+}

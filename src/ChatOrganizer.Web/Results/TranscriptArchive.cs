@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
+using ChatOrganizer.Results;
 using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Results;
@@ -17,8 +17,6 @@ public static class TranscriptArchive
     public const int MaxTitleLength = 80;
 
     public const string FilesFolder = "files";
-
-    private const string NoDate = "No date";
 
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
@@ -79,9 +77,12 @@ public static class TranscriptArchive
     private static string FolderOf(JobMode mode, ResultConversation summary) => mode switch
     {
         JobMode.Topic or JobMode.Discover => summary.Category ?? "Not categorized",
-        JobMode.Month => summary.CreateTime?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? NoDate,
-        _ => summary.CreateTime?.ToString("yyyy", CultureInfo.InvariantCulture) ?? NoDate,
+        JobMode.Month => PeriodFolder(Period.MonthOf(summary.CreateTime)),
+        _ => PeriodFolder(Period.YearOf(summary.CreateTime)),
     };
+
+    // "2024-03" or "2024", and "No date" rather than the key "undated".
+    private static string PeriodFolder(Period period) => period == Period.Undated ? period.Label : period.Key;
 
     /// <summary>One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).</summary>
     private sealed class UniqueNames
@@ -140,37 +141,5 @@ public static class TranscriptArchive
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
-    }
-}
-
-/// <summary>Text made into a file or folder name that is safe everywhere: no separators, no reserved characters or names, no dot tricks, bounded length.</summary>
-public static class SafeName
-{
-    private static readonly SearchValues<char> Reserved = SearchValues.Create("<>:\"/\\|?*");
-
-    private static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-    };
-
-    public static string Of(string? text, int maxLength, string fallback)
-    {
-        var name = new StringBuilder(Math.Min(text?.Length ?? 0, maxLength * 2));
-        foreach (var c in text ?? "")
-        {
-            var safe = char.IsControl(c) || Reserved.Contains(c) ? '_' : char.IsWhiteSpace(c) ? ' ' : c;
-            if (safe == ' ' && (name.Length == 0 || name[^1] == ' ')) continue;
-            name.Append(safe);
-        }
-        var result = name.ToString().Trim().TrimEnd('.');
-        if (result.Length > maxLength)
-        {
-            var cut = char.IsHighSurrogate(result[maxLength - 1]) ? maxLength - 1 : maxLength;
-            result = result[..cut].TrimEnd().TrimEnd('.');
-        }
-        result = result.TrimStart('.');
-        if (result.Length == 0) return fallback;
-        return ReservedNames.Contains(result.Split('.')[0]) ? "_" + result : result;
     }
 }

@@ -2,13 +2,13 @@ namespace ChatOrganizer.Web.Security;
 
 internal static class SecuritySetup
 {
-    /// <summary>Sessions, protected API keys, CORS allow-list and rate limits: everything issue 6 asks of the server.</summary>
+    /// <summary>Sessions, protected API keys, CORS allow-list, trusted proxies and rate limits.</summary>
     public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
     {
         builder.AddSessions();
         builder.AddCorsAllowList();
+        builder.AddTrustedProxies();
         builder.AddRateLimits();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section)
             .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.JobKeyLifetime > TimeSpan.Zero,
                 $"{ApiKeyOptions.Section}: TokenLifetime and JobKeyLifetime must be positive durations such as 00:10:00.")

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ChatOrganizer.Categorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -220,6 +221,19 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         public const int Endpoint = 500;
         public const int ExportPath = 1000;
         public const int ContentType = 100;
+
+        /// <summary>
+        /// The text cut to fit a column of <paramref name="max"/> characters, ending in <paramref name="marker"/> when cut;
+        /// never between the halves of a surrogate pair (an emoji), which would not be text any more.
+        /// </summary>
+        [return: NotNullIfNotNull(nameof(text))]
+        public static string? Fit(string? text, int max, string marker = "")
+        {
+            if (text is null || text.Length <= max) return text;
+            var end = max - marker.Length;
+            if (char.IsHighSurrogate(text[end - 1])) end--;
+            return string.Concat(text.AsSpan(0, end), marker);
+        }
     }
 
     private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.FakeOpenAi;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using static ChatOrganizer.Core.Tests.Categorization.CategorizerHarness;
 
@@ -11,16 +12,17 @@ public class BatchCategorizerFailureTests
     [Fact]
     public async Task RateLimitIsRetriedAfterTheServersRetryAfter()
     {
-        await using var model = await StartAsync();
-        model.Server.Enqueue(new FakeFault.RateLimited(TimeSpan.FromMilliseconds(150)));
-        var clock = Stopwatch.StartNew();
+        await using var model = await StartAsync(o => o.RetryAfterCap = TimeSpan.FromSeconds(60));
+        model.Server.Enqueue(new FakeFault.RateLimited(TimeSpan.FromSeconds(20)));
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
 
-        var results = await model.CategorizeAsync(Digests(3));
+        var results = await model.CategorizeOnClockAsync(time, Digests(3));
 
         var retry = Assert.IsType<CategorizationEvent.RetryScheduled>(Assert.Single(model.Events, e => e is CategorizationEvent.RetryScheduled));
-        Assert.InRange(retry.Delay, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(166));
+        Assert.InRange(retry.Delay, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(22));
         Assert.StartsWith("HTTP 429, Retry-After", retry.Reason, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(150));
+        Assert.True(time.GetUtcNow() - start >= retry.Delay, "the retry went out before its wait was over");
         Assert.All(results, r => Assert.Equal(CategorizationStatus.Categorized, r.Status));
         Assert.Equal(2, model.Server.Requests);
     }
@@ -28,31 +30,40 @@ public class BatchCategorizerFailureTests
     [Fact]
     public async Task RetryAfterLongerThanTheCapWaitsOnlyTheCap()
     {
-        await using var model = await StartAsync(o => o.RetryAfterCap = TimeSpan.FromMilliseconds(50));
+        await using var model = await StartAsync(o => o.RetryAfterCap = TimeSpan.FromSeconds(60));
         model.Server.Enqueue(new FakeFault.RateLimited(TimeSpan.FromHours(1)));
-        var clock = Stopwatch.StartNew();
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
 
-        var results = await model.CategorizeAsync(Digests(3));
+        var results = await model.CategorizeOnClockAsync(time, Digests(3));
 
         var retry = Assert.IsType<CategorizationEvent.RetryScheduled>(Assert.Single(model.Events, e => e is CategorizationEvent.RetryScheduled));
         Assert.Equal("HTTP 429, Retry-After 3600s", retry.Reason);
-        Assert.InRange(retry.Delay, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(56));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.InRange(retry.Delay, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(66));
+        Assert.InRange(time.GetUtcNow() - start, retry.Delay, TimeSpan.FromMinutes(30));
         Assert.Equal(3, results.Count(r => r.Status == CategorizationStatus.Categorized));
     }
 
     [Fact]
     public async Task RateLimitsAndServerErrorsAreRetriedWithBackoff()
     {
-        await using var model = await StartAsync(o => o.MaxConcurrency = 1);
+        await using var model = await StartAsync(o =>
+        {
+            o.MaxConcurrency = 1;
+            o.BackoffBase = TimeSpan.FromSeconds(1);
+            o.BackoffCap = TimeSpan.FromSeconds(30);
+        });
         model.Server.Enqueue(new FakeFault.RateLimited(), new FakeFault.ServerError(500), new FakeFault.ServerError(503));
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
 
-        var results = await model.CategorizeAsync(Digests(3));
+        var results = await model.CategorizeOnClockAsync(time, Digests(3));
 
         var retries = model.Events.OfType<CategorizationEvent.RetryScheduled>().ToList();
         Assert.Equal(["HTTP 429", "HTTP 500", "HTTP 503"], retries.Select(r => r.Reason));
         Assert.Equal([1, 2, 3], retries.Select(r => r.Attempt));
         Assert.All(retries, r => Assert.InRange(r.Delay, TimeSpan.Zero, model.Options.BackoffCap));
+        Assert.True(time.GetUtcNow() - start >= retries.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Delay), "a retry went out before its wait was over");
         Assert.Equal(4, model.Server.Requests);
         Assert.All(results, r => Assert.Equal(CategorizationStatus.Categorized, r.Status));
     }

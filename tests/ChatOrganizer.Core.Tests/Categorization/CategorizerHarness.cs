@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.FakeOpenAi;
@@ -42,8 +43,29 @@ internal sealed class CategorizerHarness : IAsyncDisposable
         return new CategorizerHarness(server, options);
     }
 
+    /// <summary>The categorizer's clock: the real one, or a test's <see cref="FakeTimeProvider"/> (see <see cref="CategorizeOnClockAsync"/>).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public BatchCategorizer Categorizer() =>
-        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, TimeProvider.System, Logger, responseModes: Modes);
+        new(Microsoft.Extensions.Options.Options.Create(Options), Cache, Time, Logger, responseModes: Modes);
+
+    /// <summary>
+    /// Categorizes on <paramref name="time"/>, moving it on half a second at each turn until the run ends: backoff waits
+    /// of seconds pass on the clock while no real time passes. Requests get the whole half hour, so the moving clock
+    /// never times one out.
+    /// </summary>
+    public async Task<List<CategoryAssignment>> CategorizeOnClockAsync(FakeTimeProvider time, IEnumerable<ConversationDigest> digests)
+    {
+        Time = time;
+        Options.RequestTimeout = TimeSpan.FromMinutes(30);
+        var categorizing = CategorizeAsync(digests);
+        while (!categorizing.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+        return await categorizing;
+    }
 
     /// <summary>As if an earlier run had found the mode: requests go out at once, all in flight together.</summary>
     public Task RememberModeAsync(ResponseMode mode, string model = CategorizationOptions.DefaultModel) =>

@@ -67,3 +67,41 @@ public class CategorySetTests
         Assert.Null(CategorySet.Default.Find("Uncategorized"));
     }
 }
+
+public sealed class CategorySetCreateTests
+{
+    [Fact]
+    public void ASetAsWrittenIsTrimmedAndBlankWordsDropped()
+    {
+        var (set, problems) = CategorySet.Create("  여행과 돈 ",
+            [new Category(" 旅行 ", "  trips and visas ", [" 비자 ", "  "], ["   "]), new Category("Money", "   ")], allowNewCategories: false);
+
+        Assert.Empty(problems);
+        Assert.Equal("여행과 돈", set!.Name);
+        Assert.Equal(("旅行", "trips and visas"), (set.Categories[0].Name, set.Categories[0].Description));
+        Assert.Equal(["비자"], set.Categories[0].Keywords);
+        Assert.Null(set.Categories[0].Examples);
+        Assert.Null(set.Categories[1].Description);
+    }
+
+    [Theory]
+    [InlineData(201, 10, 10, "The set's name is longer than 200 characters.")]
+    [InlineData(10, 61, 10, "is longer than 60 characters.")]
+    [InlineData(10, 10, 501, "Category descriptions can be at most 500 characters.")]
+    public void OverALimitIsAProblemNamingIt(int name, int category, int description, string expected)
+    {
+        var (set, problems) = CategorySet.Create(new string('名', name), [new Category(new string('類', category), new string('説', description))], false);
+
+        Assert.Null(set);
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AtTheLimitsASetIsFine()
+    {
+        var (set, problems) = CategorySet.Create(new string('名', 200), [new Category(new string('類', 60), new string('説', 500))], false);
+
+        Assert.Empty(problems);
+        Assert.NotNull(set);
+    }
+}
