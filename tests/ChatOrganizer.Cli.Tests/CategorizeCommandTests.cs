@@ -79,8 +79,8 @@ public sealed class CategorizeCommandTests : IDisposable
         Assert.Contains("3/3 done, 0 failed, 1 requests", stderr, StringComparison.Ordinal);
         var lines = await File.ReadAllLinesAsync(results);
         // The web app's download schema, header and all.
-        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason", lines[0]);
-        Assert.Equal("0,c-travel,Weekend in Lisbon,2024-01-01T12:00:00Z,2024-01,2024,1,,Travel,categorized,model,,,", lines[1]);
+        Assert.Equal("index,id,title,created,month,year,messages,model,category,status,engine,failure_reason,confidence,reason,corrected,engine_category", lines[0]);
+        Assert.Equal("0,c-travel,Weekend in Lisbon,2024-01-01T12:00:00Z,2024-01,2024,1,,Travel,categorized,model,,,,false,", lines[1]);
         Assert.Equal(1, fake.Requests);
         Assert.DoesNotContain(ApiKey, stderr + _stdout, StringComparison.Ordinal);
     }
