@@ -4,14 +4,17 @@ using ChatOrganizer.Categorization.Offline;
 namespace ChatOrganizer.Web.Categorization;
 
 /// <summary>
-/// Gets the offline token vectors ready at start: read from the data folder, or distilled from the model the first time
-/// (about 10 to 20 seconds on two cores). Every job uses them, for its similar conversations, and a server without an
-/// API key to categorize too; jobs read meanwhile do not wait for them (see ReadExportStep).
+/// On a server without an API key, gets the offline categorizer's token vectors ready at start: read from the data
+/// folder, or distilled from the model the first time (about 10 to 20 seconds on two cores), so that a person's first
+/// job does not sit at 0% meanwhile. A server with a key leaves it to the first job that asks for the offline categorizer
+/// (a discover job, an offline run); until then its jobs keep no vectors and show no similar conversations, rather than
+/// wait for them (see ReadExportStep).
 /// </summary>
-internal sealed class OfflineWarmup(OfflineEngine engine, ILogger<OfflineWarmup> logger) : BackgroundService
+internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine engine, ILogger<OfflineWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (categorizer.EngineFor() != CategorizationEngine.Offline) return;
         await Task.Yield();
         var before = engine.Tokens.DistilledHere;
         var started = TimeProvider.System.GetTimestamp();

@@ -237,9 +237,9 @@ public sealed class ReadExportStep(
         }
 
         /// <summary>
-        /// The batch's offline vectors, quantized: thousands a second, so every job has them. While the process is still
-        /// distilling its token vectors (the warm-up at start, a minute or more on a first run), a job that only needs them
-        /// for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
+        /// The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
+        /// has (the warm-up of a server without a key, or the first offline job of one with a key), a job that only needs
+        /// them for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
         /// </summary>
         public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
         {

@@ -143,7 +143,7 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await _browser.ScreenshotAsync(page, "14-category-sets");
 
         await page.GotoAsync("/");
-        await page.GetByLabel("Category set").SelectOptionAsync(new SelectOptionValue { Label = "Hobbies (3 categories)" });
+        await page.GetByLabel("Category set", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Hobbies (3 categories)" });
         await page.GetByLabel("Show me the estimate before categorizing starts").UncheckAsync();
         var export = JsonNode.Parse(ExportJson.AboutTopics(12, "Cooking", "Travel", "Music"))!.AsArray();
         export.Add(Showcase());
