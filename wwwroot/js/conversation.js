@@ -3,6 +3,19 @@
 (() => {
   "use strict";
 
+  // Messages off screen keep an estimated height (content-visibility in site.css), so the browser's jump to a
+  // #m-... anchor (a search hit, the outline) can land beside the message once the ones above it are drawn: when the
+  // layout has settled, the message is brought to the top again.
+  const bringTargetIntoView = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (!target) return;
+    requestAnimationFrame(() => requestAnimationFrame(() => target.scrollIntoView({ block: "start" })));
+  };
+  bringTargetIntoView();
+  window.addEventListener("load", bringTargetIntoView, { once: true });
+  window.addEventListener("hashchange", bringTargetIntoView);
+
   for (const control of document.querySelectorAll("details.thoughts[data-reasoning]")) {
     control.addEventListener("toggle", async () => {
       if (!control.open || control.dataset.loaded) return;
