@@ -82,7 +82,11 @@ public sealed class StaticTokenVectors
     }
 
     /// <summary>Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.</summary>
-    public void PrepareVocabulary(CancellationToken cancellationToken = default) => Prepare([[FirstWordId]], cancellationToken);
+    /// <remarks>Waits for a distillation another thread has begun, so that <see cref="VocabularyReady"/> is true after it.</remarks>
+    public void PrepareVocabulary(CancellationToken cancellationToken = default)
+    {
+        if (!VocabularyReady) PrepareAll(cancellationToken);
+    }
 
     public SentenceEmbedder Embedder => _embedder;
 
@@ -109,8 +113,11 @@ public sealed class StaticTokenVectors
                 break;
             }
         }
-        if (complete) return;
+        if (!complete) PrepareAll(cancellationToken);
+    }
 
+    private void PrepareAll(CancellationToken cancellationToken)
+    {
         lock (_distilling)
         {
             ReadCacheFiles();
@@ -130,8 +137,9 @@ public sealed class StaticTokenVectors
                 Interlocked.Add(ref _distilled, todo.Length);
             }
             _centre ??= Centre();
-            if (todo.Length > 0) Save();
+            // Every vector is in memory now: embedding need not wait for the cache file being written.
             Volatile.Write(ref _vocabularyReady, true);
+            if (todo.Length > 0) Save();
         }
     }
 
