@@ -57,7 +57,7 @@ internal static class CategorizeCommand
         return command;
     }
 
-    /// <summary>chatorg categorize ARGS with this console and environment (tests).</summary>
+    // chatorg categorize ARGS with this console and environment (tests).
     public static Task<int> RunAsync(
         string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellationToken) =>
         CliApp.RunAsync(["categorize", .. args], new CliConsole(stdin, stdout, stderr, environment), cancellationToken);
@@ -264,7 +264,7 @@ internal static class CategorizeCommand
 }
 
 // chatorg categorize's command line, as System.CommandLine parsed and checked it.
-/// <param name="Period">Month or year to group by time; null to categorize by topic.</param>
+// Period: Month or year to group by time; null to categorize by topic.
 internal sealed record CategorizeArguments(
     string Path,
     string? CategoriesFile,

@@ -37,7 +37,7 @@ internal static class CategorizeResults
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Counts by category, largest first, then the failed ones with their reasons.</summary>
+    // Counts by category, largest first, then the failed ones with their reasons.
     public static async Task WriteTopicSummaryAsync(TextWriter stdout, IReadOnlyList<ResultRow> rows)
     {
         var groups = rows.Where(r => r.Category is not null).GroupBy(r => r.Category!)
@@ -52,7 +52,7 @@ internal static class CategorizeResults
         if (failed.Count > 20) await stdout.WriteLineAsync($"  ... and {failed.Count - 20:N0} more (see --out).");
     }
 
-    /// <summary>Counts by month or year, in time order, "No date" last.</summary>
+    // Counts by month or year, in time order, "No date" last.
     public static async Task WritePeriodSummaryAsync(TextWriter stdout, IReadOnlyList<ResultRow> rows, PeriodLength length)
     {
         var groups = rows.GroupBy(r => Period.Of(r.Created, length))

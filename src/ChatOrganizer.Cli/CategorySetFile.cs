@@ -39,7 +39,7 @@ internal static class CategorySetFile
         return set is not null ? (set, null) : (null, $"the categories file {path}: {string.Join(" ", problems)}");
     }
 
-    /// <summary>Writes a set in the form <see cref="ReadAsync"/> reads (chatorg discover --save-set).</summary>
+    // Writes a set in the form ReadAsync reads (chatorg discover --save-set).
     public static async Task WriteAsync(string path, CategorySet set, CancellationToken cancellationToken)
     {
         var file = new FileDto(set.Name, [.. set.Categories.Select(c => new CategoryDto(c.Name, c.Description, c.Keywords?.ToList(), c.Examples?.ToList()))], set.AllowNewCategories);

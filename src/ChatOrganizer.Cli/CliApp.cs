@@ -3,10 +3,8 @@ using System.CommandLine.Help;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>
-/// <c>chatorg COMMAND ...</c> on System.CommandLine, which writes the help. Exit codes: 0 done, 1 usage, 2 input
-/// unreadable, 3 the run did not complete (<see cref="CategorizeCommand.RunFailed"/>), 130 interrupted.
-/// </summary>
+// chatorg COMMAND ... on System.CommandLine, which writes the help. Exit codes: 0 done, 1 usage, 2 input
+// unreadable, 3 the run did not complete (CategorizeCommand.RunFailed), 130 interrupted.
 internal static class CliApp
 {
     public const int Ok = 0;
@@ -72,7 +70,7 @@ internal static class CliApp
         return UsageError;
     }
 
-    /// <summary>The path argument both commands take; missing, a sentence rather than "required argument missing".</summary>
+    // The path argument both commands take; missing, a sentence rather than "required argument missing".
     public static Argument<string?> ExportPath(Command command)
     {
         var path = new Argument<string?>("PATH")
@@ -88,7 +86,7 @@ internal static class CliApp
     }
 }
 
-/// <summary>Where a command reads and writes, and the environment it sees: the process's, or a test's own.</summary>
+// Where a command reads and writes, and the environment it sees: the process's, or a test's own.
 internal sealed record CliConsole(TextReader Stdin, TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment)
 {
     private static readonly Lazy<bool> DotEnv = new(() =>
@@ -100,6 +98,6 @@ internal sealed record CliConsole(TextReader Stdin, TextWriter Stdout, TextWrite
 
     public static string? ProcessEnvironment(string name) => DotEnv.Value ? System.Environment.GetEnvironmentVariable(name) : null;
 
-    /// <summary>Whether stderr is a terminal a person watches (a live progress bar), rather than a file, a pipe or a test.</summary>
+    // Whether stderr is a terminal a person watches (a live progress bar), rather than a file, a pipe or a test.
     public bool StderrIsTerminal => ReferenceEquals(Stderr, Console.Error) && !Console.IsErrorRedirected;
 }

@@ -2,16 +2,14 @@ using Spectre.Console;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>
-/// Progress on stderr: a live bar (Spectre.Console) when stderr is a terminal, plain lines otherwise (a log, a pipe, a
-/// test), so nothing reading the output has to undo carriage returns.
-/// </summary>
+// Progress on stderr: a live bar (Spectre.Console) when stderr is a terminal, plain lines otherwise (a log, a pipe, a
+// test), so nothing reading the output has to undo carriage returns.
 internal sealed class CliProgress(CliConsole console)
 {
     private readonly Lock _lock = new();
     private IAnsiConsole? _live;
 
-    /// <summary>Runs <paramref name="work"/> with the bar shown, if there is one, until it ends.</summary>
+    // Runs work with the bar shown, if there is one, until it ends.
     public async Task RunAsync(string title, int total, Func<Action<string, int>, Task> work)
     {
         if (!console.StderrIsTerminal)
@@ -43,7 +41,7 @@ internal sealed class CliProgress(CliConsole console)
         }
     }
 
-    /// <summary>A sentence on stderr; above the bar while it is shown.</summary>
+    // A sentence on stderr; above the bar while it is shown.
     public void Say(string line)
     {
         lock (_lock)

@@ -4,11 +4,9 @@ using ChatOrganizer.Categorization;
 
 namespace ChatOrganizer.Cli;
 
-/// <summary>
-/// The response modes the CLI found, in <c>$XDG_CACHE_HOME/chatorganizer/response-modes.json</c> (else
-/// <c>~/.cache/chatorganizer/</c>), so the next run against gpt-4 does not pay for the refused request again.
-/// A file that cannot be read or written is no memory, never an error: the mode is found again.
-/// </summary>
+// The response modes the CLI found, in $XDG_CACHE_HOME/chatorganizer/response-modes.json (else
+// ~/.cache/chatorganizer/), so the next run against gpt-4 does not pay for the refused request again.
+// A file that cannot be read or written is no memory, never an error: the mode is found again.
 internal sealed class ResponseModeFile(string path) : IResponseModeStore
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
@@ -68,6 +66,6 @@ internal sealed class ResponseModeFile(string path) : IResponseModeStore
         }
     }
 
-    /// <param name="Tentative">The mode the next run tries once; absent in files of earlier versions, whose modes all answered.</param>
+    // Tentative: The mode the next run tries once; absent in files of earlier versions, whose modes all answered.
     private sealed record Entry(ResponseMode Mode, DateTimeOffset DecidedAt, bool Tentative = false);
 }

@@ -8,7 +8,7 @@ using ChatOrganizer.Testing.Processes;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>The app in its own process on a temp data folder, talking to the fake model, with one bearer session.</summary>
+// The app in its own process on a temp data folder, talking to the fake model, with one bearer session.
 internal sealed class AppRun : IAsyncDisposable
 {
     private readonly string _data;
@@ -22,14 +22,14 @@ internal sealed class AppRun : IAsyncDisposable
 
     public AppProcess App { get; }
 
-    /// <summary>The app's data folder (its SQLite file, uploads).</summary>
+    // The app's data folder (its SQLite file, uploads).
     public string DataDirectory => _data;
     public HttpClient Client { get; }
 
-    /// <param name="limited">Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.</param>
-    /// <param name="fake">The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).</param>
-    /// <param name="webDll">Another build of the app (another commit's) instead of the one built beside the benchmarks.</param>
-    /// <param name="settings">More environment for the app, e.g. <c>Jobs__SearchIndex=false</c> for a baseline.</param>
+    // limited: Keep the configured rate limits; by default polling is unlimited, as the limiter is not what most suites measure.
+    // fake: The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).
+    // webDll: Another build of the app (another commit's) instead of the one built beside the benchmarks.
+    // settings: More environment for the app, e.g. Jobs__SearchIndex=false for a baseline.
     public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
@@ -49,7 +49,7 @@ internal sealed class AppRun : IAsyncDisposable
         return new AppRun(data, app, client);
     }
 
-    /// <summary>A client in a new session of its own (a bearer token from <c>POST /api/session</c>).</summary>
+    // A client in a new session of its own (a bearer token from POST /api/session).
     public Task<HttpClient> NewSessionAsync() => App.SessionClientAsync();
 
     public Task<string> UploadAsync(HttpContent file, string fileName = "conversations.json", string mode = "topic") => UploadAsync(Client, file, fileName, mode);

@@ -4,13 +4,11 @@ using System.Text.Json;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// <c>job-speed</c>: the whole job as a person waits for it, on the app as a real process (issue 14). For the JSON and
-/// the ZIP form of the same synthetic export: a bare <c>Utf8JsonReader</c> pass over the file (its own process), then
-/// upload to done through the API, with the phases (upload and check, reading and storing, categorizing), the app's
-/// peak resident memory, and how fast the results, the viewer and the downloads answer on the finished job.
-/// Targets: upload to done at most 8x the bare pass; reading and storing at least 10,000 conversations/s; peak &lt; 300 MB.
-/// </summary>
+// job-speed: the whole job as a person waits for it, on the app as a real process (issue 14). For the JSON and
+// the ZIP form of the same synthetic export: a bare Utf8JsonReader pass over the file (its own process), then
+// upload to done through the API, with the phases (upload and check, reading and storing, categorizing), the app's
+// peak resident memory, and how fast the results, the viewer and the downloads answer on the finished job.
+// Targets: upload to done at most 8x the bare pass; reading and storing at least 10,000 conversations/s; peak < 300 MB.
 internal static class JobSpeedBenchmark
 {
     private const string Usage = """
@@ -146,7 +144,7 @@ internal static class JobSpeedBenchmark
 
     private sealed record Answers(double Results, double Viewer, double Csv, double Json, double Transcripts);
 
-    /// <param name="ReadAndStore">From the upload's answer to categorizing (topic) or done: the read step, queueing included.</param>
+    // ReadAndStore: From the upload's answer to categorizing (topic) or done: the read step, queueing included.
     private sealed record JobSpeed(
         double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, long PeakBytes, Answers Answers);
 }

@@ -4,10 +4,8 @@ using ChatOrganizer.Categorization;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// The offline categorizer before issue 10, kept as the benchmark's baseline: a lexical scorer over the digest that counts each
-/// category's name, description and keyword words. Works for any set; results say <see cref="CategorizationEngine.Offline"/>.
-/// </summary>
+// The offline categorizer before issue 10, kept as the benchmark's baseline: a lexical scorer over the digest that counts each
+// category's name, description and keyword words. Works for any set; results say CategorizationEngine.Offline.
 public sealed partial class KeywordBaseline
 {
     // Title words say more about the topic than any one word of the text.

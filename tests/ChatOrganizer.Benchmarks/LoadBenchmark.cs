@@ -8,11 +8,9 @@ using ChatOrganizer.Testing.FakeOpenAi;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// <c>load</c>: concurrent uploads and progress polls from many sessions at fixed rates, against the app as a real
-/// process with its rate limits as configured. Reports the throughput it held, p50/p99 latency of accepted and of
-/// limited answers, and checks that past the limits the server answers 429 with Retry-After, never an error.
-/// </summary>
+// load: concurrent uploads and progress polls from many sessions at fixed rates, against the app as a real
+// process with its rate limits as configured. Reports the throughput it held, p50/p99 latency of accepted and of
+// limited answers, and checks that past the limits the server answers 429 with Retry-After, never an error.
 internal static class LoadBenchmark
 {
     public static async Task<int> RunAsync(string[] args)

@@ -334,7 +334,7 @@ internal static class OfflineBenchmark
     }
 }
 
-/// <summary>One-feature logistic regression by Newton's method: P(right) = 1 / (1 + e^-(slope * x + intercept)).</summary>
+// One-feature logistic regression by Newton's method: P(right) = 1 / (1 + e^-(slope * x + intercept)).
 internal static class Logistic
 {
     public static (double Slope, double Intercept) Fit(IReadOnlyList<(double X, bool Y)> points)
@@ -372,16 +372,14 @@ internal enum Half
     Tuning,
     HeldOut,
 
-    /// <summary>
-    /// The categorizer's own example bank read as a third set (its topics as the ten categories, each example left out of
-    /// its own neighbours): written apart from Evaluation/, it shows whether what was tuned there holds on other writing.
-    /// </summary>
+    // The categorizer's own example bank read as a third set (its topics as the ten categories, each example left out of
+    // its own neighbours): written apart from Evaluation/, it shows whether what was tuned there holds on other writing.
     Bank,
 }
 
 internal sealed record LabelledItem(string Id, string Language, string Set, string Label, Half Half, ConversationDigest Digest);
 
-/// <summary>The labelled openings and their category sets, as the writers left them (GUIDE.md beside them).</summary>
+// The labelled openings and their category sets, as the writers left them (GUIDE.md beside them).
 internal sealed record LabelledSet(IReadOnlyList<LabelledItem> Items, IReadOnlyDictionary<string, CategorySet> Sets)
 {
     private sealed record Line(string Id, string Lang, string Set, string Title, string User, string? Assistant, string Label);

@@ -9,11 +9,9 @@ using ChatOrganizer.Testing.Processes;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// The jobs' two figures, measured on the app as a real process with the fake model on loopback:
-/// <c>jobs-progress</c>: progress-endpoint latency at a fixed request rate while a job runs (target p99 &lt; 20 ms at 200/s);
-/// <c>jobs-memory</c>: the app's peak resident memory from upload to the last result (target &lt; 300 MB for 500 MB).
-/// </summary>
+// The jobs' two figures, measured on the app as a real process with the fake model on loopback:
+// jobs-progress: progress-endpoint latency at a fixed request rate while a job runs (target p99 < 20 ms at 200/s);
+// jobs-memory: the app's peak resident memory from upload to the last result (target < 300 MB for 500 MB).
 internal static class ProgressLoadBenchmark
 {
     public static async Task<int> RunProgressAsync(string[] args)

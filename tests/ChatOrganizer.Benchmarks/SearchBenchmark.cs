@@ -6,13 +6,11 @@ using ChatOrganizer.Testing.Exports;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// <c>search</c> (issue 12): a ~500 MB export of 20,000 conversations read by a month job on the app as a process,
-/// once with the search index written while reading and once without (<c>Jobs__SearchIndex=false</c>, same run), then
-/// <c>GET /api/search</c> over it: English words (common, rare, two at once, absent), a Korean two-syllable word, a
-/// Chinese word and a longer Korean one, found in a small second export of Korean and Chinese conversations in the
-/// same session (the generated export is all English). Target: median under 100 ms.
-/// </summary>
+// search (issue 12): a ~500 MB export of 20,000 conversations read by a month job on the app as a process,
+// once with the search index written while reading and once without (Jobs__SearchIndex=false, same run), then
+// GET /api/search over it: English words (common, rare, two at once, absent), a Korean two-syllable word, a
+// Chinese word and a longer Korean one, found in a small second export of Korean and Chinese conversations in the
+// same session (the generated export is all English). Target: median under 100 ms.
 internal static class SearchBenchmark
 {
     private const string Usage = """

@@ -4,13 +4,11 @@ using ChatOrganizer.Testing.Exports;
 
 namespace ChatOrganizer.Benchmarks;
 
-/// <summary>
-/// <c>viewer-size</c>: how heavy the viewer's page is for a long conversation (issue 13: 294 messages made 365 KB of
-/// HTML with a "Reasoning" box per part). The app runs as a process (this build's, or another's with <c>--web-dll</c>,
-/// to measure a commit before a change), reads <see cref="LongConversationExport"/> (300 messages, 75 answers with
-/// reasoning) by month, and the page is fetched as a browser would; its bytes and what it holds are printed.
-/// No timing: it needs no quiet machine.
-/// </summary>
+// viewer-size: how heavy the viewer's page is for a long conversation (issue 13: 294 messages made 365 KB of
+// HTML with a "Reasoning" box per part). The app runs as a process (this build's, or another's with --web-dll,
+// to measure a commit before a change), reads LongConversationExport (300 messages, 75 answers with
+// reasoning) by month, and the page is fetched as a browser would; its bytes and what it holds are printed.
+// No timing: it needs no quiet machine.
 internal static partial class ViewerSizeBenchmark
 {
     public static async Task<int> RunAsync(string[] args)

@@ -1,9 +1,9 @@
 namespace ChatOrganizer.Testing;
 
-/// <summary>Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.</summary>
+// Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.
 public static class Eventually
 {
-    /// <summary>Reads until <paramref name="condition"/> holds and returns that value; a timeout says what was last read.</summary>
+    // Reads until condition holds and returns that value; a timeout says what was last read.
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<T, string> describe)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -16,7 +16,7 @@ public static class Eventually
         }
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds; a timeout names <paramref name="what"/>.</summary>
+    // Waits until condition holds; a timeout names what.
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? TimeSpan.FromSeconds(10), _ => $"waiting for {what}");
 }

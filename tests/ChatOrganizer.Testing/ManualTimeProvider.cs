@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Testing;
 
-/// <summary>A clock tests move by hand, so expiry is tested without waiting.</summary>
+// A clock tests move by hand, so expiry is tested without waiting.
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;

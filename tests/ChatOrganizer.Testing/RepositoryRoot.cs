@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Testing;
 
-/// <summary>The checkout's root (where <c>ChatOrganizer.sln</c>, <c>appsettings.json</c> and <c>wwwroot/</c> are).</summary>
+// The checkout's root (where ChatOrganizer.sln, appsettings.json and wwwroot/ are).
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();

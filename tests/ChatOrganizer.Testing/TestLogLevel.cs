@@ -1,9 +1,7 @@
 namespace ChatOrganizer.Testing;
 
-/// <summary>
-/// How much the app under test logs: warnings and up, so a passing run stays quiet. To read what a failing test's app
-/// did, run it again with <c>CHATORG_TEST_LOG_LEVEL=Information</c> (or <c>Debug</c>).
-/// </summary>
+// How much the app under test logs: warnings and up, so a passing run stays quiet. To read what a failing test's app
+// did, run it again with CHATORG_TEST_LOG_LEVEL=Information (or Debug).
 public static class TestLogLevel
 {
     public const string Variable = "CHATORG_TEST_LOG_LEVEL";

@@ -17,10 +17,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Tests;
 
-/// <summary>
-/// The app as a person runs it, with its data folder in a fresh temp directory (SQLite file,
-/// uploads, keys) that is deleted afterwards. Settings can be overridden per test.
-/// </summary>
+// The app as a person runs it, with its data folder in a fresh temp directory (SQLite file,
+// uploads, keys) that is deleted afterwards. Settings can be overridden per test.
 public class ChatOrganizerApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
@@ -40,16 +38,14 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>Replaces services for this app, e.g. the clock.</summary>
+    // Replaces services for this app, e.g. the clock.
     public ChatOrganizerApp WithServices(Action<IServiceCollection> configure)
     {
         _services.Add(configure);
         return this;
     }
 
-    /// <summary>
-    /// No Hangfire server: steps are queued but nothing runs them, so a test can run them itself (two copies at once, say).
-    /// </summary>
+    // No Hangfire server: steps are queued but nothing runs them, so a test can run them itself (two copies at once, say).
     public ChatOrganizerApp WithoutJobServer() => WithServices(services =>
     {
         var servers = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(BackgroundJobServerHostedService)).ToList();
@@ -57,10 +53,8 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         servers.ForEach(server => services.Remove(server));
     });
 
-    /// <summary>
-    /// A browser-like client (cookies, no automatic redirects) already in the session <paramref name="sessionId"/>,
-    /// so a test can seed that session's rows and then look at its pages.
-    /// </summary>
+    // A browser-like client (cookies, no automatic redirects) already in the session sessionId,
+    // so a test can seed that session's rows and then look at its pages.
     public HttpClient CreateSessionClient(string sessionId)
     {
         var cookies = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -70,7 +64,7 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         return CreateDefaultClient(ClientOptions.BaseAddress, new CookieContainerHandler(container));
     }
 
-    /// <summary>Serves on a real port of 127.0.0.1, for a browser; returns the address.</summary>
+    // Serves on a real port of 127.0.0.1, for a browser; returns the address.
     public Uri StartKestrel()
     {
         UseKestrel(0);

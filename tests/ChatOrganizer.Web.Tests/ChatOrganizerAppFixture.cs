@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Web.Tests;
 
-/// <summary>One app per test class that only reads or keeps to its own session.</summary>
+// One app per test class that only reads or keeps to its own session.
 public sealed class ChatOrganizerAppFixture : IDisposable
 {
     public ChatOrganizerApp App { get; } = new();

@@ -8,11 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Files every conversation under exactly one category of a set, or fails it with a reason. With a key, by a
-/// model: batches under a token ceiling, several requests in flight, retries with backoff, answers checked key by
-/// key, a cache so nothing is paid twice. Without one (or when a run says so), by the <see cref="OfflineCategorizer"/>.
-/// </summary>
+// Files every conversation under exactly one category of a set, or fails it with a reason. With a key, by a
+// model: batches under a token ceiling, several requests in flight, retries with backoff, answers checked key by
+// key, a cache so nothing is paid twice. Without one (or when a run says so), by the OfflineCategorizer.
 public sealed class BatchCategorizer
 {
     private readonly CategorizationOptions _options;
@@ -35,8 +33,8 @@ public sealed class BatchCategorizer
     // paying for the same refusals.
     private readonly ConcurrentDictionary<(string Endpoint, string Model), ResponseModeNegotiation> _negotiations = new();
 
-    /// <param name="offline">The process's offline engine; by default one whose token vectors are cached in the user's cache folder.</param>
-    /// <param name="responseModes">Where the response mode found for each endpoint and model is remembered; by default, in memory.</param>
+    // offline: The process's offline engine; by default one whose token vectors are cached in the user's cache folder.
+    // responseModes: Where the response mode found for each endpoint and model is remembered; by default, in memory.
     public BatchCategorizer(
         IOptions<CategorizationOptions> options,
         ICategorizationCache cache,
@@ -60,23 +58,21 @@ public sealed class BatchCategorizer
         _responseModes = responseModes ?? new InMemoryResponseModeStore();
     }
 
-    /// <summary>Offline when the run asks for it or no key is configured for it; else the model.</summary>
+    // Offline when the run asks for it or no key is configured for it; else the model.
     public CategorizationEngine EngineFor(CategorizationRun? run = null) => Resolve(run).Engine;
 
-    /// <summary>The model a run would use, after its overrides.</summary>
+    // The model a run would use, after its overrides.
     public string ModelFor(CategorizationRun? run = null) => Resolve(run).Model;
 
-    /// <summary>True when a run would call a server on this machine without any key (Ollama, vLLM, LM Studio).</summary>
+    // True when a run would call a server on this machine without any key (Ollama, vLLM, LM Studio).
     public bool UsesNoKey(CategorizationRun? run = null) => Resolve(run).ApiKey == ModelEndpoint.PlaceholderKey;
 
-    /// <summary>Digests for a run: measured with its model's tokenizer and within what its context window holds (see <see cref="DigestBuilder.For"/>).</summary>
+    // Digests for a run: measured with its model's tokenizer and within what its context window holds (see DigestBuilder.For).
     public DigestBuilder DigestBuilderFor(CategorizationRun? run = null) =>
         DigestBuilder.For(Resolve(run) is { Engine: CategorizationEngine.Model } access ? access.Model : null, _options);
 
-    /// <summary>
-    /// What a run would send, before sending anything: conversations not already cached, requests, tokens and
-    /// price (null when the model has no price in <see cref="CategorizationOptions.Prices"/>). Retries are not included.
-    /// </summary>
+    // What a run would send, before sending anything: conversations not already cached, requests, tokens and
+    // price (null when the model has no price in CategorizationOptions.Prices). Retries are not included.
     public async Task<CostEstimate> EstimateAsync(
         IEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default)
     {
@@ -117,14 +113,13 @@ public sealed class BatchCategorizer
         IEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default) =>
         CategorizeAsync(digests.ToAsyncEnumerable(), categories, run, cancellationToken);
 
-    /// <summary>
-    /// Categorizes the digests, yielding each batch as it finishes (cache hits first) so a caller can store them as
-    /// they come. Every answer is cached as it arrives, before its request's place goes to the next one, so a restart
-    /// repeats only the requests in flight (at most <see cref="CategorizationOptions.MaxConcurrency"/> for all the runs
-    /// of this instance). Every digest comes back exactly once, categorized or failed with its reason.
-    /// </summary>
-    /// <exception cref="CategorizationRunFailedException">The key was refused, the model does not exist, the endpoint cannot be reached.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; batches already yielded stand, and finished ones are yielded first.</exception>
+    // Categorizes the digests, yielding each batch as it finishes (cache hits first) so a caller can store them as
+    // they come. Every answer is cached as it arrives, before its request's place goes to the next one, so a restart
+    // repeats only the requests in flight (at most CategorizationOptions.MaxConcurrency for all the runs
+    // of this instance). Every digest comes back exactly once, categorized or failed with its reason.
+    //
+    // Throws CategorizationRunFailedException The key was refused, the model does not exist, the endpoint cannot be reached.
+    // Throws OperationCanceledException Cancelled; batches already yielded stand, and finished ones are yielded first.
     public IAsyncEnumerable<CategorizedBatch> CategorizeAsync(
         IAsyncEnumerable<ConversationDigest> digests, CategorySet categories, CategorizationRun? run = null, CancellationToken cancellationToken = default)
     {
@@ -533,7 +528,7 @@ public sealed class BatchCategorizer
         public override string ToString() => $"{Engine} {Model} {Endpoint.ForPeople}"; // never the key
     }
 
-    /// <param name="Asked">Answers so far that did not settle this conversation.</param>
+    // Asked: Answers so far that did not settle this conversation.
     private sealed record Pending(ConversationDigest Digest, int Asked = 0);
 
     private sealed record BatchOutcome(IReadOnlyList<Pending> Batch, IReadOnlyList<CategoryAssignment> Assignments, IReadOnlyList<Pending> AskAgain);
@@ -567,14 +562,14 @@ public sealed class BatchCategorizer
     }
 }
 
-/// <param name="Assignments">One per conversation of the batch: categorized, or failed with its reason.</param>
-/// <param name="FromCache">Answered from the cache: nothing was sent for these.</param>
+// Assignments: One per conversation of the batch: categorized, or failed with its reason.
+// FromCache: Answered from the cache: nothing was sent for these.
 public sealed record CategorizedBatch(IReadOnlyList<CategoryAssignment> Assignments, bool FromCache);
 
-/// <param name="Cached">Conversations the cache already answers; not sent, not counted in requests or tokens.</param>
-/// <param name="CostUsd">Null when the model has no price in the options' table.</param>
-/// <param name="TokenCounting">Where the token figures come from: "counted with o200k_base" (or cl100k_base), or "estimated".</param>
-/// <param name="ExcludesReasoning">A reasoning model: its hidden reasoning, billed as output, is not in the estimate.</param>
+// Cached: Conversations the cache already answers; not sent, not counted in requests or tokens.
+// CostUsd: Null when the model has no price in the options' table.
+// TokenCounting: Where the token figures come from: "counted with o200k_base" (or cl100k_base), or "estimated".
+// ExcludesReasoning: A reasoning model: its hidden reasoning, billed as output, is not in the estimate.
 public sealed record CostEstimate(
     int Conversations,
     int Cached,

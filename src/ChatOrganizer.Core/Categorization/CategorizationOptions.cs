@@ -3,11 +3,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// How conversations are categorized. Bound from the <c>Categorization</c> configuration section; the
-/// <c>OPENAI_API_KEY</c>, <c>OPENAI_MODEL</c> and <c>OPENAI_BASE_URL</c> environment variables override it
-/// (<see cref="ApplyEnvironment"/>). Check with <see cref="Validate"/> at start.
-/// </summary>
+// How conversations are categorized. Bound from the Categorization configuration section; the
+// OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL environment variables override it
+// (ApplyEnvironment). Check with Validate at start.
 public sealed partial class CategorizationOptions
 {
     public const string SectionName = "Categorization";
@@ -18,51 +16,48 @@ public sealed partial class CategorizationOptions
     public const string DefaultModel = "gpt-4o-mini";
     public const int DefaultDigestTokenBudget = 400;
 
-    /// <summary>No key means the offline categorizer decides.</summary>
+    // No key means the offline categorizer decides.
     public string? ApiKey { get; set; }
 
     public string Model { get; set; } = DefaultModel;
 
-    /// <summary>Any OpenAI-compatible endpoint, up to and including <c>/v1</c>; null means OpenAI's own.</summary>
+    // Any OpenAI-compatible endpoint, up to and including /v1; null means OpenAI's own.
     public string? BaseUrl { get; set; }
 
-    /// <summary>Conversations per request.</summary>
+    // Conversations per request.
     public int BatchSize { get; set; } = 20;
 
-    /// <summary>Requests in flight at once.</summary>
+    // Requests in flight at once.
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>Estimated tokens of one conversation's digest (title and excerpt).</summary>
+    // Estimated tokens of one conversation's digest (title and excerpt).
     public int DigestTokenBudget { get; set; } = DefaultDigestTokenBudget;
 
-    /// <summary>Estimated input tokens of one request, prompt included; a batch closes early rather than exceed it.</summary>
+    // Estimated input tokens of one request, prompt included; a batch closes early rather than exceed it.
     public int MaxRequestTokens { get; set; } = 16_000;
 
-    /// <summary>Sends of one request before a rate limit, server error, timeout or dropped connection fails it.</summary>
+    // Sends of one request before a rate limit, server error, timeout or dropped connection fails it.
     public int MaxAttempts { get; set; } = 6;
 
-    /// <summary>Times a conversation is asked about before an answer that leaves it out or names a wrong category fails it.</summary>
+    // Times a conversation is asked about before an answer that leaves it out or names a wrong category fails it.
     public int MaxAnswerAttempts { get; set; } = 3;
 
-    /// <summary>First retry delay; doubles each attempt, with jitter, up to <see cref="BackoffCap"/>.</summary>
+    // First retry delay; doubles each attempt, with jitter, up to BackoffCap.
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A server asking to wait longer than this (an hour, say) is retried after this long instead.</summary>
+    // A server asking to wait longer than this (an hour, say) is retried after this long instead.
     public TimeSpan RetryAfterCap { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// USD per million tokens by model, for estimates and usage; configuration (<c>Categorization:Prices:&lt;model&gt;</c>)
-    /// adds models or overrides these. A dated name (gpt-4o-2024-08-06, gpt-4-0613) takes its family's price.
-    /// </summary>
-    /// <remarks>
-    /// OpenAI's standard-tier list prices, checked 2 December 2026 against OpenAI's pricing page as quoted by
-    /// deploybase.ai (March 2026: gpt-5 family, gpt-4.1 family, gpt-4o family, o3, o4-mini), chatgptpricing.com
-    /// (March 2025: o1, gpt-3.5-turbo) and milvus.io (gpt-4); gpt-4-turbo is the last list price OpenAI published for it.
-    /// </remarks>
+    // USD per million tokens by model, for estimates and usage; configuration (Categorization:Prices:<model>)
+    // adds models or overrides these. A dated name (gpt-4o-2024-08-06, gpt-4-0613) takes its family's price.
+    //
+    // OpenAI's standard-tier list prices, checked 2 December 2026 against OpenAI's pricing page as quoted by
+    // deploybase.ai (March 2026: gpt-5 family, gpt-4.1 family, gpt-4o family, o3, o4-mini), chatgptpricing.com
+    // (March 2025: o1, gpt-3.5-turbo) and milvus.io (gpt-4); gpt-4-turbo is the last list price OpenAI published for it.
     public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["gpt-4o"] = new() { InputPerMillion = 2.50m, OutputPerMillion = 10.00m },
@@ -81,7 +76,7 @@ public sealed partial class CategorizationOptions
         ["gpt-5-nano"] = new() { InputPerMillion = 0.05m, OutputPerMillion = 0.40m },
     };
 
-    /// <summary>The model's price, or its family's for a dated name (<c>-2024-08-06</c>, <c>-0613</c>); null when unknown.</summary>
+    // The model's price, or its family's for a dated name (-2024-08-06, -0613); null when unknown.
     public ModelPrice? PriceOf(string? model)
     {
         if (string.IsNullOrWhiteSpace(model)) return null;
@@ -89,10 +84,8 @@ public sealed partial class CategorizationOptions
         return Prices.GetValueOrDefault(name) ?? Prices.GetValueOrDefault(DateSuffix().Replace(name, ""));
     }
 
-    /// <summary>
-    /// The short environment names people set (<c>OPENAI_API_KEY</c>...) and the settings they stand for: the one table
-    /// the web app's configuration and the CLI both read.
-    /// </summary>
+    // The short environment names people set (OPENAI_API_KEY...) and the settings they stand for: the one table
+    // the web app's configuration and the CLI both read.
     public static IReadOnlyList<(string Variable, string Setting, Action<CategorizationOptions, string> Apply)> EnvironmentAliases { get; } =
     [
         (ApiKeyVariable, nameof(ApiKey), (o, v) => o.ApiKey = v),
@@ -100,10 +93,8 @@ public sealed partial class CategorizationOptions
         (BaseUrlVariable, nameof(BaseUrl), (o, v) => o.BaseUrl = v),
     ];
 
-    /// <summary>
-    /// Overrides key, model and base URL from <c>OPENAI_*</c> variables that are set and not blank; pass
-    /// <see cref="Environment.GetEnvironmentVariable(string)"/> or a configuration indexer.
-    /// </summary>
+    // Overrides key, model and base URL from OPENAI_* variables that are set and not blank; pass
+    // Environment.GetEnvironmentVariable(string) or a configuration indexer.
     public CategorizationOptions ApplyEnvironment(Func<string, string?> variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
@@ -114,7 +105,7 @@ public sealed partial class CategorizationOptions
         return this;
     }
 
-    /// <summary>Every bad setting, each naming the setting, its value and what is allowed; empty when all are fine.</summary>
+    // Every bad setting, each naming the setting, its value and what is allowed; empty when all are fine.
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -168,7 +159,7 @@ public sealed class ModelPrice
         (inputTokens * InputPerMillion + outputTokens * OutputPerMillion) / 1_000_000m;
 }
 
-/// <summary>Lets the web app check the options at start: <c>services.AddSingleton&lt;IValidateOptions&lt;CategorizationOptions&gt;, CategorizationOptionsValidator&gt;()</c> with <c>ValidateOnStart</c>.</summary>
+// Lets the web app check the options at start: services.AddSingleton<IValidateOptions<CategorizationOptions>, CategorizationOptionsValidator>() with ValidateOnStart.
 public sealed partial class CategorizationOptionsValidator : IValidateOptions<CategorizationOptions>
 {
     public ValidateOptionsResult Validate(string? name, CategorizationOptions options)

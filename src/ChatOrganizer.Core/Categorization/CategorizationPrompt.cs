@@ -69,10 +69,8 @@ internal static partial class CategorizationPrompt
     public static string ExampleLine(PromptExample example) =>
         JsonSerializer.Serialize(new { title = example.Title, text = example.Text, category = example.Category }, Json) + "\n";
 
-    /// <summary>
-    /// A few of the person's labelled conversations for the prompt: the newest first, one category after another so a
-    /// few examples cover several, each cut to <see cref="ExampleTextTokens"/>, all within <paramref name="budget"/> tokens.
-    /// </summary>
+    // A few of the person's labelled conversations for the prompt: the newest first, one category after another so a
+    // few examples cover several, each cut to ExampleTextTokens, all within budget tokens.
     public static IReadOnlyList<PromptExample> ChooseExamples(IReadOnlyList<Offline.LabelledExample> labelled, CategorySet set, TokenCounter counter, int budget)
     {
         var chosen = new List<PromptExample>();
@@ -327,5 +325,5 @@ internal static partial class CategorizationPrompt
     public sealed record Answer(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Problems);
 }
 
-/// <summary>A conversation the person filed, as the prompt shows it.</summary>
+// A conversation the person filed, as the prompt shows it.
 internal sealed record PromptExample(string Title, string Text, string Category);

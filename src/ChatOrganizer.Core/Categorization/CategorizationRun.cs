@@ -1,36 +1,31 @@
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// One run's overrides of the configured model access, and where its telemetry goes. A person's own key
-/// given for one job goes here; it is used for that run's requests only and never logged or shown.
-/// </summary>
+// One run's overrides of the configured model access, and where its telemetry goes. A person's own key
+// given for one job goes here; it is used for that run's requests only and never logged or shown.
 public sealed class CategorizationRun
 {
     public string? ApiKey { get; init; }
     public string? Model { get; init; }
 
-    /// <summary>An OpenAI-compatible endpoint up to and including <c>/v1</c>.</summary>
+    // An OpenAI-compatible endpoint up to and including /v1.
     public string? BaseUrl { get; init; }
 
-    /// <summary>Use the offline categorizer even when a key is configured.</summary>
+    // Use the offline categorizer even when a key is configured.
     public bool Offline { get; init; }
 
     public CategorizationTelemetry Telemetry { get; init; } = new();
 
-    /// <summary>
-    /// Conversations the person filed themselves (corrections feed this): the offline categorizer reads them as nearest
-    /// neighbours beside the category descriptions; a model sees a few of them as examples in its instructions.
-    /// </summary>
+    // Conversations the person filed themselves (corrections feed this): the offline categorizer reads them as nearest
+    // neighbours beside the category descriptions; a model sees a few of them as examples in its instructions.
     public IReadOnlyList<Offline.LabelledExample> Examples { get; init; } = [];
 
     public override string ToString() =>
         $"CategorizationRun {{ Model = {Model ?? "(configured)"}, BaseUrl = {BaseUrl ?? "(configured)"}, Offline = {Offline}, ApiKey = {(ApiKey is null ? "(configured)" : "(given)")} }}";
 }
 
-/// <summary>
-/// Counters a job shows as progress, and events it writes to its log. Events never carry conversation text or a key.
-/// </summary>
-/// <param name="onEvent">Called as things happen, from several requests at once: it must be thread-safe and quick.</param>
+// Counters a job shows as progress, and events it writes to its log. Events never carry conversation text or a key.
+//
+// onEvent: Called as things happen, from several requests at once: it must be thread-safe and quick.
 public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent = null)
 {
     private int _requests;
@@ -45,16 +40,16 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
     private volatile ModelPrice? _price;
     private CategorizationEngine _engine;
 
-    /// <summary>Requests sent, retries included.</summary>
+    // Requests sent, retries included.
     public int Requests => Volatile.Read(ref _requests);
     public int Retries => Volatile.Read(ref _retries);
     public long InputTokens => Interlocked.Read(ref _inputTokens);
     public long OutputTokens => Interlocked.Read(ref _outputTokens);
 
-    /// <summary>Input tokens of requests whose answer reported no usage: counted here, as sent (see <see cref="CategorizationUsage.UnreportedInputTokens"/>).</summary>
+    // Input tokens of requests whose answer reported no usage: counted here, as sent (see CategorizationUsage.UnreportedInputTokens).
     public long UnreportedInputTokens => Interlocked.Read(ref _unreportedInputTokens);
 
-    /// <summary>Conversations categorized so far, from the cache included.</summary>
+    // Conversations categorized so far, from the cache included.
     public int Categorized => Volatile.Read(ref _categorized);
     public int Failed => Volatile.Read(ref _failed);
     public int FromCache => Volatile.Read(ref _fromCache);
@@ -97,9 +92,9 @@ public sealed class CategorizationTelemetry(Action<CategorizationEvent>? onEvent
     }
 }
 
-/// <summary>What a run used. <see cref="CostUsd"/> is null when the model has no price in the options' table.</summary>
-/// <param name="UnreportedInputTokens">The part of <paramref name="InputTokens"/> the endpoint did not report, counted locally as <paramref name="TokenCounting"/> says.</param>
-/// <param name="TokenCounting">"counted with o200k_base" (or cl100k_base) for OpenAI models, else "estimated".</param>
+// What a run used. CostUsd is null when the model has no price in the options' table.
+// UnreportedInputTokens: The part of InputTokens the endpoint did not report, counted locally as TokenCounting says.
+// TokenCounting: "counted with o200k_base" (or cl100k_base) for OpenAI models, else "estimated".
 public sealed record CategorizationUsage(
     string? Model,
     CategorizationEngine Engine,
@@ -114,25 +109,24 @@ public sealed record CategorizationUsage(
     long UnreportedInputTokens,
     string TokenCounting);
 
-/// <summary>Something a job log should say. No event holds conversation text or a key.</summary>
+// Something a job log should say. No event holds conversation text or a key.
 public abstract record CategorizationEvent
 {
-    /// <param name="InputTokens">From the answer's <c>usage</c>; counted locally when <paramref name="UsageReported"/> is false.</param>
+    // InputTokens: From the answer's usage; counted locally when UsageReported is false.
     public sealed record RequestCompleted(int Conversations, int Attempt, int InputTokens, int OutputTokens, TimeSpan Elapsed, bool UsageReported)
         : CategorizationEvent;
 
-    /// <summary>The first answer of a run came back: the mode it answers in, and the modes the endpoint refused on the way.</summary>
-    /// <param name="Remembered">Known from an earlier run (the store), not found now.</param>
-    /// <param name="Discovered">This run's own request found it.</param>
-    /// <param name="TriedNextRun">
-    /// This run answers in plain text for now: it was refused a mode without learning what works instead, and the next
-    /// run tries this mode once.
-    /// </param>
+    // The first answer of a run came back: the mode it answers in, and the modes the endpoint refused on the way.
+    // Remembered: Known from an earlier run (the store), not found now.
+    // Discovered: This run's own request found it.
+    // TriedNextRun:
+    // This run answers in plain text for now: it was refused a mode without learning what works instead, and the next
+    // run tries this mode once.
     public sealed record ResponseModeChosen(
         string Model, ResponseMode Mode, IReadOnlyList<ResponseMode> Refused, bool Remembered, bool Discovered, ResponseMode? TriedNextRun = null)
         : CategorizationEvent
     {
-        /// <summary>In words, for a job log or the CLI: "gpt-4 does not support structured outputs here; answering through a function call."</summary>
+        // In words, for a job log or the CLI: "gpt-4 does not support structured outputs here; answering through a function call."
         public string Sentence => TriedNextRun is { } next
             ? $"{Model} does not support {string.Join(" or ", Refused.Select(Lacks))} here; answering {Answering(Mode)}, for this run; the next run tries {Trying(next)} once."
             : Refused.Count > 0
@@ -164,16 +158,16 @@ public abstract record CategorizationEvent
         };
     }
 
-    /// <summary>An answer without <c>usage</c>: from now on this run's tokens are counted (or estimated) locally.</summary>
+    // An answer without usage: from now on this run's tokens are counted (or estimated) locally.
     public sealed record UsageNotReported(string Model, string TokenCounting) : CategorizationEvent
     {
         public string Sentence => $"The endpoint reports no token usage for {Model}; input tokens are {TokenCounting} here instead.";
     }
 
-    /// <param name="Reason">What went wrong, e.g. <c>HTTP 429 (Retry-After 2s)</c>, <c>timed out after 60s</c>, <c>connection dropped</c>.</param>
+    // Reason: What went wrong, e.g. HTTP 429 (Retry-After 2s), timed out after 60s, connection dropped.
     public sealed record RetryScheduled(int Conversations, int Attempt, string Reason, TimeSpan Delay) : CategorizationEvent;
 
-    /// <summary>An answer left conversations out or named wrong categories; they are asked again in smaller batches.</summary>
+    // An answer left conversations out or named wrong categories; they are asked again in smaller batches.
     public sealed record AnswerIncomplete(int Conversations, int AskingAgain, string Reason) : CategorizationEvent;
 
     public sealed record ConversationFailed(string ConversationId, string Reason) : CategorizationEvent;

@@ -1,10 +1,9 @@
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// The run cannot go on: the key was refused, the model does not exist, the endpoint cannot be reached. The
-/// message is a sentence a person understands and never holds the key; results yielded before it stand.
-/// </summary>
-/// <remarks>Carries no inner exception on purpose: the SDK's messages quote the server's, and some servers quote the key.</remarks>
+// The run cannot go on: the key was refused, the model does not exist, the endpoint cannot be reached. The
+// message is a sentence a person understands and never holds the key; results yielded before it stand.
+//
+// Carries no inner exception on purpose: the SDK's messages quote the server's, and some servers quote the key.
 public sealed class CategorizationRunFailedException(string message, CategorizationFailure failure, int? httpStatus = null)
     : Exception(message)
 {

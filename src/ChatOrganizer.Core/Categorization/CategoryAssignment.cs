@@ -1,7 +1,7 @@
 namespace ChatOrganizer.Categorization;
 
-/// <summary>What became of one conversation: a category from the set, or a failure with its reason.</summary>
-/// <remarks>There is no silent "Uncategorized": a conversation is either filed under a category it was given, or failed.</remarks>
+// What became of one conversation: a category from the set, or a failure with its reason.
+// There is no silent "Uncategorized": a conversation is either filed under a category it was given, or failed.
 public sealed record CategoryAssignment(
     string ConversationId,
     CategorizationStatus Status,
@@ -10,13 +10,11 @@ public sealed record CategoryAssignment(
     string? Model,
     string? FailureReason)
 {
-    /// <summary>How sure the engine was, 0 to 1; null when it does not say (a model's answer).</summary>
+    // How sure the engine was, 0 to 1; null when it does not say (a model's answer).
     public double? Confidence { get; init; }
 
-    /// <summary>
-    /// Why it was filed there, in words a person reads ("closest to Travel (93% sure); words: 여행, 비자, Osaka"); null when the
-    /// engine gives none.
-    /// </summary>
+    // Why it was filed there, in words a person reads ("closest to Travel (93% sure); words: 여행, 비자, Osaka"); null when the
+    // engine gives none.
     public string? Reason { get; init; }
 }
 
@@ -26,7 +24,7 @@ public enum CategorizationStatus
     Failed,
 }
 
-/// <summary>Which engine decided, so a person knows whether a model or the offline scorer filed it.</summary>
+// Which engine decided, so a person knows whether a model or the offline scorer filed it.
 public enum CategorizationEngine
 {
     Model,

@@ -2,9 +2,7 @@ namespace ChatOrganizer.Categorization;
 
 public sealed partial record CategorySet
 {
-    /// <summary>
-    /// The built-in topics. Keyword lists feed the offline categorizer; descriptions are sent to the model.
-    /// </summary>
+    // The built-in topics. Keyword lists feed the offline categorizer; descriptions are sent to the model.
     public static CategorySet Default { get; } = new("Topics",
     [
         new("Programming & Development",

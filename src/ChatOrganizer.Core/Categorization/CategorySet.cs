@@ -4,11 +4,10 @@ using System.Text.Json;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>A named list of categories a person files conversations under.</summary>
-/// <param name="AllowNewCategories">
-/// When true the model may propose a category outside the list; when false the set holds <c>Other</c>
-/// so every conversation has somewhere to go.
-/// </param>
+// A named list of categories a person files conversations under.
+// AllowNewCategories:
+// When true the model may propose a category outside the list; when false the set holds Other
+// so every conversation has somewhere to go.
 public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Categories, bool AllowNewCategories = false)
 {
     public const string OtherName = "Other";
@@ -16,13 +15,11 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
     public const int MaxNameLength = 60;
     public const int MaxSetNameLength = 200;
 
-    /// <summary>A description is sent with every request: long ones cost tokens on each batch.</summary>
+    // A description is sent with every request: long ones cost tokens on each batch.
     public const int MaxDescriptionLength = 500;
 
-    /// <summary>
-    /// A set as a person wrote it (a form, the API, a file), trimmed (blank descriptions, keywords and examples
-    /// dropped), or every problem with it: the one rule for the web app and the CLI.
-    /// </summary>
+    // A set as a person wrote it (a form, the API, a file), trimmed (blank descriptions, keywords and examples
+    // dropped), or every problem with it: the one rule for the web app and the CLI.
     public static (CategorySet? Set, IReadOnlyList<string> Problems) Create(string? name, IEnumerable<Category> categories, bool allowNewCategories)
     {
         var set = new CategorySet(
@@ -40,23 +37,19 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
             words?.Select(w => w?.Trim() ?? "").Where(w => w.Length > 0).ToList() is { Count: > 0 } kept ? kept : null;
     }
 
-    /// <summary>
-    /// What a conversation may be filed under: the list, plus <c>Other</c> when new categories are not allowed
-    /// and the list lacks it.
-    /// </summary>
+    // What a conversation may be filed under: the list, plus Other when new categories are not allowed
+    // and the list lacks it.
     public IReadOnlyList<Category> EffectiveCategories =>
         AllowNewCategories || Categories.Any(c => IsOther(c.Name))
             ? Categories
             : [.. Categories, new Category(OtherName, "Anything that fits none of the other categories.")];
 
-    /// <summary>The set's category with this name, ignoring case; null when there is none.</summary>
+    // The set's category with this name, ignoring case; null when there is none.
     public Category? Find(string name) =>
         EffectiveCategories.FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>
-    /// SHA-256 (hex) of what the model is asked to choose from: names, descriptions, whether new categories are
-    /// allowed, and the prompt's version. Keywords and the set's own name are left out: they do not change a model's answer.
-    /// </summary>
+    // SHA-256 (hex) of what the model is asked to choose from: names, descriptions, whether new categories are
+    // allowed, and the prompt's version. Keywords and the set's own name are left out: they do not change a model's answer.
     public string ComputeHash()
     {
         var canonical = JsonSerializer.Serialize(new
@@ -68,7 +61,7 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>Every problem with the set, each a sentence a person understands; empty when the set is usable.</summary>
+    // Every problem with the set, each a sentence a person understands; empty when the set is usable.
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -97,13 +90,11 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
         return problems;
     }
 
-    /// <summary>
-    /// The set's catch-all: its category named Other, or the same word in another language (기타, 其他, その他, Otros,
-    /// Sonstiges...); null when it has none (only when new categories are allowed).
-    /// </summary>
+    // The set's catch-all: its category named Other, or the same word in another language (기타, 其他, その他, Otros,
+    // Sonstiges...); null when it has none (only when new categories are allowed).
     public Category? CatchAll => EffectiveCategories.FirstOrDefault(c => IsOther(c.Name));
 
-    /// <summary>Whether a category name is a catch-all in one of the languages people name their sets in.</summary>
+    // Whether a category name is a catch-all in one of the languages people name their sets in.
     public static bool IsOther(string name) => CatchAllNames.Contains(name.Trim());
 
     private static readonly HashSet<string> CatchAllNames = new(StringComparer.OrdinalIgnoreCase)
@@ -114,7 +105,7 @@ public sealed partial record CategorySet(string Name, IReadOnlyList<Category> Ca
     };
 }
 
-/// <param name="Keywords">Words the offline categorizer scores on, besides the name and description, in any language.</param>
-/// <param name="Examples">Short texts that belong here (a title, a first question): the offline categorizer compares with them too.</param>
+// Keywords: Words the offline categorizer scores on, besides the name and description, in any language.
+// Examples: Short texts that belong here (a title, a first question): the offline categorizer compares with them too.
 public sealed record Category(
     string Name, string? Description = null, IReadOnlyList<string>? Keywords = null, IReadOnlyList<string>? Examples = null);

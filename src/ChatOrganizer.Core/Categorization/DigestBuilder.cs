@@ -5,15 +5,12 @@ using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Turns a conversation into a <see cref="ConversationDigest"/> within a token budget: the title, then the visible
-/// user and assistant text of the active path, favouring the first user messages, which say what the conversation
-/// is about. Hidden system messages, custom instructions, tool calls and output, reasoning and asset pointers are left out.
-/// </summary>
-/// <remarks>
-/// Deterministic: the same conversation, budget and counter give the same digest and hash. Measured with the model's
-/// tokenizer (<see cref="TokenCounter.For"/>) for OpenAI models, so the budget is in the tokens the model is billed.
-/// </remarks>
+// Turns a conversation into a ConversationDigest within a token budget: the title, then the visible
+// user and assistant text of the active path, favouring the first user messages, which say what the conversation
+// is about. Hidden system messages, custom instructions, tool calls and output, reasoning and asset pointers are left out.
+//
+// Deterministic: the same conversation, budget and counter give the same digest and hash. Measured with the model's
+// tokenizer (TokenCounter.For) for OpenAI models, so the budget is in the tokens the model is billed.
 public sealed partial class DigestBuilder(int tokenBudget = CategorizationOptions.DefaultDigestTokenBudget, TokenCounter? counter = null)
 {
     // Bumped when the digest's format changes, so cached results from the old format are not reused.
@@ -36,10 +33,8 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
 
     public TokenCounter Counter { get; } = counter ?? TokenCounter.Estimate;
 
-    /// <summary>
-    /// Digests for a model (null: the offline categorizer): counted with its tokenizer, within the configured budget, or
-    /// less where a full batch would not fit the model's context window (gpt-4's 8,192 tokens hold 20 digests of about 310).
-    /// </summary>
+    // Digests for a model (null: the offline categorizer): counted with its tokenizer, within the configured budget, or
+    // less where a full batch would not fit the model's context window (gpt-4's 8,192 tokens hold 20 digests of about 310).
     public static DigestBuilder For(string? model, CategorizationOptions options) =>
         new(RequestCost.DigestBudgetFor(model, options), TokenCounter.For(model));
 

@@ -2,26 +2,24 @@ using System.Collections.Concurrent;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Categories the model already gave, so the same question is never paid for twice. Only categorized
-/// results are stored: a failure is asked again next time.
-/// </summary>
+// Categories the model already gave, so the same question is never paid for twice. Only categorized
+// results are stored: a failure is asked again next time.
 public interface ICategorizationCache
 {
-    /// <summary>The cached category of every key that has one; keys without one are absent.</summary>
+    // The cached category of every key that has one; keys without one are absent.
     Task<IReadOnlyDictionary<CategorizationCacheKey, string>> GetManyAsync(
         IReadOnlyCollection<CategorizationCacheKey> keys, CancellationToken cancellationToken);
 
     Task PutManyAsync(IReadOnlyCollection<CategorizationCacheEntry> entries, CancellationToken cancellationToken);
 }
 
-/// <param name="DigestHash"><see cref="ConversationDigest.Hash"/>: a changed conversation is asked again.</param>
-/// <param name="CategorySetHash"><see cref="CategorySet.ComputeHash"/>: another set, or another prompt, is asked again.</param>
+// DigestHash: ConversationDigest.Hash: a changed conversation is asked again.
+// CategorySetHash: CategorySet.ComputeHash: another set, or another prompt, is asked again.
 public sealed record CategorizationCacheKey(string ConversationId, string DigestHash, string CategorySetHash, string Model);
 
 public sealed record CategorizationCacheEntry(CategorizationCacheKey Key, string Category);
 
-/// <summary>For the CLI and tests; lives as long as the process.</summary>
+// For the CLI and tests; lives as long as the process.
 public sealed class InMemoryCategorizationCache : ICategorizationCache
 {
     private readonly ConcurrentDictionary<CategorizationCacheKey, string> _entries = new();

@@ -199,7 +199,7 @@ internal sealed class ModelClient
 
 internal sealed record ModelRequest(string System, string User, string Schema, ResponseMode Mode, int MaxOutputTokens);
 
-/// <param name="CutOff">The answer stopped at the token limit (<c>finish_reason: length</c>).</param>
+// CutOff: The answer stopped at the token limit (finish_reason: length).
 internal sealed record ModelReply(string? Content, string? Refusal, int? InputTokens, int? OutputTokens, bool CutOff);
 
 // The SDK throws on a finish_reason it does not know, and compatible servers send others (Hugging Face's
@@ -263,7 +263,7 @@ internal enum ModelFailureKind
     ModeRefused,
 }
 
-/// <param name="NextModeKnown">For <see cref="ModelFailureKind.ModeRefused"/>: the refusal says the next mode works.</param>
+// NextModeKnown: For ModelFailureKind.ModeRefused: the refusal says the next mode works.
 internal sealed record ModelFailure(
     ModelFailureKind Kind, string Reason, TimeSpan? RetryAfter, CategorizationFailure? Failure, int? Status, bool NextModeKnown = false)
 {

@@ -3,12 +3,10 @@ using System.Net;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Where requests go and how they carry the key. OpenAI and compatible servers (Ollama, vLLM, LM Studio, proxies)
-/// take <c>Authorization: Bearer</c> at <c>{base}/chat/completions</c>. Azure OpenAI takes an <c>api-key</c> header,
-/// at its v1 endpoint (<c>https://NAME.openai.azure.com/openai/v1/</c>) or at a deployment's URL
-/// (<c>/openai/deployments/{deployment}/chat/completions?api-version=...</c>, as the Azure portal shows it).
-/// </summary>
+// Where requests go and how they carry the key. OpenAI and compatible servers (Ollama, vLLM, LM Studio, proxies)
+// take Authorization: Bearer at {base}/chat/completions. Azure OpenAI takes an api-key header,
+// at its v1 endpoint (https://NAME.openai.azure.com/openai/v1/) or at a deployment's URL
+// (/openai/deployments/{deployment}/chat/completions?api-version=..., as the Azure portal shows it).
 internal sealed class ModelEndpoint
 {
     public static readonly Uri OpenAi = new("https://api.openai.com/v1");
@@ -29,21 +27,21 @@ internal sealed class ModelEndpoint
         ApiVersion = apiVersion;
     }
 
-    /// <summary>What the SDK is given; it appends <c>/chat/completions</c>.</summary>
+    // What the SDK is given; it appends /chat/completions.
     public Uri SdkEndpoint { get; }
 
     public ModelEndpointKind Kind { get; }
 
-    /// <summary>Azure deployment URLs only.</summary>
+    // Azure deployment URLs only.
     public string? ApiVersion { get; }
 
     // Scheme, host and path: never user info or query, which might hold a secret.
     public string ForPeople => $"{SdkEndpoint.Scheme}://{SdkEndpoint.Authority}{SdkEndpoint.AbsolutePath.TrimEnd('/')}";
 
-    /// <summary>What the response mode is remembered under: an older api-version may support less.</summary>
+    // What the response mode is remembered under: an older api-version may support less.
     public string MemoryKey => ApiVersion is null ? ForPeople : $"{ForPeople}?api-version={ApiVersion}";
 
-    /// <summary>localhost, 127.0.0.0/8 or ::1: a server on this machine, which needs no key.</summary>
+    // localhost, 127.0.0.0/8 or ::1: a server on this machine, which needs no key.
     public bool IsLoopback => SdkEndpoint.IsLoopback
         || (IPAddress.TryParse(SdkEndpoint.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
@@ -69,7 +67,7 @@ internal sealed class ModelEndpoint
         return new ModelEndpoint(new Uri($"{origin}{path}"), ModelEndpointKind.OpenAiCompatible, null);
     }
 
-    /// <summary>Azure's header and deployment URL; null for endpoints the SDK already speaks to as they are.</summary>
+    // Azure's header and deployment URL; null for endpoints the SDK already speaks to as they are.
     public PipelinePolicy? RequestPolicy(string apiKey) =>
         Kind == ModelEndpointKind.OpenAiCompatible ? null : new AzurePolicy(apiKey, ApiVersion);
 

@@ -22,9 +22,9 @@ internal sealed class RequestCost
     // Examples the person filed cost every request this much at most (five short ones).
     public const int MaxExampleTokens = 600;
 
-    /// <param name="examples">The person's labelled conversations: a few go into every request's instructions, in the room
-    /// a full batch of full digests leaves under the ceiling, so they never make a batch smaller or a run longer.</param>
-    /// <param name="digestBudget">The most tokens a digest has in this run.</param>
+    // examples: The person's labelled conversations: a few go into every request's instructions, in the room
+    // a full batch of full digests leaves under the ceiling, so they never make a batch smaller or a run longer.
+    // digestBudget: The most tokens a digest has in this run.
     public RequestCost(CategorySet set, ResponseMode mode, TokenCounter counter, ModelFamily family, int maxRequestTokens, int batchSize,
         IReadOnlyList<Offline.LabelledExample>? examples = null, int digestBudget = 0)
     {
@@ -44,12 +44,12 @@ internal sealed class RequestCost
         }
     }
 
-    /// <summary>What every request of the run shows of the person's own filing.</summary>
+    // What every request of the run shows of the person's own filing.
     public IReadOnlyList<PromptExample> Examples { get; } = [];
 
     public TokenCounter Counter { get; }
 
-    /// <summary>Input tokens a request may have: the setting, or less where the model's context window is small (gpt-4's 8,192).</summary>
+    // Input tokens a request may have: the setting, or less where the model's context window is small (gpt-4's 8,192).
     public int Ceiling { get; }
 
     public int Overhead(int count)
@@ -68,10 +68,8 @@ internal sealed class RequestCost
     // An answer entry with a long category name, for budgets worked out before the set's own is measured.
     private const int TypicalAnswerEntryTokens = 24;
 
-    /// <summary>
-    /// The digest budget for a model: the configured one, or less where BatchSize digests, the prompt and the answer
-    /// would not fit the model's context window (gpt-4's 8,192 tokens), so batches keep their size.
-    /// </summary>
+    // The digest budget for a model: the configured one, or less where BatchSize digests, the prompt and the answer
+    // would not fit the model's context window (gpt-4's 8,192 tokens), so batches keep their size.
     public static int DigestBudgetFor(string? model, CategorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

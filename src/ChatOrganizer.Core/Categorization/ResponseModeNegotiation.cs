@@ -1,18 +1,15 @@
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Which <see cref="ResponseMode"/> one endpoint and model answer in: found once, remembered in the store, and shared
-/// by every run of the process (a job's work items run at the same time). While it is not known, one request at a time
-/// probes it, from the remembered mode or strict JSON schema down the chain, and the others wait for that request's
-/// answer.
-/// </summary>
-/// <remarks>
-/// No run pays for more than one refused request. When a refusal says what works instead (OpenAI's gpt-4 refusing
-/// structured outputs takes function calls), the run goes on to it. When it does not (a local server built without
-/// a feature), the runs begun so far answer in plain text, which nothing refuses, and the next mode is remembered as
-/// the one the next run tries once. Each <see cref="AcquireAsync"/> must be followed by exactly one of Answered,
-/// Refused or Release.
-/// </remarks>
+// Which ResponseMode one endpoint and model answer in: found once, remembered in the store, and shared
+// by every run of the process (a job's work items run at the same time). While it is not known, one request at a time
+// probes it, from the remembered mode or strict JSON schema down the chain, and the others wait for that request's
+// answer.
+//
+// No run pays for more than one refused request. When a refusal says what works instead (OpenAI's gpt-4 refusing
+// structured outputs takes function calls), the run goes on to it. When it does not (a local server built without
+// a feature), the runs begun so far answer in plain text, which nothing refuses, and the next mode is remembered as
+// the one the next run tries once. Each AcquireAsync must be followed by exactly one of Answered,
+// Refused or Release.
 internal sealed class ResponseModeNegotiation(IResponseModeStore store, string endpoint, string model)
 {
     private readonly SemaphoreSlim _probe = new(1, 1);
@@ -29,17 +26,17 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
 
     public string Model { get; } = model;
 
-    /// <summary>One run's share: its number, for "runs begun so far".</summary>
+    // One run's share: its number, for "runs begun so far".
     public RunModes BeginRun() => new(Interlocked.Increment(ref _runs));
 
-    /// <summary>The mode requests are expected to use, for estimates: the known one, else the one to be tried first.</summary>
+    // The mode requests are expected to use, for estimates: the known one, else the one to be tried first.
     public async Task<ResponseMode> ExpectedAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
         lock (_state) return _decided ?? _trying;
     }
 
-    /// <summary>The mode for one request of <paramref name="run"/>; waits while another request is finding out.</summary>
+    // The mode for one request of run; waits while another request is finding out.
     public async Task<ModeLease> AcquireAsync(RunModes run, CancellationToken cancellationToken)
     {
         lock (_state)
@@ -72,7 +69,7 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         : run.Number <= _plainTextThrough ? new ModeLease(ResponseMode.PlainText, Probe: false, Interim: true)
         : null;
 
-    /// <summary>The endpoint answered in the lease's mode: it works, and is remembered.</summary>
+    // The endpoint answered in the lease's mode: it works, and is remembered.
     public async Task AnsweredAsync(ModeLease lease)
     {
         if (!lease.Probe) return;
@@ -87,10 +84,8 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         }
     }
 
-    /// <summary>
-    /// The endpoint refused the lease's mode. The next one down the chain is tried at once if the refusal says it works;
-    /// otherwise the runs begun so far answer in plain text and the next run tries it.
-    /// </summary>
+    // The endpoint refused the lease's mode. The next one down the chain is tried at once if the refusal says it works;
+    // otherwise the runs begun so far answer in plain text and the next run tries it.
     public async Task RefusedAsync(ModeLease lease, bool nextModeKnown)
     {
         RememberedMode? tentative = null;
@@ -121,13 +116,13 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
         }
     }
 
-    /// <summary>The request failed for another reason (a rate limit, a timeout): the mode is still to be found.</summary>
+    // The request failed for another reason (a rate limit, a timeout): the mode is still to be found.
     public void Release(ModeLease lease)
     {
         if (lease.Probe) _probe.Release();
     }
 
-    /// <summary>What a run tells a person about the mode it answers in.</summary>
+    // What a run tells a person about the mode it answers in.
     public CategorizationEvent.ResponseModeChosen Describe(ModeLease lease)
     {
         lock (_state)
@@ -185,9 +180,9 @@ internal sealed class ResponseModeNegotiation(IResponseModeStore store, string e
     }
 }
 
-/// <param name="Probe">This request finds out whether the mode works; the others wait for it.</param>
-/// <param name="Interim">Plain text for a run that has had its refusal; the mode is still to be found by a later run.</param>
+// Probe: This request finds out whether the mode works; the others wait for it.
+// Interim: Plain text for a run that has had its refusal; the mode is still to be found by a later run.
 internal readonly record struct ModeLease(ResponseMode Mode, bool Probe, bool Interim = false);
 
-/// <summary>One run's place in a <see cref="ResponseModeNegotiation"/>, numbered in the order runs began.</summary>
+// One run's place in a ResponseModeNegotiation, numbered in the order runs began.
 internal sealed record RunModes(int Number);

@@ -2,11 +2,9 @@ using Microsoft.ML.Tokenizers;
 
 namespace ChatOrganizer.Categorization;
 
-/// <summary>
-/// Counts tokens as the model's own tokenizer does: <c>o200k_base</c> or <c>cl100k_base</c> (Microsoft.ML.Tokenizers,
-/// its data packages shipped with the app) for OpenAI models, a character estimate for any other. Digests, batches and
-/// the cost estimate all count with the same one, so they agree with each other and, for OpenAI models, with the bill.
-/// </summary>
+// Counts tokens as the model's own tokenizer does: o200k_base or cl100k_base (Microsoft.ML.Tokenizers,
+// its data packages shipped with the app) for OpenAI models, a character estimate for any other. Digests, batches and
+// the cost estimate all count with the same one, so they agree with each other and, for OpenAI models, with the bill.
 public sealed class TokenCounter
 {
     // Building an encoding reads its whole vocabulary (about 0.3 s for o200k_base): once per process, on first use.
@@ -27,10 +25,10 @@ public sealed class TokenCounter
         _tokenizer = tokenizer;
     }
 
-    /// <summary>For models without a known tokenizer, and the offline categorizer.</summary>
+    // For models without a known tokenizer, and the offline categorizer.
     public static TokenCounter Estimate { get; } = new("estimate", null);
 
-    /// <summary>The counter for a model: exact for OpenAI's families (dated names included), else the estimate.</summary>
+    // The counter for a model: exact for OpenAI's families (dated names included), else the estimate.
     public static TokenCounter For(string? model) => ModelFamily.Of(model).Encoding switch
     {
         ModelFamily.O200kBase => O200kCounter,
@@ -38,12 +36,12 @@ public sealed class TokenCounter
         _ => Estimate,
     };
 
-    /// <summary><c>o200k_base</c>, <c>cl100k_base</c>, or <c>estimate</c>.</summary>
+    // o200k_base, cl100k_base, or estimate.
     public string Encoding { get; }
 
     public bool IsExact => _tokenizer is not null;
 
-    /// <summary>How a person is told where a token figure comes from.</summary>
+    // How a person is told where a token figure comes from.
     public string Description => IsExact ? $"counted with {Encoding}" : "estimated";
 
     public int Count(string text)
@@ -52,7 +50,7 @@ public sealed class TokenCounter
         return _tokenizer is null ? TokenEstimate.Of(text) : _tokenizer.Value.CountTokens(text);
     }
 
-    /// <summary>The longest prefix within <paramref name="maxTokens"/>, cut at a word boundary when one is near.</summary>
+    // The longest prefix within maxTokens, cut at a word boundary when one is near.
     public string Truncate(string text, int maxTokens)
     {
         ArgumentNullException.ThrowIfNull(text);

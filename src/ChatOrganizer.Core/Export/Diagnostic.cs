@@ -1,11 +1,11 @@
 namespace ChatOrganizer.Export;
 
-/// <summary>Something wrong in an export, said precisely enough to find it with a text editor.</summary>
-/// <param name="File">File inside the export, e.g. <c>conversations.json</c>.</param>
-/// <param name="Index">Conversation index in export order; null for file-level findings.</param>
-/// <param name="ConversationId">The conversation's id when it could be read.</param>
-/// <param name="JsonPath">Where in the conversation, e.g. <c>$.mapping['abc'].message.create_time</c>.</param>
-/// <param name="Reason">A sentence a person understands.</param>
+// Something wrong in an export, said precisely enough to find it with a text editor.
+// File: File inside the export, e.g. conversations.json.
+// Index: Conversation index in export order; null for file-level findings.
+// ConversationId: The conversation's id when it could be read.
+// JsonPath: Where in the conversation, e.g. $.mapping['abc'].message.create_time.
+// Reason: A sentence a person understands.
 public sealed record Diagnostic(
     DiagnosticSeverity Severity,
     string File,
@@ -14,7 +14,7 @@ public sealed record Diagnostic(
     string? JsonPath,
     string Reason)
 {
-    /// <summary>Where and why, without the severity: for logs that show the severity on their own.</summary>
+    // Where and why, without the severity: for logs that show the severity on their own.
     public string Describe()
     {
         var where = Index is { } i ? $"{File} #{i}" : File;
@@ -26,15 +26,15 @@ public sealed record Diagnostic(
     public override string ToString() => $"{Severity.ToString().ToLowerInvariant()}: {Describe()}";
 }
 
-/// <summary>Warning: read, with a guess or a gap. Error: part of the conversation could not be read.</summary>
+// Warning: read, with a guess or a gap. Error: part of the conversation could not be read.
 public enum DiagnosticSeverity
 {
     Warning,
     Error,
 }
 
-/// <summary>The input cannot be read as an export at all: not JSON, not an export, truncated.</summary>
-/// <remarks>Everything produced before it was thrown is valid; the message says where reading stopped.</remarks>
+// The input cannot be read as an export at all: not JSON, not an export, truncated.
+// Everything produced before it was thrown is valid; the message says where reading stopped.
 public sealed class ExportFormatException(string message, string? file = null, long? byteOffset = null, Exception? inner = null)
     : Exception(message, inner)
 {

@@ -6,14 +6,13 @@ using ChatOrganizer.Export.Sources;
 
 namespace ChatOrganizer.Export;
 
-/// <summary>Reads a ChatGPT data export one conversation at a time, in bounded memory.</summary>
-/// <remarks>
-/// Accepts a <c>conversations.json</c>, an unpacked export folder, an export ZIP (also split into
-/// <c>conversations-000.json</c>, <c>-001</c>, ...), or a <c>chat.html</c> when the export holds no conversations JSON.
-/// A damaged conversation is still produced, with <see cref="Conversation.Diagnostics"/>; an input that is not
-/// an export, not JSON or truncated throws <see cref="ExportFormatException"/> where reading stopped, after
-/// every conversation before that point was produced.
-/// </remarks>
+// Reads a ChatGPT data export one conversation at a time, in bounded memory.
+//
+// Accepts a conversations.json, an unpacked export folder, an export ZIP (also split into
+// conversations-000.json, -001, ...), or a chat.html when the export holds no conversations JSON.
+// A damaged conversation is still produced, with Conversation.Diagnostics; an input that is not
+// an export, not JSON or truncated throws ExportFormatException where reading stopped, after
+// every conversation before that point was produced.
 public sealed class ExportReader : IAsyncDisposable
 {
     private readonly ExportSource _source;
@@ -31,34 +30,30 @@ public sealed class ExportReader : IAsyncDisposable
         _diagnostics = diagnostics;
     }
 
-    /// <summary>The path or upload name the export was opened from.</summary>
+    // The path or upload name the export was opened from.
     public string Name => _source.Name;
 
-    /// <summary>The files conversations are read from, in reading order: shards in numeric order, or <c>chat.html</c>.</summary>
+    // The files conversations are read from, in reading order: shards in numeric order, or chat.html.
     public IReadOnlyList<string> ConversationFiles => ConversationEntries.Select(e => e.Name).ToArray();
 
-    /// <summary>
-    /// Findings about the export as a whole: manifest mismatches, unreadable side files, data after the end of a file.
-    /// It grows while conversations and side files are read.
-    /// </summary>
+    // Findings about the export as a whole: manifest mismatches, unreadable side files, data after the end of a file.
+    // It grows while conversations and side files are read.
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
     private IReadOnlyList<ExportEntry> ConversationEntries => _layout.ReadsChatHtml ? [_layout.ChatHtml!] : _layout.ConversationFiles;
 
-    /// <summary>
-    /// The files a ZIP or folder export holds besides its JSON (uploads, images, DALL·E generations, <c>.dat</c> assets), by
-    /// their path inside the export: what <see cref="Attachment.File"/> names. Empty for a single JSON or HTML file.
-    /// </summary>
+    // The files a ZIP or folder export holds besides its JSON (uploads, images, DALL·E generations, .dat assets), by
+    // their path inside the export: what Attachment.File names. Empty for a single JSON or HTML file.
     public IReadOnlyList<ExportFile> AttachmentFiles => _source.AttachmentFiles.Select(e => new ExportFile(e.Name, e.Length ?? 0)).ToArray();
 
-    /// <summary>Opens one of <see cref="AttachmentFiles"/>; inflating it counts toward the ZIP's limits like the conversations do.</summary>
-    /// <exception cref="ExportFormatException">The entry breaks a ZIP limit or is damaged.</exception>
+    // Opens one of AttachmentFiles; inflating it counts toward the ZIP's limits like the conversations do.
+    // Throws ExportFormatException The entry breaks a ZIP limit or is damaged.
     public Task<Stream> OpenAttachmentAsync(ExportFile file, CancellationToken cancellationToken = default) =>
         _source.OpenAttachmentAsync(new ExportEntry(file.Path, file.Length), cancellationToken);
 
-    /// <summary>Opens a <c>conversations.json</c>, an export folder or an export ZIP.</summary>
-    /// <exception cref="ExportFormatException">The path is not a readable export.</exception>
-    /// <exception cref="FileNotFoundException">Nothing exists at the path.</exception>
+    // Opens a conversations.json, an export folder or an export ZIP.
+    // Throws ExportFormatException The path is not a readable export.
+    // Throws FileNotFoundException Nothing exists at the path.
     public static async Task<ExportReader> OpenAsync(string path, ExportReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -67,11 +62,10 @@ public sealed class ExportReader : IAsyncDisposable
         return await CreateAsync(await ExportSource.OpenAsync(path, options, cancellationToken), options, cancellationToken);
     }
 
-    /// <summary>Opens an upload: a ZIP or a JSON file by its content; a non-seekable ZIP is spooled to a temp file.</summary>
-    /// <remarks>
-    /// The caller keeps ownership of <paramref name="stream"/> and must keep it open while reading. A JSON stream
-    /// that cannot seek can be read once.
-    /// </remarks>
+    // Opens an upload: a ZIP or a JSON file by its content; a non-seekable ZIP is spooled to a temp file.
+    //
+    // The caller keeps ownership of stream and must keep it open while reading. A JSON stream
+    // that cannot seek can be read once.
     public static async Task<ExportReader> OpenAsync(Stream stream, string fileName, ExportReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -81,8 +75,8 @@ public sealed class ExportReader : IAsyncDisposable
         return await CreateAsync(await ExportSource.OpenAsync(stream, fileName, options, cancellationToken), options, cancellationToken);
     }
 
-    /// <summary>Every conversation in export order, one at a time; <see cref="Conversation.Location"/> numbers them across shards.</summary>
-    /// <exception cref="ExportFormatException">Reading cannot go on: not JSON, not UTF-8, truncated, a ZIP limit reached.</exception>
+    // Every conversation in export order, one at a time; Conversation.Location numbers them across shards.
+    // Throws ExportFormatException Reading cannot go on: not JSON, not UTF-8, truncated, a ZIP limit reached.
     public async IAsyncEnumerable<Conversation> ReadConversationsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var index = 0;
@@ -102,12 +96,11 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Checks every conversations file without building a single conversation: JSON of the right shape, complete,
-    /// UTF-8, and each conversation within the size, depth and string limits. A scan at close to raw JSON speed,
-    /// for refusing a bad upload while its sender still waits, before any work is queued.
-    /// </summary>
-    /// <exception cref="ExportFormatException">The export cannot be read at all; the message says where.</exception>
+    // Checks every conversations file without building a single conversation: JSON of the right shape, complete,
+    // UTF-8, and each conversation within the size, depth and string limits. A scan at close to raw JSON speed,
+    // for refusing a bad upload while its sender still waits, before any work is queued.
+    //
+    // Throws ExportFormatException The export cannot be read at all; the message says where.
     public async Task<ExportCheck> CheckAsync(CancellationToken cancellationToken = default)
     {
         var index = 0;
@@ -168,8 +161,8 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads <c>user.json</c>, <c>message_feedback.json</c>, <c>model_comparisons.json</c> and <c>shared_conversations.json</c> into summaries.</summary>
-    /// <remarks>A side file that cannot be read is left null and reported in <see cref="Diagnostics"/>.</remarks>
+    // Reads user.json, message_feedback.json, model_comparisons.json and shared_conversations.json into summaries.
+    // A side file that cannot be read is left null and reported in Diagnostics.
     public Task<ExportSideFiles> ReadSideFilesAsync(CancellationToken cancellationToken = default) =>
         new SideFileReader(_source, _options, _diagnostics).ReadAsync(_layout, cancellationToken);
 
@@ -202,10 +195,10 @@ public sealed class ExportReader : IAsyncDisposable
     }
 }
 
-/// <param name="Path">Inside the export, with <c>/</c> between folders; names that climb out of it are refused on opening.</param>
+// Path: Inside the export, with / between folders; names that climb out of it are refused on opening.
 public sealed record ExportFile(string Path, long Length);
 
-/// <param name="Conversations">Conversations (JSON objects) in the export, damaged ones included.</param>
-/// <param name="NotConversations">Array elements that are not objects (numbers, strings, arrays): nothing to read in them.</param>
-/// <param name="LimitsBroken">One error per conversation too large, too deep or holding too long a string: reading would skip it.</param>
+// Conversations: Conversations (JSON objects) in the export, damaged ones included.
+// NotConversations: Array elements that are not objects (numbers, strings, arrays): nothing to read in them.
+// LimitsBroken: One error per conversation too large, too deep or holding too long a string: reading would skip it.
 public sealed record ExportCheck(int Conversations, int NotConversations, IReadOnlyList<Diagnostic> LimitsBroken);

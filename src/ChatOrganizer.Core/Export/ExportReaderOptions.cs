@@ -1,40 +1,39 @@
 namespace ChatOrganizer.Export;
 
-/// <summary>Limits that keep a damaged or hostile export from exhausting memory, disk or time.</summary>
-/// <remarks>
-/// The defaults read every real export seen so far (2023 to 2026) with room to spare. A conversation over a
-/// per-conversation limit is skipped with a diagnostic; a ZIP over a ZIP limit is refused with an
-/// <see cref="ExportFormatException"/>.
-/// </remarks>
+// Limits that keep a damaged or hostile export from exhausting memory, disk or time.
+//
+// The defaults read every real export seen so far (2023 to 2026) with room to spare. A conversation over a
+// per-conversation limit is skipped with a diagnostic; a ZIP over a ZIP limit is refused with an
+// ExportFormatException.
 public sealed record ExportReaderOptions
 {
     public static ExportReaderOptions Default { get; } = new();
 
-    /// <summary>Deepest JSON nesting inside one conversation.</summary>
-    /// <remarks>Real conversations nest about 15 levels (tool metadata); 64 is System.Text.Json's own default.</remarks>
+    // Deepest JSON nesting inside one conversation.
+    // Real conversations nest about 15 levels (tool metadata); 64 is System.Text.Json's own default.
     public int MaxDepth { get; init; } = 64;
 
-    /// <summary>Largest single conversation, in bytes of JSON; it is buffered whole while it is parsed.</summary>
-    /// <remarks>The largest single conversation seen in a real export was 18 MB.</remarks>
+    // Largest single conversation, in bytes of JSON; it is buffered whole while it is parsed.
+    // The largest single conversation seen in a real export was 18 MB.
     public long MaxConversationBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Longest single JSON string, in bytes; each becomes a UTF-16 string twice its size.</summary>
-    /// <remarks>A pasted document or a long tool output stays far below; beyond this it is not chat text.</remarks>
+    // Longest single JSON string, in bytes; each becomes a UTF-16 string twice its size.
+    // A pasted document or a long tool output stays far below; beyond this it is not chat text.
     public long MaxStringBytes { get; init; } = 16L * 1024 * 1024;
 
-    /// <summary>Most entries in an export ZIP, checked before its directory is loaded.</summary>
-    /// <remarks>Years of uploads and generated images make a few thousand; millions only come from a crafted file.</remarks>
+    // Most entries in an export ZIP, checked before its directory is loaded.
+    // Years of uploads and generated images make a few thousand; millions only come from a crafted file.
     public int MaxZipEntries { get; init; } = 100_000;
 
-    /// <summary>Most bytes inflated from the ZIP entries the reader opens (conversations, side files), in total.</summary>
-    /// <remarks>The largest real exports hold about 0.5 GB of JSON; this leaves 16 times that.</remarks>
+    // Most bytes inflated from the ZIP entries the reader opens (conversations, side files), in total.
+    // The largest real exports hold about 0.5 GB of JSON; this leaves 16 times that.
     public long MaxUncompressedBytes { get; init; } = 8L * 1024 * 1024 * 1024;
 
-    /// <summary>Highest uncompressed-to-compressed ratio of a ZIP entry above 1 MiB.</summary>
-    /// <remarks>Export JSON deflates 5 to 15 times; zip bombs sit near deflate's ceiling of about 1000.</remarks>
+    // Highest uncompressed-to-compressed ratio of a ZIP entry above 1 MiB.
+    // Export JSON deflates 5 to 15 times; zip bombs sit near deflate's ceiling of about 1000.
     public int MaxCompressionRatio { get; init; } = 100;
 
-    /// <summary>Every setting that is out of range, with the allowed values; empty when all are valid.</summary>
+    // Every setting that is out of range, with the allowed values; empty when all are valid.
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

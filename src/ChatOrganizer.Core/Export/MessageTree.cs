@@ -1,9 +1,9 @@
 namespace ChatOrganizer.Export;
 
-/// <summary>A conversation's message tree: every node in document order, and the branch the person last saw.</summary>
-/// <param name="Nodes">Every node of the mapping, in document order.</param>
-/// <param name="ActivePath">Node ids from the root to the active leaf; nodes with no message are left out.</param>
-/// <param name="BranchPoints">Ids of nodes with two or more children present in the mapping (edits, regenerations).</param>
+// A conversation's message tree: every node in document order, and the branch the person last saw.
+// Nodes: Every node of the mapping, in document order.
+// ActivePath: Node ids from the root to the active leaf; nodes with no message are left out.
+// BranchPoints: Ids of nodes with two or more children present in the mapping (edits, regenerations).
 public sealed record MessageTree(
     IReadOnlyList<MessageNode> Nodes,
     IReadOnlyList<string> ActivePath,
@@ -60,10 +60,8 @@ public sealed record MessageTree(
         }
     }
 
-    /// <summary>
-    /// The active path as turns, each with the other versions at its place (edits, regenerations: its siblings), each
-    /// followed down the way ChatGPT shows it, by the latest child at each step.
-    /// </summary>
+    // The active path as turns, each with the other versions at its place (edits, regenerations: its siblings), each
+    // followed down the way ChatGPT shows it, by the latest child at each step.
     public IReadOnlyList<ActiveTurn> ActiveTurns()
     {
         var turns = new List<ActiveTurn>(ActivePath.Count);
@@ -90,29 +88,28 @@ public sealed record MessageTree(
     }
 }
 
-/// <param name="NodeId">A node of the active path.</param>
-/// <param name="Alternatives">The other versions of its message, each followed down to its end.</param>
+// NodeId: A node of the active path.
+// Alternatives: The other versions of its message, each followed down to its end.
 public sealed record ActiveTurn(string NodeId, IReadOnlyList<AlternativeBranch> Alternatives);
 
-/// <param name="NodeIds">From <paramref name="StartId"/> down, the latest child at each step; nodes without a message included.</param>
+// NodeIds: From StartId down, the latest child at each step; nodes without a message included.
 public sealed record AlternativeBranch(string StartId, IReadOnlyList<string> NodeIds);
 
-/// <param name="Children">Child ids present in the mapping; derived from <c>parent</c> links when the export omits <c>children</c>.</param>
+// Children: Child ids present in the mapping; derived from parent links when the export omits children.
 public sealed record MessageNode(string Id, string? ParentId, IReadOnlyList<string> Children, Message? Message);
 
-/// <summary>One message, with a plain-text rendering whatever its content type.</summary>
-/// <param name="Role">user, assistant, system or tool, as the export says.</param>
-/// <param name="AuthorName">Tool name for tool messages (<c>python</c>, <c>browser</c>, <c>dalle.text2im</c>...).</param>
-/// <param name="Recipient"><c>all</c>, or the tool an assistant message is addressed to.</param>
-/// <param name="IsHidden">
-/// Not shown in ChatGPT's own view: <c>is_visually_hidden_from_conversation</c>, custom-instruction system messages.
-/// </param>
-/// <param name="ContentType">As exported (<c>text</c>, <c>multimodal_text</c>, <c>code</c>...); empty when the message has no content.</param>
-/// <param name="ModelSlug"><c>metadata.model_slug</c>; null when the message does not say (see <see cref="Conversation.DefaultModel"/>).</param>
-/// <param name="Text">
-/// Plain text for people and models, whatever the content type; files appear as <c>[image: name]</c>.
-/// Empty only when the message holds no text at all (the empty system message that starts most conversations).
-/// </param>
+// One message, with a plain-text rendering whatever its content type.
+// Role: user, assistant, system or tool, as the export says.
+// AuthorName: Tool name for tool messages (python, browser, dalle.text2im...).
+// Recipient: all, or the tool an assistant message is addressed to.
+// IsHidden:
+// Not shown in ChatGPT's own view: is_visually_hidden_from_conversation, custom-instruction system messages.
+//
+// ContentType: As exported (text, multimodal_text, code...); empty when the message has no content.
+// ModelSlug: metadata.model_slug; null when the message does not say (see Conversation.DefaultModel).
+// Text:
+// Plain text for people and models, whatever the content type; files appear as [image: name].
+// Empty only when the message holds no text at all (the empty system message that starts most conversations).
 public sealed record Message(
     string Id,
     string Role,
@@ -128,20 +125,20 @@ public sealed record Message(
     string Text,
     IReadOnlyList<Attachment> Attachments)
 {
-    /// <summary>The tool this message calls or answers for; null for the person's and the assistant's own words.</summary>
+    // The tool this message calls or answers for; null for the person's and the assistant's own words.
     public ToolUse? Tool => ToolUse.Of(this);
 }
 
-/// <param name="Kind">image, audio, video or file.</param>
-/// <param name="AssetPointer">The asset pointer as exported: <c>sediment://file_...</c> (new) or <c>file-service://file-...</c> (old).</param>
-/// <param name="Name">
-/// The original file name when the export maps it (<c>conversation_asset_file_names.json</c>, 2026), else the name of the
-/// file the export stores it as (<c>file-AbC1-photo.png</c>); null when the export does not hold the file.
-/// </param>
-/// <param name="File">Where the export stores the file (<c>file-AbC1-photo.png</c>, <c>dalle-generations/file-....webp</c>,
-/// <c>user-x/file_00....png</c>, <c>file_00ab.dat</c>); null when the export does not hold it.</param>
+// Kind: image, audio, video or file.
+// AssetPointer: The asset pointer as exported: sediment://file_... (new) or file-service://file-... (old).
+// Name:
+// The original file name when the export maps it (conversation_asset_file_names.json, 2026), else the name of the
+// file the export stores it as (file-AbC1-photo.png); null when the export does not hold the file.
+//
+// File: Where the export stores the file (file-AbC1-photo.png, dalle-generations/file-....webp,
+// user-x/file_00....png, file_00ab.dat); null when the export does not hold it.
 public sealed record Attachment(string Kind, string AssetPointer, string? Name, long? SizeBytes, string? MimeType, string? File = null)
 {
-    /// <summary>How the attachment shows in <see cref="Message.Text"/>: <c>[image: name]</c>.</summary>
+    // How the attachment shows in Message.Text: [image: name].
     public string Marker => $"[{Kind}: {Name ?? AssetPointer}]";
 }

@@ -1,8 +1,8 @@
 namespace ChatOrganizer.Export;
 
-/// <summary>A message that is tool traffic: the assistant calling a tool, or the tool's answer.</summary>
-/// <param name="Name">The tool as the export names it: <c>dalle.text2im</c>, <c>python</c>, <c>browser</c>, <c>bio</c>, <c>canmore.create_textdoc</c>...</param>
-/// <param name="IsCall">True for the assistant's call (the recipient is the tool), false for the tool's answer.</param>
+// A message that is tool traffic: the assistant calling a tool, or the tool's answer.
+// Name: The tool as the export names it: dalle.text2im, python, browser, bio, canmore.create_textdoc...
+// IsCall: True for the assistant's call (the recipient is the tool), false for the tool's answer.
 public sealed record ToolUse(ToolKind Kind, string Name, bool IsCall)
 {
     public static ToolUse? Of(Message message)

@@ -2,11 +2,9 @@ using System.Globalization;
 
 namespace ChatOrganizer.Results;
 
-/// <summary>
-/// A month (<c>yyyy-MM</c>, "March 2024") or year (<c>yyyy</c>) a conversation falls in, or <c>undated</c>: how the web
-/// app, its downloads and the CLI group by time. UTC: the export's times are UTC and a server has no idea of the
-/// person's zone.
-/// </summary>
+// A month (yyyy-MM, "March 2024") or year (yyyy) a conversation falls in, or undated: how the web
+// app, its downloads and the CLI group by time. UTC: the export's times are UTC and a server has no idea of the
+// person's zone.
 public sealed record Period(string Key, string Label)
 {
     public const string UndatedKey = "undated";
@@ -23,7 +21,7 @@ public sealed record Period(string Key, string Label)
 
     public static Period Of(DateTime? utc, PeriodLength length) => length == PeriodLength.Month ? MonthOf(utc) : YearOf(utc);
 
-    /// <summary>The first day of a month key (<c>yyyy-MM</c>); null for <c>undated</c> or anything else.</summary>
+    // The first day of a month key (yyyy-MM); null for undated or anything else.
     public static DateTime? MonthStart(string key) =>
         DateTime.TryParseExact(key, MonthFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var month)
             ? month

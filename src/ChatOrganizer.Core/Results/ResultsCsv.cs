@@ -5,7 +5,7 @@ using CsvHelper;
 
 namespace ChatOrganizer.Results;
 
-/// <summary>Conversations and their results as CSV, one row each, written as they come: the web app's download and the CLI's --out.</summary>
+// Conversations and their results as CSV, one row each, written as they come: the web app's download and the CLI's --out.
 public static class ResultsCsv
 {
     public static readonly string[] Columns =
@@ -49,15 +49,15 @@ public static class ResultsCsv
         WriteAsync(output, rows.ToAsyncEnumerable(), cancellationToken);
 }
 
-/// <summary>One conversation and its result, as downloads and the CLI write it.</summary>
-/// <param name="Index">Position in the export.</param>
-/// <param name="Created">UTC.</param>
-/// <param name="Messages">Visible messages on the active path.</param>
-/// <param name="Model">The ChatGPT model the conversation was held with (not the one that categorized it).</param>
-/// <param name="Status">Null while the conversation waits for its turn, and when grouping by month or year.</param>
-/// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
-/// <param name="Reason">Why it was filed there, for a person to read.</param>
-/// <param name="Corrected">A person chose <paramref name="Category"/>; the engine's choice is <paramref name="EngineCategory"/>.</param>
+// One conversation and its result, as downloads and the CLI write it.
+// Index: Position in the export.
+// Created: UTC.
+// Messages: Visible messages on the active path.
+// Model: The ChatGPT model the conversation was held with (not the one that categorized it).
+// Status: Null while the conversation waits for its turn, and when grouping by month or year.
+// Confidence: How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).
+// Reason: Why it was filed there, for a person to read.
+// Corrected: A person chose Category; the engine's choice is EngineCategory.
 public sealed record ResultRow(
     int Index,
     string? Id,
@@ -74,7 +74,7 @@ public sealed record ResultRow(
     bool Corrected = false,
     string? EngineCategory = null)
 {
-    /// <summary>A conversation as read, before any result.</summary>
+    // A conversation as read, before any result.
     public static ResultRow From(Conversation conversation) => new(
         conversation.Location.Index,
         conversation.Id,

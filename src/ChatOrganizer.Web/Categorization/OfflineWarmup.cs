@@ -3,13 +3,11 @@ using ChatOrganizer.Categorization.Offline;
 
 namespace ChatOrganizer.Web.Categorization;
 
-/// <summary>
-/// On a server without an API key, gets the offline categorizer's token vectors ready at start: read from the data
-/// folder, or distilled from the model the first time (about 10 to 20 seconds on two cores), so that a person's first
-/// job does not sit at 0% meanwhile. A server with a key leaves it to the first job that asks for the offline categorizer
-/// (a discover job, an offline run); until then its jobs keep no vectors and show no similar conversations, rather than
-/// wait for them (see ReadExportStep).
-/// </summary>
+// On a server without an API key, gets the offline categorizer's token vectors ready at start: read from the data
+// folder, or distilled from the model the first time (about 10 to 20 seconds on two cores), so that a person's first
+// job does not sit at 0% meanwhile. A server with a key leaves it to the first job that asks for the offline categorizer
+// (a discover job, an offline run); until then its jobs keep no vectors and show no similar conversations, rather than
+// wait for them (see ReadExportStep).
 internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine engine, ILogger<OfflineWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -7,16 +7,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.CategorySets;
 
-/// <summary>
-/// A session's category sets, plus the built-in default every session sees: it can be read and copied
-/// (read it, post it as a new set) but not changed or deleted. Validation is the engine's
-/// (<see cref="CategorySet"/>'s rules), so the API, the form and the categorizer agree.
-/// </summary>
+// A session's category sets, plus the built-in default every session sees: it can be read and copied
+// (read it, post it as a new set) but not changed or deleted. Validation is the engine's
+// (CategorySet's rules), so the API, the form and the categorizer agree.
 public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
 {
     public const string DefaultId = "default";
 
-    /// <summary>Sets one session may keep: enough for anyone, bounded for the database.</summary>
+    // Sets one session may keep: enough for anyone, bounded for the database.
     public const int MaxSetsPerSession = 100;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -27,7 +25,7 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         return [Default, .. saved.Select(View)];
     }
 
-    /// <summary>The set, or null when there is no such set in this session.</summary>
+    // The set, or null when there is no such set in this session.
     public async Task<CategorySetView?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
         if (id == DefaultId) return Default;
@@ -76,7 +74,7 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         return CategorySetChange.Done(View(saved));
     }
 
-    /// <summary>Jobs already started keep their own copy of the set, so deleting it changes none of them.</summary>
+    // Jobs already started keep their own copy of the set, so deleting it changes none of them.
     public async Task<CategorySetChange> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
         if (id == DefaultId) return CategorySetChange.BuiltIn;
@@ -84,14 +82,14 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         return deleted == 0 ? CategorySetChange.NotFound : CategorySetChange.Done(null);
     }
 
-    /// <summary>The set the input describes, or every problem with it (sentences a person understands).</summary>
+    // The set the input describes, or every problem with it (sentences a person understands).
     public static (CategorySet? Set, IReadOnlyList<string> Problems) Validate(CategorySetInput input) =>
         CategorySet.Create(
             input.Name,
             (input.Categories ?? []).Select(c => new Category(c.Name ?? "", c.Description, c.Keywords)),
             input.AllowNewCategories);
 
-    /// <summary>A new set of the session's own from the topics its discover job found; not found for another session's job.</summary>
+    // A new set of the session's own from the topics its discover job found; not found for another session's job.
     public async Task<CategorySetChange> CreateFromDiscoveryAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.AsNoTracking()
@@ -103,7 +101,7 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         return await CreateAsync(ownerId, new CategorySetInput(name.Length > CategorySet.MaxNameLength ? name[..CategorySet.MaxNameLength] : name, categories), cancellationToken);
     }
 
-    /// <summary>A job's own copy of its set, taken when the job is created.</summary>
+    // A job's own copy of its set, taken when the job is created.
     internal static string Snapshot(CategorySetView set) => JsonSerializer.Serialize(set, Json);
 
     internal static CategorySet FromSnapshot(string json) =>
@@ -119,12 +117,12 @@ public sealed class CategorySetService(ChatOrganizerDb db, TimeProvider time)
         saved.CreatedAt, saved.UpdatedAt);
 }
 
-/// <summary>What a person sends to create or replace a set (the API's body, the form's fields).</summary>
+// What a person sends to create or replace a set (the API's body, the form's fields).
 public sealed record CategorySetInput(string? Name, IReadOnlyList<CategoryInput>? Categories, bool AllowNewCategories = false);
 
 public sealed record CategoryInput(string? Name, string? Description = null, IReadOnlyList<string>? Keywords = null);
 
-/// <param name="IsBuiltIn">The default set: visible to everyone, copyable, never changed.</param>
+// IsBuiltIn: The default set: visible to everyone, copyable, never changed.
 public sealed record CategorySetView(
     string Id,
     string Name,
@@ -142,7 +140,7 @@ public sealed record CategoryView(string Name, string? Description, IReadOnlyLis
     public static CategoryView From(Category category) => new(category.Name, category.Description, category.Keywords ?? []);
 }
 
-/// <summary>How a change went: done (with the set, null after a delete), not found, the built-in set, or invalid with its problems.</summary>
+// How a change went: done (with the set, null after a delete), not found, the built-in set, or invalid with its problems.
 public sealed record CategorySetChange(CategorySetOutcome Outcome, CategorySetView? Set, IReadOnlyList<string> Problems)
 {
     public static CategorySetChange NotFound { get; } = new(CategorySetOutcome.NotFound, null, []);

@@ -16,10 +16,8 @@ internal static class ConfigurationSetup
         ("CORS_ORIGINS", "Security:CorsOrigins"),
     ];
 
-    /// <summary>
-    /// Adds <c>.env</c> from the content root (never overriding real environment variables) and the
-    /// documented short names such as <c>DATA_DIR</c>, then <c>PORT</c> as the listening port.
-    /// </summary>
+    // Adds .env from the content root (never overriding real environment variables) and the
+    // documented short names such as DATA_DIR, then PORT as the listening port.
     public static WebApplicationBuilder AddConfigurationSources(this WebApplicationBuilder builder)
     {
         var envFile = Path.Combine(builder.Environment.ContentRootPath, ".env");

@@ -5,10 +5,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>
-/// A file kept from a job's export ZIP. Raster images are shown inline; everything else (SVG and HTML included, which
-/// could run script) is only ever a download, sent as bytes. Another session's job, or a number it does not hold, is not found.
-/// </summary>
+// A file kept from a job's export ZIP. Raster images are shown inline; everything else (SVG and HTML included, which
+// could run script) is only ever a download, sent as bytes. Another session's job, or a number it does not hold, is not found.
 public sealed class AttachmentController(AttachmentStore attachments) : Controller
 {
     [HttpGet("/jobs/{id}/files/{number:int}")]

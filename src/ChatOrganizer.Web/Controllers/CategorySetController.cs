@@ -5,11 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>
-/// The session's category sets in forms: list, create, edit, delete, and copies of any set (the built-in one
-/// included). Rows are added and removed by submit buttons, so the form works without script; the page's
-/// script does the same in place.
-/// </summary>
+// The session's category sets in forms: list, create, edit, delete, and copies of any set (the built-in one
+// included). Rows are added and removed by submit buttons, so the form works without script; the page's
+// script does the same in place.
 [AutoValidateAntiforgeryToken]
 public sealed class CategorySetController(CategorySetService sets) : Controller
 {

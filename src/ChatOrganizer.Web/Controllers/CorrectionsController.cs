@@ -5,17 +5,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>
-/// The corrections form of the results page and the viewer, without script: it posts, and the browser lands back where it
-/// was, with an undo. Another session's job is not found.
-/// </summary>
+// The corrections form of the results page and the viewer, without script: it posts, and the browser lands back where it
+// was, with an undo. Another session's job is not found.
 [AutoValidateAntiforgeryToken]
 public sealed class CorrectionsController(Corrections corrections) : Controller
 {
-    /// <param name="index">The conversations ticked (results page) or the one shown (viewer).</param>
-    /// <param name="category">A category of the set; empty with <paramref name="newCategory"/> where the set allows new ones.</param>
-    /// <param name="clear">Take the person's choice back: the engine's category stands again.</param>
-    /// <param name="returnTo">The page the form was on (a path of this job), to land back on.</param>
+    // index: The conversations ticked (results page) or the one shown (viewer).
+    // category: A category of the set; empty with newCategory where the set allows new ones.
+    // clear: Take the person's choice back: the engine's category stands again.
+    // returnTo: The page the form was on (a path of this job), to land back on.
     [HttpPost("/jobs/{id}/corrections")]
     public async Task<IActionResult> Correct(
         string id, [FromForm] int[] index, [FromForm] string? category, [FromForm] string? newCategory, [FromForm] bool clear,
@@ -45,7 +43,7 @@ public sealed class CorrectionsController(Corrections corrections) : Controller
         return View("Problem", new CorrectionProblem(problem, Back(id, returnTo)));
     }
 
-    /// <summary>Only a page of this job: a form cannot send the browser anywhere else.</summary>
+    // Only a page of this job: a form cannot send the browser anywhere else.
     internal static string Back(string jobId, string? returnTo)
     {
         var home = $"/jobs/{jobId}/results";

@@ -5,13 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>
-/// The corrections form, in the results page and the viewer with one line each: it finds the job's categories and the
-/// action just made (<c>?corrected=</c>) itself, so neither page's model carries them.
-/// </summary>
+// The corrections form, in the results page and the viewer with one line each: it finds the job's categories and the
+// action just made (?corrected=) itself, so neither page's model carries them.
 public sealed class CorrectionsViewComponent(Corrections corrections) : ViewComponent
 {
-    /// <param name="conversation">The viewer's conversation; null on the results page.</param>
+    // conversation: The viewer's conversation; null on the results page.
     public async Task<IViewComponentResult> InvokeAsync(string jobId, ResultConversation? conversation = null)
     {
         var session = HttpContext.SessionId();

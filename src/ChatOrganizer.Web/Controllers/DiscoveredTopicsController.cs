@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>"Make these a category set" on a discover job's results: the topics become a set of the session's own, opened to edit.</summary>
+// "Make these a category set" on a discover job's results: the topics become a set of the session's own, opened to edit.
 [AutoValidateAntiforgeryToken]
 public sealed class DiscoveredTopicsController(CategorySetService sets) : Controller
 {

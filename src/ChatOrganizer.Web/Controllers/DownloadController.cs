@@ -10,10 +10,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>
-/// A job's results as CSV or JSON, and its transcripts as a ZIP of Markdown files, each written to the response as it
-/// is read. The owner is checked before the first byte: another session's job is not found.
-/// </summary>
+// A job's results as CSV or JSON, and its transcripts as a ZIP of Markdown files, each written to the response as it
+// is read. The owner is checked before the first byte: another session's job is not found.
 [AutoValidateAntiforgeryToken]
 public sealed class DownloadController(
     JobService jobs, ResultsQuery results, ConversationStore conversations, AttachmentStore attachments, IOptions<JsonOptions> json) : Controller
@@ -45,7 +43,7 @@ public sealed class DownloadController(
         return new EmptyResult();
     }
 
-    /// <returns>The job, with the response's headers set; null when the job is not this session's.</returns>
+    // Returns The job, with the response's headers set; null when the job is not this session's.
     private async Task<JobProgress?> StartAsync(string id, string suffix, string contentType, CancellationToken cancellationToken)
     {
         var job = await jobs.GetProgressAsync(HttpContext.SessionId(), id, cancellationToken);
@@ -58,5 +56,5 @@ public sealed class DownloadController(
     }
 }
 
-/// <summary>What download.json holds: the job as the API describes it, then every conversation with its result.</summary>
+// What download.json holds: the job as the API describes it, then every conversation with its result.
 public sealed record ResultsDownload(JobProgress Job, IAsyncEnumerable<ResultConversation> Conversations);

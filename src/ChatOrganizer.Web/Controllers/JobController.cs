@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>A session's jobs: the list, one job's live page, cancel and delete. Another session's job is not found.</summary>
+// A session's jobs: the list, one job's live page, cancel and delete. Another session's job is not found.
 [AutoValidateAntiforgeryToken]
 public sealed class JobController(JobService jobs, JobEstimator estimator, ResultsQuery results) : Controller
 {
@@ -31,7 +31,7 @@ public sealed class JobController(JobService jobs, JobEstimator estimator, Resul
         return View(new JobPage(job, log!, failed, estimate));
     }
 
-    /// <summary>Starts categorizing a job that waits with its estimate.</summary>
+    // Starts categorizing a job that waits with its estimate.
     [HttpPost("/jobs/{id}/start")]
     public async Task<IActionResult> Start(string id, CancellationToken cancellationToken) =>
         await jobs.StartAsync(HttpContext.SessionId(), id, cancellationToken)

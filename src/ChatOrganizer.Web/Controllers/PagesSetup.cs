@@ -6,7 +6,7 @@ namespace ChatOrganizer.Web.Controllers;
 
 internal static class PagesSetup
 {
-    /// <summary>The pages: MVC controllers with Razor views (each page controller checks its forms' antiforgery tokens).</summary>
+    // The pages: MVC controllers with Razor views (each page controller checks its forms' antiforgery tokens).
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
         builder.Services.AddControllersWithViews();

@@ -6,17 +6,17 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>A job's results by topic, month or year, and the conversation viewer. Another session's job is not found.</summary>
+// A job's results by topic, month or year, and the conversation viewer. Another session's job is not found.
 [AutoValidateAntiforgeryToken]
 public sealed class ResultsController(JobService jobs, ResultsQuery results, ConversationStore conversations) : Controller
 {
     public const int MaxQueryLength = 200;
 
-    /// <param name="view">topic, month or year; the job's own grouping when absent or unknown.</param>
-    /// <param name="q">Only conversations whose title holds this (the filter box): filtered on the server, over the whole job.</param>
-    /// <param name="group">The group to turn to <paramref name="page"/>; every other shows its first <see cref="ResultsPage.RowsPerGroup"/>.</param>
+    // view: topic, month or year; the job's own grouping when absent or unknown.
+    // q: Only conversations whose title holds this (the filter box): filtered on the server, over the whole job.
+    // group: The group to turn to page; every other shows its first ResultsPage.RowsPerGroup.
     [HttpGet("/jobs/{id}/results")]
-    /// <param name="only"><c>new</c>: only the conversations no earlier job of the session had as they are (re-imports).</param>
+    // only: new: only the conversations no earlier job of the session had as they are (re-imports).
     public async Task<IActionResult> Index(string id, string? view, string? q, string? group, int? page, string? only, CancellationToken cancellationToken)
     {
         var session = HttpContext.SessionId();
@@ -33,7 +33,7 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         return View(new ResultsPage(job, grouped, query, MonthlyChart.From(months.Groups), group, page ?? 1, newOnly));
     }
 
-    /// <summary>A topic job's categories month by month, as shares of each month.</summary>
+    // A topic job's categories month by month, as shares of each month.
     [HttpGet("/jobs/{id}/results/topics-by-month")]
     public async Task<IActionResult> TopicsByMonth(string id, CancellationToken cancellationToken)
     {
@@ -47,8 +47,8 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         return View(new TopicsByMonthPage(job, MonthlyChart.From(months.Groups)));
     }
 
-    /// <param name="leaf">A message of another branch to show instead of the active one: the path through it, continued down its latest replies.</param>
-    /// <param name="view">The results view the person came from (and <paramref name="q"/> its filter): previous and next follow its order.</param>
+    // leaf: A message of another branch to show instead of the active one: the path through it, continued down its latest replies.
+    // view: The results view the person came from (and q its filter): previous and next follow its order.
     [HttpGet("/jobs/{id}/conversations/{index:int}")]
     public async Task<IActionResult> Conversation(string id, int index, string? leaf, string? view, string? q, CancellationToken cancellationToken)
     {
@@ -66,9 +66,9 @@ public sealed class ResultsController(JobService jobs, ResultsQuery results, Con
         return page is null ? NotFound() : View(page);
     }
 
-    /// <summary>One answer's reasoning, which the viewer leaves out of its page (a long conversation has dozens) and fetches when opened.</summary>
-    /// <param name="node">The reasoning's first message, as the viewer's turn names it.</param>
-    /// <param name="leaf">The branch the viewer showed, when not the active one.</param>
+    // One answer's reasoning, which the viewer leaves out of its page (a long conversation has dozens) and fetches when opened.
+    // node: The reasoning's first message, as the viewer's turn names it.
+    // leaf: The branch the viewer showed, when not the active one.
     [HttpGet("/jobs/{id}/conversations/{index:int}/reasoning")]
     public async Task<IActionResult> Reasoning(string id, int index, string? node, string? leaf, CancellationToken cancellationToken)
     {

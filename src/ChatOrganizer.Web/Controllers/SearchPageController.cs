@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>The search page: every conversation of the session's jobs, by the words in them.</summary>
+// The search page: every conversation of the session's jobs, by the words in them.
 public sealed class SearchPageController(SearchQuery search, JobService jobs) : Controller
 {
     [HttpGet("/search")]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>"Your session": when it expires, and a one-time code (or link) that opens it in another browser.</summary>
+// "Your session": when it expires, and a one-time code (or link) that opens it in another browser.
 [AutoValidateAntiforgeryToken]
 public sealed class SessionPageController(SessionHandoffs handoffs, IOptions<Security.SessionOptions> options, TimeProvider time) : Controller
 {
@@ -23,11 +23,11 @@ public sealed class SessionPageController(SessionHandoffs handoffs, IOptions<Sec
         return View(nameof(Index), await PageAsync(new HandoffCode(code, link, expiresAt), code: null, error: null));
     }
 
-    /// <summary>The link's target: its script fills the form from the fragment; opening it (or a link preview fetching it) uses nothing.</summary>
+    // The link's target: its script fills the form from the fragment; opening it (or a link preview fetching it) uses nothing.
     [HttpGet("/session/join")]
     public async Task<IActionResult> Join() => View(nameof(Index), await PageAsync(handoff: null, code: null, error: null));
 
-    /// <remarks>The code is read from the form here, not bound as an argument: MVC logs action arguments at Trace.</remarks>
+    // The code is read from the form here, not bound as an argument: MVC logs action arguments at Trace.
     [HttpPost("/session/join")]
     [ActionName("Join")]
     public async Task<IActionResult> Redeem(CancellationToken cancellationToken)

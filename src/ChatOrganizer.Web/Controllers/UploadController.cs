@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Controllers;
 
-/// <summary>The start page: pick an export and what to do with it. The form posts to <c>/jobs</c> and lands on the job's page.</summary>
+// The start page: pick an export and what to do with it. The form posts to /jobs and lands on the job's page.
 [AutoValidateAntiforgeryToken]
 public sealed class UploadController(
     JobService jobs,
@@ -27,11 +27,9 @@ public sealed class UploadController(
     public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
         View(await PageAsync(new UploadChoices(), problem: null, cancellationToken));
 
-    /// <summary>
-    /// Streams the export to disk as it arrives (no form buffering), so the automatic antiforgery check, which
-    /// would read the whole form first, is off here: <see cref="CheckAntiforgeryAsync"/> checks the token that
-    /// comes first in the form before a byte of the file is stored.
-    /// </summary>
+    // Streams the export to disk as it arrives (no form buffering), so the automatic antiforgery check, which
+    // would read the whole form first, is off here: CheckAntiforgeryAsync checks the token that
+    // comes first in the form before a byte of the file is stored.
     [HttpPost("/jobs")]
     [IgnoreAntiforgeryToken]
     [RateLimit(RateLimits.Uploads)]

@@ -13,10 +13,8 @@ internal static class ErrorHandling
         return builder;
     }
 
-    /// <summary>
-    /// API routes answer ProblemDetails JSON; pages answer a readable error page. Stack traces only in
-    /// Development, where the developer exception page is on.
-    /// </summary>
+    // API routes answer ProblemDetails JSON; pages answer a readable error page. Stack traces only in
+    // Development, where the developer exception page is on.
     public static WebApplication UseErrorHandling(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())

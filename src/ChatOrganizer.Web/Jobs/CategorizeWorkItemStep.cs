@@ -5,12 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// One work item as one step: a range of a job's conversations, categorized on whichever instance Hangfire hands it
-/// to, while that instance holds the item's lease (a second copy does nothing). Conversations that already have a
-/// result are skipped, so a run after a crash picks up where the last one stopped; the last work item to complete
-/// ends the job.
-/// </summary>
+// One work item as one step: a range of a job's conversations, categorized on whichever instance Hangfire hands it
+// to, while that instance holds the item's lease (a second copy does nothing). Conversations that already have a
+// result are skipped, so a run after a crash picks up where the last one stopped; the last work item to complete
+// ends the job.
 public sealed class CategorizeWorkItemStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     StepLeases leases,
@@ -20,10 +18,10 @@ public sealed class CategorizeWorkItemStep(
     IOptions<JobOptions> options,
     ILogger<CategorizeWorkItemStep> logger)
 {
-    /// <param name="firstItem">For the dashboard's name of the step: the first conversation, counted from 1.</param>
-    /// <param name="lastItem">For the dashboard's name: the last conversation, included.</param>
-    /// <param name="fileName">For the dashboard's name.</param>
-    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
+    // firstItem: For the dashboard's name of the step: the first conversation, counted from 1.
+    // lastItem: For the dashboard's name: the last conversation, included.
+    // fileName: For the dashboard's name.
+    // cancellationToken: Hangfire's: cancelled when this instance shuts down.
     [JobDisplayName("Categorize items {2}-{3} of {4}")]
     public async Task RunAsync(string jobId, int number, int firstItem, int lastItem, string fileName, CancellationToken cancellationToken)
     {
@@ -100,5 +98,5 @@ public sealed class CategorizeWorkItemStep(
     }
 }
 
-/// <summary>Categorizing cannot go on for any conversation (a refused key, an unknown model): the job fails with this sentence.</summary>
+// Categorizing cannot go on for any conversation (a refused key, an unknown model): the job fails with this sentence.
 public sealed class CategorizationStoppedException(string message, Exception? inner = null) : Exception(message, inner);

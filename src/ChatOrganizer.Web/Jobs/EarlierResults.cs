@@ -4,16 +4,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Re-imports: what the session's earlier jobs knew of conversations, by the export's conversation id. The read step
-/// asks it a batch at a time to tell new, changed and known conversations apart, and to reuse the categories of those
-/// that did not change. The one place that decides what an earlier result is worth (corrections, when kept per
-/// session, belong here too: a person's choice wins over an engine's).
-/// </summary>
+// Re-imports: what the session's earlier jobs knew of conversations, by the export's conversation id. The read step
+// asks it a batch at a time to tell new, changed and known conversations apart, and to reuse the categories of those
+// that did not change. The one place that decides what an earlier result is worth (corrections, when kept per
+// session, belong here too: a person's choice wins over an engine's).
 public sealed class EarlierResults(IDbContextFactory<ChatOrganizerDb> dbs)
 {
-    /// <summary>The latest earlier version of each id that another job of this session has, and what can be reused of it.</summary>
-    /// <param name="job">The job reading: its own rows are not "earlier", and only results filed the way it files (same set, engine and model) are reused.</param>
+    // The latest earlier version of each id that another job of this session has, and what can be reused of it.
+    // job: The job reading: its own rows are not "earlier", and only results filed the way it files (same set, engine and model) are reused.
     public async Task<Dictionary<string, EarlierConversation>> FindAsync(
         Job job, IReadOnlyCollection<(string Id, DateTime? UpdateTime, string? ContentHash)> conversations, CancellationToken cancellationToken)
     {
@@ -69,8 +67,8 @@ public sealed class EarlierResults(IDbContextFactory<ChatOrganizerDb> dbs)
     }
 }
 
-/// <param name="Unchanged">The latest earlier version has the same update time and text.</param>
-/// <param name="Reusable">An earlier category of this very version, filed the way the new job files: taken instead of asking again.</param>
+// Unchanged: The latest earlier version has the same update time and text.
+// Reusable: An earlier category of this very version, filed the way the new job files: taken instead of asking again.
 public sealed record EarlierConversation(string JobId, bool Unchanged, EarlierResult? Reusable);
 
 public sealed record EarlierResult(string JobId, string Category, CategorizationEngine Engine, string? Model, double? Confidence, string? Reason);

@@ -2,12 +2,10 @@ using HangfireLevel = Hangfire.Logging.LogLevel;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Hangfire's log messages, into the app's logging. Hangfire has one log provider per process and keeps the loggers
-/// it gets in static fields, so its own provider would tie every message to the first app's logger factory, and throw
-/// once that app is disposed (the tests start and stop many apps in one process). This one looks up the factory of
-/// the app that started last at each message, and drops what arrives while there is none.
-/// </summary>
+// Hangfire's log messages, into the app's logging. Hangfire has one log provider per process and keeps the loggers
+// it gets in static fields, so its own provider would tie every message to the first app's logger factory, and throw
+// once that app is disposed (the tests start and stop many apps in one process). This one looks up the factory of
+// the app that started last at each message, and drops what arrives while there is none.
 internal sealed class HangfireLogs : Hangfire.Logging.ILogProvider
 {
     public static readonly HangfireLogs Provider = new();

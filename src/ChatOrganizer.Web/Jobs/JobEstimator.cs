@@ -6,14 +6,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// What categorizing a read job would send, before anything is sent: the engine's own estimate (requests, tokens,
-/// price, what the cache already answers) over the digests stored while reading. The page of a job that waits to be
-/// started shows it.
-/// </summary>
+// What categorizing a read job would send, before anything is sent: the engine's own estimate (requests, tokens,
+// price, what the cache already answers) over the digests stored while reading. The page of a job that waits to be
+// started shows it.
 public sealed class JobEstimator(ChatOrganizerDb db, BatchCategorizer categorizer, ApiKeyProtector keys)
 {
-    /// <returns>Null when the job is not this session's, or not a topic job.</returns>
+    // Returns Null when the job is not this session's, or not a topic job.
     public async Task<JobEstimate?> EstimateAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.AsNoTracking()
@@ -50,5 +48,5 @@ public sealed class JobEstimator(ChatOrganizerDb db, BatchCategorizer categorize
     }
 }
 
-/// <param name="KeyExpired">The person's key, kept for this job, has expired: starting would fail, so the page asks for a new upload.</param>
+// KeyExpired: The person's key, kept for this job, has expired: starting would fail, so the page asks for a new upload.
 public sealed record JobEstimate(CostEstimate Cost, bool KeyExpired);

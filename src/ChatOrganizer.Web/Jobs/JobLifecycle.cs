@@ -4,11 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// How a job ends: done, failed or cancelled. Every transition is one conditional update, so when several
-/// instances race to end a job exactly one of them does it. Ending drops the job's key, removes its queued
-/// steps and deletes its upload (unless <see cref="JobOptions.KeepUploads"/>).
-/// </summary>
+// How a job ends: done, failed or cancelled. Every transition is one conditional update, so when several
+// instances race to end a job exactly one of them does it. Ending drops the job's key, removes its queued
+// steps and deletes its upload (unless JobOptions.KeepUploads).
 public sealed class JobLifecycle(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
@@ -18,7 +16,7 @@ public sealed class JobLifecycle(
     TimeProvider time,
     ILogger<JobLifecycle> logger)
 {
-    /// <summary>Ends the job as done when no work item is left; called by each work item as it completes.</summary>
+    // Ends the job as done when no work item is left; called by each work item as it completes.
     public async Task FinishIfCompleteAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -36,7 +34,7 @@ public sealed class JobLifecycle(
         await CompleteFinishingAsync(jobId, cancellationToken);
     }
 
-    /// <summary>Ends a job that is finishing as done (also after a crash left it finishing).</summary>
+    // Ends a job that is finishing as done (also after a crash left it finishing).
     public async Task CompleteFinishingAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -53,11 +51,10 @@ public sealed class JobLifecycle(
         await EndAsync(jobId, JobStatus.Done, JobLogLevel.Info, summary, failureReason: null, cancellationToken);
     }
 
-    /// <summary>
-    /// Splits a read job's conversations into work items and queues them. From <see cref="JobStatus.Reading"/> when the
-    /// read step ends, or from <see cref="JobStatus.AwaitingStart"/> when the person starts it.
-    /// </summary>
-    /// <returns>False when the job was not in <paramref name="from"/> any more (started already, cancelled, deleted).</returns>
+    // Splits a read job's conversations into work items and queues them. From JobStatus.Reading when the
+    // read step ends, or from JobStatus.AwaitingStart when the person starts it.
+    //
+    // Returns False when the job was not in from any more (started already, cancelled, deleted).
     public async Task<bool> StartCategorizingAsync(string jobId, int total, JobStatus from, CancellationToken cancellationToken)
     {
         var size = options.Value.WorkItemSize;
@@ -99,10 +96,8 @@ public sealed class JobLifecycle(
         await queue.EnqueueWorkItemsAsync(jobId, fileName, pending, cancellationToken);
     }
 
-    /// <summary>
-    /// A read topic job that was asked to wait: it stops with its estimate on the job page until the person starts
-    /// it or cancels it. It expires like an ended job if neither happens, and its upload is no longer needed.
-    /// </summary>
+    // A read topic job that was asked to wait: it stops with its estimate on the job page until the person starts
+    // it or cancels it. It expires like an ended job if neither happens, and its upload is no longer needed.
     public async Task AwaitStartAsync(string jobId, int total, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -121,14 +116,14 @@ public sealed class JobLifecycle(
         if (!options.Value.KeepUploads) DeleteUpload(jobId);
     }
 
-    /// <summary>The job's status; null when it does not exist (any more).</summary>
+    // The job's status; null when it does not exist (any more).
     public async Task<JobStatus?> StatusAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Whether the job is still being read or categorized: not ended, and not deleted.</summary>
+    // Whether the job is still being read or categorized: not ended, and not deleted.
     public async Task<bool> IsRunningAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -141,7 +136,7 @@ public sealed class JobLifecycle(
     public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) =>
         EndAsync(jobId, JobStatus.Cancelled, JobLogLevel.Warning, "Cancelled on request. Results so far are kept.", failureReason: null, cancellationToken);
 
-    /// <summary>Deletes a job's upload file, if still there.</summary>
+    // Deletes a job's upload file, if still there.
     public void DeleteUpload(string jobId)
     {
         try
@@ -154,7 +149,7 @@ public sealed class JobLifecycle(
         }
     }
 
-    /// <summary>Deletes the files kept from a job's export ZIP, with the job (they outlive its upload).</summary>
+    // Deletes the files kept from a job's export ZIP, with the job (they outlive its upload).
     public void DeleteAttachments(string jobId)
     {
         try

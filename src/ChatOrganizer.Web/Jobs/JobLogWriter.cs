@@ -3,10 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Entries a person reads in the job's log panel. Messages name conversations by index and id and say
-/// what happened; they never hold a key or conversation text.
-/// </summary>
+// Entries a person reads in the job's log panel. Messages name conversations by index and id and say
+// what happened; they never hold a key or conversation text.
 public sealed class JobLogWriter(IDbContextFactory<ChatOrganizerDb> dbs, TimeProvider time)
 {
     public JobLogEntry Entry(string jobId, JobLogLevel level, string message) => new()

@@ -6,78 +6,74 @@ public sealed class JobOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>Largest upload accepted, checked while the body streams in (2 GiB: a large ZIP export).</summary>
+    // Largest upload accepted, checked while the body streams in (2 GiB: a large ZIP export).
     public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>Keep uploads after their job ends (for debugging); otherwise they are deleted at once.</summary>
+    // Keep uploads after their job ends (for debugging); otherwise they are deleted at once.
     public bool KeepUploads { get; set; }
 
-    /// <summary>How long a finished job's results are kept before the maintenance sweep deletes them.</summary>
+    // How long a finished job's results are kept before the maintenance sweep deletes them.
     public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Conversations per work item: the unit several instances share an export by.</summary>
+    // Conversations per work item: the unit several instances share an export by.
     public int WorkItemSize { get; set; } = 200;
 
-    /// <summary>Conversations stored per database round trip while reading.</summary>
+    // Conversations stored per database round trip while reading.
     public int ReadBatchSize { get; set; } = 200;
 
-    /// <summary>Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).</summary>
+    // Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).
     public bool SearchIndex { get; set; } = true;
 
-    /// <summary>Runs of one step (reading, or one work item) before the job ends as failed; runs cut short by a crash count too.</summary>
+    // Runs of one step (reading, or one work item) before the job ends as failed; runs cut short by a crash count too.
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Wait before a failed step runs again; doubles with each attempt, up to <see cref="MaxRetryDelay"/>.</summary>
+    // Wait before a failed step runs again; doubles with each attempt, up to MaxRetryDelay.
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Steps this instance runs at once (Hangfire workers). Model requests are limited apart, per instance: <c>Categorization:MaxConcurrency</c>.</summary>
+    // Steps this instance runs at once (Hangfire workers). Model requests are limited apart, per instance: Categorization:MaxConcurrency.
     public int Concurrency { get; set; } = 4;
 
-    /// <summary>Time between maintenance sweeps (expired results, stalled jobs), in whole minutes: it is a recurring job on a cron schedule.</summary>
+    // Time between maintenance sweeps (expired results, stalled jobs), in whole minutes: it is a recurring job on a cron schedule.
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>This instance's name (the dashboard's servers, work items, step leases); <c>AUTO</c> uses the machine's name and the process id.</summary>
+    // This instance's name (the dashboard's servers, work items, step leases); AUTO uses the machine's name and the process id.
     public string InstanceId { get; set; } = "AUTO";
 
-    /// <summary>How often an idle instance looks for queued steps, and for retries that are due (PostgreSQL polls; the in-memory queue is told at once).</summary>
+    // How often an idle instance looks for queued steps, and for retries that are due (PostgreSQL polls; the in-memory queue is told at once).
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// After an instance dies mid-step, another takes the step over within this time: Hangfire's invisibility timeout on
-    /// PostgreSQL (sliding: renewed while the step runs, so a long step is never taken from a live instance). The step's
-    /// lease in the database lasts half of it, renewed every sixth, so it has expired by the time the step is fetched again.
-    /// </summary>
+    // After an instance dies mid-step, another takes the step over within this time: Hangfire's invisibility timeout on
+    // PostgreSQL (sliding: renewed while the step runs, so a long step is never taken from a live instance). The step's
+    // lease in the database lasts half of it, renewed every sixth, so it has expired by the time the step is fetched again.
     public TimeSpan TakeoverTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>
-    /// A secret that opens the Hangfire dashboard (<c>/hangfire</c>) to remote requests, sent as <c>Authorization: Bearer</c>
-    /// (or as the password of the browser's sign-in prompt). Without it the dashboard answers local requests only.
-    /// </summary>
+    // A secret that opens the Hangfire dashboard (/hangfire) to remote requests, sent as Authorization: Bearer
+    // (or as the password of the browser's sign-in prompt). Without it the dashboard answers local requests only.
     public string? DashboardToken { get; set; }
 
-    /// <summary>How long a step's claim lasts without renewal.</summary>
+    // How long a step's claim lasts without renewal.
     public TimeSpan StepLease => TakeoverTimeout / 2;
 
-    /// <summary>Retries never wait longer than this, however many there were.</summary>
+    // Retries never wait longer than this, however many there were.
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
-    /// <summary>The wait before retry <paramref name="retry"/> (1 for the first), in whole seconds as Hangfire schedules them.</summary>
+    // The wait before retry retry (1 for the first), in whole seconds as Hangfire schedules them.
     public int RetryDelaySecondsBefore(long retry)
     {
         var delay = RetryDelay * Math.Pow(2, Math.Clamp(retry - 1, 0, 20));
         return (int)Math.Ceiling((delay < MaxRetryDelay ? delay : MaxRetryDelay).TotalSeconds);
     }
 
-    /// <summary><see cref="InstanceId"/>, or a name made from the machine and process when it is <c>AUTO</c>.</summary>
+    // InstanceId, or a name made from the machine and process when it is AUTO.
     public string InstanceName => InstanceId.Equals("AUTO", StringComparison.OrdinalIgnoreCase)
         ? $"{Environment.MachineName}:{Environment.ProcessId}"
         : InstanceId;
 
-    /// <summary>Shorter secrets can be guessed by anyone who can reach the dashboard.</summary>
+    // Shorter secrets can be guessed by anyone who can reach the dashboard.
     public const int MinimumDashboardTokenLength = 16;
 }
 
-/// <summary>Reports every bad setting at start, with what is allowed.</summary>
+// Reports every bad setting at start, with what is allowed.
 internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
 {
     public ValidateOptionsResult Validate(string? name, JobOptions options)

@@ -9,10 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// A session's jobs: create one from an upload, follow its progress and log, cancel or delete it. The API
-/// and the pages both call this. Every query filters on the owner: another session's job is simply not found.
-/// </summary>
+// A session's jobs: create one from an upload, follow its progress and log, cancel or delete it. The API
+// and the pages both call this. Every query filters on the owner: another session's job is simply not found.
 public sealed partial class JobService(
     ChatOrganizerDb db,
     StepQueue queue,
@@ -35,9 +33,9 @@ public sealed partial class JobService(
         FindRows.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((ChatOrganizerDb db, string ownerId, string jobId, CancellationToken _) =>
             db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(JobRow.Projection).FirstOrDefault()));
 
-    /// <summary>Creates a job from a spooled upload and queues its reading.</summary>
-    /// <exception cref="RequestRejectedException">Unknown category set or a malformed model name (400); not a readable export (422).</exception>
-    /// <exception cref="KeyTokenExpiredException">The key token is expired or forged.</exception>
+    // Creates a job from a spooled upload and queues its reading.
+    // Throws RequestRejectedException Unknown category set or a malformed model name (400); not a readable export (422).
+    // Throws KeyTokenExpiredException The key token is expired or forged.
     public async Task<JobProgress> CreateAsync(string ownerId, ReceivedUpload upload, JobRequest request, string? keyToken, CancellationToken cancellationToken)
     {
         // The person's key travels as a session token (X-Key-Token, from POST /api/keys or the form). It is checked
@@ -95,11 +93,11 @@ public sealed partial class JobService(
                 : $"The model {Model} files the conversations, with {(ownKey ? "your" : "the server's")} API key.";
     }
 
-    /// <summary>The job's progress, or null when it does not exist in this session.</summary>
+    // The job's progress, or null when it does not exist in this session.
     public async Task<JobProgress?> GetProgressAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
         await FindRow(db)(db, ownerId, jobId, cancellationToken) is { } row ? JobProgress.From(row, time.GetUtcNow().UtcDateTime) : null;
 
-    /// <summary>The session's jobs, newest first.</summary>
+    // The session's jobs, newest first.
     public async Task<IReadOnlyList<JobProgress>> ListAsync(string ownerId, CancellationToken cancellationToken)
     {
         var rows = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == ownerId)
@@ -108,7 +106,7 @@ public sealed partial class JobService(
         return [.. rows.Select(r => JobProgress.From(r, now))];
     }
 
-    /// <summary>Log entries after the cursor <paramref name="after"/> (0 for the start); null when the job is not this session's.</summary>
+    // Log entries after the cursor after (0 for the start); null when the job is not this session's.
     public async Task<JobLogPage?> GetLogAsync(string ownerId, string jobId, long after, int limit, CancellationToken cancellationToken)
     {
         if (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken)) return null;
@@ -122,8 +120,8 @@ public sealed partial class JobService(
         return new JobLogPage(entries, entries.Count > 0 ? entries[^1].Sequence : after);
     }
 
-    /// <summary>Starts categorizing a job that waits for it (see <see cref="Job.WaitForStart"/>); false when the job is not this session's.</summary>
-    /// <remarks>Starting a job that no longer waits (started already, ended) changes nothing.</remarks>
+    // Starts categorizing a job that waits for it (see Job.WaitForStart); false when the job is not this session's.
+    // Starting a job that no longer waits (started already, ended) changes nothing.
     public async Task<bool> StartAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.AsNoTracking()
@@ -144,7 +142,7 @@ public sealed partial class JobService(
         return await lifecycle.CancelAsync(jobId, cancellationToken) ? CancelOutcome.Cancelled : CancelOutcome.AlreadyEnded;
     }
 
-    /// <summary>Deletes the job, its upload, conversations, results and log at once; false when it is not this session's.</summary>
+    // Deletes the job, its upload, conversations, results and log at once; false when it is not this session's.
     public async Task<bool> DeleteAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         if (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken)) return false;
@@ -170,18 +168,18 @@ public sealed partial class JobService(
         await db.Jobs.Where(j => j.Id == jobId).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>128 random bits, URL-safe: a job id cannot be guessed.</summary>
+    // 128 random bits, URL-safe: a job id cannot be guessed.
     public static string NewJobId() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")]
     internal static partial Regex ModelName();
 }
 
-/// <summary>What a person asks of an upload: the form fields <c>mode</c>, <c>categorySetId</c> and <c>model</c>.</summary>
-/// <param name="EstimateFirst">The upload page's "show me the estimate first": a topic job with a model waits after reading to be started.</param>
+// What a person asks of an upload: the form fields mode, categorySetId and model.
+// EstimateFirst: The upload page's "show me the estimate first": a topic job with a model waits after reading to be started.
 public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Model, bool EstimateFirst = false)
 {
-    /// <exception cref="RequestRejectedException">A field has a value that is not allowed.</exception>
+    // Throws RequestRejectedException A field has a value that is not allowed.
     public static JobRequest FromFields(Func<string, string?> field)
     {
         var mode = field("mode") switch
@@ -203,7 +201,7 @@ public sealed record JobRequest(JobMode Mode, string? CategorySetId, string? Mod
     }
 }
 
-/// <summary>The key token is expired, forged or from another session: the person is asked for the key again (401).</summary>
+// The key token is expired, forged or from another session: the person is asked for the key again (401).
 public sealed class KeyTokenExpiredException()
     : Exception("Your API key is no longer valid for this page: it expires after a few minutes. Please enter it again.");
 
@@ -214,7 +212,7 @@ public enum CancelOutcome
     Cancelled,
 }
 
-/// <summary>The columns progress is computed from.</summary>
+// The columns progress is computed from.
 internal sealed record JobRow(
     string Id, JobMode Mode, JobStatus Status, string FileName, long UploadBytes, long BytesRead,
     string? CategorySetId, string? CategorySetName, CategorizationEngine? Engine, string? Model,
@@ -233,9 +231,9 @@ internal sealed record JobRow(
     public static JobRow Of(Job job) => FromEntity(job);
 }
 
-/// <param name="Engine">Topic jobs: <c>model</c>, or <c>offline</c> when no API key was available; always <c>offline</c> for discover jobs; null for month and year.</param>
-/// <param name="Percent">Of the current phase: bytes of the upload while reading, conversations while categorizing.</param>
-/// <param name="EtaSeconds">Estimated time left in the current phase, from its pace so far; null until there is a pace.</param>
+// Engine: Topic jobs: model, or offline when no API key was available; always offline for discover jobs; null for month and year.
+// Percent: Of the current phase: bytes of the upload while reading, conversations while categorizing.
+// EtaSeconds: Estimated time left in the current phase, from its pace so far; null until there is a pace.
 public sealed record JobProgress(
     string Id,
     JobStatus Status,
@@ -298,21 +296,19 @@ public sealed record JobProgress(
     }
 }
 
-/// <summary>
-/// An export the session had read before, in part: conversations it had unchanged (<paramref name="Known"/>), had in
-/// another version, or did not have; <paramref name="Reused"/> of the known ones kept their earlier category with no
-/// model request. Null on a job when no earlier job had any of its conversations.
-/// </summary>
+// An export the session had read before, in part: conversations it had unchanged (Known), had in
+// another version, or did not have; Reused of the known ones kept their earlier category with no
+// model request. Null on a job when no earlier job had any of its conversations.
 public sealed record ReImport(int Known, int New, int Changed, int Reused);
 
-/// <summary>Where a job's resources are in the JSON API.</summary>
+// Where a job's resources are in the JSON API.
 public sealed record JobLinks(string Self, string Log, string Results, string Cancel)
 {
     public static JobLinks For(string jobId) => new($"/api/jobs/{jobId}", $"/api/jobs/{jobId}/log", $"/api/jobs/{jobId}/results", $"/api/jobs/{jobId}/cancel");
 }
 
-/// <param name="Next">The cursor for the next call (<c>?after=</c>): the last entry's sequence, or the one given when none is new.</param>
+// Next: The cursor for the next call (?after=): the last entry's sequence, or the one given when none is new.
 public sealed record JobLogPage(IReadOnlyList<JobLogLine> Entries, long Next);
 
-/// <param name="Sequence">Increases across all jobs; entries of one job are in order.</param>
+// Sequence: Increases across all jobs; entries of one job are in order.
 public sealed record JobLogLine(long Sequence, DateTime At, JobLogLevel Level, string Message);

@@ -7,11 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Hangfire's dashboard at <c>/hangfire</c>, for the person running the server: the steps queued, running, retried
-/// and done, by name. Read-only (the app's database decides what runs; a job is cancelled from its page). Mounted
-/// before sessions and rate limits: it never looks at a session, and polling it costs a session nothing.
-/// </summary>
+// Hangfire's dashboard at /hangfire, for the person running the server: the steps queued, running, retried
+// and done, by name. Read-only (the app's database decides what runs; a job is cancelled from its page). Mounted
+// before sessions and rate limits: it never looks at a session, and polling it costs a session nothing.
 internal static class JobsDashboard
 {
     public const string Path = "/hangfire";
@@ -31,11 +29,9 @@ internal static class JobsDashboard
         return app;
     }
 
-    /// <summary>
-    /// Local requests, or any request bearing <see cref="JobOptions.DashboardToken"/>: as <c>Authorization: Bearer</c>
-    /// (scripts, a proxy that adds it), or as the password of the browser's sign-in prompt (Basic), which is asked for
-    /// when a token is set. A session's cookie or API bearer token is never enough.
-    /// </summary>
+    // Local requests, or any request bearing JobOptions.DashboardToken: as Authorization: Bearer
+    // (scripts, a proxy that adds it), or as the password of the browser's sign-in prompt (Basic), which is asked for
+    // when a token is set. A session's cookie or API bearer token is never enough.
     internal sealed class DashboardAccess(string? token) : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context)
@@ -47,11 +43,9 @@ internal static class JobsDashboard
             return false;
         }
 
-        /// <summary>
-        /// From this machine, and not through a proxy on it: a reverse proxy makes every request come from loopback, and says
-        /// so in <c>X-Forwarded-For</c> (or <c>Forwarded</c>), so those are not local; nor is one whose header a trusted
-        /// proxy's (<see cref="Security.TrustedProxies"/>) was already read into <c>X-Original-For</c>.
-        /// </summary>
+        // From this machine, and not through a proxy on it: a reverse proxy makes every request come from loopback, and says
+        // so in X-Forwarded-For (or Forwarded), so those are not local; nor is one whose header a trusted
+        // proxy's (Security.TrustedProxies) was already read into X-Original-For.
         internal static bool IsLocal(HttpContext http)
         {
             var headers = http.Request.Headers;

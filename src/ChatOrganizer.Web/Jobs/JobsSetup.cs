@@ -15,12 +15,10 @@ namespace ChatOrganizer.Web.Jobs;
 
 internal static class JobsSetup
 {
-    /// <summary>
-    /// Job services and Hangfire. The app's database is the truth about what is done; Hangfire's queue only says what
-    /// to run next. SQLite mode keeps that queue in memory (<c>Hangfire.InMemory</c>), refilled from the database at
-    /// every start; PostgreSQL mode keeps it in the same database (schema <c>hangfire</c>), shared by every instance,
-    /// and another instance takes over a dead one's step after <see cref="JobOptions.TakeoverTimeout"/>.
-    /// </summary>
+    // Job services and Hangfire. The app's database is the truth about what is done; Hangfire's queue only says what
+    // to run next. SQLite mode keeps that queue in memory (Hangfire.InMemory), refilled from the database at
+    // every start; PostgreSQL mode keeps it in the same database (schema hangfire), shared by every instance,
+    // and another instance takes over a dead one's step after JobOptions.TakeoverTimeout.
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
@@ -132,11 +130,9 @@ internal static class JobsSetup
         return filters;
     }
 
-    /// <summary>
-    /// Schedules the maintenance sweep and, in SQLite mode, refills the in-memory queue: it starts empty, and this
-    /// instance is the only one, so every lease left in the database is from its own previous life and every unfinished
-    /// step is queued again.
-    /// </summary>
+    // Schedules the maintenance sweep and, in SQLite mode, refills the in-memory queue: it starts empty, and this
+    // instance is the only one, so every lease left in the database is from its own previous life and every unfinished
+    // step is queued again.
     private sealed class QueueAtStart(
         IRecurringJobManager recurring, StepLeases leases, MaintenanceSweep sweep, DataFolder folder,
         IOptions<StorageOptions> storage, IOptions<JobOptions> options, ILogger<QueueAtStart> logger) : IHostedService

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Recurring housekeeping, a Hangfire recurring job that never runs twice at once (one instance of a cluster at a
-/// time): deletes jobs whose retention has passed (with their uploads and results), old cache entries and abandoned
-/// partial uploads, and queues again every step of an unfinished job whose background job is gone.
-/// </summary>
+// Recurring housekeeping, a Hangfire recurring job that never runs twice at once (one instance of a cluster at a
+// time): deletes jobs whose retention has passed (with their uploads and results), old cache entries and abandoned
+// partial uploads, and queues again every step of an unfinished job whose background job is gone.
 public sealed class MaintenanceSweep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
@@ -21,17 +19,16 @@ public sealed class MaintenanceSweep(
 {
     public const string RecurringJobId = "maintenance";
 
-    /// <summary>The distributed lock a running sweep holds (<see cref="DisableConcurrentExecutionAttribute"/>).</summary>
+    // The distributed lock a running sweep holds (DisableConcurrentExecutionAttribute).
     public const string LockResource = "chatorganizer:maintenance";
 
     // A step due less than this long ago may be between its commit and its enqueue right now.
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
-    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
-    /// <remarks>
-    /// A sweep that finds another one running waits for its lock a few seconds, then gives up quietly (deleted, not
-    /// retried): the next one is a minute away.
-    /// </remarks>
+    // cancellationToken: Hangfire's: cancelled when this instance shuts down.
+    //
+    // A sweep that finds another one running waits for its lock a few seconds, then gives up quietly (deleted, not
+    // retried): the next one is a minute away.
     [JobDisplayName("Maintenance sweep")]
     [DisableConcurrentExecution(LockResource, 5)]
     [AutomaticRetry(Attempts = 0, LogEvents = false, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
@@ -50,11 +47,9 @@ public sealed class MaintenanceSweep(
         }
     }
 
-    /// <summary>
-    /// Queues every step of every unfinished job whose background job is not queued, running or waiting for a retry, and
-    /// whose lease is not held; ends a job whose work items are all complete. Steps that became due after
-    /// <paramref name="dueBefore"/> and have no background job yet are left alone: their enqueue may be under way.
-    /// </summary>
+    // Queues every step of every unfinished job whose background job is not queued, running or waiting for a retry, and
+    // whose lease is not held; ends a job whose work items are all complete. Steps that became due after
+    // dueBefore and have no background job yet are left alone: their enqueue may be under way.
     public async Task RequeueLostStepsAsync(DateTime dueBefore, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

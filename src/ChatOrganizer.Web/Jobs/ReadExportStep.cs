@@ -10,16 +10,13 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// The reading phase, as one step: streams the upload once and stores, per conversation, a summary row (with the
-/// digest the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
-/// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or year
-/// needs no model.
-/// </summary>
-/// <remarks>
-/// Run again after a crash, it skips the conversations already stored (batches are committed in export order, so
-/// what is stored is always a prefix). It reads only while it holds the job's read lease: a second copy does nothing.
-/// </remarks>
+// The reading phase, as one step: streams the upload once and stores, per conversation, a summary row (with the
+// digest the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
+// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or year
+// needs no model.
+//
+// Run again after a crash, it skips the conversations already stored (batches are committed in export order, so
+// what is stored is always a prefix). It reads only while it holds the job's read lease: a second copy does nothing.
 public sealed class ReadExportStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
@@ -36,8 +33,8 @@ public sealed class ReadExportStep(
     TimeProvider time,
     ILogger<ReadExportStep> logger)
 {
-    /// <param name="fileName">For the dashboard's name of the step only.</param>
-    /// <param name="cancellationToken">Hangfire's: cancelled when this instance shuts down.</param>
+    // fileName: For the dashboard's name of the step only.
+    // cancellationToken: Hangfire's: cancelled when this instance shuts down.
     [JobDisplayName("Read export {1}")]
     public async Task RunAsync(string jobId, string fileName, CancellationToken cancellationToken)
     {
@@ -138,7 +135,7 @@ public sealed class ReadExportStep(
         else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
     }
 
-    /// <summary>Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.</summary>
+    // Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.
     private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
     {
         // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
@@ -173,7 +170,7 @@ public sealed class ReadExportStep(
         return true;
     }
 
-    /// <summary>Rows waiting to be stored, built as conversations stream by.</summary>
+    // Rows waiting to be stored, built as conversations stream by.
     private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
@@ -183,10 +180,10 @@ public sealed class ReadExportStep(
         public List<JobLogEntry> Log { get; } = [];
         public List<SearchEntry> SearchEntries { get; } = [];
 
-        /// <summary>Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.</summary>
+        // Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.
         public List<ConversationResult> Reused { get; } = [];
 
-        /// <summary>Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.</summary>
+        // Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.
         public List<ConversationResult> Unreadable { get; } = [];
         public int Count => Conversations.Count;
 
@@ -236,11 +233,9 @@ public sealed class ReadExportStep(
             }
         }
 
-        /// <summary>
-        /// The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
-        /// has (the warm-up of a server without a key, or the first offline job of one with a key), a job that only needs
-        /// them for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
-        /// </summary>
+        // The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
+        // has (the warm-up of a server without a key, or the first offline job of one with a key), a job that only needs
+        // them for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
         public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
         {
             if (Digests.Count == 0) return [];
@@ -251,7 +246,7 @@ public sealed class ReadExportStep(
 
         public int CountOf(ConversationHistory history) => Conversations.Count(c => c.History == history);
 
-        /// <summary>Marks each conversation new, changed or known to the session, and takes the earlier category of each known one it can.</summary>
+        // Marks each conversation new, changed or known to the session, and takes the earlier category of each known one it can.
         public async Task CompareWithEarlierAsync(EarlierResults earlier, TimeProvider clock, CancellationToken cancellationToken)
         {
             var withIds = Conversations.Where(c => c.ConversationId is not null).ToList();
@@ -306,7 +301,7 @@ public sealed class ReadExportStep(
         }
     }
 
-    /// <summary>Says in the log what the session had already of this export, once it is all read.</summary>
+    // Says in the log what the session had already of this export, once it is all read.
     private async Task DescribeHistoryAsync(Job job, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -323,7 +318,7 @@ public sealed class ReadExportStep(
 
     private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;
 
-    /// <summary>Counts bytes read, for the reading phase's progress (for a ZIP, roughly the compressed bytes).</summary>
+    // Counts bytes read, for the reading phase's progress (for a ZIP, roughly the compressed bytes).
     private sealed class CountingStream(Stream inner) : Stream
     {
         private long _bytesRead;

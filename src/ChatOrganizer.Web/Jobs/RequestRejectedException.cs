@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>An upload or job request that cannot be accepted, with the HTTP status and a sentence a person understands.</summary>
+// An upload or job request that cannot be accepted, with the HTTP status and a sentence a person understands.
 public sealed class RequestRejectedException(int statusCode, string message) : Exception(message)
 {
     public int StatusCode { get; } = statusCode;

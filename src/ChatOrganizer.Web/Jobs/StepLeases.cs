@@ -4,19 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// A step's claim in the app's database: who runs it and until when. A step does its work only while it holds its
-/// lease, renewed every third of <see cref="JobOptions.StepLease"/>; a second copy of the same step (queued twice, or
-/// fetched again while the first still runs, on any instance) finds the lease held and does nothing. A lease whose
-/// holder died expires, and the step's next copy takes it.
-/// </summary>
-/// <remarks>
-/// Claiming is one conditional update, so of two copies racing exactly one wins. The claim also counts the step's
-/// attempt: runs cut short by a crash count towards <see cref="JobOptions.MaxAttempts"/> like runs that failed.
-/// </remarks>
+// A step's claim in the app's database: who runs it and until when. A step does its work only while it holds its
+// lease, renewed every third of JobOptions.StepLease; a second copy of the same step (queued twice, or
+// fetched again while the first still runs, on any instance) finds the lease held and does nothing. A lease whose
+// holder died expires, and the step's next copy takes it.
+//
+// Claiming is one conditional update, so of two copies racing exactly one wins. The claim also counts the step's
+// attempt: runs cut short by a crash count towards JobOptions.MaxAttempts like runs that failed.
 public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<JobOptions> options, TimeProvider time, ILogger<StepLeases> logger)
 {
-    /// <summary>Claims the read step of a job that is queued or reading; null when it is held by another copy or reading is over.</summary>
+    // Claims the read step of a job that is queued or reading; null when it is held by another copy or reading is over.
     public async Task<StepLease?> ClaimReadAsync(string jobId, CancellationToken cancellationToken)
     {
         var (owner, now, until) = NewClaim();
@@ -37,7 +34,7 @@ public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.ReadLeaseOwner, (string?)null).SetProperty(j => j.ReadLeaseExpiresAt, (DateTime?)null), token));
     }
 
-    /// <summary>Claims a work item that is not complete; null when it is held by another copy or already complete.</summary>
+    // Claims a work item that is not complete; null when it is held by another copy or already complete.
     public async Task<StepLease?> ClaimWorkItemAsync(string jobId, int number, CancellationToken cancellationToken)
     {
         var (owner, now, until) = NewClaim();
@@ -58,10 +55,8 @@ public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), token));
     }
 
-    /// <summary>
-    /// Marks a work item complete and ends its lease in one update, unless the lease was lost meanwhile (then the copy
-    /// that holds it completes the item).
-    /// </summary>
+    // Marks a work item complete and ends its lease in one update, unless the lease was lost meanwhile (then the copy
+    // that holds it completes the item).
     public async Task<bool> CompleteWorkItemAsync(StepLease lease, string jobId, int number, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -74,10 +69,8 @@ public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<
                 .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), cancellationToken) == 1;
     }
 
-    /// <summary>
-    /// Ends every lease. Only for an instance that knows it is alone and has just started (SQLite mode): any lease still
-    /// in the database belonged to this instance's previous life, cut short by a crash.
-    /// </summary>
+    // Ends every lease. Only for an instance that knows it is alone and has just started (SQLite mode): any lease still
+    // in the database belonged to this instance's previous life, cut short by a crash.
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -101,7 +94,7 @@ public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<
         new(owner, step, dbs, renew, release, options.Value.StepLease, time, logger);
 }
 
-/// <summary>A held claim: renewed in the background until disposed, which releases it.</summary>
+// A held claim: renewed in the background until disposed, which releases it.
 public sealed class StepLease : IAsyncDisposable
 {
     private readonly IDbContextFactory<ChatOrganizerDb> _dbs;
@@ -133,7 +126,7 @@ public sealed class StepLease : IAsyncDisposable
 
     public string Owner { get; }
 
-    /// <summary>Cancelled when a renewal finds the lease taken by another copy: this one must stop at once.</summary>
+    // Cancelled when a renewal finds the lease taken by another copy: this one must stop at once.
     public CancellationToken Lost => _lost.Token;
 
     private async Task RenewAsync()

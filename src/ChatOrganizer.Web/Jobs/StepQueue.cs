@@ -5,12 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Puts a job's steps on Hangfire's queue (one read step, then one step per work item) and records each step's
-/// background job id beside it in the app's database, which stays the truth about what is done: a step whose
-/// background job is gone (the in-memory queue after a restart, a crash between a commit and its enqueue) is
-/// queued again from there. Queueing a step twice is harmless: its lease lets one copy run.
-/// </summary>
+// Puts a job's steps on Hangfire's queue (one read step, then one step per work item) and records each step's
+// background job id beside it in the app's database, which stays the truth about what is done: a step whose
+// background job is gone (the in-memory queue after a restart, a crash between a commit and its enqueue) is
+// queued again from there. Queueing a step twice is harmless: its lease lets one copy run.
 public sealed class StepQueue(IBackgroundJobClient client, JobStorage storage, IDbContextFactory<ChatOrganizerDb> dbs, ILogger<StepQueue> logger)
 {
     // Queued, or waiting for a retry: not started yet.
@@ -38,10 +36,8 @@ public sealed class StepQueue(IBackgroundJobClient client, JobStorage storage, I
         }
     }
 
-    /// <summary>
-    /// Deletes the job's steps that have not started; a step already running (perhaps the caller) stops at its next batch,
-    /// when it finds its job ended, and ends as its own work did.
-    /// </summary>
+    // Deletes the job's steps that have not started; a step already running (perhaps the caller) stops at its next batch,
+    // when it finds its job ended, and ends as its own work did.
     public async Task RemoveAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -54,7 +50,7 @@ public sealed class StepQueue(IBackgroundJobClient client, JobStorage storage, I
         }
     }
 
-    /// <summary>Whether the background job is queued, running or waiting for a retry; false for one that ended, or that this queue never had.</summary>
+    // Whether the background job is queued, running or waiting for a retry; false for one that ended, or that this queue never had.
     public bool IsAlive(string? backgroundJobId) =>
         StateOf(backgroundJobId) is { } state && (WaitingStates.Contains(state) || state.Equals(ProcessingState.StateName, StringComparison.OrdinalIgnoreCase));
 

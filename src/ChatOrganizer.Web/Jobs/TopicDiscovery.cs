@@ -7,11 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// A discover job's one step after reading: clusters the stored digests (<see cref="ConversationMap.DiscoverTopics"/>),
-/// files each conversation under its topic's name and keeps the topics as a set's categories, for "Make these a
-/// category set".
-/// </summary>
+// A discover job's one step after reading: clusters the stored digests (ConversationMap.DiscoverTopics),
+// files each conversation under its topic's name and keeps the topics as a set's categories, for "Make these a
+// category set".
 public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, OfflineEngine offline, JobLogWriter log, TimeProvider time)
 {
     private const int SaveBatch = 1000;
@@ -73,7 +71,7 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>A discover job's topics as a set's categories; null when it found none (or is no discover job).</summary>
+    // A discover job's topics as a set's categories; null when it found none (or is no discover job).
     public static IReadOnlyList<CategoryInput>? Categories(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<List<CategoryInput>>(json, Json);
 

@@ -6,15 +6,13 @@ using Microsoft.Net.Http.Headers;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Streams a multipart upload to a file in the data folder, enforcing the size limit as bytes arrive:
-/// nothing is buffered whole, in memory or by the form reader.
-/// </summary>
+// Streams a multipart upload to a file in the data folder, enforcing the size limit as bytes arrive:
+// nothing is buffered whole, in memory or by the form reader.
 public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> options)
 {
     private const int MaxFieldLength = 1024;
 
-    /// <summary>What an export arrives as: the ZIP, or a file from inside it. Anything else is refused before a byte is stored.</summary>
+    // What an export arrives as: the ZIP, or a file from inside it. Anything else is refused before a byte is stored.
     public static readonly string[] AcceptedExtensions = [".zip", ".json", ".html", ".htm"];
 
     // The form has a handful of fields; more means something other than our form (or the API's), and each is kept in memory.
@@ -23,10 +21,9 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
     public Task<ReceivedUpload> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReceiveAsync(request, beforeFile: null, cancellationToken);
 
-    /// <param name="beforeFile">
-    /// Runs with the fields that came before the file, before a byte of the file is stored; it throws to refuse
-    /// the upload. The upload form checks its antiforgery token here (the token field comes first in the form).
-    /// </param>
+    // beforeFile:
+    // Runs with the fields that came before the file, before a byte of the file is stored; it throws to refuse
+    // the upload. The upload form checks its antiforgery token here (the token field comes first in the form).
     public async Task<ReceivedUpload> ReceiveAsync(
         HttpRequest request, Func<IReadOnlyDictionary<string, string>, Task>? beforeFile, CancellationToken cancellationToken)
     {
@@ -149,7 +146,7 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
     }
 }
 
-/// <summary>An upload spooled to disk. Disposing deletes the file unless a job has taken it.</summary>
+// An upload spooled to disk. Disposing deletes the file unless a job has taken it.
 public sealed class ReceivedUpload(string path, string fileName, long bytes, IReadOnlyDictionary<string, string> fields) : IDisposable
 {
     public string Path { get; private set; } = path;
@@ -159,7 +156,7 @@ public sealed class ReceivedUpload(string path, string fileName, long bytes, IRe
 
     public string? Field(string name) => Fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    /// <summary>Moves the file to where its job reads it.</summary>
+    // Moves the file to where its job reads it.
     public void MoveTo(string destination)
     {
         File.Move(Path, destination);

@@ -3,16 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// Refuses a broken or hostile export while its sender still waits, with the reader's sentence saying
-/// where, instead of a job discovering it later: one scan of the spooled file that builds nothing
-/// (ZIP limits, JSON syntax and nesting, string and conversation sizes, UTF-8, truncation).
-/// </summary>
+// Refuses a broken or hostile export while its sender still waits, with the reader's sentence saying
+// where, instead of a job discovering it later: one scan of the spooled file that builds nothing
+// (ZIP limits, JSON syntax and nesting, string and conversation sizes, UTF-8, truncation).
 public sealed class UploadValidator(IOptions<ExportReaderOptions> options)
 {
     private const int ProblemsNamed = 3;
 
-    /// <exception cref="RequestRejectedException">422 with what is wrong and where.</exception>
+    // Throws RequestRejectedException 422 with what is wrong and where.
     public async Task<ExportCheck> CheckAsync(ReceivedUpload upload, CancellationToken cancellationToken)
     {
         ExportCheck check;
@@ -45,7 +43,7 @@ public sealed class UploadValidator(IOptions<ExportReaderOptions> options)
     private static RequestRejectedException Unreadable(string message) => new(StatusCodes.Status422UnprocessableEntity, message);
 }
 
-/// <summary>The reader's limits from the <c>Export</c> section; every bad one is reported at start with what is allowed.</summary>
+// The reader's limits from the Export section; every bad one is reported at start with what is allowed.
 internal sealed class ExportReaderOptionsValidator : IValidateOptions<ExportReaderOptions>
 {
     public const string Section = "Export";

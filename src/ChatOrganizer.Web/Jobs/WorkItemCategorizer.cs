@@ -8,11 +8,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Jobs;
 
-/// <summary>
-/// The categorization engine's one adapter: runs a work item's conversations that have no result yet through
-/// <see cref="BatchCategorizer"/> and stores each batch as it finishes (results, counters and log entries in one
-/// transaction), so a crash repeats only the requests that were in flight.
-/// </summary>
+// The categorization engine's one adapter: runs a work item's conversations that have no result yet through
+// BatchCategorizer and stores each batch as it finishes (results, counters and log entries in one
+// transaction), so a crash repeats only the requests that were in flight.
 public sealed class WorkItemCategorizer(
     IDbContextFactory<ChatOrganizerDb> dbs,
     BatchCategorizer categorizer,
@@ -20,8 +18,8 @@ public sealed class WorkItemCategorizer(
     JobLogWriter log,
     TimeProvider time)
 {
-    /// <returns>False when the job stopped being categorized meanwhile (cancelled or deleted).</returns>
-    /// <exception cref="CategorizationStoppedException">The key was refused, the model is unknown...: no conversation can be categorized.</exception>
+    // Returns False when the job stopped being categorized meanwhile (cancelled or deleted).
+    // Throws CategorizationStoppedException The key was refused, the model is unknown...: no conversation can be categorized.
     public async Task<bool> RunAsync(string jobId, WorkItem item, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -134,7 +132,7 @@ public sealed class WorkItemCategorizer(
         return true;
     }
 
-    /// <summary>A digest's id must be unique in a run: the export's id, or its position when the export gives none (or gives one twice).</summary>
+    // A digest's id must be unique in a run: the export's id, or its position when the export gives none (or gives one twice).
     internal static string DigestKey(string? conversationId, int index, IReadOnlyDictionary<string, int> taken) =>
         conversationId is { } id && !taken.ContainsKey(id) ? id : $"index:{index}";
 

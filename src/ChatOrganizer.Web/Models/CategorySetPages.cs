@@ -3,12 +3,12 @@ using ChatOrganizer.Web.CategorySets;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <param name="Deleted">A set was just deleted: say so.</param>
-/// <param name="Saved">A set was just saved: say so (the page scrolls to it).</param>
-/// <param name="Problem">Why the last action (a copy) was refused.</param>
+// Deleted: A set was just deleted: say so.
+// Saved: A set was just saved: say so (the page scrolls to it).
+// Problem: Why the last action (a copy) was refused.
 public sealed record CategorySetListPage(IReadOnlyList<CategorySetView> Sets, bool Deleted, bool Saved, string? Problem);
 
-/// <summary>The set form as posted: plain properties so MVC binds <c>Categories[3].Name</c> and the like.</summary>
+// The set form as posted: plain properties so MVC binds Categories[3].Name and the like.
 public sealed class CategorySetForm
 {
     public const int BlankRows = 3;
@@ -26,7 +26,7 @@ public sealed class CategorySetForm
         Categories = [.. set.Categories.Select(c => new CategoryRow { Name = c.Name, Description = c.Description, Keywords = string.Join(", ", c.Keywords) })],
     };
 
-    /// <summary>Rows left wholly empty are dropped rather than reported: the form offers spare rows.</summary>
+    // Rows left wholly empty are dropped rather than reported: the form offers spare rows.
     public void DropBlankRows() => Categories.RemoveAll(row => row.IsBlank);
 
     public CategorySetInput ToInput() => new(
@@ -40,7 +40,7 @@ public sealed class CategoryRow
     public string? Name { get; set; }
     public string? Description { get; set; }
 
-    /// <summary>Comma-separated, as typed.</summary>
+    // Comma-separated, as typed.
     public string? Keywords { get; set; }
 
     public bool IsBlank => string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(Description) && string.IsNullOrWhiteSpace(Keywords);
@@ -48,9 +48,9 @@ public sealed class CategoryRow
     public IReadOnlyList<string> KeywordList => (Keywords ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <param name="Id">Null for a new set.</param>
-/// <param name="Problems">Every problem, for the summary at the top.</param>
-/// <param name="RowProblems">The problems that name a row, shown beside it as well.</param>
+// Id: Null for a new set.
+// Problems: Every problem, for the summary at the top.
+// RowProblems: The problems that name a row, shown beside it as well.
 public sealed record CategorySetEditPage(string? Id, CategorySetForm Form, IReadOnlyList<string> Problems, IReadOnlyList<IReadOnlyList<string>> RowProblems)
 {
     public static CategorySetEditPage For(string? id, CategorySetForm form, IReadOnlyList<string>? problems = null)

@@ -2,10 +2,10 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <summary>One conversation as a chat: the active path, or the path through another branch when one is asked for.</summary>
-/// <param name="Leaf">The node the page was asked to show the path through; null for the active path.</param>
-/// <param name="HiddenMessages">Messages on the path ChatGPT does not show either (system prompts, tool context), left out.</param>
-/// <param name="Neighbours">The conversations before and after this one in the results view the person came from.</param>
+// One conversation as a chat: the active path, or the path through another branch when one is asked for.
+// Leaf: The node the page was asked to show the path through; null for the active path.
+// HiddenMessages: Messages on the path ChatGPT does not show either (system prompts, tool context), left out.
+// Neighbours: The conversations before and after this one in the results view the person came from.
 public sealed record ConversationPage(
     string JobId,
     string JobFileName,
@@ -18,19 +18,19 @@ public sealed record ConversationPage(
 {
     public const int PreviewLength = 80;
 
-    /// <summary>The person's messages, to jump to: a long conversation is read by its questions.</summary>
+    // The person's messages, to jump to: a long conversation is read by its questions.
     public IEnumerable<(string NodeId, string Preview)> Outline =>
         Turns.Where(t => t.Message.Role == "user").Select(t => (t.NodeId, Shorten(t.Message.Text.Length > 0 ? t.Message.Text : t.Message.Attachments.FirstOrDefault()?.Name ?? "(no text)")));
 
     public string Title => Summary.Title ?? Transcript.Title ?? "Untitled conversation";
 
-    /// <summary>Where a reasoning turn's text is fetched from when its control is opened.</summary>
+    // Where a reasoning turn's text is fetched from when its control is opened.
     public string ReasoningLink(ViewerTurn turn) =>
         $"/jobs/{JobId}/conversations/{Summary.Index}/reasoning?node={Uri.EscapeDataString(turn.NodeId)}" + (Leaf is null ? "" : $"&leaf={Uri.EscapeDataString(Leaf)}");
 
     public string Link(string? leaf = null) => $"/jobs/{JobId}/conversations/{Summary.Index}" + (leaf is null ? "" : $"?leaf={Uri.EscapeDataString(leaf)}");
 
-    /// <returns>Null when <paramref name="leaf"/> names no node of this conversation.</returns>
+    // Returns Null when leaf names no node of this conversation.
     public static ConversationPage? From(
         string jobId, string jobFileName, ResultConversation summary, TranscriptDocument transcript, string? leaf, ConversationNeighbours? neighbours = null)
     {
@@ -104,20 +104,20 @@ public sealed record ConversationPage(
     }
 }
 
-/// <param name="NodeId">The message's node: where the alternatives' links lead back to.</param>
-/// <param name="Version">Which of its parent's replies this is (1-based), of <paramref name="Versions"/>; 1 of 1 when it was never edited or regenerated.</param>
+// NodeId: The message's node: where the alternatives' links lead back to.
+// Version: Which of its parent's replies this is (1-based), of Versions; 1 of 1 when it was never edited or regenerated.
 public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Version, int Versions, IReadOnlyList<ViewerBranch> Alternatives)
 {
-    /// <summary>For a reasoning turn, every reasoning message of the answer in a row; null for the rest.</summary>
+    // For a reasoning turn, every reasoning message of the answer in a row; null for the rest.
     public List<TranscriptMessage>? Reasoning { get; init; }
 
     public static bool IsReasoning(TranscriptMessage message) => message.ContentType is "thoughts" or "reasoning_recap";
 
-    /// <summary>The recap's own words ("Thought for 12 seconds") when the export has them.</summary>
+    // The recap's own words ("Thought for 12 seconds") when the export has them.
     public string ReasoningLabel =>
         Reasoning?.LastOrDefault(m => m.ContentType == "reasoning_recap" && m.Text.Length is > 0 and <= 80)?.Text.Trim() ?? "Reasoning";
 
-    /// <summary>The reasoning's text, the recap left out when it is the label already.</summary>
+    // The reasoning's text, the recap left out when it is the label already.
     public IEnumerable<TranscriptMessage> ReasoningSteps => (Reasoning ?? []).Where(m => m.ContentType != "reasoning_recap" || m.Text.Trim() != ReasoningLabel);
 
     public string Who => Message.Role switch
@@ -130,7 +130,7 @@ public sealed record ViewerTurn(string NodeId, TranscriptMessage Message, int Ve
         var other => other,
     };
 
-    /// <summary>How the body is shown: as Markdown (the model's prose), as code, collapsed (reasoning), or as plain text.</summary>
+    // How the body is shown: as Markdown (the model's prose), as code, collapsed (reasoning), or as plain text.
     public MessageLayout Layout => Message.ContentType switch
     {
         _ when Message.Tool is not null => MessageLayout.Tool,
@@ -156,21 +156,21 @@ public enum MessageLayout
     Code,
     Collapsed,
 
-    /// <summary>Tool traffic (a call or its answer), as a labelled card: <see cref="ToolCard"/>.</summary>
+    // Tool traffic (a call or its answer), as a labelled card: ToolCard.
     Tool,
 }
 
-/// <param name="Version">Its position among the versions of the message (1-based).</param>
+// Version: Its position among the versions of the message (1-based).
 public sealed record ViewerBranch(string NodeId, int Version, string Preview);
 
-/// <summary>One answer's reasoning on a page of its own: the viewer fetches it into its control, or links to it without script.</summary>
+// One answer's reasoning on a page of its own: the viewer fetches it into its control, or links to it without script.
 public sealed record ReasoningPage(ConversationPage Conversation, ViewerTurn Turn)
 {
     public string BackLink => Conversation.Link(Conversation.Leaf) + "#m-" + Uri.EscapeDataString(Turn.NodeId);
 }
 
-/// <summary>Where this conversation sits in the results view the person came from: its group, and the ones either side.</summary>
-/// <param name="Query">The view's key and filter, carried on to the neighbours' links so they keep to the same list.</param>
+// Where this conversation sits in the results view the person came from: its group, and the ones either side.
+// Query: The view's key and filter, carried on to the neighbours' links so they keep to the same list.
 public sealed record ConversationNeighbours(string GroupLabel, int Position, int Count, ResultConversation? Previous, ResultConversation? Next, string Query)
 {
     public static ConversationNeighbours? Find(string label, IReadOnlyList<ResultConversation> conversations, int index, string view, string? titleFilter)

@@ -5,7 +5,7 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <summary>How the pages word and format things: one place for labels, so every page (and the job page's script, through data attributes) says the same.</summary>
+// How the pages word and format things: one place for labels, so every page (and the job page's script, through data attributes) says the same.
 public static class Display
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
@@ -23,7 +23,7 @@ public static class Display
         _ => status.ToString(),
     };
 
-    /// <summary>The badge's modifier class: the word is always there too, so colour is never the only signal.</summary>
+    // The badge's modifier class: the word is always there too, so colour is never the only signal.
     public static string StatusClass(JobStatus status) => status switch
     {
         JobStatus.Done => "ok",
@@ -32,7 +32,7 @@ public static class Display
         _ => "",
     };
 
-    /// <summary>The status as the JSON API spells it (camel case), which the job page's script receives.</summary>
+    // The status as the JSON API spells it (camel case), which the job page's script receives.
     public static string StatusKey(JobStatus status) => JsonNamingPolicyCamel(status.ToString());
 
     public static bool HasEnded(JobStatus status) => status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled;
@@ -52,7 +52,7 @@ public static class Display
         _ => "",
     };
 
-    /// <summary>A result's reason with how sure the engine was: "closest to Travel (0.62); words: 여행 · 87% sure".</summary>
+    // A result's reason with how sure the engine was: "closest to Travel (0.62); words: 여행 · 87% sure".
     public static string Why(string reason, double? confidence) =>
         confidence is { } c ? $"{reason} · {Percent(Math.Round(c * 100))} sure" : reason;
 
@@ -68,7 +68,7 @@ public static class Display
 
     public static string DateTime(DateTimeOffset? time) => DateTime(time?.UtcDateTime);
 
-    /// <summary>For the <c>datetime</c> attribute of <c>&lt;time&gt;</c>.</summary>
+    // For the datetime attribute of <time>.
     public static string Iso(DateTime? time) => time?.ToString("yyyy-MM-ddTHH:mm:ssZ", Culture) ?? "";
 
     public static string Iso(DateTimeOffset? time) => Iso(time?.UtcDateTime);
@@ -77,7 +77,7 @@ public static class Display
 
     public static string Percent(double percent) => percent.ToString("0.#", Culture) + "%";
 
-    /// <summary>A duration as a person says it: "about 40 s", "about 3 min", "about 1 h 20 min".</summary>
+    // A duration as a person says it: "about 40 s", "about 3 min", "about 1 h 20 min".
     public static string Duration(double seconds) => seconds switch
     {
         < 60 => $"{Math.Max(1, Math.Round(seconds)):0} s",

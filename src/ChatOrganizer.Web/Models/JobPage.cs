@@ -3,19 +3,19 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <param name="Log">The log's first page; the page's script fetches what comes after <see cref="JobLogPage.Next"/>.</param>
-/// <param name="FailedConversations">The first conversations that could not be categorized, with their reasons.</param>
-/// <param name="Estimate">For a job waiting to be started: what categorizing it would send and cost.</param>
+// Log: The log's first page; the page's script fetches what comes after JobLogPage.Next.
+// FailedConversations: The first conversations that could not be categorized, with their reasons.
+// Estimate: For a job waiting to be started: what categorizing it would send and cost.
 public sealed record JobPage(JobProgress Job, JobLogPage Log, IReadOnlyList<ResultConversation> FailedConversations, JobEstimate? Estimate)
 {
     public const int FailedShown = 10;
 
     public bool HasEnded => Display.HasEnded(Job.Status);
 
-    /// <summary>Nothing changes by itself once a job has ended or while it waits for the person: no polling, no refresh.</summary>
+    // Nothing changes by itself once a job has ended or while it waits for the person: no polling, no refresh.
     public bool ChangesByItself => !HasEnded && Job.Status != Storage.JobStatus.AwaitingStart;
 
-    /// <summary>Topic jobs read, then categorize: the bar restarts for the second step, so the page says which step it shows.</summary>
+    // Topic jobs read, then categorize: the bar restarts for the second step, so the page says which step it shows.
     public string Step => (Job.Mode, Job.Status) switch
     {
         (_, Storage.JobStatus.Queued) => "Waiting for a worker",
@@ -32,5 +32,5 @@ public sealed record JobPage(JobProgress Job, JobLogPage Log, IReadOnlyList<Resu
     };
 }
 
-/// <param name="Deleted">A job was just deleted: say so.</param>
+// Deleted: A job was just deleted: say so.
 public sealed record JobListPage(IReadOnlyList<JobProgress> Jobs, bool Deleted);

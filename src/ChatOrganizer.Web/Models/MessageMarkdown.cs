@@ -7,13 +7,11 @@ using Microsoft.AspNetCore.Html;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <summary>
-/// The model's answers are Markdown, shown as ChatGPT shows them: tables, code blocks named by their language,
-/// math left as written, and emphasis that works beside Chinese, Japanese and Korean text (CommonMark's flanking
-/// rules leave "**콜옵션(Call Option)**에" literal; Markdig's CJK-friendly extension follows the proposed fix).
-/// Raw HTML is disabled (any tag in the text comes out as text), links and images go only to http, https and
-/// mailto, and links are marked so the target learns nothing of this page.
-/// </summary>
+// The model's answers are Markdown, shown as ChatGPT shows them: tables, code blocks named by their language,
+// math left as written, and emphasis that works beside Chinese, Japanese and Korean text (CommonMark's flanking
+// rules leave "**콜옵션(Call Option)**에" literal; Markdig's CJK-friendly extension follows the proposed fix).
+// Raw HTML is disabled (any tag in the text comes out as text), links and images go only to http, https and
+// mailto, and links are marked so the target learns nothing of this page.
 public static class MessageMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
@@ -42,7 +40,7 @@ public static class MessageMarkdown
     private static string SafeUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto" ? url : "#";
 
-    /// <summary>A fenced block says its language above the code, as ChatGPT's do.</summary>
+    // A fenced block says its language above the code, as ChatGPT's do.
     private sealed class NamedCodeBlockRenderer : CodeBlockRenderer
     {
         protected override void Write(HtmlRenderer renderer, CodeBlock block)

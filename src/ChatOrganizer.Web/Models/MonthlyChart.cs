@@ -4,10 +4,8 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <summary>
-/// Conversations per month, stacked by category, as geometry for a server-rendered SVG. Each series has its own
-/// pattern as well as its own colour, a legend and a data table, so nothing depends on telling colours apart.
-/// </summary>
+// Conversations per month, stacked by category, as geometry for a server-rendered SVG. Each series has its own
+// pattern as well as its own colour, a legend and a data table, so nothing depends on telling colours apart.
 public sealed record MonthlyChart(
     IReadOnlyList<ChartSeries> Series,
     IReadOnlyList<ChartMonth> Months,
@@ -23,10 +21,10 @@ public sealed record MonthlyChart(
     public const int PlotWidth = Width - Left - Right;
     public const int PlotHeight = Height - Top - Bottom;
 
-    /// <summary>Fills (colour and pattern) for categories, styles 0–7: past eight categories, the seven largest keep theirs and the rest are summed up.</summary>
+    // Fills (colour and pattern) for categories, styles 0–7: past eight categories, the seven largest keep theirs and the rest are summed up.
     public const int NamedStyles = 8;
 
-    /// <summary>The remainder bucket says how many categories it sums, so it cannot pass for a category named "Other".</summary>
+    // The remainder bucket says how many categories it sums, so it cannot pass for a category named "Other".
     public static string SmallerCategories(int count) => Display.Plural(count, "smaller category", "smaller categories");
 
     public const int OtherStyle = 8;
@@ -35,8 +33,8 @@ public sealed record MonthlyChart(
 
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    /// <param name="months">The job's conversations grouped by month (keys <c>yyyy-MM</c> and <c>undated</c>), unfiltered.</param>
-    /// <returns>Null when no conversation has a date.</returns>
+    // months: The job's conversations grouped by month (keys yyyy-MM and undated), unfiltered.
+    // Returns Null when no conversation has a date.
     public static MonthlyChart? From(IReadOnlyList<ResultGroup> months)
     {
         var dated = months.Where(g => g.Key != Period.UndatedKey).ToDictionary(g => g.Key, StringComparer.Ordinal);
@@ -126,12 +124,12 @@ public sealed record MonthlyChart(
     }
 }
 
-/// <param name="Style">Picks the series' colour and pattern (<c>chart-s{Style}</c>, <c>#chart-p{Style}</c>).</param>
+// Style: Picks the series' colour and pattern (chart-s{Style}, #chart-p{Style}).
 public sealed record ChartSeries(string Name, int Style);
 
-/// <param name="Values">Per series, in the order of <see cref="MonthlyChart.Series"/>.</param>
-/// <param name="AxisLabel">Shown under the bar; null when this month has none.</param>
-/// <param name="YearLabel">A second line under the first month and each January, for short ranges.</param>
+// Values: Per series, in the order of MonthlyChart.Series.
+// AxisLabel: Shown under the bar; null when this month has none.
+// YearLabel: A second line under the first month and each January, for short ranges.
 public sealed record ChartMonth(
     string Label, IReadOnlyList<int> Values, int Total, double X, double BarWidth, double Center, string? AxisLabel, string? YearLabel,
     IReadOnlyList<ChartSegment> Segments);

@@ -4,22 +4,21 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <summary>
-/// Tool traffic as a labelled card, never as the person's or the assistant's words: the DALL·E prompt from its JSON, the
-/// code and its output, a browsing query and result, a canvas document, a memory note.
-/// </summary>
-/// <param name="Label">The tool, as a person knows it ("DALL·E", "Code interpreter").</param>
-/// <param name="Part">What this message is of the tool's round trip ("prompt", "result", "code", "output").</param>
-/// <param name="Body">The text the card shows; empty when it only shows files.</param>
-/// <param name="IsCode">Shown as code (preformatted), not as prose.</param>
+// Tool traffic as a labelled card, never as the person's or the assistant's words: the DALL·E prompt from its JSON, the
+// code and its output, a browsing query and result, a canvas document, a memory note.
+//
+// Label: The tool, as a person knows it ("DALL·E", "Code interpreter").
+// Part: What this message is of the tool's round trip ("prompt", "result", "code", "output").
+// Body: The text the card shows; empty when it only shows files.
+// IsCode: Shown as code (preformatted), not as prose.
 public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string Part, string Body, bool IsCode, IReadOnlyList<TranscriptAttachment> Attachments)
 {
     public const int SummaryLength = 90;
 
-    /// <summary>A card with a generated image or chart stays open: the picture is the point.</summary>
+    // A card with a generated image or chart stays open: the picture is the point.
     public bool StartsOpen => Attachments.Any(a => a.IsInlineImage);
 
-    /// <summary>The card's one line when closed: its label, part and the start of its text.</summary>
+    // The card's one line when closed: its label, part and the start of its text.
     public string Preview
     {
         get
@@ -79,7 +78,7 @@ public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string 
     }
 }
 
-/// <summary>A message's files for <c>_Attachments</c>: images inline, other files as downloads, missing ones said so.</summary>
+// A message's files for _Attachments: images inline, other files as downloads, missing ones said so.
 public sealed record AttachmentList(string JobId, IReadOnlyList<TranscriptAttachment> Attachments)
 {
     public static string Link(string jobId, int number) => $"/jobs/{jobId}/files/{number}";

@@ -2,8 +2,8 @@ using ChatOrganizer.Web.CategorySets;
 
 namespace ChatOrganizer.Web.Models;
 
-/// <param name="ServerHasKey">The server categorizes with its own key: the page asks for none.</param>
-/// <param name="Problem">Why the last upload was refused, as a sentence; null on a fresh page.</param>
+// ServerHasKey: The server categorizes with its own key: the page asks for none.
+// Problem: Why the last upload was refused, as a sentence; null on a fresh page.
 public sealed record UploadPage(
     IReadOnlyList<CategorySetView> CategorySets,
     string DefaultModel,
@@ -13,7 +13,7 @@ public sealed record UploadPage(
     UploadChoices Choices,
     string? Problem);
 
-/// <summary>What the person picked, kept when the page comes back with a problem (never the file or the key).</summary>
+// What the person picked, kept when the page comes back with a problem (never the file or the key).
 public sealed record UploadChoices(string Mode = UploadChoices.Topic, string? CategorySetId = null, string? Model = null, bool EstimateFirst = true)
 {
     public const string Topic = "topic";
@@ -25,7 +25,7 @@ public sealed record UploadChoices(string Mode = UploadChoices.Topic, string? Ca
         EstimateFirst: field(UploadFields.EstimateFirst) is not null);
 }
 
-/// <summary>The upload form's field names, where the form and the controller must agree.</summary>
+// The upload form's field names, where the form and the controller must agree.
 public static class UploadFields
 {
     public const string File = "file";

@@ -7,13 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// The files of a job's export ZIP (images, uploads, DALL·E generations), copied out of the upload when it is read so
-/// they outlive it, and handed back only to the job's own session. Stored under numbers, never under names from the ZIP.
-/// </summary>
+// The files of a job's export ZIP (images, uploads, DALL·E generations), copied out of the upload when it is read so
+// they outlive it, and handed back only to the job's own session. Stored under numbers, never under names from the ZIP.
 public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, DataFolder folder, JobLogWriter log)
 {
-    /// <summary>The export's map of <c>.dat</c> files to their names (2026): read by the reader, not a file of anyone's.</summary>
+    // The export's map of .dat files to their names (2026): read by the reader, not a file of anyone's.
     public const string AssetNamesFile = "conversation_asset_file_names.json";
 
     // Enough of a file's start to find a JPEG's size behind its EXIF block in most photos.
@@ -21,17 +19,15 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
 
     private static readonly FileExtensionContentTypeProvider Extensions = new();
 
-    /// <summary>Image types a browser may show inline: raster formats only (SVG can carry script).</summary>
+    // Image types a browser may show inline: raster formats only (SVG can carry script).
     public static readonly IReadOnlySet<string> InlineImageTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "image/png", "image/jpeg", "image/gif", "image/webp",
     };
 
-    /// <summary>
-    /// Copies every file of the export (once per job: a read step run again finds them stored) and returns each by its
-    /// path in the export. Inflating counts toward the upload's ZIP limits, like its conversations; a damaged file is
-    /// left out with a warning in the job's log, and its pointers say it is not in the export.
-    /// </summary>
+    // Copies every file of the export (once per job: a read step run again finds them stored) and returns each by its
+    // path in the export. Inflating counts toward the upload's ZIP limits, like its conversations; a damaged file is
+    // left out with a warning in the job's log, and its pointers say it is not in the export.
     public async Task<IReadOnlyDictionary<string, KeptFile>> KeepAsync(string jobId, ExportReader reader, CancellationToken cancellationToken)
     {
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
@@ -85,7 +81,7 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
         return ByPath(rows);
     }
 
-    /// <summary>The file and what to serve it as; null when the job is not this session's or holds no such file.</summary>
+    // The file and what to serve it as; null when the job is not this session's or holds no such file.
     public async Task<(JobAttachment Attachment, string Path)?> FindAsync(string ownerId, string jobId, int number, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -95,14 +91,14 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
         return attachment is null || !File.Exists(path) ? null : (attachment, path);
     }
 
-    /// <summary>A kept file's bytes, for the transcripts ZIP (whose caller has checked the owner); null when it is gone.</summary>
+    // A kept file's bytes, for the transcripts ZIP (whose caller has checked the owner); null when it is gone.
     public Stream? OpenRead(string jobId, int number)
     {
         var path = folder.AttachmentPath(jobId, number);
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan) : null;
     }
 
-    /// <summary>The file's name for a person: the export's name without the <c>file-AbC1-</c> id it puts in front.</summary>
+    // The file's name for a person: the export's name without the file-AbC1- id it puts in front.
     public static string DisplayName(string exportPath)
     {
         var name = Path.GetFileName(exportPath);
@@ -130,7 +126,7 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
         return InlineImageTypes.Contains(type) ? "application/octet-stream" : type;
     }
 
-    /// <summary>Width and height from a PNG, GIF, WebP or JPEG header; null when the start of the file does not say.</summary>
+    // Width and height from a PNG, GIF, WebP or JPEG header; null when the start of the file does not say.
     internal static (int Width, int Height)? ImageSize(ReadOnlySpan<byte> head)
     {
         if (head.Length >= 24 && head[0] == 0x89 && head[12..16].SequenceEqual("IHDR"u8))
@@ -184,5 +180,5 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
     private static (int, int)? Checked(int width, int height) => width is > 0 and <= 65535 && height is > 0 and <= 65535 ? (width, height) : null;
 }
 
-/// <summary>A file kept from the export: its number under the job, what it is served as, and an image's size when its header says.</summary>
+// A file kept from the export: its number under the job, what it is served as, and an image's size when its header says.
 public sealed record KeptFile(int Number, string ContentType, int? Width, int? Height);

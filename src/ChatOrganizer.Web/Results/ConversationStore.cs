@@ -5,18 +5,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>Stored conversations' transcripts: the viewer's chat, and every transcript in turn for downloads.</summary>
+// Stored conversations' transcripts: the viewer's chat, and every transcript in turn for downloads.
 public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
 {
     private const int DownloadBatch = 100;
 
-    /// <summary>Null when there is no such conversation in a job of this session.</summary>
+    // Null when there is no such conversation in a job of this session.
     public async Task<ConversationDetail?> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken) =>
         await GetTranscriptAsync(ownerId, jobId, index, cancellationToken) is var (summary, transcript)
             ? new ConversationDetail(summary, transcript.CustomInstructions, Turns(transcript), transcript.Diagnostics)
             : null;
 
-    /// <summary>The conversation's summary and whole stored transcript (the viewer walks any branch of it); null when there is no such conversation in a job of this session.</summary>
+    // The conversation's summary and whole stored transcript (the viewer walks any branch of it); null when there is no such conversation in a job of this session.
     public async Task<(ResultConversation Summary, TranscriptDocument Transcript)?> GetTranscriptAsync(
         string ownerId, string jobId, int index, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
         return (summary, TranscriptDocument.Decompress(content));
     }
 
-    /// <summary>Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's job.</summary>
+    // Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's job.
     public async IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> ReadAllAsync(
         string ownerId, string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -59,7 +59,7 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
     private Task<bool> OwnsAsync(string ownerId, string jobId, CancellationToken cancellationToken) =>
         db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken);
 
-    /// <summary>The active path as turns (the core's rule, <see cref="MessageTree.ActiveTurns"/>); a message that was edited or regenerated carries the other versions.</summary>
+    // The active path as turns (the core's rule, MessageTree.ActiveTurns); a message that was edited or regenerated carries the other versions.
     internal static IReadOnlyList<TranscriptTurn> Turns(TranscriptDocument transcript)
     {
         var tree = new MessageTree([.. transcript.Nodes.Select(n => new MessageNode(n.Id, n.ParentId, n.Children, null))], transcript.ActivePath, transcript.BranchPoints);
@@ -78,7 +78,7 @@ public sealed record ConversationDetail(
     IReadOnlyList<TranscriptTurn> Messages,
     IReadOnlyList<string> Diagnostics);
 
-/// <param name="Alternatives">Other versions of this message (edits, regenerations), each followed down to its end.</param>
+// Alternatives: Other versions of this message (edits, regenerations), each followed down to its end.
 public sealed record TranscriptTurn(TranscriptMessage Message, IReadOnlyList<TranscriptBranch> Alternatives);
 
 public sealed record TranscriptBranch(string NodeId, IReadOnlyList<TranscriptMessage> Messages);

@@ -8,20 +8,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// A person moving conversations to another category of the job's set: kept for the session by conversation id and set,
-/// so they win over the engine here and in every later job of the same set, and they teach later runs
-/// (<see cref="ExamplesAsync"/>). One call is one action, which an undo takes back whole.
-/// </summary>
+// A person moving conversations to another category of the job's set: kept for the session by conversation id and set,
+// so they win over the engine here and in every later job of the same set, and they teach later runs
+// (ExamplesAsync). One call is one action, which an undo takes back whole.
 public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
 {
-    /// <summary>Conversations one action may move: a whole page of a group and more, bounded for one transaction.</summary>
+    // Conversations one action may move: a whole page of a group and more, bounded for one transaction.
     public const int MaxPerAction = 1000;
 
-    /// <summary>Corrections a later run learns from: the newest, enough for neighbours and prompt examples.</summary>
+    // Corrections a later run learns from: the newest, enough for neighbours and prompt examples.
     public const int MaxExamples = 200;
 
-    /// <param name="changes">Conversations by export index, each with its new category; a null category takes the person's choice back.</param>
+    // changes: Conversations by export index, each with its new category; a null category takes the person's choice back.
     public async Task<CorrectionOutcome> ApplyAsync(string ownerId, string jobId, IReadOnlyList<CorrectionRequest> changes, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId)
@@ -108,8 +106,8 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return CorrectionOutcome.Done(batch, moved, named.Values.Distinct().Count() == 1 ? named.Values.First() : null);
     }
 
-    /// <summary>Takes one action back: each conversation returns to the person's earlier choice, or to the engine's.</summary>
-    /// <returns>Conversations put back; null when the job is not this session's.</returns>
+    // Takes one action back: each conversation returns to the person's earlier choice, or to the engine's.
+    // Returns Conversations put back; null when the job is not this session's.
     public async Task<int?> UndoAsync(string ownerId, string jobId, string batch, CancellationToken cancellationToken)
     {
         var setId = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId)
@@ -137,7 +135,7 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return made.Count;
     }
 
-    /// <summary>What the form offers: the job's categories, and whether new ones may be named; null for another session's job or one by date.</summary>
+    // What the form offers: the job's categories, and whether new ones may be named; null for another session's job or one by date.
     public async Task<(IReadOnlyList<string> Categories, bool AllowNew)?> ChoicesAsync(string ownerId, string jobId, CancellationToken cancellationToken)
     {
         var snapshot = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId && j.Mode == JobMode.Topic && j.CategorySetId != null)
@@ -147,7 +145,7 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return ([.. set.EffectiveCategories.Select(c => c.Name)], set.AllowNewCategories);
     }
 
-    /// <summary>What one action still holds (for its undo): how many conversations, and the one category they went to.</summary>
+    // What one action still holds (for its undo): how many conversations, and the one category they went to.
     public async Task<CorrectionUndoable?> ActionAsync(string ownerId, string jobId, string batch, CancellationToken cancellationToken)
     {
         var setId = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(j => j.CategorySetId).FirstOrDefaultAsync(cancellationToken);
@@ -158,7 +156,7 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return categories.Count == 0 ? null : new CorrectionUndoable(categories.Count, categories.Distinct().Count() == 1 ? categories[0] : null);
     }
 
-    /// <summary>The session's newest corrections of a set, as labelled conversations for a later run to learn from.</summary>
+    // The session's newest corrections of a set, as labelled conversations for a later run to learn from.
     public static async Task<IReadOnlyList<LabelledExample>> ExamplesAsync(ChatOrganizerDb db, string ownerId, string categorySetId, CancellationToken cancellationToken)
     {
         var rows = await db.Corrections.AsNoTracking()
@@ -184,11 +182,11 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
 
 public sealed record CorrectionUndoable(int Moved, string? Category);
 
-/// <param name="Category">The category to file it under; null to take the person's choice back (the engine's stands again).</param>
+// Category: The category to file it under; null to take the person's choice back (the engine's stands again).
 public sealed record CorrectionRequest(int Index, string? Category);
 
-/// <param name="Batch">The action's id, for its undo.</param>
-/// <param name="Category">The one category every conversation went to, when they all went to one.</param>
+// Batch: The action's id, for its undo.
+// Category: The one category every conversation went to, when they all went to one.
 public sealed record CorrectionOutcome(CorrectionResult Result, string? Problem = null, string? Batch = null, int Moved = 0, string? Category = null)
 {
     public static CorrectionOutcome NoJob { get; } = new(CorrectionResult.NoJob);

@@ -5,15 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>A job's conversations grouped by topic, month or year, with counts; for the results page, the API and downloads.</summary>
+// A job's conversations grouped by topic, month or year, with counts; for the results page, the API and downloads.
 public sealed class ResultsQuery(ChatOrganizerDb db)
 {
-    /// <summary>Null when the job does not exist or belongs to another session.</summary>
+    // Null when the job does not exist or belongs to another session.
     public Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, CancellationToken cancellationToken) =>
         GetAsync(ownerId, jobId, groupBy, titleContains: null, cancellationToken);
 
-    /// <param name="titleContains">Only conversations whose title holds this text, ignoring case (the results page's filter).</param>
-    /// <param name="newOnly">Only conversations no earlier job of the session had as they are now (new and changed ones).</param>
+    // titleContains: Only conversations whose title holds this text, ignoring case (the results page's filter).
+    // newOnly: Only conversations no earlier job of the session had as they are now (new and changed ones).
     public async Task<JobResults?> GetAsync(string ownerId, string jobId, GroupBy groupBy, string? titleContains, CancellationToken cancellationToken, bool newOnly = false)
     {
         var job = await db.Jobs.AsNoTracking()
@@ -40,12 +40,11 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         return new JobResults(jobId, job.Status, job.Mode, groupBy, conversations.Count, pending, [.. groups], failed);
     }
 
-    /// <summary>
-    /// The conversations of the view's group that holds <paramref name="conversation"/>, in the results page's order, and
-    /// the group's label: the viewer's previous and next. Only that group's rows are read, not the whole job's.
-    /// </summary>
-    /// <param name="conversation">Of the job, as the owner's session read it (the caller has checked the owner).</param>
-    /// <returns>Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).</returns>
+    // The conversations of the view's group that holds conversation, in the results page's order, and
+    // the group's label: the viewer's previous and next. Only that group's rows are read, not the whole job's.
+    //
+    // conversation: Of the job, as the owner's session read it (the caller has checked the owner).
+    // Returns Null when the conversation is in no group of the view (filtered out, or not categorized in a topic view).
     public async Task<(string Label, IReadOnlyList<ResultConversation> Conversations)?> GroupOfAsync(
         string jobId, GroupBy groupBy, string? titleContains, ResultConversation conversation, CancellationToken cancellationToken)
     {
@@ -64,18 +63,18 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
         return (label, [.. NewestFirst(listed)]);
     }
 
-    /// <summary>How the results page and the viewer name the conversations no category was found for.</summary>
+    // How the results page and the viewer name the conversations no category was found for.
     public const string CouldNotBeCategorized = "Could not be categorized";
 
     private static bool TitleHolds(ResultConversation conversation, string? titleContains) =>
         string.IsNullOrWhiteSpace(titleContains) || conversation.Title?.Contains(titleContains.Trim(), StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>A job's conversations from <paramref name="firstIndex"/> on, in export order, with their results; the caller has checked the owner.</summary>
-    /// <param name="failedOnly">Only those that failed (the job page lists the first few with their reasons).</param>
-    /// <param name="category">Only those filed under it.</param>
-    /// <param name="createdFrom">With <paramref name="createdBefore"/>: only those created in [createdFrom, createdBefore).</param>
-    /// <param name="undatedOnly">Only those with no date.</param>
-    /// <remarks>A person's correction (same session, same set, same conversation id) wins over the engine's category.</remarks>
+    // A job's conversations from firstIndex on, in export order, with their results; the caller has checked the owner.
+    // failedOnly: Only those that failed (the job page lists the first few with their reasons).
+    // category: Only those filed under it.
+    // createdFrom: With createdBefore: only those created in [createdFrom, createdBefore).
+    // undatedOnly: Only those with no date.
+    // A person's correction (same session, same set, same conversation id) wins over the engine's category.
     internal IQueryable<ResultConversation> ListConversations(
         string jobId, int firstIndex = 0, bool failedOnly = false, string? category = null, DateTime? createdFrom = null, DateTime? createdBefore = null, bool undatedOnly = false) =>
         from c in db.Conversations.AsNoTracking()
@@ -115,7 +114,7 @@ public sealed class ResultsQuery(ChatOrganizerDb db)
                 .OrderByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.OrdinalIgnoreCase)],
             [.. NewestFirst(g)]));
 
-    /// <summary>Every list of conversations reads newest first, undated ones last, whatever order the export had.</summary>
+    // Every list of conversations reads newest first, undated ones last, whatever order the export had.
     private static IEnumerable<ResultConversation> NewestFirst(IEnumerable<ResultConversation> conversations) =>
         conversations.OrderByDescending(c => c.CreateTime.HasValue).ThenByDescending(c => c.CreateTime).ThenBy(c => c.Index);
 
@@ -132,8 +131,8 @@ public enum GroupBy
     Year,
 }
 
-/// <param name="Pending">Conversations read but not categorized yet (the job is still running).</param>
-/// <param name="Failed">Conversations that could not be categorized, with their reasons; in no topic group.</param>
+// Pending: Conversations read but not categorized yet (the job is still running).
+// Failed: Conversations that could not be categorized, with their reasons; in no topic group.
 public sealed record JobResults(
     string JobId,
     JobStatus Status,
@@ -144,20 +143,20 @@ public sealed record JobResults(
     IReadOnlyList<ResultGroup> Groups,
     IReadOnlyList<ResultConversation> Failed);
 
-/// <param name="Key">Category name, <c>yyyy-MM</c>, <c>yyyy</c>, or <c>undated</c>.</param>
-/// <param name="Categories">Counts per category inside the group (for month and year groups of a categorized job).</param>
+// Key: Category name, yyyy-MM, yyyy, or undated.
+// Categories: Counts per category inside the group (for month and year groups of a categorized job).
 public sealed record ResultGroup(string Key, string Label, int Count, IReadOnlyList<CategoryCount> Categories, IReadOnlyList<ResultConversation> Conversations);
 
 public sealed record CategoryCount(string Category, int Count);
 
-/// <param name="Index">Position in the export: how the API and the pages address a conversation.</param>
-/// <param name="Status">Null while the conversation waits for its turn, and in month and year jobs.</param>
-/// <param name="Confidence">How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).</param>
-/// <param name="Reason">Why it was filed there, for a person to read.</param>
-/// <param name="Snippet">The start of the person's first message, on one line.</param>
-/// <param name="Corrected">A person chose <paramref name="Category"/> (a correction); the engine's choice is <paramref name="EngineCategory"/>.</param>
-/// <param name="History">Re-imports: new to the session, changed since an earlier job, or known as it is.</param>
-/// <param name="Reused">Its category was taken from an earlier job, with no request.</param>
+// Index: Position in the export: how the API and the pages address a conversation.
+// Status: Null while the conversation waits for its turn, and in month and year jobs.
+// Confidence: How sure the engine was, 0 to 1 (the offline categorizer says; a model does not).
+// Reason: Why it was filed there, for a person to read.
+// Snippet: The start of the person's first message, on one line.
+// Corrected: A person chose Category (a correction); the engine's choice is EngineCategory.
+// History: Re-imports: new to the session, changed since an earlier job, or known as it is.
+// Reused: Its category was taken from an earlier job, with no request.
 public sealed record ResultConversation(
     int Index,
     string? Id,
@@ -177,6 +176,6 @@ public sealed record ResultConversation(
     ConversationHistory? History = null,
     bool Reused = false)
 {
-    /// <summary>As the CSV download writes it (the CLI's schema too).</summary>
+    // As the CSV download writes it (the CLI's schema too).
     public ResultRow ToRow() => new(Index, Id, Title, CreateTime, MessageCount, Model, Category, Status, Engine, FailureReason, Confidence, Reason, Corrected, EngineCategory);
 }

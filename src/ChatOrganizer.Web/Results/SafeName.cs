@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>Text made into a file or folder name that is safe everywhere: no separators, no reserved characters or names, no dot tricks, bounded length.</summary>
+// Text made into a file or folder name that is safe everywhere: no separators, no reserved characters or names, no dot tricks, bounded length.
 public static class SafeName
 {
     private static readonly SearchValues<char> Reserved = SearchValues.Create("<>:\"/\\|?*");

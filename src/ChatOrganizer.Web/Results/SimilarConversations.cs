@@ -5,17 +5,15 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// "Similar conversations" in the viewer: a job's nearest conversations by their stored offline vectors (one byte per
-/// dimension, 7.5 MB for 20,000). An ended job's vectors are kept in memory a while (up to <see cref="CacheBytes"/> for
-/// all jobs), so paging through its conversations does not read them again.
-/// </summary>
+// "Similar conversations" in the viewer: a job's nearest conversations by their stored offline vectors (one byte per
+// dimension, 7.5 MB for 20,000). An ended job's vectors are kept in memory a while (up to CacheBytes for
+// all jobs), so paging through its conversations does not read them again.
 public sealed class SimilarConversations(IDbContextFactory<ChatOrganizerDb> dbs, IMemoryCache cache)
 {
     public const int Shown = 5;
     public const long CacheBytes = 64L << 20;
 
-    /// <summary>The closest conversations of the session's job, or none when the job has no vectors (made before they were kept).</summary>
+    // The closest conversations of the session's job, or none when the job has no vectors (made before they were kept).
     public async Task<IReadOnlyList<SimilarConversation>> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -45,5 +43,5 @@ public sealed class SimilarConversations(IDbContextFactory<ChatOrganizerDb> dbs,
     private sealed record JobVectors(int[] Indexes, QuantizedVectors Vectors);
 }
 
-/// <param name="Similarity">The cosine of their vectors: 1 the same, about 0.3 and below unrelated.</param>
+// Similarity: The cosine of their vectors: 1 the same, about 0.3 and below unrelated.
 public sealed record SimilarConversation(int Index, string? Title, string? Category, double Similarity);

@@ -7,10 +7,8 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// Every transcript of a job as Markdown in a ZIP, one folder per category (per month or year for jobs grouped
-/// that way), written entry by entry as the transcripts are read: the archive is never whole in memory.
-/// </summary>
+// Every transcript of a job as Markdown in a ZIP, one folder per category (per month or year for jobs grouped
+// that way), written entry by entry as the transcripts are read: the archive is never whole in memory.
 public static class TranscriptArchive
 {
     public const int MaxFolderLength = 80;
@@ -20,8 +18,8 @@ public static class TranscriptArchive
 
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
-    /// <param name="openFile">A kept file of the job by its number (<see cref="AttachmentStore.OpenRead"/>); null when it is gone.
-    /// Each file goes once into each folder whose transcripts show it, under <c>files/</c>, linked from them.</param>
+    // openFile: A kept file of the job by its number (AttachmentStore.OpenRead); null when it is gone.
+    // Each file goes once into each folder whose transcripts show it, under files/, linked from them.
     public static async Task WriteAsync(
         PipeWriter output, JobMode mode, IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> transcripts,
         Func<int, Stream?> openFile, CancellationToken cancellationToken)
@@ -57,7 +55,7 @@ public static class TranscriptArchive
     private static IEnumerable<TranscriptAttachment> KeptFiles(TranscriptDocument transcript) =>
         ConversationStore.Turns(transcript).Select(t => t.Message).Where(m => !m.IsHidden).SelectMany(m => m.Attachments).Where(a => a.Number is not null);
 
-    /// <returns>The file's link relative to the transcripts beside it; null when the file is gone.</returns>
+    // Returns The file's link relative to the transcripts beside it; null when the file is gone.
     private static async Task<string?> WriteFileAsync(ZipArchive zip, string folder, TranscriptAttachment attachment, Stream? source, CancellationToken cancellationToken)
     {
         if (source is null) return null;
@@ -84,7 +82,7 @@ public static class TranscriptArchive
     // "2024-03" or "2024", and "No date" rather than the key "undated".
     private static string PeriodFolder(Period period) => period == Period.Undated ? period.Label : period.Key;
 
-    /// <summary>One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).</summary>
+    // One folder per distinct category, even when two categories come out the same once made safe (or differ only in case).
     private sealed class UniqueNames
     {
         private readonly Dictionary<string, string> _byCategory = new(StringComparer.Ordinal);
@@ -99,11 +97,9 @@ public static class TranscriptArchive
         }
     }
 
-    /// <summary>
-    /// ZipArchive still writes a few small pieces synchronously (entry headers, the compressor's last block),
-    /// which the response body refuses: those go into the response pipe's buffer and leave with the next
-    /// asynchronous write or flush, which is how everything else is written.
-    /// </summary>
+    // ZipArchive still writes a few small pieces synchronously (entry headers, the compressor's last block),
+    // which the response body refuses: those go into the response pipe's buffer and leave with the next
+    // asynchronous write or flush, which is how everything else is written.
     private sealed class PipeBufferingStream(PipeWriter pipe) : Stream
     {
         private long _written;

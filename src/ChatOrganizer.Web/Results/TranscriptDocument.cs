@@ -5,11 +5,9 @@ using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// What the viewer needs of a conversation (the whole message tree, custom instructions, what went wrong
-/// reading it), stored as Brotli-compressed JSON. Our own records rather than the reader's, so the stored
-/// form stays readable when the reader's types change.
-/// </summary>
+// What the viewer needs of a conversation (the whole message tree, custom instructions, what went wrong
+// reading it), stored as Brotli-compressed JSON. Our own records rather than the reader's, so the stored
+// form stays readable when the reader's types change.
 public sealed record TranscriptDocument(
     string? ConversationId,
     string? Title,
@@ -27,7 +25,7 @@ public sealed record TranscriptDocument(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <param name="files">The job's kept files by their path in the export (<see cref="AttachmentStore"/>); empty for a JSON upload.</param>
+    // files: The job's kept files by their path in the export (AttachmentStore); empty for a JSON upload.
     public static TranscriptDocument From(Conversation conversation, IReadOnlyDictionary<string, KeptFile>? files = null) => new(
         conversation.Id,
         conversation.Title,
@@ -77,7 +75,7 @@ public sealed record TranscriptMessage(
     IReadOnlyList<TranscriptAttachment> Attachments,
     TranscriptTool? Tool = null)
 {
-    /// <param name="files">The job's kept files by their path in the export.</param>
+    // files: The job's kept files by their path in the export.
     public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, KeptFile>? files = null) => new(
         message.Id,
         message.Role,
@@ -107,17 +105,17 @@ public sealed record TranscriptMessage(
     }
 }
 
-/// <param name="Kind">What the viewer calls the tool by (image generation, code interpreter...); stored by name.</param>
-/// <param name="IsCall">The assistant's call to the tool, rather than the tool's answer.</param>
+// Kind: What the viewer calls the tool by (image generation, code interpreter...); stored by name.
+// IsCall: The assistant's call to the tool, rather than the tool's answer.
 public sealed record TranscriptTool([property: JsonConverter(typeof(JsonStringEnumConverter<ToolKind>))] ToolKind Kind, string Name, bool IsCall);
 
-/// <param name="Number">The job's kept copy of the file (<c>/jobs/{id}/files/{number}</c>); null when the export did not hold it.</param>
-/// <param name="ContentType">What the kept copy is served as; only a raster image is shown inline.</param>
-/// <param name="Width">An image's size in pixels, from its file, when its header says.</param>
+// Number: The job's kept copy of the file (/jobs/{id}/files/{number}); null when the export did not hold it.
+// ContentType: What the kept copy is served as; only a raster image is shown inline.
+// Width: An image's size in pixels, from its file, when its header says.
 public sealed record TranscriptAttachment(
     string Kind, string? Name, long? SizeBytes, string? MimeType, int? Number = null, string? ContentType = null, int? Width = null, int? Height = null)
 {
-    /// <summary>Shown in the page as a picture: a kept raster image (never SVG, whatever the export calls it).</summary>
+    // Shown in the page as a picture: a kept raster image (never SVG, whatever the export calls it).
     [JsonIgnore]
     public bool IsInlineImage => Number is not null && ContentType is { } type && AttachmentStore.InlineImageTypes.Contains(type);
 

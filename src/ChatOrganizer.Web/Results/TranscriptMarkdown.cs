@@ -4,15 +4,13 @@ using ChatOrganizer.Web.Models;
 
 namespace ChatOrganizer.Web.Results;
 
-/// <summary>
-/// One conversation's active path as a Markdown file: a heading, the facts, custom instructions, then each visible
-/// message, tool traffic labelled as the tool's, and the export's files linked where the archive holds them.
-/// </summary>
+// One conversation's active path as a Markdown file: a heading, the facts, custom instructions, then each visible
+// message, tool traffic labelled as the tool's, and the export's files linked where the archive holds them.
 public static class TranscriptMarkdown
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    /// <param name="linkOf">Where a kept file is in the archive, relative to the transcript; null leaves it named but unlinked.</param>
+    // linkOf: Where a kept file is in the archive, relative to the transcript; null leaves it named but unlinked.
     public static string Of(ResultConversation summary, TranscriptDocument transcript, Func<TranscriptAttachment, string?>? linkOf = null)
     {
         var md = new StringBuilder();

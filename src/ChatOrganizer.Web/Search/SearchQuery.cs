@@ -8,18 +8,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Search;
 
-/// <summary>
-/// Full-text search over every conversation of a session's jobs: titles and visible messages. Every term must be in
-/// the same title or message, found anywhere inside words (so "주식" finds "주식투자에서", "log" finds "logrotate"),
-/// ignoring case. Newest first (jobs in the order they were read, messages from the last): one hit per conversation, at
-/// its last matching message.
-/// </summary>
-/// <remarks>
-/// SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
-/// <see cref="SearchEntry.ShortTerms"/> for two-character terms (CJK bigrams, short words); a term of one character is
-/// looked for by a scan. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
-/// over the short terms. The tables and indexes are created by the <c>FullTextSearch</c> migration.
-/// </remarks>
+// Full-text search over every conversation of a session's jobs: titles and visible messages. Every term must be in
+// the same title or message, found anywhere inside words (so "주식" finds "주식투자에서", "log" finds "logrotate"),
+// ignoring case. Newest first (jobs in the order they were read, messages from the last): one hit per conversation, at
+// its last matching message.
+//
+// SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
+// SearchEntry.ShortTerms for two-character terms (CJK bigrams, short words); a term of one character is
+// looked for by a scan. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
+// over the short terms. The tables and indexes are created by the FullTextSearch migration.
 public sealed class SearchQuery(ChatOrganizerDb db)
 {
     public async Task<SearchResults> FindAsync(string ownerId, SearchRequest request, CancellationToken cancellationToken)
@@ -163,15 +160,15 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>Each term a quoted FTS5 string (a phrase), all of them required: no term is read as query syntax.</summary>
+    // Each term a quoted FTS5 string (a phrase), all of them required: no term is read as query syntax.
     private static string Fts5(IEnumerable<string> terms) => string.Join(" AND ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     private static string Like(string term) =>
         "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 }
 
-/// <summary>What a person searched for, with its filters.</summary>
-/// <param name="Month"><c>yyyy-MM</c>: conversations started that month (UTC).</param>
+// What a person searched for, with its filters.
+// Month: yyyy-MM: conversations started that month (UTC).
 public sealed record SearchRequest(string Query, string? Category = null, string? Month = null, string? JobId = null, string? Model = null, int Limit = SearchRequest.DefaultLimit)
 {
     public const int DefaultLimit = 50;
@@ -180,8 +177,8 @@ public sealed record SearchRequest(string Query, string? Category = null, string
 
     internal DateTime? MonthStart => Month is null ? null : DateTime.ParseExact(Month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
-    /// <summary>The request from the query string; empty filters are no filters.</summary>
-    /// <exception cref="RequestRejectedException">No words to look for, too long a query, a month not written yyyy-MM, a limit out of range.</exception>
+    // The request from the query string; empty filters are no filters.
+    // Throws RequestRejectedException No words to look for, too long a query, a month not written yyyy-MM, a limit out of range.
     public static SearchRequest From(string? q, string? category, string? month, string? job, string? model, int? limit = null)
     {
         var query = q?.Trim() ?? "";
@@ -200,10 +197,10 @@ public sealed record SearchRequest(string Query, string? Category = null, string
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>The words of a query, by the index that finds them.</summary>
-/// <param name="Long">Three characters or more: the trigram index.</param>
-/// <param name="Short">Two CJK characters, or a two-character word of another script: the short terms' index.</param>
-/// <param name="Scanned">The rest (one character, two of mixed kinds): looked for by a scan of the texts.</param>
+// The words of a query, by the index that finds them.
+// Long: Three characters or more: the trigram index.
+// Short: Two CJK characters, or a two-character word of another script: the short terms' index.
+// Scanned: The rest (one character, two of mixed kinds): looked for by a scan of the texts.
 public sealed record SearchTerms(IReadOnlyList<string> Long, IReadOnlyList<string> Short, IReadOnlyList<string> Scanned)
 {
     public const int MaxTerms = 8;
@@ -229,7 +226,7 @@ public sealed record SearchTerms(IReadOnlyList<string> Long, IReadOnlyList<strin
     }
 }
 
-/// <summary>The part of a text around the first match, cut at spaces, with every occurrence of a term marked.</summary>
+// The part of a text around the first match, cut at spaces, with every occurrence of a term marked.
 public static class Snippet
 {
     private const int Before = 60;
@@ -269,7 +266,7 @@ public static class Snippet
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    /// <summary>The snippet as HTML: its text encoded, the matches in <c>&lt;mark&gt;</c>. Nothing of the conversation's text is markup.</summary>
+    // The snippet as HTML: its text encoded, the matches in <mark>. Nothing of the conversation's text is markup.
     public static string Html(IEnumerable<SnippetPart> parts) =>
         string.Concat(parts.Select(p => p.Match ? $"<mark>{Encoder.Encode(p.Text)}</mark>" : Encoder.Encode(p.Text)));
 }
@@ -278,15 +275,15 @@ public sealed record SnippetPart(string Text, bool Match);
 
 public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More);
 
-/// <param name="NodeId">The matching message's node (the viewer's anchor); null when the title matched.</param>
-/// <param name="Snippet">The matching text around the match, the matches marked.</param>
+// NodeId: The matching message's node (the viewer's anchor); null when the title matched.
+// Snippet: The matching text around the match, the matches marked.
 public sealed record SearchHit(
     string JobId, string JobFileName, int Index, string? Title, DateTime? CreateTime, string? Model, string? Category, string? NodeId,
     IReadOnlyList<SnippetPart> Snippet)
 {
-    /// <summary>The viewer, at the matching message.</summary>
+    // The viewer, at the matching message.
     public string Link => $"/jobs/{JobId}/conversations/{Index}" + (NodeId is null ? "" : "#m-" + Uri.EscapeDataString(NodeId));
 
-    /// <summary>The snippet as safe HTML (see <see cref="Search.Snippet.Html"/>), for scripts that show it as it is.</summary>
+    // The snippet as safe HTML (see Search.Snippet.Html), for scripts that show it as it is.
     public string SnippetHtml => Search.Snippet.Html(Snippet);
 }

@@ -5,19 +5,15 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Search;
 
-/// <summary>
-/// What of a conversation is searchable, as the read step stores it: the title and each visible message of the active
-/// path (the viewer's chat), one row each, with the short words a trigram index cannot find set apart.
-/// </summary>
+// What of a conversation is searchable, as the read step stores it: the title and each visible message of the active
+// path (the viewer's chat), one row each, with the short words a trigram index cannot find set apart.
 public static class SearchText
 {
-    /// <summary>
-    /// Characters of one message that are indexed. A pasted log or file can be megabytes; past this it is not found,
-    /// which keeps the index near the size of the conversations' text.
-    /// </summary>
+    // Characters of one message that are indexed. A pasted log or file can be megabytes; past this it is not found,
+    // which keeps the index near the size of the conversations' text.
     public const int MaxEntryChars = 32_768;
 
-    /// <summary>The conversation's rows, and a hash of all its text (title and every active message, whole).</summary>
+    // The conversation's rows, and a hash of all its text (title and every active message, whole).
     public static (List<SearchEntry> Entries, string ContentHash) For(string jobId, int index, Conversation conversation)
     {
         var entries = new List<SearchEntry>();
@@ -56,12 +52,10 @@ public static class SearchText
         hash.AppendData([0]);
     }
 
-    /// <summary>
-    /// The terms shorter than three characters, space-separated, for the word index beside the trigram one: every two
-    /// neighbouring characters of a run of Chinese, Japanese or Korean script ("주식투자" gives 주식 식투 투자: Korean and
-    /// Chinese words of two syllables are common, and a trigram index cannot find them), and two-letter words of other
-    /// scripts ("AI", "Go"). Null when there are none.
-    /// </summary>
+    // The terms shorter than three characters, space-separated, for the word index beside the trigram one: every two
+    // neighbouring characters of a run of Chinese, Japanese or Korean script ("주식투자" gives 주식 식투 투자: Korean and
+    // Chinese words of two syllables are common, and a trigram index cannot find them), and two-letter words of other
+    // scripts ("AI", "Go"). Null when there are none.
     public static string? ShortTerms(string text)
     {
         HashSet<string>? terms = null;
@@ -89,7 +83,7 @@ public static class SearchText
         return terms is null ? null : string.Join(' ', terms);
     }
 
-    /// <summary>Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).</summary>
+    // Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).
     public static bool IsCjk(char c) =>
         c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
             or (>= '\uAC00' and <= '\uD7A3') or (>= '\u1100' and <= '\u11FF') or (>= '\u3130' and <= '\u318F')

@@ -5,10 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>
-/// A person's own OpenAI key is never kept in clear: it becomes a Data Protection token that expires
-/// (and only opens for the session that made it), then a job-scoped token the job deletes when it ends.
-/// </summary>
+// A person's own OpenAI key is never kept in clear: it becomes a Data Protection token that expires
+// (and only opens for the session that made it), then a job-scoped token the job deletes when it ends.
 public sealed class ApiKeyProtector(IDataProtectionProvider dataProtection, IOptions<ApiKeyOptions> options, TimeProvider time)
 {
     // Purposes isolate the two token kinds: a session token can't be replayed as a job's and vice versa.
@@ -23,7 +21,7 @@ public sealed class ApiKeyProtector(IDataProtectionProvider dataProtection, IOpt
         return new KeyToken(Protect(_sessionTokens, sessionId, apiKey, expiresAt), expiresAt);
     }
 
-    /// <returns>The key, or null when the token is expired, forged, or from another session.</returns>
+    // Returns The key, or null when the token is expired, forged, or from another session.
     public string? UnprotectForSession(string token, string sessionId) => Unprotect(_sessionTokens, sessionId, token);
 
     public string ProtectForJob(string apiKey, string jobId) =>

@@ -2,7 +2,7 @@ namespace ChatOrganizer.Web.Security;
 
 internal static class CorsSetup
 {
-    /// <summary>Closed unless <c>CORS_ORIGINS</c> (comma-separated origins) opens the API to named sites.</summary>
+    // Closed unless CORS_ORIGINS (comma-separated origins) opens the API to named sites.
     public static WebApplicationBuilder AddCorsAllowList(this WebApplicationBuilder builder)
     {
         var origins = (builder.Configuration["Security:CorsOrigins"] ?? "")

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>Names an endpoint's rate-limit policy; endpoints without one get <see cref="RateLimits.Default"/>.</summary>
+// Names an endpoint's rate-limit policy; endpoints without one get RateLimits.Default.
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 public sealed class RateLimitAttribute(string policy) : Attribute
 {
@@ -15,20 +15,18 @@ public sealed class RateLimitAttribute(string policy) : Attribute
 
 public sealed class RateLimitPolicyOptions
 {
-    /// <summary>Requests one session may make per window.</summary>
+    // Requests one session may make per window.
     public int PermitLimit { get; set; }
 
-    /// <summary>Requests one client address may make per window, all its sessions together (new sessions are free to make).</summary>
+    // Requests one client address may make per window, all its sessions together (new sessions are free to make).
     public int AddressPermitLimit { get; set; }
 
     public int WindowSeconds { get; set; } = 60;
 }
 
-/// <summary>
-/// Built-in ASP.NET Core rate limiting, partitioned twice: per session, and per client address so
-/// that minting new sessions does not buy more requests. Settings: <c>RateLimits:&lt;Policy&gt;:*</c>,
-/// or <c>RATELIMIT_&lt;POLICY&gt;_&lt;SETTING&gt;</c> in the environment.
-/// </summary>
+// Built-in ASP.NET Core rate limiting, partitioned twice: per session, and per client address so
+// that minting new sessions does not buy more requests. Settings: RateLimits:<Policy>:*,
+// or RATELIMIT_<POLICY>_<SETTING> in the environment.
 internal static class RateLimits
 {
     public const string Section = "RateLimits";

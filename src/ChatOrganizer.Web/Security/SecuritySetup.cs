@@ -2,7 +2,7 @@ namespace ChatOrganizer.Web.Security;
 
 internal static class SecuritySetup
 {
-    /// <summary>Sessions, protected API keys, CORS allow-list, trusted proxies and rate limits.</summary>
+    // Sessions, protected API keys, CORS allow-list, trusted proxies and rate limits.
     public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
     {
         builder.AddSessions();
@@ -18,7 +18,7 @@ internal static class SecuritySetup
         return builder;
     }
 
-    /// <summary>Order matters: routing first (policies are endpoint metadata), then who is asking, then how often they may.</summary>
+    // Order matters: routing first (policies are endpoint metadata), then who is asking, then how often they may.
     public static WebApplication UseSecurity(this WebApplication app)
     {
         app.UseRouting();

@@ -4,10 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>
-/// The server's own OpenAI key comes from the environment (<c>OPENAI_API_KEY</c>, also via <c>.env</c>) or user-secrets,
-/// never from a settings file that gets committed and copied into images: the app refuses to start with one there.
-/// </summary>
+// The server's own OpenAI key comes from the environment (OPENAI_API_KEY, also via .env) or user-secrets,
+// never from a settings file that gets committed and copied into images: the app refuses to start with one there.
 internal sealed class ServerKeySource(IConfiguration configuration) : IValidateOptions<CategorizationOptions>
 {
     private static readonly string Key = $"{CategorizationOptions.SectionName}:{nameof(CategorizationOptions.ApiKey)}";

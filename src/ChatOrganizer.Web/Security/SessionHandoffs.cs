@@ -5,11 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>
-/// One-time codes that carry a session to another browser: made on the "Your session" page, they expire after
-/// <see cref="Lifetime"/> and open the session once. Only a hash is stored; the code travels in a form body or a
-/// link's query, never in a log (request paths are not logged: <c>Microsoft.AspNetCore</c> logs warnings only).
-/// </summary>
+// One-time codes that carry a session to another browser: made on the "Your session" page, they expire after
+// Lifetime and open the session once. Only a hash is stored; the code travels in a form body or a
+// link's query, never in a log (request paths are not logged: Microsoft.AspNetCore logs warnings only).
 public sealed class SessionHandoffs(ChatOrganizerDb db, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -29,7 +27,7 @@ public sealed class SessionHandoffs(ChatOrganizerDb db, TimeProvider time)
         return (Format(code), handoff.ExpiresAt);
     }
 
-    /// <summary>The session the code opens, marked used in the same statement; null when unknown, expired or used.</summary>
+    // The session the code opens, marked used in the same statement; null when unknown, expired or used.
     public async Task<string?> RedeemAsync(string? code, CancellationToken cancellationToken)
     {
         var normalized = Normalize(code);
@@ -48,7 +46,7 @@ public sealed class SessionHandoffs(ChatOrganizerDb db, TimeProvider time)
         return claimed == 1 ? owner : null;
     }
 
-    /// <summary>Groups of four, as shown: <c>ABCD-EFGH-JKMN</c>.</summary>
+    // Groups of four, as shown: ABCD-EFGH-JKMN.
     private static string Format(string code) => string.Join('-', code.Chunk(4).Select(c => new string(c)));
 
     private static string Normalize(string? code) =>

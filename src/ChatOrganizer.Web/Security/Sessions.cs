@@ -9,11 +9,9 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>
-/// Every browser gets an anonymous session (a random id in a protected cookie); API clients get the
-/// same identity as a bearer token from <c>POST /api/session</c>. Jobs, results and category sets
-/// belong to a session id; asking for another session's data answers 404.
-/// </summary>
+// Every browser gets an anonymous session (a random id in a protected cookie); API clients get the
+// same identity as a bearer token from POST /api/session. Jobs, results and category sets
+// belong to a session id; asking for another session's data answers 404.
 internal static class Sessions
 {
     public const string Scheme = "Session";
@@ -60,7 +58,7 @@ internal static class Sessions
         return builder;
     }
 
-    /// <summary>Authenticates the request and starts a cookie session for a newcomer.</summary>
+    // Authenticates the request and starts a cookie session for a newcomer.
     public static WebApplication UseSessions(this WebApplication app)
     {
         app.UseAuthentication();
@@ -81,7 +79,7 @@ internal static class Sessions
         return app;
     }
 
-    /// <summary>Sign-in properties of every session cookie, a new one's or one carried from another browser.</summary>
+    // Sign-in properties of every session cookie, a new one's or one carried from another browser.
     public static AuthenticationProperties Persistent => new() { IsPersistent = true };
 
     public static ClaimsPrincipal NewSession() => Principal(RandomNumberGenerator.GetHexString(32, lowercase: true));
@@ -89,7 +87,7 @@ internal static class Sessions
     public static ClaimsPrincipal Principal(string sessionId) =>
         new(new ClaimsIdentity([new Claim(SessionIdClaim, sessionId)], authenticationType: Scheme));
 
-    /// <summary>The caller's session id; every request past <see cref="UseSessions"/> has one, or was answered 401.</summary>
+    // The caller's session id; every request past UseSessions has one, or was answered 401.
     public static string SessionId(this HttpContext context) =>
         context.User.FindFirstValue(SessionIdClaim)
         ?? throw new InvalidOperationException("No session: UseSessions must run before this endpoint.");

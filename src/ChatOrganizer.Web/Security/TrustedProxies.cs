@@ -4,12 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Security;
 
-/// <summary>
-/// Behind a reverse proxy every request comes from the proxy's address. <c>Security:KnownProxies</c> (addresses) and
-/// <c>Security:KnownNetworks</c> (CIDR ranges), comma-separated, name the proxies whose <c>X-Forwarded-For</c> and
-/// <c>X-Forwarded-Proto</c> are believed, so per-address rate limits see the client and cookies know HTTPS. None by
-/// default, not even loopback: anyone could send the header, and a proxy on this machine is still a choice to make.
-/// </summary>
+// Behind a reverse proxy every request comes from the proxy's address. Security:KnownProxies (addresses) and
+// Security:KnownNetworks (CIDR ranges), comma-separated, name the proxies whose X-Forwarded-For and
+// X-Forwarded-Proto are believed, so per-address rate limits see the client and cookies know HTTPS. None by
+// default, not even loopback: anyone could send the header, and a proxy on this machine is still a choice to make.
 internal static class TrustedProxies
 {
     public const string ProxiesKey = "Security:KnownProxies";
@@ -39,7 +37,7 @@ internal static class TrustedProxies
         return builder;
     }
 
-    /// <summary>First of all, so everything after (rate limits, sessions, the dashboard's local check) sees the client.</summary>
+    // First of all, so everything after (rate limits, sessions, the dashboard's local check) sees the client.
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
         app.UseForwardedHeaders();

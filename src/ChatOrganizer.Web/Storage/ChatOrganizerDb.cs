@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ChatOrganizer.Web.Storage;
 
-/// <summary>
-/// One model for SQLite and PostgreSQL. Each provider has a context of its own (<see cref="SqliteChatOrganizerDb"/>,
-/// <see cref="PostgresChatOrganizerDb"/>) only so that each has its own generated migrations in <c>Migrations/</c>.
-/// </summary>
+// One model for SQLite and PostgreSQL. Each provider has a context of its own (SqliteChatOrganizerDb,
+// PostgresChatOrganizerDb) only so that each has its own generated migrations in Migrations/.
 public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Job> Jobs => Set<Job>();
@@ -201,7 +199,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         });
     }
 
-    /// <summary>Column lengths, used by the migrations too and by code that truncates before storing.</summary>
+    // Column lengths, used by the migrations too and by code that truncates before storing.
     internal static class Lengths
     {
         public const int Id = 32;
@@ -222,10 +220,8 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         public const int ExportPath = 1000;
         public const int ContentType = 100;
 
-        /// <summary>
-        /// The text cut to fit a column of <paramref name="max"/> characters, ending in <paramref name="marker"/> when cut;
-        /// never between the halves of a surrogate pair (an emoji), which would not be text any more.
-        /// </summary>
+        // The text cut to fit a column of max characters, ending in marker when cut;
+        // never between the halves of a surrogate pair (an emoji), which would not be text any more.
         [return: NotNullIfNotNull(nameof(text))]
         public static string? Fit(string? text, int max, string marker = "")
         {

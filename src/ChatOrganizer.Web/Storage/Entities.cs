@@ -5,7 +5,7 @@ namespace ChatOrganizer.Web.Storage;
 // The stored model. Times are UTC DateTime (not DateTimeOffset): SQLite can compare and order them
 // as text, PostgreSQL stores them as timestamptz.
 
-/// <summary>One uploaded export and what became of it. Counters are updated in the database, never read-modify-write.</summary>
+// One uploaded export and what became of it. Counters are updated in the database, never read-modify-write.
 public sealed class Job
 {
     public required string Id { get; init; }
@@ -16,23 +16,21 @@ public sealed class Job
     public long UploadBytes { get; set; }
     public long BytesRead { get; set; }
 
-    /// <summary>The set as it was when the job started (JSON), so editing or deleting it later changes nothing here.</summary>
+    // The set as it was when the job started (JSON), so editing or deleting it later changes nothing here.
     public string? CategorySetId { get; init; }
     public string? CategorySetName { get; init; }
     public string? CategorySetJson { get; init; }
-    /// <summary>Topic jobs: the model, or null when the offline categorizer decides (<see cref="Engine"/>).</summary>
+    // Topic jobs: the model, or null when the offline categorizer decides (Engine).
     public string? Model { get; init; }
 
-    /// <summary>Topic jobs: decided when the job is created (a key or none) and kept for all its work items.</summary>
+    // Topic jobs: decided when the job is created (a key or none) and kept for all its work items.
     public CategorizationEngine? Engine { get; init; }
 
-    /// <summary>A person's own key, encrypted for this job only; cleared when the job ends.</summary>
+    // A person's own key, encrypted for this job only; cleared when the job ends.
     public string? ProtectedApiKey { get; set; }
 
-    /// <summary>
-    /// Topic jobs with a model: once read, wait with the cost estimate until the person starts categorizing (the upload
-    /// page asks this by default; the API starts at once).
-    /// </summary>
+    // Topic jobs with a model: once read, wait with the cost estimate until the person starts categorizing (the upload
+    // page asks this by default; the API starts at once).
     public bool WaitForStart { get; init; }
 
     public int Read { get; set; }
@@ -47,24 +45,22 @@ public sealed class Job
     public int ReadAttempts { get; set; }
     public string? FailureReason { get; set; }
 
-    /// <summary>
-    /// Re-imports: of the conversations read, how many an earlier job of this session had already, unchanged
-    /// (<see cref="KnownConversations"/>), how many it had in another version (<see cref="ChangedConversations"/>), and how
-    /// many it did not have; <see cref="ReusedResults"/> of the unchanged ones took their category from it, with no request.
-    /// </summary>
+    // Re-imports: of the conversations read, how many an earlier job of this session had already, unchanged
+    // (KnownConversations), how many it had in another version (ChangedConversations), and how
+    // many it did not have; ReusedResults of the unchanged ones took their category from it, with no request.
     public int KnownConversations { get; set; }
     public int NewConversations { get; set; }
     public int ChangedConversations { get; set; }
     public int ReusedResults { get; set; }
 
-    /// <summary>The read step's claim (<see cref="Web.Jobs.StepLeases"/>): who is reading the export, and until when unless renewed.</summary>
+    // The read step's claim (Web.Jobs.StepLeases): who is reading the export, and until when unless renewed.
     public string? ReadLeaseOwner { get; set; }
     public DateTime? ReadLeaseExpiresAt { get; set; }
 
-    /// <summary>Hangfire's id of the background job queued to read the export, so a lost one can be told apart and queued again.</summary>
+    // Hangfire's id of the background job queued to read the export, so a lost one can be told apart and queued again.
     public string? ReadBackgroundJobId { get; set; }
 
-    /// <summary>Discover jobs: the topics found, as the categories of a set a person can keep (JSON), set when the job ends.</summary>
+    // Discover jobs: the topics found, as the categories of a set a person can keep (JSON), set when the job ends.
     public string? DiscoveredTopicsJson { get; set; }
 
     public DateTime CreatedAt { get; init; }
@@ -80,7 +76,7 @@ public enum JobMode
     Month,
     Year,
 
-    /// <summary>No categories: the conversations' own topics are found by clustering their vectors.</summary>
+    // No categories: the conversations' own topics are found by clustering their vectors.
     Discover,
 }
 
@@ -89,7 +85,7 @@ public enum JobStatus
     Queued,
     Reading,
 
-    /// <summary>Read, with its estimate on the job page: categorizing waits for the person to start it (<see cref="Job.WaitForStart"/>).</summary>
+    // Read, with its estimate on the job page: categorizing waits for the person to start it (Job.WaitForStart).
     AwaitingStart,
     Categorizing,
     Finishing,
@@ -98,7 +94,7 @@ public enum JobStatus
     Cancelled,
 }
 
-/// <remarks><see cref="Id"/> increases across all jobs: it is the <c>?after=</c> cursor.</remarks>
+// Id increases across all jobs: it is the ?after= cursor.
 public sealed class JobLogEntry
 {
     public long Id { get; init; }
@@ -115,14 +111,14 @@ public enum JobLogLevel
     Error,
 }
 
-/// <summary>A range of a job's conversations, categorized as one step on whichever instance picks it up.</summary>
+// A range of a job's conversations, categorized as one step on whichever instance picks it up.
 public sealed class WorkItem
 {
     public required string JobId { get; init; }
     public int Number { get; init; }
     public int FirstIndex { get; init; }
 
-    /// <summary>Exclusive.</summary>
+    // Exclusive.
     public int EndIndex { get; init; }
 
     public int Attempts { get; set; }
@@ -130,20 +126,20 @@ public sealed class WorkItem
     public string? LastError { get; set; }
     public DateTime? CompletedAt { get; set; }
 
-    /// <summary>The step's claim (<see cref="Web.Jobs.StepLeases"/>): who is categorizing these conversations, and until when unless renewed.</summary>
+    // The step's claim (Web.Jobs.StepLeases): who is categorizing these conversations, and until when unless renewed.
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseExpiresAt { get; set; }
 
-    /// <summary>Hangfire's id of the background job queued for this work item, so a lost one can be told apart and queued again.</summary>
+    // Hangfire's id of the background job queued for this work item, so a lost one can be told apart and queued again.
     public string? BackgroundJobId { get; set; }
 }
 
-/// <summary>What the lists and the categorizer need of a conversation; the transcript is apart.</summary>
+// What the lists and the categorizer need of a conversation; the transcript is apart.
 public sealed class StoredConversation
 {
     public required string JobId { get; init; }
 
-    /// <summary>Position in export order: the key, since an export may give no id.</summary>
+    // Position in export order: the key, since an export may give no id.
     public int Index { get; init; }
 
     public string? ConversationId { get; init; }
@@ -154,23 +150,23 @@ public sealed class StoredConversation
     public string? Model { get; init; }
     public int Warnings { get; init; }
 
-    /// <summary>The start of the person's first message, on one line: the results page says what a conversation is about.</summary>
+    // The start of the person's first message, on one line: the results page says what a conversation is about.
     public string? Snippet { get; init; }
 
-    /// <summary>What the categorizer reads (title and budgeted text), so work items never re-read the upload.</summary>
+    // What the categorizer reads (title and budgeted text), so work items never re-read the upload.
     public string? DigestTitle { get; init; }
     public string? DigestText { get; init; }
     public int DigestTokens { get; init; }
     public string? DigestHash { get; init; }
 
-    /// <summary>Of the title and the active path's messages: tells a changed conversation from one already seen (re-imports).</summary>
+    // Of the title and the active path's messages: tells a changed conversation from one already seen (re-imports).
     public string? ContentHash { get; init; }
 
-    /// <summary>Whether an earlier job of the session had it; null when it has no id to know it by.</summary>
+    // Whether an earlier job of the session had it; null when it has no id to know it by.
     public ConversationHistory? History { get; set; }
 }
 
-/// <summary>What a conversation was to the session when it was read, against its earlier jobs.</summary>
+// What a conversation was to the session when it was read, against its earlier jobs.
 public enum ConversationHistory
 {
     New,
@@ -178,11 +174,9 @@ public enum ConversationHistory
     Known,
 }
 
-/// <summary>
-/// One searchable text of a conversation: its title (<see cref="Ordinal"/> 0) or a visible message of its active path
-/// (1, 2, ... with its node, the viewer's anchor). The full-text index is built over these rows by the database itself
-/// (SQLite: FTS5 tables kept in step by triggers; PostgreSQL: indexes), see <see cref="Web.Search.SearchQuery"/>.
-/// </summary>
+// One searchable text of a conversation: its title (Ordinal 0) or a visible message of its active path
+// (1, 2, ... with its node, the viewer's anchor). The full-text index is built over these rows by the database itself
+// (SQLite: FTS5 tables kept in step by triggers; PostgreSQL: indexes), see Web.Search.SearchQuery.
 public sealed class SearchEntry
 {
     public long Id { get; init; }
@@ -192,11 +186,11 @@ public sealed class SearchEntry
     public string? NodeId { get; init; }
     public required string Text { get; init; }
 
-    /// <summary>The words a trigram index cannot find (shorter than three characters): CJK bigrams, short Latin words.</summary>
+    // The words a trigram index cannot find (shorter than three characters): CJK bigrams, short Latin words.
     public string? ShortTerms { get; init; }
 }
 
-/// <summary>A conversation's offline embedding, one signed byte per dimension (<c>QuantizedVectors</c>), for "similar conversations".</summary>
+// A conversation's offline embedding, one signed byte per dimension (QuantizedVectors), for "similar conversations".
 public sealed class ConversationVector
 {
     public required string JobId { get; init; }
@@ -204,7 +198,7 @@ public sealed class ConversationVector
     public required byte[] Vector { get; init; }
 }
 
-/// <summary>The viewer's transcript: JSON, Brotli-compressed.</summary>
+// The viewer's transcript: JSON, Brotli-compressed.
 public sealed class ConversationTranscript
 {
     public required string JobId { get; init; }
@@ -212,21 +206,21 @@ public sealed class ConversationTranscript
     public required byte[] Content { get; init; }
 }
 
-/// <summary>A file the export ZIP held beside its conversations (an image, an upload), kept on disk with the job: <see cref="DataFolder.AttachmentPath"/>.</summary>
+// A file the export ZIP held beside its conversations (an image, an upload), kept on disk with the job: DataFolder.AttachmentPath.
 public sealed class JobAttachment
 {
     public required string JobId { get; init; }
     public int Number { get; init; }
 
-    /// <summary>Where the export held it (<c>dalle-generations/file-....webp</c>); never used as a path on this server.</summary>
+    // Where the export held it (dalle-generations/file-....webp); never used as a path on this server.
     public required string ExportPath { get; init; }
 
-    /// <summary>Decided once from the file's first bytes and its name; what it is served as.</summary>
+    // Decided once from the file's first bytes and its name; what it is served as.
     public required string ContentType { get; init; }
 
     public long Bytes { get; init; }
 
-    /// <summary>An image's size in pixels, from its header; null for other files or a header that does not say.</summary>
+    // An image's size in pixels, from its header; null for other files or a header that does not say.
     public int? Width { get; init; }
 
     public int? Height { get; init; }
@@ -242,13 +236,13 @@ public sealed class ConversationResult
     public string? Model { get; init; }
     public string? FailureReason { get; init; }
 
-    /// <summary>How sure the engine was (0 to 1); the offline categorizer gives one, a model does not.</summary>
+    // How sure the engine was (0 to 1); the offline categorizer gives one, a model does not.
     public double? Confidence { get; init; }
 
-    /// <summary>Why it was filed there, for a person ("closest to Travel (0.62); words: 여행, 비자, Osaka").</summary>
+    // Why it was filed there, for a person ("closest to Travel (0.62); words: 여행, 비자, Osaka").
     public string? Reason { get; init; }
 
-    /// <summary>Taken from an earlier job of the session that had this conversation unchanged: no request was made for it.</summary>
+    // Taken from an earlier job of the session that had this conversation unchanged: no request was made for it.
     public bool Reused { get; init; }
 
     public DateTime At { get; init; }
@@ -260,7 +254,7 @@ public sealed class SavedCategorySet
     public required string OwnerId { get; init; }
     public required string Name { get; set; }
 
-    /// <summary>The categories as JSON: a set is always read and written whole.</summary>
+    // The categories as JSON: a set is always read and written whole.
     public required string CategoriesJson { get; set; }
 
     public bool AllowNewCategories { get; set; }
@@ -268,20 +262,20 @@ public sealed class SavedCategorySet
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>The response mode an endpoint and model were found to answer in (see <see cref="IResponseModeStore"/>).</summary>
+// The response mode an endpoint and model were found to answer in (see IResponseModeStore).
 public sealed class RememberedResponseMode
 {
     public required string Endpoint { get; init; }
     public required string Model { get; init; }
     public ResponseMode Mode { get; set; }
 
-    /// <summary>Not yet seen to answer: the mode the next run tries once (see <see cref="RememberedMode.Settled"/>).</summary>
+    // Not yet seen to answer: the mode the next run tries once (see RememberedMode.Settled).
     public bool Tentative { get; set; }
 
     public DateTime DecidedAt { get; set; }
 }
 
-/// <summary>A category the model gave; the key says what was asked, so a changed question misses.</summary>
+// A category the model gave; the key says what was asked, so a changed question misses.
 public sealed class CachedCategory
 {
     public required string ConversationId { get; init; }
@@ -292,10 +286,8 @@ public sealed class CachedCategory
     public DateTime CreatedAt { get; init; }
 }
 
-/// <summary>
-/// A one-time code that carries a session to another browser ("Your session" page). Only the code's SHA-256 is kept,
-/// so neither the database nor a backup can open the session; it expires, and is used at most once.
-/// </summary>
+// A one-time code that carries a session to another browser ("Your session" page). Only the code's SHA-256 is kept,
+// so neither the database nor a backup can open the session; it expires, and is used at most once.
 public sealed class SessionHandoff
 {
     public required string CodeHash { get; init; }
@@ -305,10 +297,8 @@ public sealed class SessionHandoff
     public DateTime? UsedAt { get; set; }
 }
 
-/// <summary>
-/// A category a person chose for a conversation, kept for the session by the export's conversation id and the set, so it
-/// wins over the engine in this job and in every later job of that session with the same set (a newer export, a re-run).
-/// </summary>
+// A category a person chose for a conversation, kept for the session by the export's conversation id and the set, so it
+// wins over the engine in this job and in every later job of that session with the same set (a newer export, a re-run).
 public sealed class Correction
 {
     public required string OwnerId { get; init; }
@@ -316,13 +306,13 @@ public sealed class Correction
     public required string ConversationId { get; init; }
     public required string Category { get; set; }
 
-    /// <summary>The person's earlier choice this one replaced, put back by an undo; null when the engine's stood before.</summary>
+    // The person's earlier choice this one replaced, put back by an undo; null when the engine's stood before.
     public string? PreviousCategory { get; set; }
 
-    /// <summary>The action that made it (one form post, one API call): an undo takes back all of one action at once.</summary>
+    // The action that made it (one form post, one API call): an undo takes back all of one action at once.
     public required string Batch { get; set; }
 
-    /// <summary>What the categorizer read of it, so it teaches later runs even after its job is deleted.</summary>
+    // What the categorizer read of it, so it teaches later runs even after its job is deleted.
     public string? DigestTitle { get; set; }
     public string? DigestText { get; set; }
 

@@ -4,11 +4,9 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ChatOrganizer.Web.Storage;
 
-/// <summary>
-/// Databases made before the migrations were generated carry the hand-written chain in their history. Its last step
-/// left the very schema the generated baseline creates, so such a database is recorded as at the baseline and goes
-/// on from there; one stopped earlier in the chain is refused with a sentence saying so.
-/// </summary>
+// Databases made before the migrations were generated carry the hand-written chain in their history. Its last step
+// left the very schema the generated baseline creates, so such a database is recorded as at the baseline and goes
+// on from there; one stopped earlier in the chain is refused with a sentence saying so.
 internal static class HandWrittenMigrations
 {
     private const string Last = "20261202120000_ResultConfidenceAndReason";

@@ -9,7 +9,7 @@ public sealed class SqliteChatOrganizerDb(DbContextOptions<SqliteChatOrganizerDb
 
 public sealed class PostgresChatOrganizerDb(DbContextOptions<PostgresChatOrganizerDb> options) : ChatOrganizerDb(options);
 
-/// <summary>The configured provider's context factory, as the factory of the model both share.</summary>
+// The configured provider's context factory, as the factory of the model both share.
 internal sealed class ProviderDbFactory<TDb>(IDbContextFactory<TDb> provider) : IDbContextFactory<ChatOrganizerDb>
     where TDb : ChatOrganizerDb
 {

@@ -6,20 +6,18 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>Uploads, the SQLite database and Data Protection keys live here (environment <c>DATA_DIR</c>).</summary>
+    // Uploads, the SQLite database and Data Protection keys live here (environment DATA_DIR).
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>
-    /// Set to use PostgreSQL instead of the embedded SQLite file (environment <c>DATABASE_URL</c>): either
-    /// <c>Host=...;Database=...</c> or <c>postgres://user:password@host:port/database</c>. Instances sharing it form a cluster.
-    /// </summary>
+    // Set to use PostgreSQL instead of the embedded SQLite file (environment DATABASE_URL): either
+    // Host=...;Database=... or postgres://user:password@host:port/database. Instances sharing it form a cluster.
     public string? PostgresConnectionString { get; set; }
 
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 
     public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
 
-    /// <summary>The connection string in Npgsql's form, whichever form it was given in.</summary>
+    // The connection string in Npgsql's form, whichever form it was given in.
     public string NpgsqlConnectionString()
     {
         var value = PostgresConnectionString ?? throw new InvalidOperationException("No PostgreSQL connection string is set.");

@@ -8,7 +8,7 @@ namespace ChatOrganizer.Web.Storage;
 
 internal static class StorageSetup
 {
-    /// <summary>SQLite in the data folder by default; PostgreSQL when a connection string is set.</summary>
+    // SQLite in the data folder by default; PostgreSQL when a connection string is set.
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
@@ -39,11 +39,11 @@ internal static class StorageSetup
         services.AddSingleton<IDbContextFactory<ChatOrganizerDb>>(provider => new ProviderDbFactory<TDb>(provider.GetRequiredService<IDbContextFactory<TDb>>()));
     }
 
-    /// <summary>The storage settings as configured, for wiring that happens before the container is built.</summary>
+    // The storage settings as configured, for wiring that happens before the container is built.
     public static StorageOptions ConfiguredStorage(this WebApplicationBuilder builder) =>
         builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
-    /// <summary>The data folder, created (private to the app's user) if it is not there yet.</summary>
+    // The data folder, created (private to the app's user) if it is not there yet.
     public static DataFolder ConfiguredDataFolder(this WebApplicationBuilder builder) =>
         new(builder.ConfiguredStorage().ResolveDataDirectory(builder.Environment.ContentRootPath));
 
@@ -69,11 +69,9 @@ internal static class StorageSetup
         DefaultTimeout = SqliteWriterWaitSeconds,
     }.ToString();
 
-    /// <summary>
-    /// Lets SQLite wait for another writer itself, as long as its lock is held (milliseconds). Left to Microsoft.Data.Sqlite,
-    /// a statement that finds the database locked sleeps 150 ms before each new try; steps, answers and progress write
-    /// at once, and those sleeps made categorizing several times slower (<c>bench jobs-memory</c>).
-    /// </summary>
+    // Lets SQLite wait for another writer itself, as long as its lock is held (milliseconds). Left to Microsoft.Data.Sqlite,
+    // a statement that finds the database locked sleeps 150 ms before each new try; steps, answers and progress write
+    // at once, and those sleeps made categorizing several times slower (bench jobs-memory).
     private sealed class SqliteBusyTimeout : DbConnectionInterceptor
     {
         public static readonly SqliteBusyTimeout Instance = new();

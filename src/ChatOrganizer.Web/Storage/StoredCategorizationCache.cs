@@ -3,10 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Storage;
 
-/// <summary>
-/// The categorization cache in the database, shared by every instance and kept across restarts: a batch
-/// the model answered is never paid for again. Entries expire with the retention period.
-/// </summary>
+// The categorization cache in the database, shared by every instance and kept across restarts: a batch
+// the model answered is never paid for again. Entries expire with the retention period.
 public sealed class StoredCategorizationCache(IDbContextFactory<ChatOrganizerDb> dbs, TimeProvider time) : ICategorizationCache
 {
     public async Task<IReadOnlyDictionary<CategorizationCacheKey, string>> GetManyAsync(

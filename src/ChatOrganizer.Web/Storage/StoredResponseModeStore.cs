@@ -3,10 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Storage;
 
-/// <summary>
-/// The response mode each endpoint and model answer in, in the database: found once, by the first job that asks, and
-/// used by every later job and every instance without paying for the refusals again.
-/// </summary>
+// The response mode each endpoint and model answer in, in the database: found once, by the first job that asks, and
+// used by every later job and every instance without paying for the refusals again.
 public sealed class StoredResponseModeStore(IDbContextFactory<ChatOrganizerDb> dbs, TimeProvider time) : IResponseModeStore
 {
     public async Task<RememberedMode?> GetAsync(string endpoint, string model, CancellationToken cancellationToken)

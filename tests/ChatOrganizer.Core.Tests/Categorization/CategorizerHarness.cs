@@ -22,7 +22,7 @@ internal sealed class CategorizerHarness : IAsyncDisposable
     public CategorizationOptions Options { get; }
     public InMemoryCategorizationCache Cache { get; } = new();
 
-    /// <summary>Response modes found, kept across <see cref="Categorizer"/>s as a later run's would be.</summary>
+    // Response modes found, kept across Categorizers as a later run's would be.
     public InMemoryResponseModeStore Modes { get; } = new();
     public RecordingLogger Logger { get; } = new();
     public ConcurrentQueue<CategorizationEvent> Events { get; } = new();
@@ -43,17 +43,15 @@ internal sealed class CategorizerHarness : IAsyncDisposable
         return new CategorizerHarness(server, options);
     }
 
-    /// <summary>The categorizer's clock: the real one, or a test's <see cref="FakeTimeProvider"/> (see <see cref="CategorizeOnClockAsync"/>).</summary>
+    // The categorizer's clock: the real one, or a test's FakeTimeProvider (see CategorizeOnClockAsync).
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     public BatchCategorizer Categorizer() =>
         new(Microsoft.Extensions.Options.Options.Create(Options), Cache, Time, Logger, responseModes: Modes);
 
-    /// <summary>
-    /// Categorizes on <paramref name="time"/>, moving it on half a second at each turn until the run ends: backoff waits
-    /// of seconds pass on the clock while no real time passes. Requests get the whole half hour, so the moving clock
-    /// never times one out.
-    /// </summary>
+    // Categorizes on time, moving it on half a second at each turn until the run ends: backoff waits
+    // of seconds pass on the clock while no real time passes. Requests get the whole half hour, so the moving clock
+    // never times one out.
     public async Task<List<CategoryAssignment>> CategorizeOnClockAsync(FakeTimeProvider time, IEnumerable<ConversationDigest> digests)
     {
         Time = time;
@@ -67,7 +65,7 @@ internal sealed class CategorizerHarness : IAsyncDisposable
         return await categorizing;
     }
 
-    /// <summary>As if an earlier run had found the mode: requests go out at once, all in flight together.</summary>
+    // As if an earlier run had found the mode: requests go out at once, all in flight together.
     public Task RememberModeAsync(ResponseMode mode, string model = CategorizationOptions.DefaultModel) =>
         Modes.PutAsync(Server.BaseUrl.ToString().TrimEnd('/'), model, new RememberedMode(mode), CancellationToken.None);
 

@@ -3,7 +3,7 @@ using ChatOrganizer.Categorization.Offline;
 
 namespace ChatOrganizer.Core.Tests.Categorization;
 
-/// <summary>The process's one engine for every offline test: the model loads once per test run.</summary>
+// The process's one engine for every offline test: the model loads once per test run.
 internal static class TestEngine
 {
     public static OfflineEngine Shared { get; } = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
@@ -14,7 +14,7 @@ internal static class TestEngine
     public static CategorySet LifeAreas { get; } = new("Life areas",
         [new("Investing"), new("Coding"), new("Health"), new("Travel"), new("Other")]);
 
-    /// <summary>Five of the original tool's ten categories, with one-line descriptions as a person gives them.</summary>
+    // Five of the original tool's ten categories, with one-line descriptions as a person gives them.
     public static CategorySet WorkAndLife { get; } = new("Work and life",
     [
         new("Programming & Development", "Writing, debugging and understanding code, software tools and development work."),

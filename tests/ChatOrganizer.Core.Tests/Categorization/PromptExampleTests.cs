@@ -4,7 +4,7 @@ using static ChatOrganizer.Core.Tests.Categorization.CategorizerHarness;
 
 namespace ChatOrganizer.Core.Tests.Categorization;
 
-/// <summary>Conversations the person filed themselves, shown to the model as examples: a few, short, in room a batch does not need.</summary>
+// Conversations the person filed themselves, shown to the model as examples: a few, short, in room a batch does not need.
 public class PromptExampleTests
 {
     private static readonly CategorySet Set = new("Mine", [new("Travel"), new("Cooking"), new("Music"), new("Other")]);

@@ -3,7 +3,7 @@ using ChatOrganizer.Categorization.Offline;
 
 namespace ChatOrganizer.Core.Tests.Categorization;
 
-/// <summary>Discovered topics are named by what their conversations are about, never by the small words every language is full of.</summary>
+// Discovered topics are named by what their conversations are about, never by the small words every language is full of.
 public class TopicNameTests
 {
     // Function words a person would call noise in a topic's name, per language; Korean particles are checked apart.

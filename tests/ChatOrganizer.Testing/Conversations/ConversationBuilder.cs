@@ -2,10 +2,8 @@ using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Testing.Conversations;
 
-/// <summary>
-/// Builds a <see cref="Conversation"/> the way the export reader would produce it: one linear active path,
-/// so tests say only what matters to them (roles, text, hidden messages, tool output).
-/// </summary>
+// Builds a Conversation the way the export reader would produce it: one linear active path,
+// so tests say only what matters to them (roles, text, hidden messages, tool output).
 public sealed class ConversationBuilder(string id)
 {
     private readonly List<Message> _messages = [];
@@ -23,13 +21,13 @@ public sealed class ConversationBuilder(string id)
 
     public ConversationBuilder Assistant(string text) => Add("assistant", text);
 
-    /// <summary>A system message hidden from the person's view, as custom instructions are.</summary>
+    // A system message hidden from the person's view, as custom instructions are.
     public ConversationBuilder HiddenSystem(string text) => Add("system", text, isHidden: true);
 
     public ConversationBuilder Tool(string name, string output) =>
         Add("tool", output, contentType: "execution_output", authorName: name);
 
-    /// <summary>An assistant message addressed to a tool (code for python, a browser query).</summary>
+    // An assistant message addressed to a tool (code for python, a browser query).
     public ConversationBuilder ToolCall(string tool, string code) =>
         Add("assistant", code, contentType: "code", recipient: tool);
 

@@ -2,13 +2,11 @@ using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Testing.Conversations;
 
-/// <summary>Conversations shaped the way the reader produces them, for tests that need more than one straight path.</summary>
+// Conversations shaped the way the reader produces them, for tests that need more than one straight path.
 public static class SampleConversations
 {
-    /// <summary>
-    /// "Bread": root → question → { first answer (an earlier regeneration), latest answer (active) }, with custom
-    /// instructions; node ids <c>q</c>, <c>a-old</c>, <c>a-new</c>, all messages at 2024-03-01 09:00 UTC.
-    /// </summary>
+    // "Bread": root → question → { first answer (an earlier regeneration), latest answer (active) }, with custom
+    // instructions; node ids q, a-old, a-new, all messages at 2024-03-01 09:00 UTC.
     public static Conversation RegeneratedAnswer()
     {
         static Message Says(string id, string role, string text) =>
@@ -34,11 +32,9 @@ public static class SampleConversations
 
     public const string LongKoreanStudyTitle = "옵션 거래 공부 (Options study)";
 
-    /// <summary>
-    /// A long Korean study conversation shaped like a 2025 reasoning model's: rounds of a question, its reasoning
-    /// ("thoughts"), the recap ("Thought for 12 seconds") and a Markdown answer with bold beside Hangul, a table and
-    /// code; <paramref name="rounds"/> of four messages (75 make 300). Node ids <c>long-m{n}</c>, the user's every fourth.
-    /// </summary>
+    // A long Korean study conversation shaped like a 2025 reasoning model's: rounds of a question, its reasoning
+    // ("thoughts"), the recap ("Thought for 12 seconds") and a Markdown answer with bold beside Hangul, a table and
+    // code; rounds of four messages (75 make 300). Node ids long-m{n}, the user's every fourth.
     public static Conversation LongKoreanStudy(int rounds = 75)
     {
         var builder = ConversationBuilder.Create("long").Titled(LongKoreanStudyTitle);

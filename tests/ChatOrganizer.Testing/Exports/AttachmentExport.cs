@@ -4,12 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>
-/// An export ZIP with its files, written for the project in the layouts real exports use: <c>file-*</c> uploads at the
-/// root (with the person's file name after the id), <c>user-*/</c> images under <c>sediment://</c>, a 2026 <c>.dat</c> file
-/// named by <c>conversation_asset_file_names.json</c>, <c>dalle-generations/</c>, a code interpreter chart, a pointer
-/// whose file the export left out, a file-only message, and hostile files (SVG with script, HTML).
-/// </summary>
+// An export ZIP with its files, written for the project in the layouts real exports use: file-* uploads at the
+// root (with the person's file name after the id), user-*/ images under sediment://, a 2026 .dat file
+// named by conversation_asset_file_names.json, dalle-generations/, a code interpreter chart, a pointer
+// whose file the export left out, a file-only message, and hostile files (SVG with script, HTML).
 public static class AttachmentExport
 {
     public const string PicturesId = "pictures";
@@ -17,7 +15,7 @@ public static class AttachmentExport
     public const string PdfName = "Untitled document(1).pdf";
     public const string DallePrompt = "A lighthouse at dusk, watercolour, 사진 같은 느낌";
 
-    /// <summary>The files in the ZIP besides conversations.json, by path.</summary>
+    // The files in the ZIP besides conversations.json, by path.
     public static IReadOnlyList<(string Path, byte[] Content)> Files { get; } =
     [
         ("file-Old1Cat-cat photo.png", Png(64, 40, 0x2e, 0x8b, 0x57)),
@@ -31,7 +29,7 @@ public static class AttachmentExport
         ("conversation_asset_file_names.json", Encoding.UTF8.GetBytes("""{"file_00000000dat3.dat": "스크린샷 2026.png"}""")),
     ];
 
-    /// <summary>Writes the export ZIP, with <paramref name="more"/> conversations after its own, and returns its path.</summary>
+    // Writes the export ZIP, with more conversations after its own, and returns its path.
     public static string WriteZip(string path, params JsonObject[] more)
     {
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
@@ -44,7 +42,7 @@ public static class AttachmentExport
 
     public static string ConversationsJson(params JsonObject[] more) => new JsonArray([Pictures(), Tools(), .. more]).ToJsonString();
 
-    /// <summary>Every pointer form, a file-only message and a pointer with no file.</summary>
+    // Every pointer form, a file-only message and a pointer with no file.
     public static JsonObject Pictures() => new Chain(PicturesId, "Pictures and files")
         .Add("user", Multimodal(Image("file-service://file-Old1Cat", 2048), "What is in this photo?"), metadata: Uploads("file-Old1Cat", "cat photo.png", "image/png"))
         .Add("assistant", Text("A cat on a **sofa**."))
@@ -60,7 +58,7 @@ public static class AttachmentExport
         .Add("assistant", Text("Noted."))
         .Build(1_760_000_000);
 
-    /// <summary>DALL·E round trip with its hidden note, code interpreter with a chart, memory, browsing and canvas.</summary>
+    // DALL·E round trip with its hidden note, code interpreter with a chart, memory, browsing and canvas.
     public static JsonObject Tools() => new Chain(ToolsId, "Draw a lighthouse")
         .Add("user", Text("Draw a lighthouse at dusk."))
         .Add("assistant", Code($$"""{"prompt": "{{DallePrompt}}", "size": "1024x1024"}"""), recipient: "dalle.text2im")
@@ -96,7 +94,7 @@ public static class AttachmentExport
         ["metadata"] = dallePrompt is null ? null : new JsonObject { ["dalle"] = new JsonObject { ["gen_id"] = "g1", ["prompt"] = dallePrompt, ["seed"] = 7 } },
     };
 
-    /// <summary>metadata.attachments for (id, name, mime) triples.</summary>
+    // metadata.attachments for (id, name, mime) triples.
     public static JsonObject Uploads(params string[] triples)
     {
         var list = new JsonArray();
@@ -104,7 +102,7 @@ public static class AttachmentExport
         return new JsonObject { ["attachments"] = list };
     }
 
-    /// <summary>A PNG of one colour, for images a browser really draws.</summary>
+    // A PNG of one colour, for images a browser really draws.
     public static byte[] Png(int width, int height, byte red, byte green, byte blue)
     {
         var raw = new MemoryStream();
@@ -157,7 +155,7 @@ public static class AttachmentExport
         stream.Write(content);
     }
 
-    /// <summary>A conversation as one chain of messages from a root, <c>{id}-m1</c>, <c>{id}-m2</c>...</summary>
+    // A conversation as one chain of messages from a root, {id}-m1, {id}-m2...
     public sealed class Chain(string id, string title)
     {
         private readonly List<(string Role, JsonObject Content, string? Name, string Recipient, JsonObject Metadata)> _messages = [];

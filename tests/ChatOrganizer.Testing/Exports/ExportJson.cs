@@ -3,14 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>Small conversations as exported JSON, for tests that need a few of them in some container.</summary>
+// Small conversations as exported JSON, for tests that need a few of them in some container.
 public static class ExportJson
 {
-    /// <summary>
-    /// A conversation with one user question and one answer, in the 2024 shape: a root node with no message,
-    /// then <c>{id}-user</c> and <c>{id}-answer</c>, <c>current_node</c> on the answer.
-    /// </summary>
-    /// <param name="created">Defaults to 2023-11-14 22:13:20.25 UTC; the messages follow a second apart.</param>
+    // A conversation with one user question and one answer, in the 2024 shape: a root node with no message,
+    // then {id}-user and {id}-answer, current_node on the answer.
+    //
+    // created: Defaults to 2023-11-14 22:13:20.25 UTC; the messages follow a second apart.
     public static JsonObject Conversation(
         string id, string title, string question = "How do I rotate a log file?", string answer = "Use logrotate.", DateTimeOffset? created = null)
     {
@@ -36,11 +35,9 @@ public static class ExportJson
         };
     }
 
-    /// <summary>
-    /// conversations.json with <paramref name="count"/> conversations <c>conv-00000</c>, <c>conv-00001</c>..., one a month
-    /// from January 2024 over two years, each about the next of <paramref name="topics"/> in turn, named in its title
-    /// ("Question 7 about Travel") and question: the fake model files a conversation under the category named in it.
-    /// </summary>
+    // conversations.json with count conversations conv-00000, conv-00001..., one a month
+    // from January 2024 over two years, each about the next of topics in turn, named in its title
+    // ("Question 7 about Travel") and question: the fake model files a conversation under the category named in it.
     public static byte[] AboutTopics(int count, params string[] topics)
     {
         var conversations = new JsonArray();
@@ -53,7 +50,7 @@ public static class ExportJson
         return System.Text.Encoding.UTF8.GetBytes(conversations.ToJsonString());
     }
 
-    /// <summary>A JSON array of the given conversations, as in conversations.json.</summary>
+    // A JSON array of the given conversations, as in conversations.json.
     public static string Array(params JsonNode[] conversations) => new JsonArray(conversations).ToJsonString();
 
     public static JsonObject Node(string id, JsonObject? message, string? parent, params string[] children) => new()
@@ -77,14 +74,14 @@ public static class ExportJson
         ["recipient"] = "all",
     };
 
-    /// <summary>export_manifest.json (2025 and later) listing files with their sizes.</summary>
+    // export_manifest.json (2025 and later) listing files with their sizes.
     public static string Manifest(params (string Path, long Size)[] files) =>
         new JsonObject
         {
             ["export_files"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["size_bytes"] = f.Size }).ToArray()),
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
-    /// <summary>Writes conversation records back as an export's <c>conversations.json</c> (text, reasoning and its recap).</summary>
+    // Writes conversation records back as an export's conversations.json (text, reasoning and its recap).
     public static async Task<string> WriteAsync(string directory, params ChatOrganizer.Export.Conversation[] conversations)
     {
         var path = Path.Combine(directory, "conversations.json");

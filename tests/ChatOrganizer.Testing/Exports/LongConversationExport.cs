@@ -3,10 +3,8 @@ using ChatOrganizer.Testing.Conversations;
 
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>
-/// conversations.json with the 300-message <see cref="SampleConversations.LongKoreanStudy"/> (1 January 2024, 12:00 UTC)
-/// between two short conversations of the same month, one older and one newer: the long page and its neighbours.
-/// </summary>
+// conversations.json with the 300-message SampleConversations.LongKoreanStudy (1 January 2024, 12:00 UTC)
+// between two short conversations of the same month, one older and one newer: the long page and its neighbours.
 public static class LongConversationExport
 {
     public const string Title = SampleConversations.LongKoreanStudyTitle;

@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>Wraps a stream so it cannot seek, as an HTTP upload body cannot; counts what was read.</summary>
+// Wraps a stream so it cannot seek, as an HTTP upload body cannot; counts what was read.
 public sealed class NonSeekableStream(Stream inner) : Stream
 {
     public long BytesRead { get; private set; }

@@ -3,18 +3,16 @@ using System.Text.Json;
 
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>
-/// Writes a large synthetic conversations.json in the 2024 shape (hidden system node, user and assistant
-/// turns, some regenerated answers, code interpreter round trips), deterministic for a seed. For tests
-/// that need tens of MB without a fixture in the repository.
-/// </summary>
+// Writes a large synthetic conversations.json in the 2024 shape (hidden system node, user and assistant
+// turns, some regenerated answers, code interpreter round trips), deterministic for a seed. For tests
+// that need tens of MB without a fixture in the repository.
 public static class SyntheticExport
 {
     private static readonly string[] Words =
         "the a to of and in is it that for with on as this be can you my how what why help make need want use python function error test query budget flight essay workout market model dataset plot"
             .Split(' ');
 
-    /// <summary>Writes <paramref name="conversations"/> conversations; returns how many messages they hold in all.</summary>
+    // Writes conversations conversations; returns how many messages they hold in all.
     public static int WriteConversationsJson(Stream output, int conversations, int wordsPerMessage = 120, int seed = 1)
     {
         var random = new Random(seed);
@@ -26,7 +24,7 @@ public static class SyntheticExport
         return messages;
     }
 
-    /// <summary>Writes conversations.json into a ZIP, with the side files exports carry.</summary>
+    // Writes conversations.json into a ZIP, with the side files exports carry.
     public static int WriteZip(string path, int conversations, int wordsPerMessage = 120, int seed = 1)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);

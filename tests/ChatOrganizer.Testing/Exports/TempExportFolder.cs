@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ChatOrganizer.Testing.Exports;
 
-/// <summary>A temp folder for export fixtures written by a test; deleted on dispose.</summary>
+// A temp folder for export fixtures written by a test; deleted on dispose.
 public sealed class TempExportFolder : IDisposable
 {
     public TempExportFolder()
@@ -26,7 +26,7 @@ public sealed class TempExportFolder : IDisposable
         return path;
     }
 
-    /// <summary>Writes a ZIP holding the given entries (name, UTF-8 text), deflated as ChatGPT exports are.</summary>
+    // Writes a ZIP holding the given entries (name, UTF-8 text), deflated as ChatGPT exports are.
     public string WriteZip(string name, params (string Entry, string Content)[] entries) =>
         WriteZip(name, entries.Select(e => (e.Entry, Encoding.UTF8.GetBytes(e.Content))).ToArray());
 

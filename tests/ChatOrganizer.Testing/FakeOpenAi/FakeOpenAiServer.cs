@@ -12,13 +12,11 @@ using Microsoft.ML.Tokenizers;
 
 namespace ChatOrganizer.Testing.FakeOpenAi;
 
-/// <summary>
-/// An OpenAI-compatible chat-completions server on 127.0.0.1 (random port) for tests and benchmarks. It answers
-/// from the request's JSON schema (a strict response format, a forced function's parameters, or the schema spelled
-/// out in the system message): every key the schema lists, each under a category the schema allows, chosen by
-/// <see cref="ChooseCategory"/>. It speaks one <see cref="FakeDialect"/>, and in OpenAI's and Azure's refuses what each
-/// model refuses there, with the same error bodies. Faults are scripted per request (<see cref="Enqueue"/>, <see cref="FaultRule"/>).
-/// </summary>
+// An OpenAI-compatible chat-completions server on 127.0.0.1 (random port) for tests and benchmarks. It answers
+// from the request's JSON schema (a strict response format, a forced function's parameters, or the schema spelled
+// out in the system message): every key the schema lists, each under a category the schema allows, chosen by
+// ChooseCategory. It speaks one FakeDialect, and in OpenAI's and Azure's refuses what each
+// model refuses there, with the same error bodies. Faults are scripted per request (Enqueue, FaultRule).
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     // The marker the categorizer's prompt puts before the schema in JSON mode and plain text.
@@ -72,60 +70,58 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public FakeDialect Dialect { get; }
 
-    /// <summary>What to give the SDK as its endpoint: <c>http://127.0.0.1:PORT/v1</c> (Azure: <c>/openai/v1</c>).</summary>
+    // What to give the SDK as its endpoint: http://127.0.0.1:PORT/v1 (Azure: /openai/v1).
     public Uri BaseUrl { get; private set; } = null!;
 
     private string Origin { get; set; } = "";
 
-    /// <summary>An Azure deployment's URL as the Azure portal shows it (Azure dialect).</summary>
+    // An Azure deployment's URL as the Azure portal shows it (Azure dialect).
     public Uri DeploymentUrl(string deployment, string apiVersion = "2024-10-21") =>
         new($"{Origin}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}");
 
-    /// <summary>Azure deployments' models by deployment name; a deployment not listed runs the model it is named after.</summary>
+    // Azure deployments' models by deployment name; a deployment not listed runs the model it is named after.
     public Dictionary<string, string> Deployments { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Added to every request before it is answered, as a real model's generation time.</summary>
+    // Added to every request before it is answered, as a real model's generation time.
     public TimeSpan Latency { get; set; }
 
-    /// <summary>When set, any other key gets 401.</summary>
+    // When set, any other key gets 401.
     public string? RequiredApiKey { get; set; }
 
-    /// <summary>When set, any other model gets 404 <c>model_not_found</c>.</summary>
+    // When set, any other model gets 404 model_not_found.
     public IReadOnlySet<string>? KnownModels { get; set; }
 
-    /// <summary>A server older than the feature (an old llama.cpp or vLLM build, a proxy): refuses <c>json_schema</c> for every model.</summary>
+    // A server older than the feature (an old llama.cpp or vLLM build, a proxy): refuses json_schema for every model.
     public bool RefusesJsonSchema { get; set; }
 
-    /// <summary>Refuses <c>tools</c>, as Ollama does for a model without tool support.</summary>
+    // Refuses tools, as Ollama does for a model without tool support.
     public bool RefusesTools { get; set; }
 
-    /// <summary>Refuses <c>json_object</c>, as servers with only text completions do.</summary>
+    // Refuses json_object, as servers with only text completions do.
     public bool RefusesJsonObject { get; set; }
 
-    /// <summary>
-    /// Picks the category for one conversation from the allowed ones (null when any is allowed). By default: the first
-    /// category whose name appears in the title or text, else <c>Other</c>, else the first category.
-    /// </summary>
+    // Picks the category for one conversation from the allowed ones (null when any is allowed). By default: the first
+    // category whose name appears in the title or text, else Other, else the first category.
     public Func<FakeConversation, IReadOnlyList<string>?, string> ChooseCategory { get; set; } = ChooseByName;
 
-    /// <summary>Consulted for each request once the <see cref="Enqueue"/>d faults run out; null answers properly.</summary>
+    // Consulted for each request once the Enqueued faults run out; null answers properly.
     public Func<FakeChatRequest, FakeFault?>? FaultRule { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
 
-    /// <summary>Requests received and not answered yet (nor given up by their client).</summary>
+    // Requests received and not answered yet (nor given up by their client).
     public int InFlight => Volatile.Read(ref _inFlight);
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
-    /// <summary>Input tokens of the requests answered (refused ones are not billed), counted as <see cref="FakeChatRequest.PromptTokens"/>.</summary>
+    // Input tokens of the requests answered (refused ones are not billed), counted as FakeChatRequest.PromptTokens.
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
 
-    /// <summary>Output tokens of the answers, hidden reasoning included.</summary>
+    // Output tokens of the answers, hidden reasoning included.
     public long CompletionTokens => Interlocked.Read(ref _completionTokens);
     public long ReasoningTokens => Interlocked.Read(ref _reasoningTokens);
     public IReadOnlyList<FakeChatRequest> ReceivedRequests => [.. _received];
 
-    /// <summary>The next requests get these faults, one each, in order.</summary>
+    // The next requests get these faults, one each, in order.
     public void Enqueue(params FakeFault[] faults)
     {
         foreach (var fault in faults) _script.Enqueue(fault);
@@ -141,10 +137,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             ?? "Proposed";
     }
 
-    /// <summary>
-    /// Tokens of a text as the model's tokenizer counts them (o200k_base, cl100k_base by OpenAI's model names), or the
-    /// rule of thumb of four characters a token for any other model, whose server would use a tokenizer of its own.
-    /// </summary>
+    // Tokens of a text as the model's tokenizer counts them (o200k_base, cl100k_base by OpenAI's model names), or the
+    // rule of thumb of four characters a token for any other model, whose server would use a tokenizer of its own.
     public static int CountTokens(string? model, string text)
     {
         var tokenizer = Tokenizers.GetOrAdd(model ?? "", name =>

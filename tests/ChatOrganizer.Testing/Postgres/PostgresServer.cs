@@ -5,11 +5,9 @@ using Npgsql;
 
 namespace ChatOrganizer.Testing.Postgres;
 
-/// <summary>
-/// A throw-away PostgreSQL server on 127.0.0.1: <c>initdb</c> into a temp folder, <c>postgres</c> on a free port,
-/// stopped and deleted on dispose. Uses Debian's packaged binaries (<c>tests/run.sh</c> installs them); as root it
-/// runs them as the <c>postgres</c> user, since PostgreSQL refuses to run as root.
-/// </summary>
+// A throw-away PostgreSQL server on 127.0.0.1: initdb into a temp folder, postgres on a free port,
+// stopped and deleted on dispose. Uses Debian's packaged binaries (tests/run.sh installs them); as root it
+// runs them as the postgres user, since PostgreSQL refuses to run as root.
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
@@ -27,7 +25,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The superuser's connection to the <c>postgres</c> database.</summary>
+    // The superuser's connection to the postgres database.
     public string ConnectionString => ConnectionStringFor("postgres");
 
     public static async Task<PostgresServer> StartAsync()
@@ -58,7 +56,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A new empty database on this server, and its connection string.</summary>
+    // A new empty database on this server, and its connection string.
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
         var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}".ToLowerInvariant();

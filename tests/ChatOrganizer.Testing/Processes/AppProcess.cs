@@ -5,10 +5,8 @@ using System.Net.Sockets;
 
 namespace ChatOrganizer.Testing.Processes;
 
-/// <summary>
-/// The web app as a real process (<c>dotnet ChatOrganizer.Web.dll</c>) on a free 127.0.0.1 port, configured
-/// through environment variables, for what an in-process test host cannot do: kill -9, several instances.
-/// </summary>
+// The web app as a real process (dotnet ChatOrganizer.Web.dll) on a free 127.0.0.1 port, configured
+// through environment variables, for what an in-process test host cannot do: kill -9, several instances.
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -26,11 +24,11 @@ public sealed class AppProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    // The last lines the process wrote, for failure messages.
     public string Output => string.Join('\n', _output);
 
-    /// <param name="environment">Settings, e.g. <c>DATA_DIR</c>, <c>DATABASE_URL</c>, <c>Jobs__InstanceId</c>.</param>
-    /// <param name="webDll">The app to run; by default the <c>ChatOrganizer.Web.dll</c> built beside the calling tests.</param>
+    // environment: Settings, e.g. DATA_DIR, DATABASE_URL, Jobs__InstanceId.
+    // webDll: The app to run; by default the ChatOrganizer.Web.dll built beside the calling tests.
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string? webDll = null, TimeSpan? startTimeout = null)
     {
         var dll = webDll ?? Path.Combine(AppContext.BaseDirectory, "ChatOrganizer.Web.dll");
@@ -68,10 +66,10 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>A client with its own cookie jar: one browser session.</summary>
+    // A client with its own cookie jar: one browser session.
     public HttpClient CreateClient() => new(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
 
-    /// <summary>SIGKILL: no shutdown code runs, as when a machine dies.</summary>
+    // SIGKILL: no shutdown code runs, as when a machine dies.
     public async Task KillAsync()
     {
         if (_process.HasExited) return;

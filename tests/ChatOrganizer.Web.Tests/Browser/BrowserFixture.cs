@@ -3,13 +3,11 @@ using Microsoft.Playwright;
 
 namespace ChatOrganizer.Web.Tests.Browser;
 
-/// <summary>
-/// The app on a real port of 127.0.0.1, categorizing with the fake model, and headless Chromium (the system's, not a
-/// downloaded one) to click through it. Screenshots of every page go to <see cref="Screenshots"/>.
-/// </summary>
+// The app on a real port of 127.0.0.1, categorizing with the fake model, and headless Chromium (the system's, not a
+// downloaded one) to click through it. Screenshots of every page go to Screenshots.
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Where the browser is; <c>CHROMIUM_PATH</c> overrides. tests/run.sh installs Debian's chromium there.</summary>
+    // Where the browser is; CHROMIUM_PATH overrides. tests/run.sh installs Debian's chromium there.
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
@@ -51,7 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser session (its own cookies, so its own jobs), or the session of <paramref name="sameSessionAs"/>; a phone's screen when asked.</summary>
+    // A fresh browser session (its own cookies, so its own jobs), or the session of sameSessionAs; a phone's screen when asked.
     public async Task<IPage> NewPageAsync(bool phone = false, bool javaScript = true, IPage? sameSessionAs = null, bool dark = false)
     {
         var context = await Browser.NewContextAsync(new()
@@ -74,7 +72,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>The whole page, or on a phone the first screenful (a whole long page is too narrow and tall to look at).</summary>
+    // The whole page, or on a phone the first screenful (a whole long page is too narrow and tall to look at).
     public async Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = fullPage });
 

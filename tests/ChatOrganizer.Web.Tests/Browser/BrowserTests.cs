@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ChatOrganizer.Web.Tests.Browser;
 
-/// <summary>What a person clicks, in real headless Chromium against the app on loopback with the fake model.</summary>
+// What a person clicks, in real headless Chromium against the app on loopback with the fake model.
 public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDisposable
 {
     private static readonly string[] DefaultTopics = [.. CategorySet.Default.Categories.Take(4).Select(c => c.Name)];

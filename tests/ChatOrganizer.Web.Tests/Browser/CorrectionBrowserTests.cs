@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ChatOrganizer.Web.Tests.Browser;
 
-/// <summary>A person correcting a category on the results page in headless Chromium, and taking it back.</summary>
+// A person correcting a category on the results page in headless Chromium, and taking it back.
 public sealed class CorrectionBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
     private static readonly string Coding = CategorySet.Default.Categories[0].Name;

@@ -57,7 +57,7 @@ public sealed partial class BrowserTests
         async Task KeepReportedAsync() => violations.AddRange(await page.EvaluateAsync<string[]>("() => window.cspViolations"));
     }
 
-    /// <summary>Every Content-Security-Policy violation the page reports, from the console and from the document's own event.</summary>
+    // Every Content-Security-Policy violation the page reports, from the console and from the document's own event.
     private static async Task<List<string>> WatchContentSecurityPolicyAsync(IPage page)
     {
         var violations = new List<string>();

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ChatOrganizer.Web.Tests.Browser;
 
-/// <summary>The search page as a person uses it, in headless Chromium: from the navigation to the matching message.</summary>
+// The search page as a person uses it, in headless Chromium: from the navigation to the matching message.
 public sealed class SearchBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
     private readonly TempExportFolder _folder = new();

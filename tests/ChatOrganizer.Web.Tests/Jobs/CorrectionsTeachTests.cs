@@ -7,11 +7,9 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// What a person corrected in one job teaches the next job of the same set: the run gets the corrections as labelled
-/// examples (CategorizationRun.Examples), which the model sees in its instructions. Whole jobs, the fake model on loopback.
-/// The offline categorizer reads the same examples as neighbours (Core's OfflineCategorizerTests).
-/// </summary>
+// What a person corrected in one job teaches the next job of the same set: the run gets the corrections as labelled
+// examples (CategorizationRun.Examples), which the model sees in its instructions. Whole jobs, the fake model on loopback.
+// The offline categorizer reads the same examples as neighbours (Core's OfflineCategorizerTests).
 public sealed class CorrectionsTeachTests : IAsyncLifetime
 {
     private readonly List<ChatOrganizerApp> _apps = [];

@@ -6,10 +6,8 @@ using ChatOrganizer.Web.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// Who may open the Hangfire dashboard at /hangfire. The in-process test server has no client address, which makes
-/// its requests remote; a real Kestrel port on 127.0.0.1 makes them local.
-/// </summary>
+// Who may open the Hangfire dashboard at /hangfire. The in-process test server has no client address, which makes
+// its requests remote; a real Kestrel port on 127.0.0.1 makes them local.
 public sealed class DashboardTests : IDisposable
 {
     private const string Token = "dashboard-secret-0123456789abcdef";

@@ -6,7 +6,7 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>"Discover topics" through the JSON API: no categories, no model, the export's own topics, kept as a set in one request.</summary>
+// "Discover topics" through the JSON API: no categories, no model, the export's own topics, kept as a set in one request.
 public sealed class DiscoverTests : IAsyncLifetime
 {
     // No key, and OpenAI's own endpoint (a server on this machine would need none): nothing may be sent anywhere.

@@ -9,10 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// Upload to last result inside the test process: the real reader, Hangfire steps on SQLite, the categorization engine,
-/// and the fake model on loopback. Small batches and work items so that even 30 conversations take several of each.
-/// </summary>
+// Upload to last result inside the test process: the real reader, Hangfire steps on SQLite, the categorization engine,
+// and the fake model on loopback. Small batches and work items so that even 30 conversations take several of each.
 public sealed class EndToEndTests : IAsyncLifetime
 {
     private static readonly string[] Topics = ["Cooking", "Travel", "Music"];
@@ -208,7 +206,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     private byte[] Zip(byte[] conversationsJson) => File.ReadAllBytes(_folder.WriteZip($"export-{Guid.NewGuid():N}.zip", ("conversations.json", conversationsJson)));
 
-    /// <summary>Reads a counter until it has not moved for a second; its last value.</summary>
+    // Reads a counter until it has not moved for a second; its last value.
     private static async Task<int> QuietAsync(Func<int> read)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

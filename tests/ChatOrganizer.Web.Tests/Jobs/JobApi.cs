@@ -11,7 +11,7 @@ using ChatOrganizer.Web.Storage;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>What a script does with the JSON API: upload, poll, read.</summary>
+// What a script does with the JSON API: upload, poll, read.
 public static class JobApi
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
@@ -28,7 +28,7 @@ public static class JobApi
         return form;
     }
 
-    /// <param name="keyToken">Sent as <c>X-Key-Token</c>: a token from <c>POST /api/keys</c>.</param>
+    // keyToken: Sent as X-Key-Token: a token from POST /api/keys.
     public static async Task<JobProgress> UploadAsync(
         this HttpClient client, byte[] export, string mode = "topic", string? categorySetId = null, string? model = null,
         string fileName = "conversations.json", string? keyToken = null)
@@ -49,7 +49,7 @@ public static class JobApi
     public static async Task<JobProgress> ProgressAsync(this HttpClient client, string jobId) =>
         (await client.GetFromJsonAsync<JobProgress>(new Uri($"/api/jobs/{jobId}", UriKind.Relative), Json))!;
 
-    /// <summary>Polls until the job has ended (done, failed, cancelled) or the time is up.</summary>
+    // Polls until the job has ended (done, failed, cancelled) or the time is up.
     public static async Task<JobProgress> WaitUntilEndedAsync(this HttpClient client, string jobId, TimeSpan? timeout = null) =>
         await client.WaitUntilAsync(jobId, p => p.Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled, timeout);
 
@@ -63,7 +63,7 @@ public static class JobApi
     public static async Task<JobResults> ResultsAsync(this HttpClient client, string jobId, string groupBy = "topic") =>
         (await client.GetFromJsonAsync<JobResults>(new Uri($"/api/jobs/{jobId}/results?groupBy={groupBy}", UriKind.Relative), Json))!;
 
-    /// <summary>A category set of these names in the client's session; its id.</summary>
+    // A category set of these names in the client's session; its id.
     public static async Task<string> CreateCategorySetAsync(this HttpClient client, params string[] categories)
     {
         using var response = await client.PostAsJsonAsync(new Uri("/api/category-sets", UriKind.Relative),
@@ -72,7 +72,7 @@ public static class JobApi
         return (await response.Content.ReadFromJsonAsync<CategorySetView>(Json))!.Id;
     }
 
-    /// <summary>Trades an API key for the session token <c>POST /api/jobs</c> takes as <c>X-Key-Token</c>.</summary>
+    // Trades an API key for the session token POST /api/jobs takes as X-Key-Token.
     public static async Task<string> KeyTokenAsync(this HttpClient client, string apiKey)
     {
         using var response = await client.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new KeyRequest(apiKey));

@@ -6,10 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// Topic jobs with the models and endpoints a person picks, against the fake in each dialect: several work items at
-/// once, the mode found by one refused request between them, and said in the job's log.
-/// </summary>
+// Topic jobs with the models and endpoints a person picks, against the fake in each dialect: several work items at
+// once, the mode found by one refused request between them, and said in the job's log.
 public sealed class ModelDialectEndToEndTests : IAsyncDisposable
 {
     private static readonly string[] Topics = ["Cooking", "Travel", "Music"];

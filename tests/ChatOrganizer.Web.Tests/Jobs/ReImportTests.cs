@@ -8,10 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// A newer export of the same history (the same conversation ids), uploaded again: what the session had already is
-/// said, kept and not sent again, against the fake model on loopback counting what it is asked.
-/// </summary>
+// A newer export of the same history (the same conversation ids), uploaded again: what the session had already is
+// said, kept and not sent again, against the fake model on loopback counting what it is asked.
 public sealed class ReImportTests : IAsyncLifetime
 {
     private static readonly string[] Topics = ["Cooking", "Travel", "Music"];

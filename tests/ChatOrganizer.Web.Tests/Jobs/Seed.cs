@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>Rows written straight to the app's database, for states a test cannot wait for (a job mid-way, retries spent).</summary>
+// Rows written straight to the app's database, for states a test cannot wait for (a job mid-way, retries spent).
 internal static class Seed
 {
     public static ChatOrganizerDb Db(this ChatOrganizerApp app) =>

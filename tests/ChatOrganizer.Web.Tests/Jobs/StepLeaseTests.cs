@@ -10,10 +10,8 @@ using Moq;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// No step runs twice at once: two copies of the same step, started together, on one instance or on two, and only one
-/// does the work (and pays for it). The apps here run no job server: the tests run the steps themselves.
-/// </summary>
+// No step runs twice at once: two copies of the same step, started together, on one instance or on two, and only one
+// does the work (and pays for it). The apps here run no job server: the tests run the steps themselves.
 [Collection(PostgresCollection.Name)]
 public sealed class StepLeaseTests(PostgresFixture postgres) : IAsyncLifetime
 {

@@ -7,11 +7,9 @@ using Moq;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>
-/// A step whose storage call fails is run again by Hangfire (AutomaticRetry, Jobs:MaxAttempts and Jobs:RetryDelay);
-/// one that keeps failing ends its job as failed with the reason. The failing call is the categorization cache's
-/// lookup, the first thing a work item asks of storage, made to fail by a mock.
-/// </summary>
+// A step whose storage call fails is run again by Hangfire (AutomaticRetry, Jobs:MaxAttempts and Jobs:RetryDelay);
+// one that keeps failing ends its job as failed with the reason. The failing call is the categorization cache's
+// lookup, the first thing a work item asks of storage, made to fail by a mock.
 public sealed class StepRetryTests : IAsyncLifetime
 {
     private static readonly SqliteException Locked = new("database is locked", 5);

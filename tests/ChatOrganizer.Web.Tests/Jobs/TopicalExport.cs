@@ -3,7 +3,7 @@ using ChatOrganizer.Testing.Exports;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-/// <summary>An export of three plain subjects, six conversations each, in the order bread, python, travel, bread...</summary>
+// An export of three plain subjects, six conversations each, in the order bread, python, travel, bread...
 internal static class TopicalExport
 {
     public static readonly string[] Subjects = ["bread", "python", "travel"];
@@ -36,7 +36,7 @@ internal static class TopicalExport
         ],
     ];
 
-    /// <summary>Index i is subject i % 3 (<see cref="Subjects"/>).</summary>
+    // Index i is subject i % 3 (Subjects).
     public static byte[] Json()
     {
         var all = new JsonArray();
@@ -51,7 +51,7 @@ internal static class TopicalExport
     public static string SubjectOf(int index) => Subjects[index % 3];
 }
 
-/// <summary>The offline engine's token vectors, distilled once per test process before a test starts its clock.</summary>
+// The offline engine's token vectors, distilled once per test process before a test starts its clock.
 internal static class OfflineReady
 {
     // Distilling takes 10 s on a quiet machine and minutes on a shared one: the job's own wait then measures only the job.

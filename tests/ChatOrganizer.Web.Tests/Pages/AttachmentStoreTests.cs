@@ -4,7 +4,7 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>What a kept file is served as, and an image's size, decided from its first bytes, not from its name.</summary>
+// What a kept file is served as, and an image's size, decided from its first bytes, not from its name.
 public sealed class AttachmentStoreTests
 {
     [Fact]

@@ -10,7 +10,7 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>A person moving conversations to another category: pages without script, the API, downloads, later jobs.</summary>
+// A person moving conversations to another category: pages without script, the API, downloads, later jobs.
 public sealed partial class CorrectionTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
 {
     private readonly string _session = Guid.NewGuid().ToString("N");
@@ -191,7 +191,7 @@ public sealed partial class CorrectionTests(ChatOrganizerAppFixture fixture) : I
         }
     }
 
-    /// <summary>A done topic job with the set "Mine" (Cooking, Travel, 旅行): two about cooking, one about travel, one failed.</summary>
+    // A done topic job with the set "Mine" (Cooking, Travel, 旅行): two about cooking, one about travel, one failed.
     private async Task<Job> CorrectableJobAsync(string? session = null, string setId = "mine")
     {
         var set = new CategorySetView(setId, "Mine", IsBuiltIn: false, AllowNewCategories: false,

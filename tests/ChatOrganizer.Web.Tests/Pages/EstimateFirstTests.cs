@@ -6,7 +6,7 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>The upload page's "estimate first": a topic job with a model reads the export, shows the engine's estimate, and sends nothing until started.</summary>
+// The upload page's "estimate first": a topic job with a model reads the export, shows the engine's estimate, and sends nothing until started.
 public sealed class EstimateFirstTests : IAsyncLifetime
 {
     private static readonly byte[] Export = ExportJson.AboutTopics(12, "Cooking", "Travel");

@@ -9,15 +9,13 @@ using static ChatOrganizer.Testing.Exports.AttachmentExport;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>
-/// An export ZIP with its files (every pointer form, a file-only message, a DALL·E round trip, hostile SVG and HTML)
-/// uploaded through the page and read by the real job: what the viewer, the file route and the transcripts ZIP make of it.
-/// </summary>
+// An export ZIP with its files (every pointer form, a file-only message, a DALL·E round trip, hostile SVG and HTML)
+// uploaded through the page and read by the real job: what the viewer, the file route and the transcripts ZIP make of it.
 public sealed partial class ExportFilesTests(ExportFilesTests.UploadedExport export) : IClassFixture<ExportFilesTests.UploadedExport>
 {
     public const string KoreanAnswer = "이 도표는 **콜옵션(Call Option)**에 대한 설명입니다.\n\n| 항목 | 값 |\n|---|---|\n| **행사가** | 100 |\n\n```python\nprint('옵션')\n```";
 
-    /// <summary>A Korean answer with bold beside Hangul, a table and a fenced block, as a real Korean export has them.</summary>
+    // A Korean answer with bold beside Hangul, a table and a fenced block, as a real Korean export has them.
     public static JsonObject Korean() => new Chain("korean", "콜옵션 설명")
         .Add("user", Text("콜옵션이 뭐야?"))
         .Add("assistant", Text(KoreanAnswer))
@@ -258,7 +256,7 @@ public sealed partial class ExportFilesTests(ExportFilesTests.UploadedExport exp
     [GeneratedRegex(@"(!?)\[([^\]]+)\]\(([^)]+)\)")]
     private static partial Regex MarkdownLinks();
 
-    /// <summary>The app, with the export uploaded once through the upload page as a month job (no model) and read to the end.</summary>
+    // The app, with the export uploaded once through the upload page as a month job (no model) and read to the end.
     public sealed class UploadedExport : IAsyncLifetime
     {
         private readonly TempExportFolder _folder = new();

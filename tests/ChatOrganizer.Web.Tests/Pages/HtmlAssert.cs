@@ -9,10 +9,8 @@ internal static class HtmlAssert
 
     public static IDocument Parse(string html) => Parser.ParseDocument(html);
 
-    /// <summary>
-    /// The text is on the page as text (in an element's text or an attribute's value, once parsed), and nothing of it
-    /// became markup: no script that alerts, no element with an event handler, no element the text would have made.
-    /// </summary>
+    // The text is on the page as text (in an element's text or an attribute's value, once parsed), and nothing of it
+    // became markup: no script that alerts, no element with an event handler, no element the text would have made.
     public static void Encoded(string text, string html)
     {
         var page = Parse(html);

@@ -7,13 +7,11 @@ using Xunit.Abstractions;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>A 300-message conversation (75 rounds with reasoning): an outline to jump by, one reasoning control per answer, a light page.</summary>
+// A 300-message conversation (75 rounds with reasoning): an outline to jump by, one reasoning control per answer, a light page.
 public sealed partial class LongConversationPageTests(ChatOrganizerAppFixture fixture, ITestOutputHelper output) : IClassFixture<ChatOrganizerAppFixture>
 {
-    /// <summary>
-    /// Before issue 13 this page was 243,380 bytes with 150 reasoning boxes (bench viewer-size, README "Benchmarks"); with
-    /// the reasoning's text fetched when opened it is about 172,000, the questions and answers themselves.
-    /// </summary>
+    // Before issue 13 this page was 243,380 bytes with 150 reasoning boxes (bench viewer-size, README "Benchmarks"); with
+    // the reasoning's text fetched when opened it is about 172,000, the questions and answers themselves.
     private const int MostBytes = 200_000;
 
     private readonly string _session = Guid.NewGuid().ToString("N");

@@ -2,7 +2,7 @@ using ChatOrganizer.Web.Models;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>Answers as ChatGPT shows them: strings shaped like those of real Korean, Chinese and Japanese exports.</summary>
+// Answers as ChatGPT shows them: strings shaped like those of real Korean, Chinese and Japanese exports.
 public sealed class MessageMarkdownTests
 {
     [Theory]

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>What a browser without script does: read a page, send its forms (with the antiforgery token), follow where it lands.</summary>
+// What a browser without script does: read a page, send its forms (with the antiforgery token), follow where it lands.
 public static partial class PageClient
 {
     public const string TokenField = "__RequestVerificationToken";
@@ -17,7 +17,7 @@ public static partial class PageClient
         return html;
     }
 
-    /// <summary>The antiforgery token of the session's forms (any page's will do; the cookie comes with it).</summary>
+    // The antiforgery token of the session's forms (any page's will do; the cookie comes with it).
     public static async Task<string> TokenAsync(this HttpClient client, string path = "/category-sets") =>
         TokenIn(await client.PageAsync(path));
 
@@ -31,7 +31,7 @@ public static partial class PageClient
         return await client.PostAsync(new Uri(path, UriKind.Relative), content);
     }
 
-    /// <summary>The upload form as a browser sends it: the token first (when given), then the file, then the other fields.</summary>
+    // The upload form as a browser sends it: the token first (when given), then the file, then the other fields.
     public static MultipartFormDataContent UploadForm(byte[] export, string? token, string fileName = "conversations.json", params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent();
@@ -43,7 +43,7 @@ public static partial class PageClient
         return form;
     }
 
-    /// <summary>Posts the upload form as a browser would and returns the job id it redirects to.</summary>
+    // Posts the upload form as a browser would and returns the job id it redirects to.
     public static async Task<string> UploadThroughThePageAsync(this HttpClient client, byte[] export, params (string Name, string Value)[] fields)
     {
         using var form = UploadForm(export, await client.TokenAsync("/"), fields: fields);

@@ -4,7 +4,7 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>What every page must hold to: the CSP's rules (no inline script or style), a token in every form that posts, a label for every field.</summary>
+// What every page must hold to: the CSP's rules (no inline script or style), a token in every form that posts, a label for every field.
 public sealed class PageConventionTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
 {
     // {done} and {running}: a finished topic job and one still categorizing, of the page's own session.

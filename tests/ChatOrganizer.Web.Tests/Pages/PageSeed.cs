@@ -6,7 +6,7 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>Conversations stored for a seeded job as the reading step stores them, with a result when one is given.</summary>
+// Conversations stored for a seeded job as the reading step stores them, with a result when one is given.
 internal static class PageSeed
 {
     public const string Hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
@@ -36,7 +36,7 @@ internal static class PageSeed
         await app.AddAsync([.. rows]);
     }
 
-    /// <summary>A done topic job of the session with four conversations: two about cooking, one about travel, one failed.</summary>
+    // A done topic job of the session with four conversations: two about cooking, one about travel, one failed.
     public static async Task<Job> DoneTopicJobAsync(this ChatOrganizerApp app, string session, string? hostileTitle = null)
     {
         var job = await app.JobAsync(session, JobStatus.Done, change: j =>
@@ -54,7 +54,7 @@ internal static class PageSeed
         return job;
     }
 
-    /// <summary>A file kept with the job as the reading step keeps one from an export ZIP (a PNG); returns its number.</summary>
+    // A file kept with the job as the reading step keeps one from an export ZIP (a PNG); returns its number.
     public static async Task<int> KeptFileAsync(this ChatOrganizerApp app, string jobId, int number = 1)
     {
         var png = Testing.Exports.AttachmentExport.Png(4, 4, 0x10, 0x20, 0x30);

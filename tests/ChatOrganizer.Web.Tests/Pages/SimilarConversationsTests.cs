@@ -3,7 +3,7 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>"Similar conversations" in the viewer: the nearest by meaning, from the same job of the same session only.</summary>
+// "Similar conversations" in the viewer: the nearest by meaning, from the same job of the same session only.
 public sealed partial class SimilarConversationsTests : IAsyncLifetime
 {
     // A bound for a machine shared by many builds, not a measure of speed.

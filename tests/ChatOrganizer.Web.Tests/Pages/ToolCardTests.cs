@@ -4,7 +4,7 @@ using ChatOrganizer.Web.Results;
 
 namespace ChatOrganizer.Web.Tests.Pages;
 
-/// <summary>Tool calls as a person reads them: the prompt or document, not the JSON the model sent the tool.</summary>
+// Tool calls as a person reads them: the prompt or document, not the JSON the model sent the tool.
 public sealed class ToolCardTests
 {
     [Theory]

@@ -12,10 +12,8 @@ using ChatOrganizer.Web.Tests.Jobs;
 
 namespace ChatOrganizer.Web.Tests.ScaleOut;
 
-/// <summary>
-/// What the process-level tests share: the fake model, a data folder, settings that make work overlap, and a gate
-/// that holds the model's requests so a test knows exactly which ones are in flight when it kills an instance.
-/// </summary>
+// What the process-level tests share: the fake model, a data folder, settings that make work overlap, and a gate
+// that holds the model's requests so a test knows exactly which ones are in flight when it kills an instance.
 internal sealed class ProcessHarness : IAsyncDisposable
 {
     public static readonly string[] Topics = ["Cooking", "Travel", "Music"];
@@ -28,7 +26,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
     public FakeOpenAiServer Fake { get; }
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("chatorg-process-").FullName;
 
-    /// <summary>Requests held since <see cref="Hold"/>.</summary>
+    // Requests held since Hold.
     public IReadOnlyList<FakeChatRequest> HeldRequests => [.. _held];
 
     public static async Task<ProcessHarness> StartAsync()
@@ -38,7 +36,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return new ProcessHarness(fake);
     }
 
-    /// <summary>Small batches and work items, and two of each at once, so that work is in flight most of the time.</summary>
+    // Small batches and work items, and two of each at once, so that work is in flight most of the time.
     public Dictionary<string, string> Settings(string apiKey) => new()
     {
         ["DATA_DIR"] = DataDirectory,
@@ -55,17 +53,17 @@ internal sealed class ProcessHarness : IAsyncDisposable
 
     public static byte[] Export(int conversations) => ExportJson.AboutTopics(conversations, Topics);
 
-    /// <summary>What an uninterrupted run files conversation <paramref name="index"/> under: the topic its title names.</summary>
+    // What an uninterrupted run files conversation index under: the topic its title names.
     public static string ExpectedCategory(int index) => Topics[index % Topics.Length];
 
-    /// <summary>From now on the fake answers nothing new: each request is held until <see cref="Release"/>.</summary>
+    // From now on the fake answers nothing new: each request is held until Release.
     public void Hold() => Fake.FaultRule = request =>
     {
         _held.Enqueue(request);
         return new FakeFault.Held(_release.Task);
     };
 
-    /// <summary>What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.</summary>
+    // What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.
     public async Task<IReadOnlyList<FakeChatRequest>> HeldAfterTheKillAsync(AppProcess killed)
     {
         Assert.True(killed.HasExited);
@@ -79,11 +77,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
         _release.TrySetResult();
     }
 
-    /// <summary>
-    /// Waits, after <see cref="Hold"/>, until <paramref name="enough"/> requests are held and every conversation the fake
-    /// answered is stored: from then on, what is in flight is exactly what is held (read it once the instance is gone,
-    /// since a request sent meanwhile is held too).
-    /// </summary>
+    // Waits, after Hold, until enough requests are held and every conversation the fake
+    // answered is stored: from then on, what is in flight is exactly what is held (read it once the instance is gone,
+    // since a request sent meanwhile is held too).
     public Task WaitUntilOnlyHeldRequestsAreInFlightAsync(HttpClient client, string jobId, Func<IReadOnlyList<FakeChatRequest>, bool> enough) =>
         EventuallyAsync(async () =>
         {
@@ -91,11 +87,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
             return enough(HeldRequests) && progress.Categorized + progress.Failed == AnsweredConversations().Count;
         }, "every answered conversation to be stored while requests are held");
 
-    /// <summary>
-    /// The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names,
-    /// and the model asked again about exactly the conversations <paramref name="inFlight"/> held when an instance was
-    /// killed, once more each. Returns how many requests after the kill carried one of them.
-    /// </summary>
+    // The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names,
+    // and the model asked again about exactly the conversations inFlight held when an instance was
+    // killed, once more each. Returns how many requests after the kill carried one of them.
     public int AssertSameAsAnUninterruptedRun(
         JobProgress done, JobResults results, int conversations, IReadOnlyList<FakeChatRequest> inFlight, int askedBeforeTheKill)
     {
@@ -111,11 +105,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
 
     public static HashSet<string> TitlesIn(IEnumerable<FakeChatRequest> requests) => [.. requests.SelectMany(r => r.Conversations).Select(c => c.Title)];
 
-    /// <summary>
-    /// Kills <paramref name="app"/>'s process with SIGKILL once <paramref name="requestsPerLife"/> more of its requests
-    /// (<paramref name="sentBy"/>) have reached the fake, while answers flow freely, and starts it again on the same data
-    /// folder; <paramref name="kills"/> times, or until <paramref name="jobEnded"/>. Returns the instance left running.
-    /// </summary>
+    // Kills app's process with SIGKILL once requestsPerLife more of its requests
+    // (sentBy) have reached the fake, while answers flow freely, and starts it again on the same data
+    // folder; kills times, or until jobEnded. Returns the instance left running.
     public async Task<AppProcess> KillAndRestartAsync(
         AppProcess app, IReadOnlyDictionary<string, string> settings, int kills, int requestsPerLife,
         Func<FakeChatRequest, bool> sentBy, Func<Task<bool>> jobEnded, List<Kill> killed)
@@ -134,14 +126,12 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return app;
     }
 
-    /// <summary>What the fake had received when an instance was killed: the requests so far, and how many it was still answering.</summary>
+    // What the fake had received when an instance was killed: the requests so far, and how many it was still answering.
     public sealed record Kill(int RequestsSoFar, int InFlightAtTheFake);
 
-    /// <summary>
-    /// Per kill, the prompts the killed instance (<paramref name="sentBy"/>) had sent in the life that kill ended and that
-    /// were sent again afterwards: what the kill made the model pay for twice. Every prompt sent more than once is counted
-    /// against one kill, so the figures add up to all the repeats.
-    /// </summary>
+    // Per kill, the prompts the killed instance (sentBy) had sent in the life that kill ended and that
+    // were sent again afterwards: what the kill made the model pay for twice. Every prompt sent more than once is counted
+    // against one kill, so the figures add up to all the repeats.
     public List<int> PromptsSentAgainAfterEachKill(IReadOnlyList<Kill> kills, Func<FakeChatRequest, bool> sentBy)
     {
         static string Prompt(FakeChatRequest request) => string.Join('\n', request.Conversations.Select(c => c.Title));
@@ -159,7 +149,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return again;
     }
 
-    /// <summary>The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names.</summary>
+    // The job ended as an uninterrupted run would have: every conversation filed once, under the topic its title names.
     public static void AssertEveryConversationFiledUnderItsTopic(JobProgress done, JobResults results, int conversations)
     {
         Assert.Equal((JobStatus.Done, conversations, 0), (done.Status, done.Categorized, done.Failed));
@@ -168,7 +158,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
         Assert.All(filed, c => Assert.Equal((CategorizationStatus.Categorized, ExpectedCategory(c.Index)), (c.Status!.Value, c.Category)));
     }
 
-    /// <summary>A bearer session: it opens on any instance sharing the data folder's keys, and after a restart.</summary>
+    // A bearer session: it opens on any instance sharing the data folder's keys, and after a restart.
     public static async Task<string> SessionTokenAsync(AppProcess app)
     {
         using var client = app.CreateClient();
@@ -184,7 +174,7 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Generous: these tests share two loaded cores with everything else.</summary>
+    // Generous: these tests share two loaded cores with everything else.
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
         Eventually.MatchesAsync(condition, done => done, TimeSpan.FromSeconds(120), _ => $"waiting for {what}");
 

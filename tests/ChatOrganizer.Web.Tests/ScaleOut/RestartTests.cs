@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace ChatOrganizer.Web.Tests.ScaleOut;
 
-/// <summary>SQLite mode, one instance: kill -9 in the middle of a job, start again on the same data folder.</summary>
+// SQLite mode, one instance: kill -9 in the middle of a job, start again on the same data folder.
 public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private ProcessHarness _harness = null!;

@@ -7,10 +7,8 @@ using Xunit.Abstractions;
 
 namespace ChatOrganizer.Web.Tests.ScaleOut;
 
-/// <summary>
-/// PostgreSQL mode: two app processes on one database and one data folder share Hangfire's queue. One job's
-/// work items spread over both; the one holding work is killed; the other takes its work over.
-/// </summary>
+// PostgreSQL mode: two app processes on one database and one data folder share Hangfire's queue. One job's
+// work items spread over both; the one holding work is killed; the other takes its work over.
 [Collection(PostgresCollection.Name)]
 public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {

@@ -11,10 +11,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Search;
 
-/// <summary>
-/// Full-text search as a person uses it, on both providers: an export is uploaded and read by the real job, then
-/// searched through the API and the page. Korean, Chinese and Japanese are ordinary input here.
-/// </summary>
+// Full-text search as a person uses it, on both providers: an export is uploaded and read by the real job, then
+// searched through the API and the page. Korean, Chinese and Japanese are ordinary input here.
 public abstract class SearchTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset March2024 = new(2024, 3, 10, 9, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
-/// <summary>Every log message the app writes, at every level, with its exception.</summary>
+// Every log message the app writes, at every level, with its exception.
 internal sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _messages = new();

@@ -9,10 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
-/// <summary>
-/// Every route of the app that names a job or a category set, found in the app's own route table so that a new
-/// route is covered the day it is added, is tried from a second session: each answers 404, as if nothing were there.
-/// </summary>
+// Every route of the app that names a job or a category set, found in the app's own route table so that a new
+// route is covered the day it is added, is tried from a second session: each answers 404, as if nothing were there.
 public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : IClassFixture<ChatOrganizerAppFixture>
 {
     [Fact]

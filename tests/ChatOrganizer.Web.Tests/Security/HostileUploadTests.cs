@@ -13,10 +13,8 @@ using Xunit.Abstractions;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
-/// <summary>
-/// Malformed and malicious uploads, each refused with a 4xx and a sentence a person understands, leaving no file
-/// behind, while the server stays healthy and another person's job, running all along, finishes untouched.
-/// </summary>
+// Malformed and malicious uploads, each refused with a 4xx and a sentence a person understands, leaving no file
+// behind, while the server stays healthy and another person's job, running all along, finishes untouched.
 public sealed class HostileUploadTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int MaxUploadMegabytes = 120;
@@ -189,7 +187,7 @@ public sealed class HostileUploadTests(ITestOutputHelper output) : IAsyncLifetim
         return bytes;
     }
 
-    /// <summary>A body of any size written as it is sent, never held in memory; no length, so the server sees it chunked.</summary>
+    // A body of any size written as it is sent, never held in memory; no length, so the server sees it chunked.
     private sealed class GeneratedContent(string prefix, char fill, long count, string suffix) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)

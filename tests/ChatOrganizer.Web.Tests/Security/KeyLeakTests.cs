@@ -12,11 +12,9 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
-/// <summary>
-/// A person's key, given in the upload form and through <c>POST /api/keys</c>, is used for their jobs and then
-/// searched for everywhere it could have leaked: every log message at every level, every file in the data folder
-/// (SQLite database and its journal, Data Protection keys, uploads) and every response.
-/// </summary>
+// A person's key, given in the upload form and through POST /api/keys, is used for their jobs and then
+// searched for everywhere it could have leaked: every log message at every level, every file in the data folder
+// (SQLite database and its journal, Data Protection keys, uploads) and every response.
 public sealed class KeyLeakTests : IAsyncLifetime
 {
     private const string FormKey = "sk-proj-FormKey7f3a9c21d4e8b6";

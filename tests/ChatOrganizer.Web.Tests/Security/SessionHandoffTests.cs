@@ -8,10 +8,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatOrganizer.Web.Tests.Security;
 
-/// <summary>
-/// The "Your session" page: when the session ends, and a one-time code that carries it to another browser. Each browser is
-/// an HttpClient with its own cookies; everything the app logs, at every level, is searched for the code.
-/// </summary>
+// The "Your session" page: when the session ends, and a one-time code that carries it to another browser. Each browser is
+// an HttpClient with its own cookies; everything the app logs, at every level, is searched for the code.
 public sealed partial class SessionHandoffTests : IDisposable
 {
     private readonly CapturedLogs _logs = new();

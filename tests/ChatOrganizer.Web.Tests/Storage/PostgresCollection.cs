@@ -2,7 +2,7 @@ using ChatOrganizer.Testing.Postgres;
 
 namespace ChatOrganizer.Web.Tests.Storage;
 
-/// <summary>One PostgreSQL server for every test that needs one; each test takes a fresh database on it.</summary>
+// One PostgreSQL server for every test that needs one; each test takes a fresh database on it.
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {

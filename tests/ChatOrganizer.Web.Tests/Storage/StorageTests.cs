@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Storage;
 
-/// <summary>The same storage behaviour on both providers: SQLite (a real file) and PostgreSQL.</summary>
+// The same storage behaviour on both providers: SQLite (a real file) and PostgreSQL.
 public abstract class StorageTests : IAsyncLifetime
 {
     private ChatOrganizerApp _app = null!;

@@ -1,9 +1,7 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// A run's conversations in embedding space: "similar conversations" (nearest neighbours) and "discover topics"
-/// (clusters named by their most distinctive words and their largest members), with no category set at all.
-/// </summary>
+// A run's conversations in embedding space: "similar conversations" (nearest neighbours) and "discover topics"
+// (clusters named by their most distinctive words and their largest members), with no category set at all.
 public sealed class ConversationMap
 {
     private readonly string[] _ids;
@@ -22,7 +20,7 @@ public sealed class ConversationMap
         for (var i = 0; i < ids.Length; i++) _indexOf.TryAdd(ids[i], i);
     }
 
-    /// <summary>Reads and embeds the digests of one run (a job's conversations).</summary>
+    // Reads and embeds the digests of one run (a job's conversations).
     public static ConversationMap Build(OfflineEngine engine, IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -44,7 +42,7 @@ public sealed class ConversationMap
         return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, features);
     }
 
-    /// <summary>A map from vectors kept elsewhere (a job's stored embeddings), for neighbours; topics need <see cref="Build"/>.</summary>
+    // A map from vectors kept elsewhere (a job's stored embeddings), for neighbours; topics need Build.
     public static ConversationMap FromVectors(IReadOnlyList<string> ids, IReadOnlyList<string> titles, IReadOnlyList<float[]> vectors)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -54,11 +52,11 @@ public sealed class ConversationMap
 
     public int Count => _ids.Length;
 
-    /// <summary>A conversation's normalised vector (to store with a job's results).</summary>
+    // A conversation's normalised vector (to store with a job's results).
     public IReadOnlyList<float> VectorOf(string conversationId) => _vectors[_indexOf[conversationId]];
 
-    /// <summary>The conversations most like this one, closest first, itself left out.</summary>
-    /// <exception cref="KeyNotFoundException">The conversation is not in this map.</exception>
+    // The conversations most like this one, closest first, itself left out.
+    // Throws KeyNotFoundException The conversation is not in this map.
     public IReadOnlyList<SimilarConversation> Nearest(string conversationId, int count = 5)
     {
         if (!_indexOf.TryGetValue(conversationId, out var self)) throw new KeyNotFoundException($"Conversation {conversationId} is not in this run.");
@@ -70,12 +68,11 @@ public sealed class ConversationMap
             .Take(Math.Max(0, count))];
     }
 
-    /// <summary>
-    /// Clusters of the run, largest first, each named by the words most frequent in it compared with the whole run (as
-    /// its conversations wrote them), with the titles of its most typical members; conversations far from every centre
-    /// make a last "rest" topic (<see cref="DiscoveredTopic.IsRest"/>).
-    /// </summary>
-    /// <param name="count">How many topics; by default the best silhouette from 2 to <see cref="MaxTopics"/>.</param>
+    // Clusters of the run, largest first, each named by the words most frequent in it compared with the whole run (as
+    // its conversations wrote them), with the titles of its most typical members; conversations far from every centre
+    // make a last "rest" topic (DiscoveredTopic.IsRest).
+    //
+    // count: How many topics; by default the best silhouette from 2 to MaxTopics.
     public IReadOnlyList<DiscoveredTopic> DiscoverTopics(int? count = null, CancellationToken cancellationToken = default)
     {
         if (_features is null) throw new InvalidOperationException("Topics need the conversations' words: build the map from digests.");
@@ -301,18 +298,18 @@ public sealed class ConversationMap
 
 public sealed record SimilarConversation(string ConversationId, string Title, double Similarity);
 
-/// <param name="Name">Its most distinctive words, or its most typical title when it has none.</param>
-/// <param name="ConversationIds">Its members, most typical first.</param>
-/// <param name="ExampleTitles">The titles of its most typical members.</param>
+// Name: Its most distinctive words, or its most typical title when it has none.
+// ConversationIds: Its members, most typical first.
+// ExampleTitles: The titles of its most typical members.
 public sealed record DiscoveredTopic(string Name, IReadOnlyList<string> Words, IReadOnlyList<string> ConversationIds, IReadOnlyList<string> ExampleTitles)
 {
-    /// <summary>The conversations close to no topic, named Other; it becomes the set's catch-all, not a category.</summary>
+    // The conversations close to no topic, named Other; it becomes the set's catch-all, not a category.
     public bool IsRest { get; init; }
 
-    /// <summary>Why a conversation is under this topic, for a person to read beside it.</summary>
+    // Why a conversation is under this topic, for a person to read beside it.
     public string Reason => IsRest ? "close to none of the topics found" : $"one of {ConversationIds.Count:N0} conversations about {Name}";
 
-    /// <summary>The topics as a category set a person can keep: each topic a category with its words and examples, and Other.</summary>
+    // The topics as a category set a person can keep: each topic a category with its words and examples, and Other.
     public static CategorySet ToCategorySet(string name, IReadOnlyList<DiscoveredTopic> topics)
     {
         ArgumentNullException.ThrowIfNull(topics);

@@ -2,12 +2,10 @@ using System.Text.Json;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// Short written openings of conversations about each topic of the inventory (Examples/bank-*.jsonl, embedded: about 40 a
-/// topic in English, Spanish, German, Chinese, Korean and Japanese, written for the project without sight of any evaluation
-/// set; Examples/GUIDE.md is how). A conversation's nearest examples vote for their topics, and a category gets the votes
-/// of the topics its name says (its description's, weaker): labelled neighbours for a set that has none of its own.
-/// </summary>
+// Short written openings of conversations about each topic of the inventory (Examples/bank-*.jsonl, embedded: about 40 a
+// topic in English, Spanish, German, Chinese, Korean and Japanese, written for the project without sight of any evaluation
+// set; Examples/GUIDE.md is how). A conversation's nearest examples vote for their topics, and a category gets the votes
+// of the topics its name says (its description's, weaker): labelled neighbours for a set that has none of its own.
 internal sealed class ExampleBank
 {
     private static readonly Lazy<IReadOnlyList<BankExample>> Written = new(Load);
@@ -53,14 +51,12 @@ internal sealed class ExampleBank
         }
     }
 
-    /// <summary>The written examples, in file order.</summary>
+    // The written examples, in file order.
     public static IReadOnlyList<BankExample> Examples => Written.Value;
 
-    /// <summary>
-    /// How much each topic of the inventory (by index) the conversation's nearest examples vote for: the
-    /// <paramref name="neighbours"/> closest by vector and n-gram similarity, each weighing e^((similarity - the closest's)
-    /// / temperature); the votes sum to 1 when the closest is at least twice <paramref name="floor"/>, less below, 0 at it.
-    /// </summary>
+    // How much each topic of the inventory (by index) the conversation's nearest examples vote for: the
+    // neighbours closest by vector and n-gram similarity, each weighing e^((similarity - the closest's)
+    // / temperature); the votes sum to 1 when the closest is at least twice floor, less below, 0 at it.
     public float[] TopicVotes(TextFeatures features, int neighbours, float temperature, float gramShare, float floor, int except = -1)
     {
         var nearest = Nearest(features, neighbours, gramShare, except);
@@ -80,8 +76,8 @@ internal sealed class ExampleBank
         return votes;
     }
 
-    /// <summary>The examples closest to the conversation, closest first: the weighted mean of vector and n-gram cosine.</summary>
-    /// <param name="except">An example to leave out (the benchmark reads the bank itself this way); -1 for none.</param>
+    // The examples closest to the conversation, closest first: the weighted mean of vector and n-gram cosine.
+    // except: An example to leave out (the benchmark reads the bank itself this way); -1 for none.
     public (int Example, float Similarity)[] Nearest(TextFeatures features, int count, float gramShare, int except = -1)
     {
         var examples = _topics.Length;
@@ -163,6 +159,6 @@ internal sealed class ExampleBank
     }
 }
 
-/// <param name="Lang">en, es, de, zh, ko or ja.</param>
-/// <param name="User">The person's first message.</param>
+// Lang: en, es, de, zh, ko or ja.
+// User: The person's first message.
 internal sealed record BankExample(string Topic, string Lang, string Title, string User);

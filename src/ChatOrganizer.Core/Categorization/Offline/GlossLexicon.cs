@@ -2,10 +2,8 @@ using System.Reflection;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// Common topic words of Chinese, Japanese, Korean, Spanish and German with their English (Lexicon/*.txt, embedded),
-/// so the English embedding model and English category sets can read conversations in those languages.
-/// </summary>
+// Common topic words of Chinese, Japanese, Korean, Spanish and German with their English (Lexicon/*.txt, embedded),
+// so the English embedding model and English category sets can read conversations in those languages.
 public sealed class GlossLexicon
 {
     // Korean particles and endings that follow a noun in the same word: a one-syllable word (약, 앱) matches only alone
@@ -25,10 +23,10 @@ public sealed class GlossLexicon
 
     public static GlossLexicon Shared => Loaded.Value;
 
-    /// <summary>Entries per language file (zh, ja, ko, es, de).</summary>
+    // Entries per language file (zh, ja, ko, es, de).
     public IReadOnlyDictionary<string, int> Counts => _counts;
 
-    /// <summary>Adds the glosses of Han, kana and Hangul words found in a run, longest first.</summary>
+    // Adds the glosses of Han, kana and Hangul words found in a run, longest first.
     public void GlossRun(ScriptRun run, List<Gloss> into)
     {
         foreach (var (start, length, english) in _scripted.Matches(run.Text))
@@ -38,7 +36,7 @@ public sealed class GlossLexicon
         }
     }
 
-    /// <summary>Adds the glosses of Spanish or German words (folded), by whole word, two- and three-word phrase or stem.</summary>
+    // Adds the glosses of Spanish or German words (folded), by whole word, two- and three-word phrase or stem.
     public void GlossWords(IReadOnlyList<string> words, LatinLanguage language, List<Gloss> into)
     {
         if (!_exact.TryGetValue(language, out var exact)) return;
@@ -122,7 +120,7 @@ public sealed class GlossLexicon
     }
 }
 
-/// <summary>Words of any script found anywhere in a text, the longest at each place, none inside a longer one found before.</summary>
+// Words of any script found anywhere in a text, the longest at each place, none inside a longer one found before.
 internal sealed class PhraseTrie<T>
 {
     private readonly Node _root = new();

@@ -2,23 +2,19 @@ using System.Globalization;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>A conversation a person filed under a category: the offline categorizer's nearest neighbours beside the descriptions.</summary>
+// A conversation a person filed under a category: the offline categorizer's nearest neighbours beside the descriptions.
 public sealed record LabelledExample(ConversationDigest Digest, string Category);
 
-/// <summary>
-/// Files conversations with no network: the digest and every category (name, description, keywords, examples) are
-/// embedded and compared; keyword evidence (in any script, through the gloss lexicon), the votes of the example bank's
-/// nearest openings (<see cref="ExampleBank"/>) and the shape of the opening (<see cref="TextShape"/>) point at topics of
-/// the inventory, which the categories that name them receive; the person's labelled examples are nearest neighbours; a
-/// run can refine its uncertain conversations by the confident ones of the same export (off by default). The set's
-/// catch-all only when nothing is close enough. Every assignment carries a calibrated confidence and a reason.
-/// </summary>
+// Files conversations with no network: the digest and every category (name, description, keywords, examples) are
+// embedded and compared; keyword evidence (in any script, through the gloss lexicon), the votes of the example bank's
+// nearest openings (ExampleBank) and the shape of the opening (TextShape) point at topics of
+// the inventory, which the categories that name them receive; the person's labelled examples are nearest neighbours; a
+// run can refine its uncertain conversations by the confident ones of the same export (off by default). The set's
+// catch-all only when nothing is close enough. Every assignment carries a calibrated confidence and a reason.
 public sealed class OfflineCategorizer
 {
-    /// <summary>
-    /// Conversations read as one run by a caller that streams them (BatchCategorizer): enough for the confident ones to
-    /// teach the rest, few enough to keep their features small (about 20 MB).
-    /// </summary>
+    // Conversations read as one run by a caller that streams them (BatchCategorizer): enough for the confident ones to
+    // teach the rest, few enough to keep their features small (about 20 MB).
     public const int RunSize = 2000;
 
     private const int ReasonWords = 3;
@@ -69,13 +65,13 @@ public sealed class OfflineCategorizer
         }
     }
 
-    /// <summary>One assignment per digest, in order. The digests of one call refine one another: give a whole run at once.</summary>
+    // One assignment per digest, in order. The digests of one call refine one another: give a whole run at once.
     public IReadOnlyList<CategoryAssignment> Categorize(IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken = default)
     {
         return [.. Run(digests, cancellationToken).Select(r => r.Assignment)];
     }
 
-    /// <summary>The assignments with the scores behind them (the benchmark fits the confidence map on these).</summary>
+    // The assignments with the scores behind them (the benchmark fits the confidence map on these).
     internal IReadOnlyList<(CategoryAssignment Assignment, Scored Scores)> Run(IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digests);
@@ -87,7 +83,7 @@ public sealed class OfflineCategorizer
 
     public CategoryAssignment Categorize(ConversationDigest digest) => Categorize([digest])[0];
 
-    /// <summary>The features of a run's digests, vectors included (neighbours and topics reuse them).</summary>
+    // The features of a run's digests, vectors included (neighbours and topics reuse them).
     internal TextFeatures[] Read(IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken)
     {
         var features = new TextFeatures[digests.Count];
@@ -395,7 +391,7 @@ public sealed class OfflineCategorizer
 
     internal IReadOnlyList<Category> Candidates => _candidates;
 
-    /// <summary>For reading the example bank as a labelled set (the benchmark): the bank example a conversation is, left out of its own neighbours.</summary>
+    // For reading the example bank as a labelled set (the benchmark): the bank example a conversation is, left out of its own neighbours.
     internal Func<string, int>? BankExampleOf { get; init; }
 
     internal Category? CatchAllCategory => _catchAll;
@@ -411,7 +407,7 @@ public sealed class OfflineCategorizer
 
     private static string Shorten(string title) => title.Length <= 40 ? title : title[..39] + "…";
 
-    /// <summary>One conversation's scores against every candidate category.</summary>
+    // One conversation's scores against every candidate category.
     internal sealed class Scored(int categories)
     {
         public float[] Similarity { get; } = new float[categories];
@@ -440,10 +436,10 @@ public sealed class OfflineCategorizer
             return second == float.MinValue ? first : first - second;
         }
 
-        /// <summary>How far the choice is ahead of the next option (the catch-all, when the set has one, is an option at the threshold).</summary>
+        // How far the choice is ahead of the next option (the catch-all, when the set has one, is an option at the threshold).
         public float DecisionMargin { get; private set; }
 
-        /// <summary>The runner-up: a category's index, or -1 for the catch-all.</summary>
+        // The runner-up: a category's index, or -1 for the catch-all.
         public int Next { get; private set; }
 
         public void Decide(OfflineTuning tuning, bool hasCatchAll)

@@ -2,22 +2,22 @@ using System.Collections.Concurrent;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>How a text becomes a vector.</summary>
+// How a text becomes a vector.
 public enum OfflineEmbedding
 {
-    /// <summary>The weighted mean of distilled token vectors (<see cref="StaticTokenVectors"/>): thousands per second.</summary>
+    // The weighted mean of distilled token vectors (StaticTokenVectors): thousands per second.
     Static,
 
-    /// <summary>The whole transformer over each text: better word order, tens per second on two cores.</summary>
+    // The whole transformer over each text: better word order, tens per second on two cores.
     Transformer,
 }
 
-/// <param name="CacheDirectory">Where distilled token vectors are kept; null keeps them in memory only.</param>
+// CacheDirectory: Where distilled token vectors are kept; null keeps them in memory only.
 public sealed record OfflineEngineOptions(string? CacheDirectory, OfflineEmbedding Embedding = OfflineEmbedding.Static)
 {
     public EmbeddingModel Model { get; init; } = EmbeddingModel.Default;
 
-    /// <summary>The user's cache folder ($XDG_CACHE_HOME or ~/.cache, then chatorganizer), for a process with no data folder.</summary>
+    // The user's cache folder ($XDG_CACHE_HOME or ~/.cache, then chatorganizer), for a process with no data folder.
     public static string UserCacheDirectory =>
         Path.Combine(
             Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
@@ -26,11 +26,9 @@ public sealed record OfflineEngineOptions(string? CacheDirectory, OfflineEmbeddi
             "chatorganizer");
 }
 
-/// <summary>
-/// What the offline categorizer and its neighbours and topics share in a process: the embedding model (loaded once),
-/// its distilled token vectors, the script-aware reader with its lexicon. Thread-safe; one per process
-/// (<see cref="For"/>), a singleton in the web app and the CLI.
-/// </summary>
+// What the offline categorizer and its neighbours and topics share in a process: the embedding model (loaded once),
+// its distilled token vectors, the script-aware reader with its lexicon. Thread-safe; one per process
+// (For), a singleton in the web app and the CLI.
 public sealed class OfflineEngine
 {
     // The digest is already cut to a budget (DigestBuilder); this caps any one piece of it that the static path reads.
@@ -65,7 +63,7 @@ public sealed class OfflineEngine
 
     public int Dimensions => Embedder.Model.Dimensions;
 
-    /// <summary>One normalised vector per text, each a list of weighted pieces (a title counts more than an answer).</summary>
+    // One normalised vector per text, each a list of weighted pieces (a title counts more than an answer).
     internal float[][] Embed(IReadOnlyList<IReadOnlyList<WeightedPiece>> texts, CancellationToken cancellationToken)
     {
         if (Options.Embedding == OfflineEmbedding.Transformer)
@@ -95,7 +93,7 @@ public sealed class OfflineEngine
         return vectors;
     }
 
-    /// <summary>The example bank read as this tuning reads a conversation; read once per process.</summary>
+    // The example bank read as this tuning reads a conversation; read once per process.
     internal ExampleBank BankFor(OfflineTuning tuning)
     {
         var settings = new ReadingSettings(tuning.TitleWeight, tuning.AnswerWeight, tuning.GlossWeight, tuning.ForeignWordWeight, tuning.UseGlosses);
@@ -104,7 +102,7 @@ public sealed class OfflineEngine
 
     private readonly record struct ReadingSettings(float TitleWeight, float AnswerWeight, float GlossWeight, float ForeignWordWeight, bool UseGlosses);
 
-    /// <summary>Static vectors of single words or short phrases (for reasons and topic names), prepared as needed.</summary>
+    // Static vectors of single words or short phrases (for reasons and topic names), prepared as needed.
     internal float[][] EmbedWords(IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
         var tokenized = words.Select(w => Embedder.Tokenize(w, 16)).ToArray();
@@ -113,5 +111,5 @@ public sealed class OfflineEngine
     }
 }
 
-/// <param name="Text">What the model reads of it: English and other Latin-script words, and the glosses of the rest.</param>
+// Text: What the model reads of it: English and other Latin-script words, and the glosses of the rest.
 internal readonly record struct WeightedPiece(string Text, float Weight);

@@ -1,9 +1,7 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// The offline categorizer's weights and thresholds, tuned with <c>bench offline</c> on the tuning half of the labelled
-/// set (tests/ChatOrganizer.Benchmarks/Evaluation) and checked on the held-out half. One place for every number.
-/// </summary>
+// The offline categorizer's weights and thresholds, tuned with bench offline on the tuning half of the labelled
+// set (tests/ChatOrganizer.Benchmarks/Evaluation) and checked on the held-out half. One place for every number.
 internal sealed record OfflineTuning
 {
     public static OfflineTuning Default { get; } = new();

@@ -1,17 +1,15 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// A run's conversation vectors at one signed byte per dimension, as a job keeps them (384 bytes for MiniLM), and the
-/// nearest neighbours among them. Each vector is scaled by its largest component before rounding, so small components
-/// keep their precision; the scale is not stored because similarity is a cosine, which does not see it.
-/// </summary>
+// A run's conversation vectors at one signed byte per dimension, as a job keeps them (384 bytes for MiniLM), and the
+// nearest neighbours among them. Each vector is scaled by its largest component before rounding, so small components
+// keep their precision; the scale is not stored because similarity is a cosine, which does not see it.
 public sealed class QuantizedVectors
 {
     private readonly sbyte[] _values;
     private readonly float[] _norms;
     private readonly int _dimensions;
 
-    /// <param name="vectors">Each <see cref="Quantize"/>d, all of one length.</param>
+    // vectors: Each Quantized, all of one length.
     public QuantizedVectors(IReadOnlyList<byte[]> vectors)
     {
         ArgumentNullException.ThrowIfNull(vectors);
@@ -34,7 +32,7 @@ public sealed class QuantizedVectors
 
     public int Count => _norms.Length;
 
-    /// <summary>How much memory the vectors take, for a cache's size.</summary>
+    // How much memory the vectors take, for a cache's size.
     public long Bytes => _values.Length + _norms.Length * sizeof(float);
 
     public static byte[] Quantize(IReadOnlyList<float> vector)
@@ -48,7 +46,7 @@ public sealed class QuantizedVectors
         return bytes;
     }
 
-    /// <summary>The rows most like <paramref name="row"/>, closest first (ties by row), itself left out, with their cosine.</summary>
+    // The rows most like row, closest first (ties by row), itself left out, with their cosine.
     public IReadOnlyList<(int Row, double Similarity)> Nearest(int row, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);

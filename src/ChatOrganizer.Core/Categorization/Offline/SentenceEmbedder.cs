@@ -7,12 +7,10 @@ using Microsoft.ML.Tokenizers;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// Sentence embeddings on ONNX Runtime: BERT WordPiece tokens in, one L2-normalised vector per text out. Loaded once per
-/// process and shared (<see cref="For"/>); thread-safe. The ONNX session is created on first use, so a process that only
-/// needs the distilled token vectors (<see cref="StaticTokenVectors"/>) never holds the model's weights; distilling them
-/// opens a session of its own (<see cref="OpenSession"/>) and closes it when done.
-/// </summary>
+// Sentence embeddings on ONNX Runtime: BERT WordPiece tokens in, one L2-normalised vector per text out. Loaded once per
+// process and shared (For); thread-safe. The ONNX session is created on first use, so a process that only
+// needs the distilled token vectors (StaticTokenVectors) never holds the model's weights; distilling them
+// opens a session of its own (OpenSession) and closes it when done.
 public sealed class SentenceEmbedder
 {
     // Sequences of one batch are padded to the longest, so they are grouped by length; a batch holds at most this
@@ -41,7 +39,7 @@ public sealed class SentenceEmbedder
         _session = new Lazy<InferenceSession>(CreateSession, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The process's one embedder for this model.</summary>
+    // The process's one embedder for this model.
     public static SentenceEmbedder For(EmbeddingModel model) =>
         Loaded.GetOrAdd(model, m => new Lazy<SentenceEmbedder>(() => new SentenceEmbedder(m))).Value;
 
@@ -55,20 +53,20 @@ public sealed class SentenceEmbedder
 
     public int UnknownTokenId => _tokenizer.UnknownTokenId;
 
-    /// <summary>Whether the ONNX session has been created (tests and benchmarks check when the weights are needed).</summary>
+    // Whether the ONNX session has been created (tests and benchmarks check when the weights are needed).
     public bool SessionLoaded => _session.IsValueCreated;
 
-    /// <summary>WordPiece ids of a text without [CLS]/[SEP], at most <paramref name="maxTokens"/>.</summary>
+    // WordPiece ids of a text without [CLS]/[SEP], at most maxTokens.
     public int[] Tokenize(string text, int maxTokens)
     {
         if (string.IsNullOrWhiteSpace(text) || maxTokens <= 0) return [];
         return [.. _tokenizer.EncodeToIds(text, maxTokens, addSpecialTokens: false, out _, out _)];
     }
 
-    /// <summary>The vocabulary entry of a token id ("##ing" for a word piece).</summary>
+    // The vocabulary entry of a token id ("##ing" for a word piece).
     public string TokenText(int id) => (uint)id < (uint)_vocabulary.Length ? _vocabulary[id] : "";
 
-    /// <summary>One normalised vector per text, through the whole transformer; each text cut to the model's length.</summary>
+    // One normalised vector per text, through the whole transformer; each text cut to the model's length.
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -77,14 +75,12 @@ public sealed class SentenceEmbedder
         return EmbedTokens(ids, cancellationToken);
     }
 
-    /// <summary>One normalised vector per token sequence (no [CLS]/[SEP]; they are added), each cut to the model's length.</summary>
+    // One normalised vector per token sequence (no [CLS]/[SEP]; they are added), each cut to the model's length.
     public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
         EmbedTokens(_session.Value, sequences, cancellationToken);
 
-    /// <summary>
-    /// A session of its own, for one piece of work (distilling token vectors): the model's weights (about 250 MB once ONNX
-    /// Runtime has read them) are given back when it is disposed, instead of staying for the life of the process.
-    /// </summary>
+    // A session of its own, for one piece of work (distilling token vectors): the model's weights (about 250 MB once ONNX
+    // Runtime has read them) are given back when it is disposed, instead of staying for the life of the process.
     public ModelSession OpenSession() => new(this, CreateSession());
 
     private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
@@ -209,7 +205,7 @@ public sealed class SentenceEmbedder
         throw new InvalidOperationException($"{Path.GetFileName(path)} has no resource {name}.");
     }
 
-    /// <summary>An ONNX session opened for one piece of work (<see cref="OpenSession"/>).</summary>
+    // An ONNX session opened for one piece of work (OpenSession).
     public sealed class ModelSession : IDisposable
     {
         private readonly SentenceEmbedder _embedder;
@@ -221,7 +217,7 @@ public sealed class SentenceEmbedder
             _session = session;
         }
 
-        /// <inheritdoc cref="SentenceEmbedder.EmbedTokens(IReadOnlyList{int[]}, CancellationToken)"/>
+        // As SentenceEmbedder.EmbedTokens, on this lease's session.
         public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
             _embedder.EmbedTokens(_session, sequences, cancellationToken);
 
@@ -251,7 +247,7 @@ internal static class VectorMath
         return total;
     }
 
-    /// <summary>target += weight * source.</summary>
+    // target += weight * source.
     public static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float weight)
     {
         for (var i = 0; i < target.Length; i++) target[i] += weight * source[i];

@@ -3,19 +3,16 @@ using System.Runtime.InteropServices;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// One vector per WordPiece token, distilled from the transformer (Model2Vec's idea): each token is run through the
-/// model once as a one-word sentence, and a text's vector is the weighted mean of its tokens' vectors, hundreds of
-/// times faster than running the model over the text. The first text with a token not yet distilled has the whole
-/// vocabulary distilled (a few seconds, once per machine), by a model session opened for it and closed after, so the
-/// process does not keep the model's weights; the vectors are kept in memory (one table per model and process, about
-/// 45 MB) and in cache files (the app's data folder, or the user's cache, 23 MB), so a second run, or a second process,
-/// pays nothing.
-/// </summary>
-/// <remarks>
-/// Vectors are centred on the mean of the 2,000 most frequent words' vectors: a one-word sentence shares much of its
-/// embedding with every other (the [CLS]/[SEP] context), which would make every text look alike.
-/// </remarks>
+// One vector per WordPiece token, distilled from the transformer (Model2Vec's idea): each token is run through the
+// model once as a one-word sentence, and a text's vector is the weighted mean of its tokens' vectors, hundreds of
+// times faster than running the model over the text. The first text with a token not yet distilled has the whole
+// vocabulary distilled (a few seconds, once per machine), by a model session opened for it and closed after, so the
+// process does not keep the model's weights; the vectors are kept in memory (one table per model and process, about
+// 45 MB) and in cache files (the app's data folder, or the user's cache, 23 MB), so a second run, or a second process,
+// pays nothing.
+//
+// Vectors are centred on the mean of the 2,000 most frequent words' vectors: a one-word sentence shares much of its
+// embedding with every other (the [CLS]/[SEP] context), which would make every text look alike.
 public sealed class StaticTokenVectors
 {
     private const int FileVersion = 1;
@@ -59,17 +56,15 @@ public sealed class StaticTokenVectors
         _weights[embedder.UnknownTokenId] = 0;
     }
 
-    /// <summary>The process's table for this model.</summary>
+    // The process's table for this model.
     public static StaticTokenVectors For(SentenceEmbedder embedder)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         return Loaded.GetOrAdd(embedder.Model, _ => new StaticTokenVectors(embedder));
     }
 
-    /// <summary>
-    /// Takes the vectors a cache folder holds when they are first needed (a server that only ever uses a model never
-    /// holds them), and keeps the folder up to date from then on.
-    /// </summary>
+    // Takes the vectors a cache folder holds when they are first needed (a server that only ever uses a model never
+    // holds them), and keeps the folder up to date from then on.
     public void UseCacheDirectory(string directory)
     {
         var file = Path.Combine(Path.GetFullPath(directory), $"{_embedder.Model.Name}.token-vectors.v{FileVersion}.bin");
@@ -81,8 +76,8 @@ public sealed class StaticTokenVectors
         }
     }
 
-    /// <summary>Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.</summary>
-    /// <remarks>Waits for a distillation another thread has begun, so that <see cref="VocabularyReady"/> is true after it.</remarks>
+    // Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.
+    // Waits for a distillation another thread has begun, so that VocabularyReady is true after it.
     public void PrepareVocabulary(CancellationToken cancellationToken = default)
     {
         if (!VocabularyReady) PrepareAll(cancellationToken);
@@ -92,13 +87,13 @@ public sealed class StaticTokenVectors
 
     public int Dimensions => _embedder.Model.Dimensions;
 
-    /// <summary>Tokens distilled by this process so far (the rest came from the cache file).</summary>
+    // Tokens distilled by this process so far (the rest came from the cache file).
     public int DistilledHere => Volatile.Read(ref _distilled);
 
-    /// <summary>How much a token counts in a text's mean: 0 for specials and punctuation, small for frequent words.</summary>
+    // How much a token counts in a text's mean: 0 for specials and punctuation, small for frequent words.
     public float Weight(int id) => (uint)id < (uint)_weights.Length ? _weights[id] : 0;
 
-    /// <summary>Makes sure every token of these sequences has its vector: the first one missing has every token distilled.</summary>
+    // Makes sure every token of these sequences has its vector: the first one missing has every token distilled.
     public void Prepare(IEnumerable<int[]> sequences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
@@ -143,7 +138,7 @@ public sealed class StaticTokenVectors
         }
     }
 
-    /// <summary>Every token has its vector: embedding waits for nothing.</summary>
+    // Every token has its vector: embedding waits for nothing.
     public bool VocabularyReady => Volatile.Read(ref _vocabularyReady);
 
     private void ReadCacheFiles()
@@ -155,8 +150,8 @@ public sealed class StaticTokenVectors
 
     private static bool IsCentringWord(int id) => id is >= FirstWordId and < FirstWordId + CentringWords;
 
-    /// <summary>The weighted, centred mean of the tokens' vectors, normalised; tokens must have been prepared.</summary>
-    /// <param name="weights">Extra weight per token (the title's tokens count more); null for 1.</param>
+    // The weighted, centred mean of the tokens' vectors, normalised; tokens must have been prepared.
+    // weights: Extra weight per token (the title's tokens count more); null for 1.
     public float[] Embed(ReadOnlySpan<int> tokens, ReadOnlySpan<float> weights = default)
     {
         var vector = new float[Dimensions];
@@ -176,7 +171,7 @@ public sealed class StaticTokenVectors
         return vector;
     }
 
-    /// <summary>A token's centred vector, normalised: how the reason tells which words pulled a text towards a category.</summary>
+    // A token's centred vector, normalised: how the reason tells which words pulled a text towards a category.
     public float[]? TokenVector(int id)
     {
         if ((uint)id >= (uint)_raw.Length || _raw[id] is not { } raw || _centre is not { } centre) return null;

@@ -1,6 +1,6 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>How words become comparable terms: folded, plurals met with singulars, small words dropped (en, es, de).</summary>
+// How words become comparable terms: folded, plurals met with singulars, small words dropped (en, es, de).
 internal static class Terms
 {
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
@@ -43,10 +43,10 @@ internal static class Terms
 
     public static bool IsStopWord(string folded) => StopWords.Contains(folded);
 
-    /// <summary>A term too small to name a topic: a stop word or one of <see cref="NameNoise"/>.</summary>
+    // A term too small to name a topic: a stop word or one of NameNoise.
     public static bool NamesNothing(string term) => StopWords.Contains(term) || NameNoise.Contains(term);
 
-    /// <summary>The term of a folded word, or null for a small word, a number or a single letter.</summary>
+    // The term of a folded word, or null for a small word, a number or a single letter.
     public static string? Of(string folded)
     {
         if (folded.Length < 2 || StopWords.Contains(folded) || folded.All(c => char.IsDigit(c) || c is '.' or '-' or '_')) return null;

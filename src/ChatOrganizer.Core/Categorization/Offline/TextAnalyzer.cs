@@ -3,12 +3,10 @@ using System.Text;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// Reads a text script by script, so every language is read by what it says. Latin-script words go to the embedding
-/// model as they are; Han, kana and Hangul runs, which the English model cannot read (its vocabulary has no Hangul
-/// syllables and few Han characters), are read through the gloss lexicon into English words, and kept as runs for
-/// keywords written in those scripts; Spanish and German words are glossed too when the text is in those languages.
-/// </summary>
+// Reads a text script by script, so every language is read by what it says. Latin-script words go to the embedding
+// model as they are; Han, kana and Hangul runs, which the English model cannot read (its vocabulary has no Hangul
+// syllables and few Han characters), are read through the gloss lexicon into English words, and kept as runs for
+// keywords written in those scripts; Spanish and German words are glossed too when the text is in those languages.
 public sealed class TextAnalyzer
 {
     private readonly GlossLexicon _lexicon;
@@ -19,10 +17,9 @@ public sealed class TextAnalyzer
 
     public GlossLexicon Lexicon => _lexicon;
 
-    /// <param name="everyLanguage">
-    /// Gloss Latin-script words as Spanish and German whatever the text looks like: for category names and keywords,
-    /// too short to tell their language.
-    /// </param>
+    // everyLanguage:
+    // Gloss Latin-script words as Spanish and German whatever the text looks like: for category names and keywords,
+    // too short to tell their language.
     public AnalyzedText Analyze(string text, bool everyLanguage = false)
     {
         var latin = new List<string>();
@@ -49,7 +46,7 @@ public sealed class TextAnalyzer
         return new AnalyzedText(string.Join(' ', latin), words, runs, glosses, language);
     }
 
-    /// <summary>Lower case without accents ("Programación" → "programacion"), as the model's uncased vocabulary reads it.</summary>
+    // Lower case without accents ("Programación" → "programacion"), as the model's uncased vocabulary reads it.
     public static string Fold(string word)
     {
         var lower = word.ToLowerInvariant();
@@ -62,14 +59,14 @@ public sealed class TextAnalyzer
     }
 }
 
-/// <param name="LatinText">The Latin-script words in their order (code, product names, English, Spanish, German...).</param>
-/// <param name="Words">The same words folded (lower case, no accents).</param>
-/// <param name="Runs">Han, kana and Hangul runs; a Hangul run is one space-separated word with its particles.</param>
-/// <param name="Glosses">Words the lexicon knew, with their English.</param>
+// LatinText: The Latin-script words in their order (code, product names, English, Spanish, German...).
+// Words: The same words folded (lower case, no accents).
+// Runs: Han, kana and Hangul runs; a Hangul run is one space-separated word with its particles.
+// Glosses: Words the lexicon knew, with their English.
 public sealed record AnalyzedText(
     string LatinText, IReadOnlyList<string> Words, IReadOnlyList<ScriptRun> Runs, IReadOnlyList<Gloss> Glosses, LatinLanguage Language)
 {
-    /// <summary>What the English model reads: the glosses' English, then the text's own Latin-script words.</summary>
+    // What the English model reads: the glosses' English, then the text's own Latin-script words.
     public string ModelText => Glosses.Count == 0 ? LatinText : $"{string.Join(' ', Glosses.Select(g => g.English))} {LatinText}";
 }
 
@@ -84,7 +81,7 @@ public enum Script
 
 public sealed record ScriptRun(Script Script, string Text);
 
-/// <param name="Surface">The word as the text wrote it (여행, 簡歷, programación).</param>
+// Surface: The word as the text wrote it (여행, 簡歷, programación).
 public sealed record Gloss(string Surface, string English);
 
 public enum LatinLanguage
@@ -105,11 +102,9 @@ internal static class ScriptSegmenter
         _ => Script.Other,
     };
 
-    /// <summary>
-    /// Runs of one script. Latin-script words break at any other script ("React에서" gives "React" and "에서", so the
-    /// model still sees React); Han and kana join into one run (Japanese writes them together); a Latin word keeps
-    /// '+' and '#' (C++, C#) and an inner '.', '_' or '-' (node.js, snake_case).
-    /// </summary>
+    // Runs of one script. Latin-script words break at any other script ("React에서" gives "React" and "에서", so the
+    // model still sees React); Han and kana join into one run (Japanese writes them together); a Latin word keeps
+    // '+' and '#' (C++, C#) and an inner '.', '_' or '-' (node.js, snake_case).
     public static IEnumerable<(Script Script, string Text)> Segments(string text)
     {
         var start = 0;
@@ -157,7 +152,7 @@ internal static class LatinLanguages
         "oder", "aber", "wenn", "habe", "hat", "sind", "von", "im", "bei", "kann", "soll", "wird", "noch", "schon", "dass",
     };
 
-    /// <summary>Spanish or German when their small words outnumber English ones: enough to choose a lexicon.</summary>
+    // Spanish or German when their small words outnumber English ones: enough to choose a lexicon.
     public static LatinLanguage Detect(IReadOnlyList<string> words)
     {
         int english = 0, spanish = 0, german = 0;

@@ -1,17 +1,17 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>What the offline engine knows of one text: its vector, its terms (for keywords and reasons), its runs of
-/// Han, kana and Hangul (for keywords written in those scripts) and its hashed n-grams (for comparing texts of one run).</summary>
+// What the offline engine knows of one text: its vector, its terms (for keywords and reasons), its runs of
+// Han, kana and Hangul (for keywords written in those scripts) and its hashed n-grams (for comparing texts of one run).
 internal sealed class TextFeatures
 {
     public float[] Vector { get; set; } = [];
 
-    /// <summary>Term to how often it came, whether in the title, and the word the text wrote (여행 for "travel").</summary>
+    // Term to how often it came, whether in the title, and the word the text wrote (여행 for "travel").
     public Dictionary<string, TermHit> Terms { get; } = new(StringComparer.Ordinal);
 
     public List<ScriptRun> Runs { get; } = [];
 
-    /// <summary>Latin-script words read per language (for "discover topics", which centres each language apart).</summary>
+    // Latin-script words read per language (for "discover topics", which centres each language apart).
     public int[] LatinWords { get; } = new int[Enum.GetValues<LatinLanguage>().Length];
 
     public Dictionary<int, float> Grams { get; } = [];
@@ -20,7 +20,7 @@ internal sealed class TextFeatures
 
     public ShapeCues Shape { get; set; }
 
-    /// <summary>The example bank's votes per inventory topic (<see cref="ExampleBank.TopicVotes"/>); empty when not asked.</summary>
+    // The example bank's votes per inventory topic (ExampleBank.TopicVotes); empty when not asked.
     public float[] TopicVotes { get; set; } = [];
 
     public void AddTerm(string term, string surface, bool inTitle, float weight)
@@ -40,7 +40,7 @@ internal sealed class TermHit(string surface)
     public bool InTitle { get; set; }
 }
 
-/// <summary>Builds <see cref="TextFeatures"/> from a digest's title and lines, or a category's parts.</summary>
+// Builds TextFeatures from a digest's title and lines, or a category's parts.
 internal static class FeatureReader
 {
     private const int GramBuckets = 1 << 20;
@@ -117,10 +117,10 @@ internal static class FeatureReader
     }
 }
 
-/// <summary>Sparse vectors as dictionaries: a conversation has a few hundred n-grams.</summary>
+// Sparse vectors as dictionaries: a conversation has a few hundred n-grams.
 internal static class Sparse
 {
-    /// <summary>Weights each n-gram by its inverse document frequency over these texts (counts log-scaled), then normalises.</summary>
+    // Weights each n-gram by its inverse document frequency over these texts (counts log-scaled), then normalises.
     public static void Weigh(IReadOnlyList<Dictionary<int, float>> all)
     {
         var documents = new Dictionary<int, int>();
@@ -143,10 +143,10 @@ internal static class Sparse
         }
     }
 
-    /// <summary>An n-gram's inverse document frequency, smoothed: in none of the texts it weighs most, in all of them 1.</summary>
+    // An n-gram's inverse document frequency, smoothed: in none of the texts it weighs most, in all of them 1.
     public static float Idf(int documents, int total) => (float)(Math.Log((1.0 + total) / (1.0 + documents)) + 1);
 
-    /// <summary>An n-gram's weight in a text: its count, log-scaled, times its inverse document frequency.</summary>
+    // An n-gram's weight in a text: its count, log-scaled, times its inverse document frequency.
     public static float Weight(float count, float idf) => MathF.Log(1 + count) * idf;
 
     public static float Dot(Dictionary<int, float> a, Dictionary<int, float> b)

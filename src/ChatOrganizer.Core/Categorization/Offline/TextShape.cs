@@ -2,20 +2,16 @@ using System.Text.RegularExpressions;
 
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// What a conversation's opening looks like, whatever its words: pasted code or a stack trace, a role the model is asked to
-/// play, a pasted text to rewrite, summarise or translate, a question about what something is. Each cue is 0 to 1 and
-/// points at topics of the inventory (<see cref="Points"/>); the category set decides which of its categories those topics
-/// are. The digest collapses white space, so indentation is not a cue; braces, calls, identifiers and traces still are.
-/// </summary>
+// What a conversation's opening looks like, whatever its words: pasted code or a stack trace, a role the model is asked to
+// play, a pasted text to rewrite, summarise or translate, a question about what something is. Each cue is 0 to 1 and
+// points at topics of the inventory (Points); the category set decides which of its categories those topics
+// are. The digest collapses white space, so indentation is not a cue; braces, calls, identifiers and traces still are.
 internal static partial class TextShape
 {
     public const int Cues = 4;
 
-    /// <summary>
-    /// The inventory topics (Topics.txt) each cue (<see cref="ShapeCues"/>' order) speaks for, or against: code is a
-    /// developer's, and technical support is a user's problem, "not writing code".
-    /// </summary>
+    // The inventory topics (Topics.txt) each cue (ShapeCues' order) speaks for, or against: code is a
+    // developer's, and technical support is a user's problem, "not writing code".
     public static readonly (int Cue, string Topic, float Sign)[] Points =
     [
         (0, "programming", 1),
@@ -53,7 +49,7 @@ internal static partial class TextShape
         return new ShapeCues(1 - MathF.Exp(-code / CodeTokensScale), rolePlay, rewrite, question);
     }
 
-    /// <summary>The cue in a reason's words.</summary>
+    // The cue in a reason's words.
     public static string Describe(int cue) => cue switch
     {
         0 => "looks like code",
@@ -62,7 +58,7 @@ internal static partial class TextShape
         _ => "asks what something is or why",
     };
 
-    /// <summary>Tokens only code writes: punctuation of code, calls, identifiers of code, file names, traces, SQL.</summary>
+    // Tokens only code writes: punctuation of code, calls, identifiers of code, file names, traces, SQL.
     internal static float CodeTokens(string text)
     {
         if (string.IsNullOrEmpty(text)) return 0;
@@ -142,13 +138,13 @@ internal static partial class TextShape
     private static partial Regex QuotedText();
 }
 
-/// <param name="Code">Pasted code, identifiers, traces: points at programming.</param>
-/// <param name="RolePlay">The model asked to play a role: points at creative work.</param>
-/// <param name="Rewrite">
-/// A text to rewrite, summarise or translate (1 when it is pasted, 0.3 when only asked for), or an email, message or post to
-/// write (0.6): writing.
-/// </param>
-/// <param name="Question">Asking what something is or why: learning.</param>
+// Code: Pasted code, identifiers, traces: points at programming.
+// RolePlay: The model asked to play a role: points at creative work.
+// Rewrite:
+// A text to rewrite, summarise or translate (1 when it is pasted, 0.3 when only asked for), or an email, message or post to
+// write (0.6): writing.
+//
+// Question: Asking what something is or why: learning.
 internal readonly record struct ShapeCues(float Code, float RolePlay, float Rewrite, float Question)
 {
     public float this[int cue] => cue switch { 0 => Code, 1 => RolePlay, 2 => Rewrite, _ => Question };

@@ -1,9 +1,7 @@
 namespace ChatOrganizer.Categorization.Offline;
 
-/// <summary>
-/// Common topics with the English words their conversations use (Topics.txt, embedded), so a category given only a
-/// name ("Coding", "건강", "Finanzas") is read with a vocabulary, in every language the gloss lexicon reads.
-/// </summary>
+// Common topics with the English words their conversations use (Topics.txt, embedded), so a category given only a
+// name ("Coding", "건강", "Finanzas") is read with a vocabulary, in every language the gloss lexicon reads.
 internal sealed class TopicInventory
 {
     private static readonly Lazy<TopicInventory> Loaded = new(Load);
@@ -14,7 +12,7 @@ internal sealed class TopicInventory
 
     public IReadOnlyList<Topic> Topics { get; }
 
-    /// <summary>The topics one of whose names is among these terms (every word of a two-word name).</summary>
+    // The topics one of whose names is among these terms (every word of a two-word name).
     public IEnumerable<Topic> Named(IReadOnlySet<string> terms) =>
         Topics.Where(t => t.Names.Any(name => name.All(terms.Contains)));
 
@@ -37,6 +35,6 @@ internal sealed class TopicInventory
     }
 }
 
-/// <param name="Names">Each name as its terms ("technical support": technical, support).</param>
-/// <param name="Words">Space-separated English words, read like keywords.</param>
+// Names: Each name as its terms ("technical support": technical, support).
+// Words: Space-separated English words, read like keywords.
 internal sealed record Topic(string Label, string[][] Names, string Words);

@@ -9,7 +9,7 @@ internal static class ApiSetup
 {
     public const string DocumentPath = "/openapi/v1.json";
 
-    /// <summary>The JSON API's conventions (enums as lower-case words) and its OpenAPI document.</summary>
+    // The JSON API's conventions (enums as lower-case words) and its OpenAPI document.
     public static WebApplicationBuilder AddJsonApi(this WebApplicationBuilder builder)
     {
         var enums = new JsonStringEnumConverter(JsonNamingPolicy.CamelCase);

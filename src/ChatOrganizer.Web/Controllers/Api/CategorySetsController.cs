@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers.Api;
 
-/// <summary>The session's category sets and the built-in <c>default</c> (readable and copyable, not changeable).</summary>
+// The session's category sets and the built-in default (readable and copyable, not changeable).
 [ApiController]
 [Route("api/category-sets")]
 public sealed class CategorySetsController(CategorySetService sets) : ControllerBase

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers.Api;
 
-/// <summary>A discover job's topics as a new category set of the caller's session; another session's job answers 404.</summary>
+// A discover job's topics as a new category set of the caller's session; another session's job answers 404.
 [ApiController]
 [Route("api/jobs/{id}/category-set")]
 public sealed class DiscoveredTopicsApiController(CategorySetService sets) : ControllerBase

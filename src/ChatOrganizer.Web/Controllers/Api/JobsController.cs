@@ -5,17 +5,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers.Api;
 
-/// <summary>Jobs of the caller's session. Another session's job answers 404, as if it did not exist.</summary>
+// Jobs of the caller's session. Another session's job answers 404, as if it did not exist.
 [ApiController]
 [Route("api/jobs")]
 public sealed class JobsController(JobService jobs, UploadReceiver uploads, ResultsQuery results, ConversationStore conversations, Corrections corrections) : ControllerBase
 {
     public const string KeyTokenHeader = "X-Key-Token";
 
-    /// <summary>
-    /// Uploads an export (multipart: <c>file</c>, <c>mode</c> = topic|month|year|discover, optional <c>categorySetId</c>
-    /// and <c>model</c>; optional <c>X-Key-Token</c> header from <c>POST /api/keys</c>) and starts a job.
-    /// </summary>
+    // Uploads an export (multipart: file, mode = topic|month|year|discover, optional categorySetId
+    // and model; optional X-Key-Token header from POST /api/keys) and starts a job.
     [HttpPost]
     [RateLimit(RateLimits.Uploads)]
     [DisableRequestSizeLimit] // UploadReceiver enforces Jobs:MaxUploadBytes while streaming
@@ -44,12 +42,12 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
         }
     }
 
-    /// <summary>The session's jobs, newest first.</summary>
+    // The session's jobs, newest first.
     [HttpGet]
     public async Task<IReadOnlyList<JobProgress>> List(CancellationToken cancellationToken) =>
         await jobs.ListAsync(HttpContext.SessionId(), cancellationToken);
 
-    /// <summary>Progress: phase, counts, percent of the phase, requests, retries, tokens, elapsed and estimated time left.</summary>
+    // Progress: phase, counts, percent of the phase, requests, retries, tokens, elapsed and estimated time left.
     [HttpGet("{id}")]
     [RateLimit(RateLimits.Polling)]
     [ProducesResponseType<JobProgress>(StatusCodes.Status200OK)]
@@ -57,7 +55,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     public async Task<IActionResult> Get(string id, CancellationToken cancellationToken) =>
         await jobs.GetProgressAsync(HttpContext.SessionId(), id, cancellationToken) is { } progress ? Ok(progress) : JobNotFound();
 
-    /// <summary>Log entries after the cursor <c>after</c> (0 for the start), and the cursor to pass next time.</summary>
+    // Log entries after the cursor after (0 for the start), and the cursor to pass next time.
     [HttpGet("{id}/log")]
     [RateLimit(RateLimits.Polling)]
     [ProducesResponseType<JobLogPage>(StatusCodes.Status200OK)]
@@ -65,14 +63,14 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     public async Task<IActionResult> Log(string id, [FromQuery] long after = 0, [FromQuery] int limit = 200, CancellationToken cancellationToken = default) =>
         await jobs.GetLogAsync(HttpContext.SessionId(), id, after, limit, cancellationToken) is { } page ? Ok(page) : JobNotFound();
 
-    /// <summary>Conversations grouped by topic, month or year, with counts; failed ones listed apart with their reasons.</summary>
+    // Conversations grouped by topic, month or year, with counts; failed ones listed apart with their reasons.
     [HttpGet("{id}/results")]
     [ProducesResponseType<JobResults>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Results(string id, [FromQuery] GroupBy groupBy = GroupBy.Topic, CancellationToken cancellationToken = default) =>
         await results.GetAsync(HttpContext.SessionId(), id, groupBy, cancellationToken) is { } grouped ? Ok(grouped) : JobNotFound();
 
-    /// <summary>One conversation: its summary and result, the active path as messages with their alternative branches, custom instructions.</summary>
+    // One conversation: its summary and result, the active path as messages with their alternative branches, custom instructions.
     [HttpGet("{id}/conversations/{index:int}")]
     [ProducesResponseType<ConversationDetail>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
@@ -81,7 +79,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
             ? Ok(detail)
             : Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no such conversation in this job.");
 
-    /// <summary>Files one conversation under another category of the job's set (a new one where the set allows it); <c>null</c> takes the person's choice back.</summary>
+    // Files one conversation under another category of the job's set (a new one where the set allows it); null takes the person's choice back.
     [HttpPatch("{id}/conversations/{index:int}")]
     [ProducesResponseType<CorrectionMade>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
@@ -94,7 +92,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
             : await CorrectedAsync(id, outcome, [index], cancellationToken);
     }
 
-    /// <summary>Files several conversations at once (<c>[{"index": 3, "category": "Travel"}]</c>), as one action an undo takes back whole.</summary>
+    // Files several conversations at once ([{"index": 3, "category": "Travel"}]), as one action an undo takes back whole.
     [HttpPost("{id}/corrections")]
     [ProducesResponseType<CorrectionMade>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
@@ -106,7 +104,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
         return await CorrectedAsync(id, outcome, [.. body.Select(c => c.Index)], cancellationToken);
     }
 
-    /// <summary>Takes back one action (its <c>batch</c> from the answer that made it).</summary>
+    // Takes back one action (its batch from the answer that made it).
     [HttpDelete("{id}/corrections/{batch}")]
     [ProducesResponseType<CorrectionUndone>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
@@ -128,7 +126,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
         return Ok(new CorrectionMade(outcome.Batch!, outcome.Moved, now));
     }
 
-    /// <summary>Stops a queued or running job; what was categorized so far is kept.</summary>
+    // Stops a queued or running job; what was categorized so far is kept.
     [HttpPost("{id}/cancel")]
     [ProducesResponseType<JobProgress>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
@@ -144,7 +142,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
         };
     }
 
-    /// <summary>Deletes the job with its upload, conversations, results and log, at once.</summary>
+    // Deletes the job with its upload, conversations, results and log, at once.
     [HttpDelete("{id}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
@@ -159,9 +157,9 @@ public sealed record ConversationCorrection(string? Category);
 
 public sealed record IndexedCorrection(int Index, string? Category);
 
-/// <param name="Batch">Pass to <c>DELETE /api/jobs/{id}/corrections/{batch}</c> to undo this action.</param>
-/// <param name="Moved">Conversations whose category changed.</param>
-/// <param name="Conversations">The conversations named, as they are now.</param>
+// Batch: Pass to DELETE /api/jobs/{id}/corrections/{batch} to undo this action.
+// Moved: Conversations whose category changed.
+// Conversations: The conversations named, as they are now.
 public sealed record CorrectionMade(string Batch, int Moved, IReadOnlyList<ResultConversation> Conversations);
 
 public sealed record CorrectionUndone(int Undone);

@@ -8,10 +8,8 @@ namespace ChatOrganizer.Web.Controllers.Api;
 [RateLimit(RateLimits.Keys)]
 public sealed class KeysController(ApiKeyProtector protector) : ControllerBase
 {
-    /// <summary>
-    /// Trades an OpenAI API key for a short-lived token (header <c>X-Key-Token</c> on <c>POST /api/jobs</c>).
-    /// The key itself is not stored anywhere.
-    /// </summary>
+    // Trades an OpenAI API key for a short-lived token (header X-Key-Token on POST /api/jobs).
+    // The key itself is not stored anywhere.
     [HttpPost]
     public ActionResult<KeyToken> Create(KeyRequest request)
     {

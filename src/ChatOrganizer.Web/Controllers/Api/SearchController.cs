@@ -5,16 +5,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers.Api;
 
-/// <summary>Full-text search over the conversations of the caller's session's jobs; another session's are never looked at.</summary>
+// Full-text search over the conversations of the caller's session's jobs; another session's are never looked at.
 [ApiController]
 [Route("api/search")]
 public sealed class SearchController(SearchQuery search) : ControllerBase
 {
-    /// <summary>
-    /// Conversations whose title or a message holds every word of <c>q</c> (anywhere in a word, ignoring case; Chinese,
-    /// Japanese and Korean too), newest job first, one hit per conversation with a snippet and a link to the viewer at
-    /// the message. Filters: <c>category</c>, <c>month</c> (yyyy-MM, when it started), <c>job</c> (its id), <c>model</c>.
-    /// </summary>
+    // Conversations whose title or a message holds every word of q (anywhere in a word, ignoring case; Chinese,
+    // Japanese and Korean too), newest job first, one hit per conversation with a snippet and a link to the viewer at
+    // the message. Filters: category, month (yyyy-MM, when it started), job (its id), model.
     [HttpGet]
     [ProducesResponseType<SearchResults>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]

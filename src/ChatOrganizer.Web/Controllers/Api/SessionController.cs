@@ -8,7 +8,7 @@ namespace ChatOrganizer.Web.Controllers.Api;
 [Route("api/session")]
 public sealed class SessionController : ControllerBase
 {
-    /// <summary>A bearer token for the caller's session, for scripts: <c>Authorization: Bearer ...</c>.</summary>
+    // A bearer token for the caller's session, for scripts: Authorization: Bearer ....
     [HttpPost]
     public IActionResult Create() =>
         SignIn(Sessions.Principal(HttpContext.SessionId()), BearerTokenDefaults.AuthenticationScheme);

@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace ChatOrganizer.Web.Controllers.Api;
 
-/// <summary>
-/// For actions that stream a multipart body themselves: keeps MVC's form value providers from reading
-/// (and buffering) the whole form before the action runs.
-/// </summary>
+// For actions that stream a multipart body themselves: keeps MVC's form value providers from reading
+// (and buffering) the whole form before the action runs.
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class StreamedUploadAttribute : Attribute, IResourceFilter
 {

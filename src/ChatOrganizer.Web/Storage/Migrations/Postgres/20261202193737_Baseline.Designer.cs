@@ -15,7 +15,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
     [Migration("20261202193737_Baseline")]
     partial class Baseline
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

@@ -6,10 +6,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
-    /// <inheritdoc />
     public partial class Baseline : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
@@ -256,7 +254,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 column: "Status");
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(

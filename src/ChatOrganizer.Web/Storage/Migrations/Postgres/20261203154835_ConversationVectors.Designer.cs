@@ -15,7 +15,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
     [Migration("20261203154835_ConversationVectors")]
     partial class ConversationVectors
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

@@ -4,10 +4,8 @@
 
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
-    /// <inheritdoc />
     public partial class TentativeResponseModes : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<bool>(
@@ -18,7 +16,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 defaultValue: false);
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(

@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
-    /// <inheritdoc />
     public partial class SessionsAndCorrections : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
@@ -56,7 +54,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 column: "ExpiresAt");
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(

@@ -15,7 +15,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
     [Migration("20261203172623_FullTextSearch")]
     partial class FullTextSearch
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

@@ -5,10 +5,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
-    /// <inheritdoc />
     public partial class FullTextSearch : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<bool>(
@@ -111,7 +109,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                 """);
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""

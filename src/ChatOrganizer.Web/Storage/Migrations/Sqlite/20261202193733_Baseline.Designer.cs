@@ -14,7 +14,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
     [Migration("20261202193733_Baseline")]
     partial class Baseline
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    /// <inheritdoc />
     public partial class Baseline : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
@@ -255,7 +253,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 column: "Status");
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(

@@ -4,10 +4,8 @@
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    /// <inheritdoc />
     public partial class ConversationVectors : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
@@ -36,7 +34,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(

@@ -14,7 +14,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
     [Migration("20261203154844_ConversationSnippet")]
     partial class ConversationSnippet
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

@@ -4,10 +4,8 @@
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    /// <inheritdoc />
     public partial class ConversationSnippet : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
@@ -18,7 +16,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 nullable: true);
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(

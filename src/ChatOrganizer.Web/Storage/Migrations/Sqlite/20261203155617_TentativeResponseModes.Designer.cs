@@ -14,7 +14,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
     [Migration("20261203155617_TentativeResponseModes")]
     partial class TentativeResponseModes
     {
-        /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618

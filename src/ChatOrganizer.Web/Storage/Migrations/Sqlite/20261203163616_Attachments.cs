@@ -4,10 +4,8 @@
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    /// <inheritdoc />
     public partial class Attachments : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
@@ -34,7 +32,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 });
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(

@@ -4,10 +4,8 @@
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    /// <inheritdoc />
     public partial class FullTextSearch : Migration
     {
-        /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<bool>(
@@ -108,7 +106,6 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                 """);
         }
 
-        /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
