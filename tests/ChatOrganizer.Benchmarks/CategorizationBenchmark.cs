@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -19,16 +20,32 @@ internal static class CategorizationBenchmark
 {
     private static OfflineEngine Engine => OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var settings = BenchSettings.Parse(args);
-        if (settings is null)
+        var command = new Command("categorize", "Offline accuracy against always-the-largest-class, and the model engine against the fake for each model and endpoint profile.");
+        var export = BenchOptions.Path("--export", "the export to categorize (gen_export.py --out X.json --labels L.json)", required: true);
+        var labels = BenchOptions.Path("--labels", "ground-truth topics from gen_export.py --labels, for the offline accuracy");
+        var latency = BenchOptions.Positive("--latency-ms", "the fake's latency per request", 300);
+        var batchSize = BenchOptions.Positive("--batch-size", "conversations per request", 20);
+        var concurrency = BenchOptions.Positive("--concurrency", "requests at once", 4);
+        var failRate = new Option<double>("--fail-rate") { Description = "share of requests the fake fails", DefaultValueFactory = _ => 0.2 };
+        failRate.Validators.Add(result =>
         {
-            Console.Error.WriteLine("usage: bench categorize --export X.json [--labels L.json] [--latency-ms 300] [--batch-size 20] " +
-                "[--concurrency 4] [--fail-rate 0.2] [--seed 1] [--accuracy-only] [--profiles gpt-4,azure,...]");
-            return 1;
-        }
+            if (result.GetValueOrDefault<double>() is < 0 or >= 1) result.AddError("--fail-rate takes a share from 0 up to 1, such as 0.2.");
+        });
+        var seed = new Option<int>("--seed") { Description = "seed of the injected faults", DefaultValueFactory = _ => 1 };
+        var accuracyOnly = new Option<bool>("--accuracy-only") { Description = "only the offline accuracy" };
+        var profiles = new Option<string?>("--profiles") { Description = "only the profiles whose names contain one of these, comma-separated (gpt-4,azure,...)" };
+        foreach (var option in new Option[] { export, labels, latency, batchSize, concurrency, failRate, seed, accuracyOnly, profiles }) command.Add(option);
+        command.SetAction(parsed => RunAsync(new BenchSettings(
+            parsed.GetValue(export)!, parsed.GetValue(labels), parsed.GetValue(latency), parsed.GetValue(batchSize), parsed.GetValue(concurrency),
+            parsed.GetValue(failRate), parsed.GetValue(seed), parsed.GetValue(accuracyOnly),
+            parsed.GetValue(profiles)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(BenchSettings settings)
+    {
         var conversations = await ReadConversationsAsync(settings.Export);
         Console.WriteLine($"{conversations.Count:N0} conversations from {settings.Export}");
         var passed = true;
@@ -237,18 +254,5 @@ internal static class CategorizationBenchmark
 
     private sealed record BenchSettings(
         string Export, string? Labels, int LatencyMs, int BatchSize, int Concurrency, double FailRate, int Seed, bool AccuracyOnly,
-        string[]? Profiles)
-    {
-        public static BenchSettings? Parse(string[] args)
-        {
-            string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-            int Int(string name, int fallback) => int.TryParse(Value(name), CultureInfo.InvariantCulture, out var v) ? v : fallback;
-            var export = Value("--export");
-            return export is null
-                ? null
-                : new BenchSettings(export, Value("--labels"), Int("--latency-ms", 300), Int("--batch-size", 20), Int("--concurrency", 4),
-                    double.TryParse(Value("--fail-rate"), CultureInfo.InvariantCulture, out var rate) ? rate : 0.2, Int("--seed", 1),
-                    args.Contains("--accuracy-only"), Value("--profiles")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-    }
+        string[]? Profiles);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
@@ -12,23 +13,21 @@ namespace ChatOrganizer.Benchmarks;
 // reading it included (gen_export.py --conversations 20000 --words 120).
 internal static class DiscoverBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var data = Path.Combine(ChatOrganizer.Testing.RepositoryRoot.Path, "tests", "ChatOrganizer.Benchmarks", "Evaluation");
-        string? export = null;
-        var limit = int.MaxValue;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--data" when i + 1 < args.Length: data = args[++i]; break;
-                case "--export" when i + 1 < args.Length: export = args[++i]; break;
-                case "--limit" when i + 1 < args.Length: limit = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                default:
-                    Console.Error.WriteLine("usage: bench discover [--data DIR] | --export X.zip [--limit N]");
-                    return 1;
-            }
-        }
+        var command = new Command("discover", "Topics found with no categories: purity on the labelled set against random clusters, or with --export time and memory on an export.");
+        var data = BenchOptions.LabelledSet();
+        var export = BenchOptions.Path("--export", "an export (gen_export.py): time and peak memory of discovering its topics");
+        var limit = BenchOptions.Positive("--limit", "at most this many conversations of the export", int.MaxValue);
+        command.Add(data);
+        command.Add(export);
+        command.Add(limit);
+        command.SetAction(parsed => RunAsync(parsed.GetValue(data)!, parsed.GetValue(export), parsed.GetValue(limit)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string data, string? export, int limit)
+    {
         var engine = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
         return export is null ? Quality(engine, data) : await ExportAsync(engine, export, limit);
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -11,27 +12,21 @@ namespace ChatOrganizer.Benchmarks;
 // Targets: upload to done at most 8x the bare pass; reading and storing at least 10,000 conversations/s; peak < 300 MB.
 internal static class JobSpeedBenchmark
 {
-    private const string Usage = """
-        usage: bench job-speed [--runs N] [--conversations N] [--words N] [--mode month|year|topic] [--format json|zip|both] [--cache DIR]
-          --runs           measurements per format, each on a fresh app (default 2); every run is printed, then the range
-          --conversations  conversations in the export (default 20000, about 500 MB of JSON)
-          --mode           the job's grouping; topic runs the offline categorizer (no key) (default month)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var runs = BenchOptions.Int(args, "--runs", 2);
-        var conversations = BenchOptions.Int(args, "--conversations", 20_000);
-        var mode = BenchOptions.String(args, "--mode") ?? "month";
-        var format = BenchOptions.String(args, "--format") ?? "both";
-        var readerArgs = new List<string> { "--words", BenchOptions.String(args, "--words") ?? "120" };
-        if (BenchOptions.String(args, "--cache") is { } cache) readerArgs.AddRange(["--cache", cache]);
-        if (mode is not ("month" or "year" or "topic") || format is not ("json" or "zip" or "both") ||
-            !ReaderBenchmarkSettings.TryParse([.. readerArgs], out var settings, out var problem))
-        {
-            Console.Error.WriteLine(Usage);
-            return 1;
-        }
+        var command = new Command("job-speed", "The whole job through the API on the app as a process, each phase against a bare pass over the same file.");
+        var exports = new ExportOptions(command);
+        var runs = BenchOptions.Positive("--runs", "measurements per format, each on a fresh app; every run is printed, then the range", 2);
+        var conversations = BenchOptions.Positive("--conversations", "conversations in the export (20000 is about 500 MB of JSON)", 20_000);
+        var mode = BenchOptions.OneOf("--mode", "the job's grouping; topic runs the offline categorizer (no key)", "month", "month", "year", "topic");
+        var format = BenchOptions.OneOf("--format", "which form of the export to upload", "both", "json", "zip", "both");
+        foreach (var option in new Option[] { runs, conversations, mode, format }) command.Add(option);
+        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(runs), parsed.GetValue(conversations), parsed.GetValue(mode)!, parsed.GetValue(format)!));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int runs, int conversations, string mode, string format)
+    {
         var export = await new ReaderBenchmarkExports(settings).EnsureAsync(conversations);
         var paths = format switch { "json" => [export.Json], "zip" => [export.Zip], _ => new[] { export.Json, export.Zip } };
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,12 +14,20 @@ namespace ChatOrganizer.Benchmarks;
 // limited answers, and checks that past the limits the server answers 429 with Retry-After, never an error.
 internal static class LoadBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var seconds = BenchOptions.Int(args, "--seconds", 20);
-        var pollRate = BenchOptions.Int(args, "--poll-rate", 200);
-        var uploadRate = BenchOptions.Int(args, "--upload-rate", 2);
-        var sessionCount = BenchOptions.Int(args, "--sessions", 10);
+        var command = new Command("load", "Uploads and polls from many sessions against the real rate limiter.");
+        var seconds = BenchOptions.Positive("--seconds", "how long to run", 20);
+        var pollRate = BenchOptions.Positive("--poll-rate", "progress polls per second, over all sessions", 200);
+        var uploadRate = BenchOptions.Positive("--upload-rate", "uploads per second", 2);
+        var sessions = BenchOptions.Positive("--sessions", "sessions taking turns", 10);
+        foreach (var option in new[] { seconds, pollRate, uploadRate, sessions }) command.Add(option);
+        command.SetAction(parsed => RunAsync(parsed.GetValue(seconds), parsed.GetValue(pollRate), parsed.GetValue(uploadRate), parsed.GetValue(sessions)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int seconds, int pollRate, int uploadRate, int sessionCount)
+    {
         await using var fake = await FakeOpenAiServer.StartAsync();
         fake.Latency = TimeSpan.FromMilliseconds(200);
         await using var run = await AppRun.StartAsync(fake, limited: true);
@@ -97,8 +106,8 @@ internal static class LoadBenchmark
             var errors = _answers.Count(a => a.Status is null || ((int)a.Status >= 300 && a.Status != HttpStatusCode.TooManyRequests));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {name}: {_answers.Count} sent, {accepted.Length} accepted ({accepted.Length / seconds:0.0}/s held), " +
-                $"{limited.Length} limited (429), {errors} errors; accepted p50 {BenchOptions.Percentile(accepted, 0.5):0.0} ms p99 {BenchOptions.Percentile(accepted, 0.99):0.0} ms; " +
-                $"429 p50 {BenchOptions.Percentile(limited, 0.5):0.0} ms p99 {BenchOptions.Percentile(limited, 0.99):0.0} ms; " +
+                $"{limited.Length} limited (429), {errors} errors; accepted p50 {Percentile.Of(accepted, 0.5):0.0} ms p99 {Percentile.Of(accepted, 0.99):0.0} ms; " +
+                $"429 p50 {Percentile.Of(limited, 0.5):0.0} ms p99 {Percentile.Of(limited, 0.99):0.0} ms; " +
                 $"answered {_answers.Count / seconds:0.0}/s"));
         }
 

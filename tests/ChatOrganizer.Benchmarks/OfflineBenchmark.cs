@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -7,7 +8,7 @@ using ChatOrganizer.Export;
 
 namespace ChatOrganizer.Benchmarks;
 
-// `bench offline [--data DIR] [--model minilm|arctic] [--embedding static|transformer] [--ablate]`
+// `bench offline [--data DIR] [--model minilm|arctic] [--embedding static|transformer] [--ablate] [--sweep]`
 // `bench offline --throughput X.zip [--embedding static|transformer] [--limit N]`
 // Accuracy on the labelled set in Evaluation/ (openings-*.jsonl, names-*-*.jsonl, each file split once: even lines tune,
 // odd lines are held out), overall, per language and per set, against always-the-largest-category and the keyword
@@ -17,14 +18,26 @@ internal static class OfflineBenchmark
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var options = Options.Parse(args);
-        if (options is null)
-        {
-            Console.Error.WriteLine("usage: bench offline [--data DIR] [--model minilm|arctic] [--embedding static|transformer] [--ablate] | --throughput X.zip [--limit N]");
-            return 1;
-        }
+        var command = new Command("offline", "The offline categorizer's accuracy on the labelled set, or with --throughput its speed and memory on an export.");
+        var data = BenchOptions.LabelledSet();
+        var model = BenchOptions.OneOf("--model", "the packaged sentence model", "minilm", "minilm", "arctic");
+        var embedding = new Option<OfflineEmbedding>("--embedding") { Description = "token vectors distilled from the model, or the whole transformer", DefaultValueFactory = _ => OfflineEmbedding.Static };
+        var ablate = new Option<bool>("--ablate") { Description = "take each piece out, on the tuning half and the bank" };
+        var sweep = new Option<bool>("--sweep") { Description = "sweep the tuned weights" };
+        var explain = new Option<string?>("--explain") { Description = "print the decisions for one language's openings", HelpName = "LANGUAGE" };
+        var throughput = BenchOptions.Path("--throughput", "an export (gen_export.py): conversations per second and peak memory instead of accuracy");
+        var limit = BenchOptions.Positive("--limit", "at most this many conversations of the export", int.MaxValue);
+        foreach (var option in new Option[] { data, model, embedding, ablate, sweep, explain, throughput, limit }) command.Add(option);
+        command.SetAction(parsed => RunAsync(new Options(
+            parsed.GetValue(data)!, parsed.GetValue(model) == "arctic" ? EmbeddingModel.ArcticXs : EmbeddingModel.MiniLm, parsed.GetValue(embedding),
+            parsed.GetValue(ablate), parsed.GetValue(throughput), parsed.GetValue(limit), parsed.GetValue(explain), parsed.GetValue(sweep))));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Options options)
+    {
         var engine = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory, options.Embedding) { Model = options.Model });
         if (options.Throughput is { } export) return await ThroughputAsync(engine, export, options.Limit);
 
@@ -297,41 +310,7 @@ internal static class OfflineBenchmark
         public bool Passed => Overall >= 0.60 && LowestLanguage.Accuracy >= 0.45;
     }
 
-    private sealed record Options(string Data, EmbeddingModel Model, OfflineEmbedding Embedding, bool Ablate, string? Throughput, int Limit, string? Explain, bool Sweep)
-    {
-        public static Options? Parse(string[] args)
-        {
-            var data = Path.Combine(ChatOrganizer.Testing.RepositoryRoot.Path, "tests", "ChatOrganizer.Benchmarks", "Evaluation");
-            var model = EmbeddingModel.Default;
-            var embedding = OfflineEmbedding.Static;
-            var ablate = false;
-            string? throughput = null;
-            var limit = int.MaxValue;
-            string? explain = null;
-            var sweep = false;
-            for (var i = 0; i < args.Length; i++)
-            {
-                switch (args[i])
-                {
-                    case "--data" when i + 1 < args.Length: data = args[++i]; break;
-                    case "--model" when i + 1 < args.Length:
-                        model = args[++i] switch { "minilm" => EmbeddingModel.MiniLm, "arctic" => EmbeddingModel.ArcticXs, _ => null! };
-                        if (model is null) return null;
-                        break;
-                    case "--embedding" when i + 1 < args.Length:
-                        if (!Enum.TryParse(args[++i], ignoreCase: true, out embedding)) return null;
-                        break;
-                    case "--ablate": ablate = true; break;
-                    case "--sweep": sweep = true; break;
-                    case "--explain" when i + 1 < args.Length: explain = args[++i]; break;
-                    case "--throughput" when i + 1 < args.Length: throughput = args[++i]; break;
-                    case "--limit" when i + 1 < args.Length: limit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                    default: return null;
-                }
-            }
-            return new Options(data, model, embedding, ablate, throughput, limit, explain, sweep);
-        }
-    }
+    private sealed record Options(string Data, EmbeddingModel Model, OfflineEmbedding Embedding, bool Ablate, string? Throughput, int Limit, string? Explain, bool Sweep);
 }
 
 // One-feature logistic regression by Newton's method: P(right) = 1 / (1 + e^-(slope * x + intercept)).

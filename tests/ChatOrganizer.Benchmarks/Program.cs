@@ -1,24 +1,28 @@
+using System.CommandLine;
 using ChatOrganizer.Benchmarks;
 
-// `dotnet run -c Release --project tests/ChatOrganizer.Benchmarks -- SUITE [options]`
+// `dotnet run -c Release --project tests/ChatOrganizer.Benchmarks -- SUITE [options]`, `-- SUITE --help` for a suite's.
 // Figures are ratios against a baseline measured in the same run: these machines are shared and noisy.
-return args.FirstOrDefault() switch
+var root = new RootCommand("ChatOrganizer's benchmarks, run on purpose (README, \"Benchmarks\").")
 {
-    "reader" => await ReaderBenchmark.RunAsync(args[1..]),
-    "categorize" => await CategorizationBenchmark.RunAsync(args[1..]),
-    "offline" => await OfflineBenchmark.RunAsync(args[1..]),
-    "discover" => await DiscoverBenchmark.RunAsync(args[1..]),
-    "jobs-progress" => await ProgressLoadBenchmark.RunProgressAsync(args[1..]),
-    "jobs-memory" => await ProgressLoadBenchmark.RunMemoryAsync(args[1..]),
-    "load" => await LoadBenchmark.RunAsync(args[1..]),
-    "job-speed" => await JobSpeedBenchmark.RunAsync(args[1..]),
-    "viewer-size" => await ViewerSizeBenchmark.RunAsync(args[1..]),
-    "search" => await SearchBenchmark.RunAsync(args[1..]),
-    _ => Usage(),
+    ReaderBenchmark.Command(),
+    ReaderBenchmarkChild.Command(),
+    CategorizationBenchmark.Command(),
+    OfflineBenchmark.Command(),
+    DiscoverBenchmark.Command(),
+    ProgressLoadBenchmark.ProgressCommand(),
+    ProgressLoadBenchmark.MemoryCommand(),
+    LoadBenchmark.Command(),
+    JobSpeedBenchmark.Command(),
+    ViewerSizeBenchmark.Command(),
+    SearchBenchmark.Command(),
 };
-
-static int Usage()
+try
 {
-    Console.Error.WriteLine("usage: bench reader|categorize|offline|discover|jobs-progress|jobs-memory|load|job-speed|viewer-size|search [options]   (see README, \"Benchmarks\")");
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (BenchInputException e)
+{
+    await Console.Error.WriteLineAsync($"bench: {e.Message}");
     return 1;
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -14,19 +15,41 @@ namespace ChatOrganizer.Benchmarks;
 // jobs-memory: the app's peak resident memory from upload to the last result (target < 300 MB for 500 MB).
 internal static class ProgressLoadBenchmark
 {
-    public static async Task<int> RunProgressAsync(string[] args)
+    public static Command ProgressCommand()
     {
-        var rate = IntOption(args, "--rate", 200);
-        var seconds = IntOption(args, "--seconds", 20);
+        var command = new Command("jobs-progress", "Progress-endpoint latency at a fixed request rate while a job runs.");
+        var rate = BenchOptions.Positive("--rate", "progress requests per second", 200);
+        var seconds = BenchOptions.Positive("--seconds", "how long to poll", 20);
+        var latency = BenchOptions.Positive("--latency-ms", "the fake model's latency per request", 200);
+        var conversations = BenchOptions.Positive("--conversations", "conversations in the job", 5000);
+        foreach (var option in new[] { rate, seconds, latency, conversations }) command.Add(option);
+        command.SetAction(parsed => RunProgressAsync(parsed.GetValue(rate), parsed.GetValue(seconds), parsed.GetValue(latency), parsed.GetValue(conversations)));
+        return command;
+    }
+
+    public static Command MemoryCommand()
+    {
+        var command = new Command("jobs-memory", "The app's peak resident memory from upload to the last result.");
+        var export = BenchOptions.Path("--export", "the export to upload (gen_export.py)", required: true);
+        // discover holds every digest and vector of the job at once, to cluster them: the most memory a job takes.
+        var mode = BenchOptions.OneOf("--mode", "the job's grouping", "topic", "topic", "month", "year", "discover");
+        command.Add(export);
+        command.Add(mode);
+        command.SetAction(parsed => RunMemoryAsync(parsed.GetValue(export)!, parsed.GetValue(mode)!));
+        return command;
+    }
+
+    private static async Task<int> RunProgressAsync(int rate, int seconds, int latencyMs, int conversations)
+    {
         await using var fake = await FakeOpenAiServer.StartAsync();
-        fake.Latency = TimeSpan.FromMilliseconds(IntOption(args, "--latency-ms", 200));
+        fake.Latency = TimeSpan.FromMilliseconds(latencyMs);
         await using var run = await AppRun.StartAsync(fake);
 
         // A server has usually run a job before: the first one's one-time costs (JIT, EF query compilation) are not the steady state.
         var warmup = await run.UploadAsync(new ByteArrayContent(ExportJson.AboutTopics(200, "Cooking", "Travel", "Music")));
         await run.WaitAsync(warmup, p => p.GetProperty("status").GetString() == "done", TimeSpan.FromMinutes(5));
 
-        var job = await run.UploadAsync(new ByteArrayContent(ExportJson.AboutTopics(IntOption(args, "--conversations", 5000), "Cooking", "Travel", "Music")));
+        var job = await run.UploadAsync(new ByteArrayContent(ExportJson.AboutTopics(conversations, "Cooking", "Travel", "Music")));
         await run.WaitAsync(job, p => p.GetProperty("status").GetString() == "categorizing", TimeSpan.FromMinutes(5));
 
         // Open loop: requests start on schedule whether or not earlier ones have answered, so a slow answer
@@ -56,16 +79,13 @@ internal static class ProgressLoadBenchmark
         Array.Sort(latencies);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"progress endpoint: {total} requests at {rate}/s over {elapsed:0.0} s ({total / elapsed:0} held), {failures} failed; " +
-            $"p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms; " +
+            $"p50 {Percentile.Of(latencies, 0.50):0.00} ms, p99 {Percentile.Of(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms; " +
             $"job meanwhile {progress.GetProperty("status").GetString()} at {progress.GetProperty("categorized").GetInt32()} categorized"));
         return failures == 0 ? 0 : 1;
     }
 
-    public static async Task<int> RunMemoryAsync(string[] args)
+    private static async Task<int> RunMemoryAsync(string export, string mode)
     {
-        var export = StringOption(args, "--export") ?? throw new ArgumentException("usage: bench jobs-memory --export PATH [--mode topic|month|year|discover] (e.g. from gen_export.py)");
-        // discover holds every digest and vector of the job at once, to cluster them: the most memory a job takes.
-        var mode = StringOption(args, "--mode") ?? "topic";
         await using var fake = await FakeOpenAiServer.StartAsync();
         await using var run = await AppRun.StartAsync(fake);
 
@@ -105,10 +125,4 @@ internal static class ProgressLoadBenchmark
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
-
-    private static double Percentile(double[] sorted, double p) => BenchOptions.Percentile(sorted, p);
-
-    private static int IntOption(string[] args, string name, int fallback) => BenchOptions.Int(args, name, fallback);
-
-    private static string? StringOption(string[] args, string name) => BenchOptions.String(args, name);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -10,26 +11,25 @@ namespace ChatOrganizer.Benchmarks;
 // 50 MB run's). Each measurement runs in a child process, so that peaks do not mix.
 internal static class ReaderBenchmark
 {
-    private const string Usage = """
-        usage: bench reader [--generator gen_export.py] [--cache DIR] [--runs N] [--large N] [--small N] [--words N]
-          --generator  the synthetic export generator (default: ../shared/tools/gen_export.py beside the repo)
-          --cache      where generated exports are kept between runs (default: $TMPDIR/chatorg-bench)
-          --runs       measurements per case; the fastest counts (default 3)
-          --large      conversations in the large export (default 20000, about 500 MB)
-          --small      conversations in the small export (default 2000, about 50 MB)
-          --words      typical words in a user message (default 120)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        if (args.FirstOrDefault() == ReaderBenchmarkChild.Command) return await ReaderBenchmarkChild.RunAsync(args[1..]);
-        if (!ReaderBenchmarkSettings.TryParse(args, out var settings, out var problem))
+        var command = new Command("reader", "The export reader against a bare Utf8JsonReader pass over the same bytes, JSON and ZIP, each in its own process.");
+        var exports = new ExportOptions(command);
+        var runs = BenchOptions.Positive("--runs", "measurements per case; the fastest counts", 3);
+        var large = BenchOptions.Positive("--large", "conversations in the large export (about 500 MB)", 20_000);
+        var small = BenchOptions.Positive("--small", "conversations in the small export (about 50 MB)", 2_000);
+        command.Add(runs);
+        command.Add(large);
+        command.Add(small);
+        command.SetAction(parsed => RunAsync(exports.Settings(parsed) with
         {
-            Console.Error.WriteLine($"bench reader: {problem}");
-            Console.Error.WriteLine(Usage);
-            return 1;
-        }
+            Runs = parsed.GetValue(runs), LargeConversations = parsed.GetValue(large), SmallConversations = parsed.GetValue(small),
+        }));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings)
+    {
         var exports = new ReaderBenchmarkExports(settings);
         var large = await exports.EnsureAsync(settings.LargeConversations);
         var small = await exports.EnsureAsync(settings.SmallConversations);
@@ -105,7 +105,7 @@ internal static class ReaderBenchmark
         var self = Environment.ProcessPath!;
         start.FileName = self;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(ReaderBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "reader", ReaderBenchmarkChild.Command, mode, path }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { ReaderBenchmarkChild.Name, mode, path }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         var output = child.StandardOutput.ReadToEndAsync();
         var errors = child.StandardError.ReadToEndAsync();
@@ -122,51 +122,8 @@ internal sealed record Measurement(long Bytes, double Seconds, int Conversations
 
 internal sealed record ReaderBenchmarkSettings(string Generator, string Cache, int Runs, int LargeConversations, int SmallConversations, int Words)
 {
-    public static bool TryParse(string[] args, out ReaderBenchmarkSettings settings, out string problem)
-    {
-        settings = new ReaderBenchmarkSettings(DefaultGenerator(), Path.Combine(Path.GetTempPath(), "chatorg-bench"), 3, 20_000, 2_000, 120);
-        problem = "";
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (i + 1 >= args.Length)
-            {
-                problem = $"{args[i]} needs a value.";
-                return false;
-            }
-
-            var value = args[++i];
-            int Number() => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException();
-            try
-            {
-                settings = args[i - 1] switch
-                {
-                    "--generator" => settings with { Generator = value },
-                    "--cache" => settings with { Cache = value },
-                    "--runs" => settings with { Runs = Number() },
-                    "--large" => settings with { LargeConversations = Number() },
-                    "--small" => settings with { SmallConversations = Number() },
-                    "--words" => settings with { Words = Number() },
-                    _ => throw new ArgumentException($"unknown option '{args[i - 1]}'."),
-                };
-            }
-            catch (FormatException)
-            {
-                problem = $"{args[i - 1]} takes a positive whole number, not '{value}'.";
-                return false;
-            }
-            catch (ArgumentException e)
-            {
-                problem = e.Message;
-                return false;
-            }
-        }
-
-        if (!File.Exists(settings.Generator)) problem = $"the generator {settings.Generator} does not exist; pass --generator.";
-        return problem.Length == 0;
-    }
-
     // The repo sits beside the shared folder: ../shared/tools/gen_export.py from its root.
-    private static string DefaultGenerator()
+    public static string DefaultGenerator()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ChatOrganizer.sln"))) folder = folder.Parent;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
@@ -13,12 +14,24 @@ namespace ChatOrganizer.Benchmarks;
 //         app's read step builds them, measured with the character estimate or the model's tokenizer.
 internal static class ReaderBenchmarkChild
 {
-    public const string Command = "--child";
+    public const string Name = "reader-child";
     private const int BufferSize = 2 * 1024 * 1024;
 
-    public static async Task<int> RunAsync(string[] args)
+    // Hidden: the reader and job-speed suites start it, a person does not.
+    public static Command Command()
     {
-        var (mode, path) = (args[0], args[1]);
+        var mode = new Argument<string>("MODE");
+        mode.AcceptOnlyFromAmong("bare", "full", "digests-estimate", "digests-o200k_base", "digests-cl100k_base");
+        var path = new Argument<string>("PATH");
+        var command = new Command(Name) { Hidden = true };
+        command.Add(mode);
+        command.Add(path);
+        command.SetAction(parsed => RunAsync(parsed.GetValue(mode)!, parsed.GetValue(path)!));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string mode, string path)
+    {
         var clock = Stopwatch.StartNew();
         var (bytes, conversations) = mode == "bare" ? await BarePassAsync(path) : await FullReadAsync(path, Digests(mode));
         var seconds = clock.Elapsed.TotalSeconds;

@@ -12,6 +12,8 @@ internal sealed class ReaderBenchmarkExports(ReaderBenchmarkSettings settings)
         Directory.CreateDirectory(settings.Cache);
         var stem = Path.Combine(settings.Cache, $"export-{conversations}c-{settings.Words}w");
         var export = new BenchmarkExport(stem + ".json", stem + ".zip");
+        if (!(File.Exists(export.Json) && File.Exists(export.Zip)) && !File.Exists(settings.Generator))
+            throw new BenchInputException($"the generator {settings.Generator} does not exist; pass --generator.");
         foreach (var path in new[] { export.Json, export.Zip })
         {
             if (File.Exists(path)) continue;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -13,26 +14,23 @@ namespace ChatOrganizer.Benchmarks;
 // same session (the generated export is all English). Target: median under 100 ms.
 internal static class SearchBenchmark
 {
-    private const string Usage = """
-        usage: bench search [--conversations N] [--words N] [--repeats N] [--cache DIR]
-          --conversations  conversations in the export (default 20000, about 500 MB of JSON)
-          --repeats        times each query is asked (default 20)
-        """;
-
     private static readonly string[] Queries =
         ["python", "budget", "pipeline dependency", "the", "marathon recovery", "zzqxv", "주식", "投资", "주식투자", "AI"];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var conversations = BenchOptions.Int(args, "--conversations", 20_000);
-        var repeats = BenchOptions.Int(args, "--repeats", 20);
-        var readerArgs = new List<string> { "--words", BenchOptions.String(args, "--words") ?? "120" };
-        if (BenchOptions.String(args, "--cache") is { } cache) readerArgs.AddRange(["--cache", cache]);
-        if (!ReaderBenchmarkSettings.TryParse([.. readerArgs], out var settings, out _))
-        {
-            Console.Error.WriteLine(Usage);
-            return 1;
-        }
+        var command = new Command("search", "A month job read with and without the search index, then GET /api/search's median and p95 over it.");
+        var exports = new ExportOptions(command);
+        var conversations = BenchOptions.Positive("--conversations", "conversations in the export (20000 is about 500 MB of JSON)", 20_000);
+        var repeats = BenchOptions.Positive("--repeats", "times each query is asked", 20);
+        command.Add(conversations);
+        command.Add(repeats);
+        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(conversations), parsed.GetValue(repeats)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int conversations, int repeats)
+    {
         var export = (await new ReaderBenchmarkExports(settings).EnsureAsync(conversations)).Json;
         Console.WriteLine($"search: {conversations} conversations ({new FileInfo(export).Length / 1e6:0} MB), month jobs, app as a process ({Environment.ProcessorCount} cores, load {Load()})");
 
@@ -69,12 +67,12 @@ internal static class SearchBenchmark
             }
             times.Sort();
             all.AddRange(times);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{query,-22} {hits,5} {times[times.Count / 2],10:0.0} {BenchOptions.Percentile([.. times], 0.95),8:0.0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{query,-22} {hits,5} {times[times.Count / 2],10:0.0} {Percentile.Of([.. times], 0.95),8:0.0}"));
         }
         all.Sort();
         var median = all[all.Count / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"all queries: median {median:0.0} ms, p95 {BenchOptions.Percentile([.. all], 0.95):0.0} ms; load {Load()}"));
+            $"all queries: median {median:0.0} ms, p95 {Percentile.Of([.. all], 0.95):0.0} ms; load {Load()}"));
         var met = median < 100;
         Console.WriteLine($"{(met ? "met   " : "MISSED")} median under 100 ms");
         return met ? 0 : 3;

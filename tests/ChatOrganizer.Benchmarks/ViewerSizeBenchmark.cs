@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.RegularExpressions;
 using ChatOrganizer.Testing.Exports;
@@ -11,9 +12,17 @@ namespace ChatOrganizer.Benchmarks;
 // No timing: it needs no quiet machine.
 internal static partial class ViewerSizeBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var webDll = BenchOptions.String(args, "--web-dll");
+        var command = new Command("viewer-size", "The viewer's HTML for a 300-message conversation, on the app as a process.");
+        var webDll = BenchOptions.Path("--web-dll", "another build's ChatOrganizer.Web.dll (another commit's), to measure before a change");
+        command.Add(webDll);
+        command.SetAction(parsed => RunAsync(parsed.GetValue(webDll)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? webDll)
+    {
         await using var run = await AppRun.StartAsync(fake: null, webDll: webDll);
         var job = await run.UploadAsync(new StringContent(LongConversationExport.Json()), mode: "month");
         await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(5));
