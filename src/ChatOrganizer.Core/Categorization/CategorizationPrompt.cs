@@ -319,7 +319,7 @@ internal static partial class CategorizationPrompt
     [GeneratedRegex(@"<think>.*?(</think>|$)", RegexOptions.Singleline)]
     private static partial Regex ThinkBlock();
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    private static string Shorten(string text) => TextCut.Fit(text, 43, "...");
 
     // Categories: batch index to the category it was filed under; Problems: batch index to why it was not.
     public sealed record Answer(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Problems);

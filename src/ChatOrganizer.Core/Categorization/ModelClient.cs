@@ -186,7 +186,7 @@ internal sealed class ModelClient
         }
     }
 
-    private static string Shorten(string message) => message.Length <= 200 ? message : message[..200] + "...";
+    private static string Shorten(string message) => TextCut.Fit(message, 203, "...");
 
     private string Redact(string text) =>
         _apiKey.Length == 0 ? text : text.Replace(_apiKey, "[api key]", StringComparison.Ordinal);

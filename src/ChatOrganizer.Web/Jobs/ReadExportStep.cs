@@ -292,12 +292,7 @@ public sealed class ReadExportStep(
         private static string? Snippet(Conversation conversation)
         {
             var first = conversation.ActiveMessages.FirstOrDefault(m => m is { Role: "user", IsHidden: false } && !string.IsNullOrWhiteSpace(m.Text));
-            if (first is null) return null;
-            var line = string.Join(' ', first.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            if (line.Length <= ChatOrganizerDb.Lengths.Snippet) return line;
-            var cut = ChatOrganizerDb.Lengths.Snippet - 1;
-            if (char.IsHighSurrogate(line[cut - 1])) cut--;
-            return line[..cut].TrimEnd() + "…";
+            return first is null ? null : TextCut.Line(first.Text, ChatOrganizerDb.Lengths.Snippet);
         }
     }
 

@@ -97,11 +97,7 @@ public sealed record ConversationPage(
         return "(no text)";
     }
 
-    private static string Shorten(string text)
-    {
-        var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return line.Length <= PreviewLength ? line : line[..(char.IsHighSurrogate(line[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength)].TrimEnd() + "…";
-    }
+    private static string Shorten(string text) => TextCut.Line(text, PreviewLength);
 }
 
 // NodeId: The message's node: where the alternatives' links lead back to.

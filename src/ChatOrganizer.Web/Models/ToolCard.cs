@@ -19,14 +19,7 @@ public sealed record ToolCard(string JobId, ToolKind Kind, string Label, string 
     public bool StartsOpen => Attachments.Any(a => a.IsInlineImage);
 
     // The card's one line when closed: its label, part and the start of its text.
-    public string Preview
-    {
-        get
-        {
-            var line = string.Join(' ', Body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            return line.Length <= SummaryLength ? line : line[..SummaryLength].TrimEnd() + "…";
-        }
-    }
+    public string Preview => TextCut.Line(Body, SummaryLength);
 
     public static ToolCard From(string jobId, TranscriptMessage message, TranscriptTool tool)
     {

@@ -177,7 +177,7 @@ public sealed class Corrections(ChatOrganizerDb db, TimeProvider time)
         return name.Length is 0 or > CategorySet.MaxNameLength ? null : name;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Shorten(string text) => TextCut.Fit(text, 41, "…");
 }
 
 public sealed record CorrectionUndoable(int Moved, string? Category);

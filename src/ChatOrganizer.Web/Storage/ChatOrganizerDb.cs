@@ -220,16 +220,9 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
         public const int ExportPath = 1000;
         public const int ContentType = 100;
 
-        // The text cut to fit a column of max characters, ending in marker when cut;
-        // never between the halves of a surrogate pair (an emoji), which would not be text any more.
+        // The text cut to fit a column of max characters, ending in marker when cut.
         [return: NotNullIfNotNull(nameof(text))]
-        public static string? Fit(string? text, int max, string marker = "")
-        {
-            if (text is null || text.Length <= max) return text;
-            var end = max - marker.Length;
-            if (char.IsHighSurrogate(text[end - 1])) end--;
-            return string.Concat(text.AsSpan(0, end), marker);
-        }
+        public static string? Fit(string? text, int max, string marker = "") => TextCut.Fit(text, max, marker);
     }
 
     private sealed class LowerCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(

@@ -405,7 +405,7 @@ public sealed class OfflineCategorizer
 
     private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Shorten(string title) => title.Length <= 40 ? title : title[..39] + "…";
+    private static string Shorten(string title) => TextCut.Fit(title, 40, "…");
 
     // One conversation's scores against every candidate category.
     internal sealed class Scored(int categories)

@@ -640,7 +640,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+    private static string Shorten(string value) => TextCut.Fit(value, 43, "...");
 
     // What the parser keeps of a message's metadata: hidden flags, model, 2023 custom instructions.
     private struct MessageMetadata
