@@ -1,5 +1,6 @@
 using System.Net;
 using Markdig;
+using Markdig.Extensions.Mathematics;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
@@ -19,7 +20,7 @@ public static class MessageMarkdown
         .UsePipeTables()
         .UseCjkFriendlyEmphasis()
         .UseEmphasisExtras(Markdig.Extensions.EmphasisExtras.EmphasisExtraOptions.Strikethrough)
-        // Math is kept as its source text: no asterisk inside $…$ becomes emphasis.
+        // Math ($…$, and \( \) and \[ \] turned into them by LatexMath): no asterisk inside becomes emphasis.
         .UseMathematics()
         .UseAutoLinks()
         .UseReferralLinks("nofollow", "noopener", "noreferrer")
@@ -31,7 +32,9 @@ public static class MessageMarkdown
         var renderer = new HtmlRenderer(writer) { LinkRewriter = SafeUrl };
         Pipeline.Setup(renderer);
         renderer.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new NamedCodeBlockRenderer());
-        renderer.Render(Markdown.Parse(markdown, Pipeline));
+        renderer.ObjectRenderers.ReplaceOrAdd<HtmlMathInlineRenderer>(new ReadableMathInlineRenderer());
+        renderer.ObjectRenderers.ReplaceOrAdd<HtmlMathBlockRenderer>(new ReadableMathBlockRenderer());
+        renderer.Render(Markdown.Parse(LatexMath.ToDollars(markdown), Pipeline));
         writer.Flush();
         return new HtmlString(writer.ToString());
     }
@@ -39,6 +42,26 @@ public static class MessageMarkdown
     // javascript:, data: and the like become a dead link; relative URLs would point into this app, so they go too.
     private static string SafeUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto" ? url : "#";
+
+    // A formula as readable text, its LaTeX in the tooltip (title) to copy.
+    private sealed class ReadableMathInlineRenderer : HtmlObjectRenderer<MathInline>
+    {
+        protected override void Write(HtmlRenderer renderer, MathInline math)
+        {
+            var latex = math.Content.ToString();
+            renderer.Write("<span class=\"math\" title=\"").WriteEscape(latex).Write("\">").WriteEscape(LatexMath.Readable(latex)).Write("</span>");
+        }
+    }
+
+    private sealed class ReadableMathBlockRenderer : HtmlObjectRenderer<MathBlock>
+    {
+        protected override void Write(HtmlRenderer renderer, MathBlock math)
+        {
+            var latex = string.Join('\n', math.Lines.Lines.Take(math.Lines.Count).Select(l => l.Slice.ToString()));
+            renderer.EnsureLine();
+            renderer.Write("<div class=\"math\" title=\"").WriteEscape(latex).Write("\">").WriteEscape(LatexMath.Readable(latex)).WriteLine("</div>");
+        }
+    }
 
     // A fenced block says its language above the code, as ChatGPT's do.
     private sealed class NamedCodeBlockRenderer : CodeBlockRenderer

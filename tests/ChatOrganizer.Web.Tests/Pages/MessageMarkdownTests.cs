@@ -29,6 +29,40 @@ public sealed class MessageMarkdownTests
     }
 
     [Fact]
+    public void LatexBetweenBackslashParenthesesAndBracketsIsMathNotEscapedPunctuation()
+    {
+        // As 2023-2024 answers write it (a code interpreter conversation): inline \( \) and display \[ \] on their own lines.
+        var html = Html("between \\( x \\) and \\( y \\) drawn from \\( U(0,1) \\):\n\n\\[\nE[|x-y|] = \\int_0^1 \\int_0^1 |x-y| \\, dx \\, dy\n\\]\n\nis \\( \\frac{1}{3} \\).");
+
+        Assert.Contains("<span class=\"math\" title=\"x\">x</span> and <span class=\"math\" title=\"y\">y</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"math\" title=\"U(0,1)\">U(0,1)</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"math\" title=\"E[|x-y|] = \\int_0^1 \\int_0^1 |x-y| \\, dx \\, dy\">E[|x-y|] = ∫₀¹ ∫₀¹ |x-y| dx dy</div>", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"math\" title=\"\\frac{1}{3}\">1/3</span>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("( x )", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\\alpha^2 + \\beta_{i} \\leq \\sqrt{x^2 + 1}", "α² + βᵢ ≤ √(x² + 1)")]
+    [InlineData("\\frac{a+b}{2} \\times 10^{-3}", "(a+b)/2 × 10⁻³")]
+    [InlineData("x \\in \\mathbb{R}, \\forall n \\in \\mathbb{N}", "x ∈ ℝ, ∀ n ∈ ℕ")]
+    [InlineData("\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}", "∑ₖ₌₁ⁿ k = (n(n+1))/2")]
+    [InlineData("\\left( \\text{수익률} \\right) \\approx 5\\%", "( 수익률 ) ≈ 5%")]
+    [InlineData("\\oiint F", "\\oiint F")]
+    public void FormulasReadAsUnicodeWhereTheyCan(string latex, string readable)
+    {
+        Assert.Equal(readable, LatexMath.Readable(latex));
+    }
+
+    [Fact]
+    public void BackslashParenthesesInCodeStayAsWritten()
+    {
+        Assert.Contains("<code>re.escape(\\(x\\))</code>", Html("Use `re.escape(\\(x\\))` here"), StringComparison.Ordinal);
+        Assert.Contains("pattern = r'\\(a\\)'", Html("```python\npattern = r'\\(a\\)'\n```"), StringComparison.Ordinal);
+        Assert.Contains("<code>", Html("```\n\\[\nnot math\n\\]\n```"), StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"math\"", Html("```\n\\[\nnot math\n\\]\n```"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DollarAmountsAreNotMath()
     {
         Assert.Equal("<p>It costs $5 and $10.</p>", Html("It costs $5 and $10."));
