@@ -107,6 +107,7 @@ public sealed record MessageNode(string Id, string? ParentId, IReadOnlyList<stri
 //
 // ContentType: As exported (text, multimodal_text, code...); empty when the message has no content.
 // ModelSlug: metadata.model_slug; null when the message does not say (see Conversation.DefaultModel).
+// Citations: The sources an answer cites, by the markers in its Text (browsing and search answers); null when none.
 // Text:
 // Plain text for people and models, whatever the content type; files appear as [image: name].
 // Empty only when the message holds no text at all (the empty system message that starts most conversations).
@@ -123,11 +124,17 @@ public sealed record Message(
     string? Channel,
     bool IsHidden,
     string Text,
-    IReadOnlyList<Attachment> Attachments)
+    IReadOnlyList<Attachment> Attachments,
+    IReadOnlyList<Citation>? Citations = null)
 {
     // The tool this message calls or answers for; null for the person's and the assistant's own words.
     public ToolUse? Tool => ToolUse.Of(this);
 }
+
+// A source an answer cites. Marker: how the text marks the place ("【3:0†source】", or private-use characters around
+// "cite" and "turn0search3" since 2025). Url: null when the export names no page for it (the marker is then only
+// machinery, which ChatGPT does not show).
+public sealed record Citation(string Marker, string? Title, string? Url);
 
 // Kind: image, audio, video or file.
 // AssetPointer: The asset pointer as exported: sediment://file_... (new) or file-service://file-... (old).

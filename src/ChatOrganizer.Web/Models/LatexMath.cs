@@ -55,7 +55,8 @@ public static partial class LatexMath
         // Even parts are outside code spans (a run of backticks opens and closes one).
         for (var p = 0; p < parts.Length; p += 2)
         {
-            parts[p] = InlineDisplay().Replace(parts[p], m => $"$${m.Groups[1].Value.Trim()}$$");
+            // "\[1\]" in prose is an escaped bracket; a formula has an operator or a command in it.
+            parts[p] = InlineDisplay().Replace(parts[p], m => m.Groups[1].Value.IndexOfAny(['\\', '^', '_', '=']) >= 0 ? $"$${m.Groups[1].Value.Trim()}$$" : m.Value);
             parts[p] = Inline().Replace(parts[p], m => $"${m.Groups[1].Value.Trim()}$");
         }
         return string.Join('`', parts);

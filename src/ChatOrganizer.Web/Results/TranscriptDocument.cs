@@ -63,6 +63,7 @@ public sealed record TranscriptInstructions(string? AboutUser, string? AboutMode
 
 public sealed record TranscriptNode(string Id, string? ParentId, IReadOnlyList<string> Children, TranscriptMessage? Message);
 
+// Text: with the answer's citation markers as numbered links to its Sources (CitedText).
 public sealed record TranscriptMessage(
     string Id,
     string Role,
@@ -73,20 +74,26 @@ public sealed record TranscriptMessage(
     bool IsHidden,
     string Text,
     IReadOnlyList<TranscriptAttachment> Attachments,
-    TranscriptTool? Tool = null)
+    TranscriptTool? Tool = null,
+    IReadOnlyList<TranscriptSource>? Sources = null)
 {
     // files: The job's kept files by their path in the export.
-    public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, KeptFile>? files = null) => new(
-        message.Id,
-        message.Role,
-        message.AuthorName,
-        message.ContentType,
-        message.ModelSlug,
-        message.CreateTime,
-        message.IsHidden,
-        WithoutMarkers(message),
-        [.. message.Attachments.Select(a => TranscriptAttachment.From(a, files))],
-        message.Tool is { } tool ? new TranscriptTool(tool.Kind, tool.Name, tool.IsCall) : null);
+    public static TranscriptMessage From(Message message, IReadOnlyDictionary<string, KeptFile>? files = null)
+    {
+        var (text, sources) = CitedText.Link(WithoutMarkers(message), message.Citations);
+        return new(
+            message.Id,
+            message.Role,
+            message.AuthorName,
+            message.ContentType,
+            message.ModelSlug,
+            message.CreateTime,
+            message.IsHidden,
+            text,
+            [.. message.Attachments.Select(a => TranscriptAttachment.From(a, files))],
+            message.Tool is { } tool ? new TranscriptTool(tool.Kind, tool.Name, tool.IsCall) : null,
+            sources);
+    }
 
     // The reader writes "[image: name]" into the text for people and models who only get text; the viewer and the
     // Markdown show the attachment itself.

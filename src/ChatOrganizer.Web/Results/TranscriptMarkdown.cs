@@ -47,6 +47,11 @@ public static class TranscriptMarkdown
             else if (text.Length > 0)
             {
                 md.AppendLine(text);
+                if (message.Sources is { Count: > 0 } sources)
+                {
+                    md.AppendLine();
+                    foreach (var source in sources) md.Append(source.Number).Append(". [").Append(LinkText(source.Title ?? source.Host)).Append("](<").Append(source.Url).AppendLine(">)");
+                }
             }
             foreach (var attachment in message.Attachments)
             {

@@ -39,6 +39,7 @@ public sealed class MessageMarkdownTests
         Assert.Contains("<div class=\"math\" title=\"E[|x-y|] = \\int_0^1 \\int_0^1 |x-y| \\, dx \\, dy\">E[|x-y|] = ∫₀¹ ∫₀¹ |x-y| dx dy</div>", html, StringComparison.Ordinal);
         Assert.Contains("<span class=\"math\" title=\"\\frac{1}{3}\">1/3</span>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("( x )", html, StringComparison.Ordinal);
+        Assert.Equal("<p>See [1] and [note].</p>", Html("See \\[1\\] and \\[note\\]."));
     }
 
     [Theory]

@@ -9,7 +9,7 @@ namespace ChatOrganizer.Export.Parsing;
 // materializes only what the model keeps (node ids, message fields, text); metadata and moderation
 // results are skipped unread. Damage in a conversation becomes a diagnostic; JSON syntax errors
 // and bytes that are not UTF-8 are left to JsonElementStream, which stops the reading.
-internal sealed class ConversationParser(string file, ExportReaderOptions options, AssetNames assetNames)
+internal sealed partial class ConversationParser(string file, ExportReaderOptions options, AssetNames assetNames)
 {
     private static readonly JsonPropertyMap<ConversationField> ConversationFields = new(
         ("mapping", ConversationField.Mapping), ("title", ConversationField.Title), ("create_time", ConversationField.CreateTime),
@@ -382,7 +382,8 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             channel,
             metadata.Hidden || metadata.UserSystemMessage || contentType == "user_editable_context" || IsImageToolNote(role ?? "", authorName, text, attachments.Count),
             text,
-            attachments);
+            attachments,
+            Resolve(metadata.Citations, text));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -442,6 +443,8 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
             else if (reader.ValueTextEquals("is_user_system_message"u8)) metadata.UserSystemMessage = ReadBool(ref reader, ".message.metadata.is_user_system_message");
             else if (reader.ValueTextEquals("attachments"u8)) metadata.Files = ReadMetadataFiles(ref reader, metadata.Files);
             else if (reader.ValueTextEquals("aggregate_result"u8)) metadata.Files = ReadAggregateImages(ref reader, metadata.Files);
+            else if (reader.ValueTextEquals("citations"u8)) metadata.Citations = ReadCitations(ref reader, metadata.Citations, references: false);
+            else if (reader.ValueTextEquals("content_references"u8)) metadata.Citations = ReadCitations(ref reader, metadata.Citations, references: true);
             else if (reader.ValueTextEquals("user_context_message_data"u8))
             {
                 if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -642,7 +645,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
 
     private static string Shorten(string value) => TextCut.Fit(value, 43, "...");
 
-    // What the parser keeps of a message's metadata: hidden flags, model, 2023 custom instructions.
+    // What the parser keeps of a message's metadata: hidden flags, model, 2023 custom instructions, files, citations.
     private struct MessageMetadata
     {
         public bool Hidden;
@@ -651,6 +654,7 @@ internal sealed class ConversationParser(string file, ExportReaderOptions option
         public string? AboutUser;
         public string? AboutModel;
         public List<MetadataFile>? Files;
+        public List<CitationDraft>? Citations;
     }
 
     private sealed record MetadataFile(string Id, string? Name, long? SizeBytes, string? MimeType);
