@@ -35,6 +35,7 @@ public sealed class SimilarConversations(IDbContextFactory<ChatOrganizerDb> dbs,
             }
         }
         var row = Array.BinarySearch(vectors.Indexes, index);
+        if (row >= 0 && vectors.Indexes.Length == 1) return SimilarList.None; // a job of one conversation: nothing to compare
         if (row < 0)
         {
             if (!ended) return SimilarList.None;

@@ -10,12 +10,12 @@ public sealed class ConversationMap
     private readonly Dictionary<string, int> _indexOf;
 
     // What topics need of each conversation's words, compactly (a whole job's conversations are held at once): its
-    // language, and its distinct terms (ascending) each with the word it wrote for it, as ids into _words.
+    // language, and its distinct terms (ascending) each with the word it wrote for it, as ids into _words, and its weight.
     private readonly (Script, LatinLanguage)[]? _languages;
-    private readonly (int Term, int Surface)[][]? _terms;
+    private readonly (int Term, int Surface, float Weight)[][]? _terms;
     private readonly List<string> _words;
 
-    private ConversationMap(string[] ids, string[] titles, float[][] vectors, (Script, LatinLanguage)[]? languages, (int Term, int Surface)[][]? terms, List<string>? words)
+    private ConversationMap(string[] ids, string[] titles, float[][] vectors, (Script, LatinLanguage)[]? languages, (int Term, int Surface, float Weight)[][]? terms, List<string>? words)
     {
         _ids = ids;
         _titles = titles;
@@ -40,7 +40,7 @@ public sealed class ConversationMap
         var n = digests.Count;
         var vectors = new float[n][];
         var languages = new (Script, LatinLanguage)[n];
-        var terms = new (int Term, int Surface)[n][];
+        var terms = new (int Term, int Surface, float Weight)[n][];
         var words = new List<string>();
         var wordIds = new Dictionary<string, int>(StringComparer.Ordinal);
         int Id(string word)
@@ -59,7 +59,7 @@ public sealed class ConversationMap
             {
                 vectors[start + i] = embedded[i];
                 languages[start + i] = Language(features[i]);
-                terms[start + i] = [.. features[i].Terms.Select(t => (Id(t.Key), Id(t.Value.Surface))).OrderBy(t => t.Item1)];
+                terms[start + i] = [.. features[i].Terms.Select(t => (Id(t.Key), Id(t.Value.Surface), t.Value.Weight)).OrderBy(t => t.Item1)];
             }
         }
         return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, languages, terms, words);
@@ -149,7 +149,9 @@ public sealed class ConversationMap
         return [.. DocumentFrequencies(cluster)
             .Where(t => t.Value >= Math.Min(2, cluster.Count) && !Terms.NamesNothing(_words[t.Key]))
             .Select(t => (Term: t.Key, Score: t.Value / (double)cluster.Count * Math.Log((double)n / documents[t.Key])))
-            .OrderByDescending(t => t.Score).ThenBy(t => _words[t.Term], StringComparer.Ordinal)
+            // A topic that is the whole run (an export of one or two conversations) has no word more frequent in it than
+            // elsewhere: its weightiest words (the title's first) name it rather than the alphabet's first.
+            .OrderByDescending(t => t.Score).ThenByDescending(t => t.Score == 0 ? cluster.Sum(i => WeightIn(i, t.Term)) : 0).ThenBy(t => _words[t.Term], StringComparer.Ordinal)
             .Select(t => Surface(cluster, t.Term))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Take(3)];
@@ -314,7 +316,7 @@ public sealed class ConversationMap
     {
         var counts = new Dictionary<int, int>();
         foreach (var i in members)
-            foreach (var (term, _) in _terms![i])
+            foreach (var (term, _, _) in _terms![i])
                 counts[term] = counts.GetValueOrDefault(term) + 1;
         return counts;
     }
@@ -324,14 +326,18 @@ public sealed class ConversationMap
         cluster.Select(i => SurfaceIn(i, term)).OfType<string>()
             .GroupBy(s => s, StringComparer.OrdinalIgnoreCase).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
 
-    private string? SurfaceIn(int member, int term)
+    private string? SurfaceIn(int member, int term) => Find(member, term) is { } at ? _words[_terms![member][at].Surface] : null;
+
+    private float WeightIn(int member, int term) => Find(member, term) is { } at ? _terms![member][at].Weight : 0;
+
+    private int? Find(int member, int term)
     {
         var terms = _terms![member];
         var (low, high) = (0, terms.Length - 1);
         while (low <= high)
         {
             var middle = (low + high) / 2;
-            if (terms[middle].Term == term) return _words[terms[middle].Surface];
+            if (terms[middle].Term == term) return middle;
             if (terms[middle].Term < term) low = middle + 1;
             else high = middle - 1;
         }
