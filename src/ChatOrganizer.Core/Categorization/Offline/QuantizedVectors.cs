@@ -30,8 +30,10 @@ public sealed class QuantizedVectors
         }
     }
 
-    // Below this cosine a neighbour is more often about something else than about the same thing: on the labelled
-    // openings (bench discover --similar) half of the pairs this close share their category, against a tenth of all pairs.
+    // The viewer's floor for "similar conversations". On the labelled openings (bench discover --similar) pairs this close
+    // share their category twice as often as pairs at random (33 % against 16 %; the example bank 48 % against 28 %), the
+    // five nearest at or above it share the opening's category more often than not (52 %, the bank 59 %), and five in six
+    // openings keep at least one; higher floors gain little and leave most openings with none.
     public const double RelatedSimilarity = 0.5;
 
     public int Count => _norms.Length;
