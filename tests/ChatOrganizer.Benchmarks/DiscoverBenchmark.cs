@@ -19,16 +19,19 @@ internal static class DiscoverBenchmark
         var data = BenchOptions.LabelledSet();
         var export = BenchOptions.Path("--export", "an export (gen_export.py): time and peak memory of discovering its topics");
         var limit = BenchOptions.Positive("--limit", "at most this many conversations of the export", int.MaxValue);
+        var similar = new Option<bool>("--similar") { Description = "cosine of same- and different-category pairs on the labelled set, and what the similar-conversations floor keeps" };
         command.Add(data);
         command.Add(export);
         command.Add(limit);
-        command.SetAction(parsed => RunAsync(parsed.GetValue(data)!, parsed.GetValue(export), parsed.GetValue(limit)));
+        command.Add(similar);
+        command.SetAction(parsed => RunAsync(parsed.GetValue(data)!, parsed.GetValue(export), parsed.GetValue(limit), parsed.GetValue(similar)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string data, string? export, int limit)
+    private static async Task<int> RunAsync(string data, string? export, int limit, bool similar)
     {
         var engine = OfflineEngine.For(new OfflineEngineOptions(OfflineEngineOptions.UserCacheDirectory));
+        if (similar) return SimilarityFloor(engine, data);
         return export is null ? Quality(engine, data) : await ExportAsync(engine, export, limit);
     }
 
@@ -88,6 +91,55 @@ internal static class DiscoverBenchmark
         Console.WriteLine(OfflineBenchmark.Verdict($"peak resident memory {peak / 1e6:N0} MB, reading the export included (target < 600 MB)", peak < 600e6));
         return peak < 600e6 ? 0 : 2;
     }
+
+    // `--similar`: where the viewer's "similar conversations" should stop. The cosines of the stored (quantized) vectors
+    // of pairs of the same label against pairs of different labels, and for the five nearest of each opening (what the
+    // viewer shows) the share of the same label and the share of openings left with none at each candidate floor; the
+    // example bank (its topics as labels) is a second set of writing the floor was not chosen on.
+    private static int SimilarityFloor(OfflineEngine engine, string data)
+    {
+        var all = LabelledSet.Load(data).Items;
+        var ok = true;
+        foreach (var (name, rows) in new[]
+                 {
+                     ("ten categories", all.Where(i => i.Set == "ten-categories" && i.Half != Half.Bank).ToList()),
+                     ("example bank", all.Where(i => i.Half == Half.Bank).ToList()),
+                 })
+        {
+            var map = ConversationMap.Build(engine, [.. rows.Select(r => r.Digest)]);
+            var vectors = new QuantizedVectors([.. rows.Select(r => QuantizedVectors.Quantize(map.VectorOf(r.Digest.ConversationId)))]);
+            var (same, different) = (new List<double>(), new List<double>());
+            for (var i = 0; i < rows.Count; i++)
+            {
+                foreach (var (row, similarity) in vectors.Nearest(i, rows.Count))
+                {
+                    if (row <= i) continue;
+                    (rows[i].Label == rows[row].Label ? same : different).Add(similarity);
+                }
+            }
+            same.Sort();
+            different.Sort();
+            string Quartiles(List<double> v) => $"{BenchOptions.Percentile([.. v], 0.25):F2} / {BenchOptions.Percentile([.. v], 0.5):F2} / {BenchOptions.Percentile([.. v], 0.75):F2} / {BenchOptions.Percentile([.. v], 0.95):F2}";
+            Console.WriteLine($"{name}: {rows.Count} openings, {rows.Select(r => r.Label).Distinct().Count()} labels; cosine quartiles and 95th percentile: " +
+                              $"same label {Quartiles(same)}, different {Quartiles(different)}");
+            var nearest = Enumerable.Range(0, rows.Count).Select(i => vectors.Nearest(i, 5)).ToList();
+            Console.WriteLine("    floor  pairs same  shown same  shown a row  rows with none");
+            foreach (var floor in new[] { 0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8 })
+            {
+                var pairsSame = same.Count(s => s >= floor) / (double)Math.Max(1, same.Count(s => s >= floor) + different.Count(s => s >= floor));
+                var shown = nearest.SelectMany((n, i) => n.Where(x => x.Similarity >= floor).Select(x => rows[i].Label == rows[x.Row].Label)).ToList();
+                var none = nearest.Count(n => !n.Any(x => x.Similarity >= floor));
+                Console.WriteLine($"    {floor,5:F2}  {pairsSame,10:P1}  {shown.Count(s => s) / (double)Math.Max(1, shown.Count),10:P1}  {shown.Count / (double)rows.Count,11:F2}  {none / (double)rows.Count,14:P1}" +
+                                  (floor == SimilarConversationsFloor ? "   <- the viewer's floor" : ""));
+            }
+            var atFloor = nearest.SelectMany((n, i) => n.Where(x => x.Similarity >= SimilarConversationsFloor).Select(x => rows[i].Label == rows[x.Row].Label)).ToList();
+            ok &= atFloor.Count(s => s) > atFloor.Count / 2;
+        }
+        Console.WriteLine(OfflineBenchmark.Verdict($"most of what the viewer shows at its floor ({SimilarConversationsFloor:F2}) has the opening's own label", ok));
+        return ok ? 0 : 2;
+    }
+
+    private static double SimilarConversationsFloor => QuantizedVectors.RelatedSimilarity;
 
     // Share of conversations whose topic's most common label is their own.
     private static double Purity(int[] found, string[] labels) =>

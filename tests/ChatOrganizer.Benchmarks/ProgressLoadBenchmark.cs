@@ -104,7 +104,17 @@ internal static class ProgressLoadBenchmark
         await using var file = File.OpenRead(export);
         var job = await run.UploadAsync(new StreamContent(file), Path.GetFileName(export), mode);
         var uploaded = clock.Elapsed;
-        var done = await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(60));
+        JsonElement done;
+        try
+        {
+            done = await run.WaitAsync(job, p => p.GetProperty("status").GetString() is "done" or "failed" or "cancelled", TimeSpan.FromMinutes(60));
+        }
+        catch (HttpRequestException)
+        {
+            // The app went away: what it said last is why.
+            Console.Error.WriteLine($"The app stopped answering (peak RSS sampled {peakRss / 1048576.0:0} MB); its last output:\n{string.Join('\n', run.App.Output.Split('\n').TakeLast(40))}");
+            throw;
+        }
         await sampling.CancelAsync();
         await sampler;
         var highWater = ResidentBytes(run.App.ProcessId, "VmHWM:");

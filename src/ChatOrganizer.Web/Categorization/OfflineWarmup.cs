@@ -6,8 +6,8 @@ namespace ChatOrganizer.Web.Categorization;
 // On a server without an API key, gets the offline categorizer's token vectors ready at start: read from the data
 // folder, or distilled from the model the first time (about 10 to 20 seconds on two cores), so that a person's first
 // job does not sit at 0% meanwhile. A server with a key leaves it to the first job that asks for the offline categorizer
-// (a discover job, an offline run); until then its jobs keep no vectors and show no similar conversations, rather than
-// wait for them (see ReadExportStep).
+// (a discover job, an offline run); its other jobs read the vectors from the data folder when they are there, or get
+// theirs after they have ended (ConversationVectorBackfill), rather than wait for them (see ReadExportStep).
 internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine engine, ILogger<OfflineWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

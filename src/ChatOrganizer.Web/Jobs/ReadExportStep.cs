@@ -28,6 +28,7 @@ public sealed class ReadExportStep(
     IOptions<CategorizationOptions> categorization,
     IOptions<ExportReaderOptions> exportOptions,
     OfflineEngine offline,
+    ConversationVectorBackfill backfill,
     TopicDiscovery discovery,
     AttachmentStore attachments,
     TimeProvider time,
@@ -139,7 +140,7 @@ public sealed class ReadExportStep(
     private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
     {
         // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
-        var vectors = batch.Vectors(offline, cancellationToken);
+        var vectors = batch.Vectors(offline, backfill, cancellationToken);
         await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
         var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -234,12 +235,17 @@ public sealed class ReadExportStep(
         }
 
         // The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
-        // has (the warm-up of a server without a key, or the first offline job of one with a key), a job that only needs
-        // them for "similar conversations" does not wait: its batches read meanwhile have none. A discover job needs them all.
-        public List<ConversationVector> Vectors(OfflineEngine offline, CancellationToken cancellationToken)
+        // has (the warm-up of a server without a key; a server with a key reads them from the data folder when they are
+        // there, else distils them after the job), a job that only needs them for "similar conversations" does not wait:
+        // its batches read meanwhile get theirs when it has ended (ConversationVectorBackfill). A discover job needs them all.
+        public List<ConversationVector> Vectors(OfflineEngine offline, ConversationVectorBackfill backfill, CancellationToken cancellationToken)
         {
             if (Digests.Count == 0) return [];
-            if (Job.Mode != JobMode.Discover && !offline.Tokens.VocabularyReady) return [];
+            if (Job.Mode != JobMode.Discover && !offline.Tokens.TryReadCache())
+            {
+                backfill.Request(Job.Id);
+                return [];
+            }
             var map = ConversationMap.Build(offline, Digests, cancellationToken);
             return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
         }

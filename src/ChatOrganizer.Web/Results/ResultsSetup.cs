@@ -8,6 +8,8 @@ internal static class ResultsSetup
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddMemoryCache(o => o.SizeLimit ??= SimilarConversations.CacheBytes);
         builder.Services.AddSingleton<SimilarConversations>();
+        builder.Services.AddSingleton<ConversationVectorBackfill>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ConversationVectorBackfill>());
         builder.Services.AddSingleton<AttachmentStore>();
         builder.Services.AddScoped<Corrections>();
         return builder;

@@ -36,13 +36,13 @@ internal static class TopicalExport
         ],
     ];
 
-    // Index i is subject i % 3 (Subjects).
-    public static byte[] Json()
+    // Index i is subject i % 3 (Subjects); extra conversations follow, from index 18.
+    public static byte[] Json(params (string Title, string Question, string Answer)[] extra)
     {
         var all = new JsonArray();
-        for (var i = 0; i < 18; i++)
+        for (var i = 0; i < 18 + extra.Length; i++)
         {
-            var (title, question, answer) = Conversations[i % 3][i / 3];
+            var (title, question, answer) = i < 18 ? Conversations[i % 3][i / 3] : extra[i - 18];
             all.Add(ExportJson.Conversation($"conv-{i:D2}", title, question, answer, new DateTimeOffset(2024, 1 + i % 12, 10, 12, 0, 0, TimeSpan.Zero)));
         }
         return System.Text.Encoding.UTF8.GetBytes(all.ToJsonString());

@@ -7,18 +7,29 @@ public sealed class ConversationMap
     private readonly string[] _ids;
     private readonly string[] _titles;
     private readonly float[][] _vectors;
-    private readonly TextFeatures[]? _features;
     private readonly Dictionary<string, int> _indexOf;
 
-    private ConversationMap(string[] ids, string[] titles, float[][] vectors, TextFeatures[]? features)
+    // What topics need of each conversation's words, compactly (a whole job's conversations are held at once): its
+    // language, and its distinct terms (ascending) each with the word it wrote for it, as ids into _words, and its weight.
+    private readonly (Script, LatinLanguage)[]? _languages;
+    private readonly (int Term, int Surface, float Weight)[][]? _terms;
+    private readonly List<string> _words;
+
+    private ConversationMap(string[] ids, string[] titles, float[][] vectors, (Script, LatinLanguage)[]? languages, (int Term, int Surface, float Weight)[][]? terms, List<string>? words)
     {
         _ids = ids;
         _titles = titles;
         _vectors = vectors;
-        _features = features;
+        _languages = languages;
+        _terms = terms;
+        _words = words ?? [];
         _indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++) _indexOf.TryAdd(ids[i], i);
     }
+
+    // Read and embedded this many at a time: a text's features (n-grams, pieces, tokens) are many times its vector,
+    // and only a chunk's are held at once. Measured with bench jobs-memory --mode discover (20,000 conversations).
+    private const int BuildChunk = 500;
 
     // Reads and embeds the digests of one run (a job's conversations).
     public static ConversationMap Build(OfflineEngine engine, IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken = default)
@@ -26,20 +37,38 @@ public sealed class ConversationMap
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(digests);
         var tuning = OfflineTuning.Default;
-        var features = new TextFeatures[digests.Count];
-        Parallel.For(0, digests.Count, new ParallelOptions { CancellationToken = cancellationToken },
-            i => features[i] = FeatureReader.ForDigest(engine.Analyzer, digests[i].Title, digests[i].Text, tuning));
-        var vectors = engine.Embed([.. features.Select(f => (IReadOnlyList<WeightedPiece>)f.Pieces)], cancellationToken);
-        // Topics need only the terms, runs and word counts: the n-grams and pieces (most of a text's features) go now,
-        // which matters when a whole job's conversations are held at once.
-        foreach (var f in features)
+        var n = digests.Count;
+        var vectors = new float[n][];
+        var languages = new (Script, LatinLanguage)[n];
+        var terms = new (int Term, int Surface, float Weight)[n][];
+        var words = new List<string>();
+        var wordIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Id(string word)
         {
-            f.Grams.Clear();
-            f.Grams.TrimExcess();
-            f.Pieces.Clear();
-            f.Pieces.TrimExcess();
+            if (!wordIds.TryGetValue(word, out var id)) wordIds[word] = id = AddWord(words, word);
+            return id;
         }
-        return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, features);
+        for (var start = 0; start < n; start += BuildChunk)
+        {
+            var count = Math.Min(BuildChunk, n - start);
+            var features = new TextFeatures[count];
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken },
+                i => features[i] = FeatureReader.ForDigest(engine.Analyzer, digests[start + i].Title, digests[start + i].Text, tuning));
+            var embedded = engine.Embed([.. features.Select(f => (IReadOnlyList<WeightedPiece>)f.Pieces)], cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                vectors[start + i] = embedded[i];
+                languages[start + i] = Language(features[i]);
+                terms[start + i] = [.. features[i].Terms.Select(t => (Id(t.Key), Id(t.Value.Surface), t.Value.Weight)).OrderBy(t => t.Item1)];
+            }
+        }
+        return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, languages, terms, words);
+    }
+
+    private static int AddWord(List<string> words, string word)
+    {
+        words.Add(word);
+        return words.Count - 1;
     }
 
     // A map from vectors kept elsewhere (a job's stored embeddings), for neighbours; topics need Build.
@@ -47,7 +76,7 @@ public sealed class ConversationMap
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count != vectors.Count || ids.Count != titles.Count) throw new ArgumentException("Every conversation needs one title and one vector.", nameof(vectors));
-        return new ConversationMap([.. ids], [.. titles], [.. vectors], null);
+        return new ConversationMap([.. ids], [.. titles], [.. vectors], null, null, null);
     }
 
     public int Count => _ids.Length;
@@ -75,7 +104,7 @@ public sealed class ConversationMap
     // count: How many topics; by default the best silhouette from 2 to MaxTopics.
     public IReadOnlyList<DiscoveredTopic> DiscoverTopics(int? count = null, CancellationToken cancellationToken = default)
     {
-        if (_features is null) throw new InvalidOperationException("Topics need the conversations' words: build the map from digests.");
+        if (_terms is null) throw new InvalidOperationException("Topics need the conversations' words: build the map from digests.");
         var n = _ids.Length;
         if (n == 0) return [];
         var points = CentredByScript();
@@ -114,13 +143,15 @@ public sealed class ConversationMap
     // Silhouette on this many conversations at most: its cost grows with the square of them.
     private const int SilhouetteSample = 1000;
 
-    private List<string> DistinctiveWords(List<int> cluster, Dictionary<string, int> documents)
+    private List<string> DistinctiveWords(List<int> cluster, Dictionary<int, int> documents)
     {
         var n = _ids.Length;
         return [.. DocumentFrequencies(cluster)
-            .Where(t => t.Value >= Math.Min(2, cluster.Count) && !Terms.NamesNothing(t.Key))
+            .Where(t => t.Value >= Math.Min(2, cluster.Count) && !Terms.NamesNothing(_words[t.Key]))
             .Select(t => (Term: t.Key, Score: t.Value / (double)cluster.Count * Math.Log((double)n / documents[t.Key])))
-            .OrderByDescending(t => t.Score).ThenBy(t => t.Term, StringComparer.Ordinal)
+            // A topic that is the whole run (an export of one or two conversations) has no word more frequent in it than
+            // elsewhere: its weightiest words (the title's first) name it rather than the alphabet's first.
+            .OrderByDescending(t => t.Score).ThenByDescending(t => t.Score == 0 ? cluster.Sum(i => WeightIn(i, t.Term)) : 0).ThenBy(t => _words[t.Term], StringComparer.Ordinal)
             .Select(t => Surface(cluster, t.Term))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Take(3)];
@@ -143,7 +174,7 @@ public sealed class ConversationMap
     {
         var n = _vectors.Length;
         var dimensions = _vectors[0].Length;
-        var scripts = Enumerable.Range(0, n).Select(i => Language(_features![i])).ToArray();
+        var scripts = _languages!;
         var means = new Dictionary<(Script, LatinLanguage), float[]>();
         var overall = Mean(Enumerable.Range(0, n), dimensions);
         foreach (var group in Enumerable.Range(0, n).GroupBy(i => scripts[i]))
@@ -281,19 +312,37 @@ public sealed class ConversationMap
         return (assignment, centres);
     }
 
-    private Dictionary<string, int> DocumentFrequencies(IEnumerable<int> members)
+    private Dictionary<int, int> DocumentFrequencies(IEnumerable<int> members)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<int, int>();
         foreach (var i in members)
-            foreach (var term in _features![i].Terms.Keys)
+            foreach (var (term, _, _) in _terms![i])
                 counts[term] = counts.GetValueOrDefault(term) + 1;
         return counts;
     }
 
     // The word as the conversations wrote it (여행 rather than its gloss "travel"), the most common spelling.
-    private string Surface(List<int> cluster, string term) =>
-        cluster.Select(i => _features![i].Terms.GetValueOrDefault(term)?.Surface).OfType<string>()
+    private string Surface(List<int> cluster, int term) =>
+        cluster.Select(i => SurfaceIn(i, term)).OfType<string>()
             .GroupBy(s => s, StringComparer.OrdinalIgnoreCase).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+
+    private string? SurfaceIn(int member, int term) => Find(member, term) is { } at ? _words[_terms![member][at].Surface] : null;
+
+    private float WeightIn(int member, int term) => Find(member, term) is { } at ? _terms![member][at].Weight : 0;
+
+    private int? Find(int member, int term)
+    {
+        var terms = _terms![member];
+        var (low, high) = (0, terms.Length - 1);
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (terms[middle].Term == term) return middle;
+            if (terms[middle].Term < term) low = middle + 1;
+            else high = middle - 1;
+        }
+        return null;
+    }
 }
 
 public sealed record SimilarConversation(string ConversationId, string Title, double Similarity);

@@ -30,6 +30,12 @@ public sealed class QuantizedVectors
         }
     }
 
+    // The viewer's floor for "similar conversations". On the labelled openings (bench discover --similar) pairs this close
+    // share their category twice as often as pairs at random (33 % against 16 %; the example bank 48 % against 28 %), the
+    // five nearest at or above it share the opening's category more often than not (52 %, the bank 59 %), and five in six
+    // openings keep at least one; higher floors gain little and leave most openings with none.
+    public const double RelatedSimilarity = 0.5;
+
     public int Count => _norms.Length;
 
     // How much memory the vectors take, for a cache's size.
@@ -46,8 +52,8 @@ public sealed class QuantizedVectors
         return bytes;
     }
 
-    // The rows most like row, closest first (ties by row), itself left out, with their cosine.
-    public IReadOnlyList<(int Row, double Similarity)> Nearest(int row, int count)
+    // The rows most like row, closest first (ties by row), itself left out, with their cosine; none below floor.
+    public IReadOnlyList<(int Row, double Similarity)> Nearest(int row, int count, double floor = double.NegativeInfinity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
@@ -63,6 +69,7 @@ public sealed class QuantizedVectors
             var dot = 0;
             for (var d = 0; d < _dimensions; d++) dot += self[d] * other[d];
             var similarity = dot / (_norms[row] * (double)_norms[i]);
+            if (similarity < floor) continue;
             if (best.Count < count) best.Enqueue(i, (similarity, i));
             else if (best.TryPeek(out _, out var worst) && (similarity > worst.Similarity || (similarity == worst.Similarity && i < worst.Row))) best.EnqueueDequeue(i, (similarity, i));
         }

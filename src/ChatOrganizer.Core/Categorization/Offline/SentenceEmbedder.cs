@@ -36,7 +36,7 @@ public sealed class SentenceEmbedder
         // categorizer hands this tokenizer only the Latin-script parts of a text (see ScriptSegmenter), and reads
         // Hangul, Han and kana itself.
         _tokenizer = BertTokenizer.Create(new MemoryStream(vocabulary), new BertOptions { LowerCaseBeforeTokenization = true });
-        _session = new Lazy<InferenceSession>(CreateSession, LazyThreadSafetyMode.ExecutionAndPublication);
+        _session = new Lazy<InferenceSession>(() => CreateSession(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     // The process's one embedder for this model.
@@ -81,7 +81,8 @@ public sealed class SentenceEmbedder
 
     // A session of its own, for one piece of work (distilling token vectors): the model's weights (about 250 MB once ONNX
     // Runtime has read them) are given back when it is disposed, instead of staying for the life of the process.
-    public ModelSession OpenSession() => new(this, CreateSession());
+    // threads: How many cores it may use; 0 for all of them, 1 to run on the calling thread only (work in the background).
+    public ModelSession OpenSession(int threads = 0) => new(this, CreateSession(threads));
 
     private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
     {
@@ -156,13 +157,13 @@ public sealed class SentenceEmbedder
         return vectors;
     }
 
-    private InferenceSession CreateSession()
+    private InferenceSession CreateSession(int threads = 0)
     {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = Environment.ProcessorCount,
+            IntraOpNumThreads = threads > 0 ? Math.Min(threads, Environment.ProcessorCount) : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
         return new InferenceSession(ReadResource(_resources, Model.OnnxResource), options);

@@ -78,9 +78,30 @@ public sealed class StaticTokenVectors
 
     // Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.
     // Waits for a distillation another thread has begun, so that VocabularyReady is true after it.
-    public void PrepareVocabulary(CancellationToken cancellationToken = default)
+    // threads: How many cores distilling may use (SentenceEmbedder.OpenSession); 0 for all.
+    public void PrepareVocabulary(CancellationToken cancellationToken = default, int threads = 0)
     {
-        if (!VocabularyReady) PrepareAll(cancellationToken);
+        if (!VocabularyReady) PrepareAll(cancellationToken, threads);
+    }
+
+    // Takes the vocabulary from a cache file when one holds it all (a fraction of a second), never distilling; true when
+    // every token has its vector after it. Does not wait for a distillation under way elsewhere.
+    public bool TryReadCache()
+    {
+        if (VocabularyReady) return true;
+        if (!_distilling.TryEnter()) return false;
+        try
+        {
+            ReadCacheFiles();
+            if (Enumerable.Range(0, _raw.Length).Any(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id)))) return false;
+            _centre ??= Centre();
+            Volatile.Write(ref _vocabularyReady, true);
+            return true;
+        }
+        finally
+        {
+            _distilling.Exit();
+        }
     }
 
     public SentenceEmbedder Embedder => _embedder;
@@ -111,7 +132,7 @@ public sealed class StaticTokenVectors
         if (!complete) PrepareAll(cancellationToken);
     }
 
-    private void PrepareAll(CancellationToken cancellationToken)
+    private void PrepareAll(CancellationToken cancellationToken, int threads = 0)
     {
         lock (_distilling)
         {
@@ -119,7 +140,7 @@ public sealed class StaticTokenVectors
             var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
             if (todo.Length > 0)
             {
-                using (var session = _embedder.OpenSession())
+                using (var session = _embedder.OpenSession(threads))
                 {
                     foreach (var chunk in todo.Chunk(DistillBatch))
                     {
@@ -143,8 +164,8 @@ public sealed class StaticTokenVectors
 
     private void ReadCacheFiles()
     {
-        foreach (var file in _unread) Load(file);
-        _unread.Clear();
+        // A file not there yet stays to be read: another process sharing the folder may write it later.
+        _unread.RemoveAll(Load);
         if (_centre is null && Enumerable.Range(FirstWordId, CentringWords).All(id => _raw[id] is not null)) _centre = Centre();
     }
 
@@ -225,14 +246,14 @@ public sealed class StaticTokenVectors
         }
     }
 
-    // Only ids not known yet are taken: vectors already in memory came from the same model.
-    private void Load(string file)
+    // Only ids not known yet are taken: vectors already in memory came from the same model. False when there is no file.
+    private bool Load(string file)
     {
-        if (!File.Exists(file)) return;
+        if (!File.Exists(file)) return false;
         try
         {
             using var reader = new BinaryReader(File.OpenRead(file));
-            if (reader.ReadInt32() != FileVersion || reader.ReadInt32() != Dimensions) return;
+            if (reader.ReadInt32() != FileVersion || reader.ReadInt32() != Dimensions) return true;
             var count = reader.ReadInt32();
             var halves = new Half[Dimensions];
             for (var i = 0; i < count; i++)
@@ -248,5 +269,6 @@ public sealed class StaticTokenVectors
         {
             // A damaged cache file: what it lacks is distilled again, and the next save replaces it.
         }
+        return true;
     }
 }
