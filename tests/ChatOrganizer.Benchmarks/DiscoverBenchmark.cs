@@ -119,7 +119,7 @@ internal static class DiscoverBenchmark
             }
             same.Sort();
             different.Sort();
-            string Quartiles(List<double> v) => $"{BenchOptions.Percentile([.. v], 0.25):F2} / {BenchOptions.Percentile([.. v], 0.5):F2} / {BenchOptions.Percentile([.. v], 0.75):F2} / {BenchOptions.Percentile([.. v], 0.95):F2}";
+            string Quartiles(List<double> v) => $"{Percentile.Of([.. v], 0.25):F2} / {Percentile.Of([.. v], 0.5):F2} / {Percentile.Of([.. v], 0.75):F2} / {Percentile.Of([.. v], 0.95):F2}";
             Console.WriteLine($"{name}: {rows.Count} openings, {rows.Select(r => r.Label).Distinct().Count()} labels; cosine quartiles and 95th percentile: " +
                               $"same label {Quartiles(same)}, different {Quartiles(different)}");
             var nearest = Enumerable.Range(0, rows.Count).Select(i => vectors.Nearest(i, 5)).ToList();
