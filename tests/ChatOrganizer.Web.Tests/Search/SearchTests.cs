@@ -125,6 +125,22 @@ public abstract class SearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyMatchesGiveOneHitPerConversationNewestFirstAndAFilterFindsTheOldestBelowThemAll()
+    {
+        // 400 conversations, the word in the title and both messages of each: 1,200 matching rows, read a page at a time.
+        var many = Enumerable.Range(0, 400).Select(i => ExportJson.Conversation(
+            $"p-{i:D3}", $"Lantern {i:D3}", $"How bright is lantern {i}?", $"Lantern {i} is bright.", i == 0 ? March2024 : July2025)).ToArray();
+        await ReadAsync(Export(many));
+
+        var all = await SearchAsync("lantern", "&limit=200");
+        Assert.Equal(Enumerable.Range(200, 200).Reverse().Select(i => $"Lantern {i:D3}"), all.Hits.Select(h => h.Title));
+        Assert.True(all.More);
+        var oldest = await SearchAsync("lantern", "&month=2024-03");
+        Assert.Equal(["Lantern 000"], oldest.Hits.Select(h => h.Title));
+        Assert.False(oldest.More);
+    }
+
+    [Fact]
     public async Task TheSnippetIsEscapedHtmlWithTheMatchesMarkedOnTheApiAndThePage()
     {
         await ReadAsync(Export(ExportJson.Conversation("x-1", "Escaping", "Why does <script>alert('logrotate')</script> run?", "Because it is not escaped.")));
