@@ -14,11 +14,12 @@ namespace ChatOrganizer.Benchmarks;
 internal static class SearchBenchmark
 {
     private const string Usage = """
-        usage: bench search [--conversations N] [--words N] [--repeats N] [--cache DIR] [--data DIR] [--no-baseline]
+        usage: bench search [--conversations N] [--words N] [--repeats N] [--cache DIR] [--data DIR] [--no-baseline] [--postgres CS]
           --conversations  conversations in the export (default 20000, about 500 MB of JSON)
           --repeats        times each query is asked (default 20)
           --data           keep the app's data folder there; a later run with the same folder only asks the queries
           --no-baseline    skip the read without the index
+          --postgres CS    the app on this PostgreSQL database (scale-out mode) instead of its SQLite file
         """;
 
     private static readonly string[] Queries =
@@ -41,16 +42,19 @@ internal static class SearchBenchmark
         Console.WriteLine($"search: {conversations} conversations ({new FileInfo(export).Length / 1e6:0} MB), month jobs, app as a process ({Environment.ProcessorCount} cores, load {Load()})");
 
         var data = BenchOptions.String(args, "--data");
+        var storage = BenchOptions.String(args, "--postgres") is { } postgres
+            ? new Dictionary<string, string> { ["Storage__PostgresConnectionString"] = postgres }
+            : new Dictionary<string, string>();
         var readAlready = data is not null && File.Exists(Path.Combine(data, ReadMarker));
         double? withoutIndex = null;
         if (!readAlready && !args.Contains("--no-baseline"))
         {
-            await using var baseline = await AppRun.StartAsync(fake: null, settings: new Dictionary<string, string> { ["Jobs__SearchIndex"] = "false" });
+            await using var baseline = await AppRun.StartAsync(fake: null, settings: new Dictionary<string, string>(storage) { ["Jobs__SearchIndex"] = "false" });
             withoutIndex = await ReadAsync(baseline, export);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read step without the index: {withoutIndex:0.0} s"));
         }
 
-        await using var run = await AppRun.StartAsync(fake: null, dataDirectory: data);
+        await using var run = await AppRun.StartAsync(fake: null, settings: storage, dataDirectory: data);
         if (readAlready)
         {
             Console.WriteLine($"read already in {data}: queries only");

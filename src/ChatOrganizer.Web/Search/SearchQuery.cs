@@ -147,14 +147,27 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             where.Add($"e.\"Text\" ILIKE @like{i} ESCAPE '\\'");
             Add(command, $"like{i}", Like(likes[i]));
         }
-        if (terms.Short.Count > 0)
+        // A longer CJK term's two-character pieces are in the short terms too: the array index narrows it down even where
+        // pg_trgm sees no trigrams in it (a database in the C locale counts no Hangul or Han as letters), ILIKE decides.
+        var pieces = terms.Short.Select(t => t.ToLowerInvariant()).Concat(terms.Long.SelectMany(CjkPieces)).Distinct(StringComparer.Ordinal).ToArray();
+        if (pieces.Length > 0)
         {
             where.Add("string_to_array(e.\"ShortTerms\", ' ') @> @short");
-            Add(command, "short", terms.Short.Select(t => t.ToLowerInvariant()).ToArray());
+            Add(command, "short", pieces);
         }
         if (before is not null) where.Add("e.\"Id\" < @before");
         Filters(where, request, '@');
         return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC LIMIT @page";
+    }
+
+    // Every two neighbouring characters of each CJK run of two or more in a term: what SearchText.ShortTerms stored for
+    // any text the term is in.
+    private static IEnumerable<string> CjkPieces(string term)
+    {
+        for (var i = 0; i + 1 < term.Length; i++)
+        {
+            if (SearchText.IsCjk(term[i]) && SearchText.IsCjk(term[i + 1])) yield return term.Substring(i, 2);
+        }
     }
 
     // Parameters are written $x in SQLite's SQL and @x in PostgreSQL's; both providers take the name without its sign.

@@ -73,6 +73,10 @@ public abstract class SearchTests : IAsyncLifetime
         Assert.Contains(hit.Snippet, p => p is { Match: true, Text: "주식" });
         Assert.Equal("주식투자에서 분산은 왜 중요한가요?", string.Concat(hit.Snippet.Select(p => p.Text)));
         Assert.Equal($"/jobs/{jobId}/conversations/0#m-ko-1-user", hit.Link);
+        // Longer Korean words too, in any locale of the database; the same syllables in another order are another word.
+        Assert.Equal(["ko-1-user"], (await SearchAsync("주식투자")).Hits.Select(h => h.NodeId));
+        Assert.Equal(["ko-2-user"], (await SearchAsync("오사카 일정을")).Hits.Select(h => h.NodeId));
+        Assert.Empty((await SearchAsync("투자주식")).Hits);
     }
 
     [Fact]
