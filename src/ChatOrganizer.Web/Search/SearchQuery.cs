@@ -35,12 +35,26 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             var hits = new List<SearchHit>();
             var seen = new HashSet<(string, int)>();
             long? before = null;
+            // A job's rows lie between its first and last: FTS5 (or the primary key) starts and stops there instead of
+            // passing over every other job's matches for a word that job lacks.
+            (long Low, long High)? span = null;
+            if (request.JobId is { } onlyJob)
+            {
+                await using var bounds = connection.CreateCommand();
+                bounds.CommandText = postgres
+                    ? "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = @job"
+                    : "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = $job";
+                Add(bounds, "job", onlyJob);
+                await using var range = await bounds.ExecuteReaderAsync(cancellationToken);
+                if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false);
+                span = (range.GetInt64(0), range.GetInt64(1));
+            }
             // Newest first, a page at a time, each query ending in a LIMIT (PostgreSQL plans a LIMIT as a top-N, not a
             // sort of every match) and going on below the last row read.
             for (var page = FirstPage; ; page = Math.Min(page * 4, MaxPage))
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = postgres ? PostgresSql(terms, request, command, before) : SqliteSql(terms, request, command, before);
+                command.CommandText = postgres ? PostgresSql(terms, request, command, before, span is not null) : SqliteSql(terms, request, command, before, span is not null);
                 Add(command, "owner", ownerId);
                 if (request.JobId is { } jobId) Add(command, "job", jobId);
                 if (request.Model is { } model) Add(command, "model", model);
@@ -51,6 +65,11 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                     Add(command, "to", from.AddMonths(1));
                 }
                 if (before is { } below) Add(command, "before", below);
+                if (span is { } within)
+                {
+                    Add(command, "low", within.Low);
+                    Add(command, "high", within.High);
+                }
                 Add(command, "page", page);
 
                 var rows = 0;
@@ -93,7 +112,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         LEFT JOIN results r ON r."JobId" = e."JobId" AND r."Index" = e."Index"
         """;
 
-    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before)
+    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
     {
         var sql = new StringBuilder();
         var where = new List<string>();
@@ -132,13 +151,14 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         }
         // On the driving index's rowid, so that FTS5 starts there instead of skipping the rows above it.
         if (before is not null) where.Add($"{rowid} < $before");
+        if (span) where.Add($"{rowid} BETWEEN $low AND $high");
         sql.Append(Joins);
         Filters(where, request, '$');
         sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY ").Append(rowid).Append(" DESC LIMIT $page");
         return sql.ToString();
     }
 
-    private static string PostgresSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before)
+    private static string PostgresSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
     {
         var where = new List<string>();
         var likes = terms.Long.Concat(terms.Scanned).ToList();
@@ -156,6 +176,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             Add(command, "short", pieces);
         }
         if (before is not null) where.Add("e.\"Id\" < @before");
+        if (span) where.Add("e.\"Id\" BETWEEN @low AND @high");
         Filters(where, request, '@');
         return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC LIMIT @page";
     }
