@@ -11,10 +11,12 @@ namespace ChatOrganizer.Benchmarks;
 internal sealed class AppRun : IAsyncDisposable
 {
     private readonly string _data;
+    private readonly bool _keep;
 
-    private AppRun(string data, AppProcess app, HttpClient client)
+    private AppRun(string data, bool keep, AppProcess app, HttpClient client)
     {
         _data = data;
+        _keep = keep;
         App = app;
         Client = client;
     }
@@ -29,9 +31,11 @@ internal sealed class AppRun : IAsyncDisposable
     // fake: The model to talk to; null for a server without a key (topic jobs go to the offline categorizer).
     // webDll: Another build of the app (another commit's) instead of the one built beside the benchmarks.
     // settings: More environment for the app, e.g. Jobs__SearchIndex=false for a baseline.
-    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null, IReadOnlyDictionary<string, string>? settings = null)
+    // dataDirectory: A data folder to use and keep (a later run can start on it again); by default a temp one, deleted.
+    public static async Task<AppRun> StartAsync(FakeOpenAiServer? fake, bool limited = false, string? webDll = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
     {
-        var data = Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("chatorg-bench-").FullName;
+        Directory.CreateDirectory(data);
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["DATA_DIR"] = data };
         if (fake is not null)
         {
@@ -44,8 +48,11 @@ internal sealed class AppRun : IAsyncDisposable
             environment["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "100000000";
         }
         var app = await AppProcess.StartAsync(environment, webDll);
-        var client = await app.SessionClientAsync();
-        return new AppRun(data, app, client);
+        // A kept folder keeps its session too (the token is signed with the keys in the folder).
+        var tokenFile = Path.Combine(data, "bench-session-token");
+        var client = dataDirectory is not null && File.Exists(tokenFile) ? app.SessionClient(await File.ReadAllTextAsync(tokenFile)) : await app.SessionClientAsync();
+        if (dataDirectory is not null) await File.WriteAllTextAsync(tokenFile, client.DefaultRequestHeaders.Authorization!.Parameter);
+        return new AppRun(data, keep: dataDirectory is not null, app, client);
     }
 
     // A client in a new session of its own (a bearer token from POST /api/session).
@@ -82,6 +89,7 @@ internal sealed class AppRun : IAsyncDisposable
     {
         Client.Dispose();
         await App.DisposeAsync();
+        if (_keep) return;
         try
         {
             Directory.Delete(_data, recursive: true);
@@ -100,6 +108,13 @@ internal static class AppProcessSessions
         var client = app.CreateClient();
         using var session = await client.PostAsync(new Uri("/api/session", UriKind.Relative), content: null);
         var token = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static HttpClient SessionClient(this AppProcess app, string token)
+    {
+        var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

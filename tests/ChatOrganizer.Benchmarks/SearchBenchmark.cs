@@ -17,42 +17,61 @@ internal static class SearchBenchmark
     private static readonly string[] Queries =
         ["python", "budget", "pipeline dependency", "the", "marathon recovery", "zzqxv", "주식", "投资", "주식투자", "AI"];
 
+    private const string ReadMarker = "bench-search-read";
+
     public static Command Command()
     {
         var command = new Command("search", "A month job read with and without the search index, then GET /api/search's median and p95 over it.");
         var exports = new ExportOptions(command);
         var conversations = BenchOptions.Positive("--conversations", "conversations in the export (20000 is about 500 MB of JSON)", 20_000);
         var repeats = BenchOptions.Positive("--repeats", "times each query is asked", 20);
-        command.Add(conversations);
-        command.Add(repeats);
-        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(conversations), parsed.GetValue(repeats)));
+        var data = BenchOptions.Path("--data", "keep the app's data folder there; a later run with the same folder only asks the queries");
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "skip the read without the index" };
+        var postgres = new Option<string?>("--postgres") { Description = "the app on this PostgreSQL database (scale-out mode) instead of its SQLite file", HelpName = "CS" };
+        foreach (var option in new Option[] { conversations, repeats, data, noBaseline, postgres }) command.Add(option);
+        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(conversations), parsed.GetValue(repeats),
+            parsed.GetValue(data), parsed.GetValue(noBaseline), parsed.GetValue(postgres)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int conversations, int repeats)
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int conversations, int repeats, string? data, bool noBaseline, string? postgres)
     {
         var export = (await new ReaderBenchmarkExports(settings).EnsureAsync(conversations)).Json;
         Console.WriteLine($"search: {conversations} conversations ({new FileInfo(export).Length / 1e6:0} MB), month jobs, app as a process ({Environment.ProcessorCount} cores, load {Load()})");
 
-        double withoutIndex;
-        await using (var baseline = await AppRun.StartAsync(fake: null, settings: new Dictionary<string, string> { ["Jobs__SearchIndex"] = "false" }))
+        var storage = postgres is not null
+            ? new Dictionary<string, string> { ["Storage__PostgresConnectionString"] = postgres }
+            : new Dictionary<string, string>();
+        var readAlready = data is not null && File.Exists(Path.Combine(data, ReadMarker));
+        double? withoutIndex = null;
+        if (!readAlready && !noBaseline)
         {
+            await using var baseline = await AppRun.StartAsync(fake: null, settings: new Dictionary<string, string>(storage) { ["Jobs__SearchIndex"] = "false" });
             withoutIndex = await ReadAsync(baseline, export);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read step without the index: {withoutIndex:0.0} s"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read step without the index: {withoutIndex:0.0} s"));
 
-        await using var run = await AppRun.StartAsync(fake: null);
-        var withIndex = await ReadAsync(run, export);
-        var databaseMb = Directory.GetFiles(run.DataDirectory, "*.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"read step with the index:    {withIndex:0.0} s = {withIndex / withoutIndex:0.00}x; database {databaseMb:0} MB"));
-        await ReadAsync(run, WriteCjkExport());
-
-        Console.WriteLine($"{"query",-22} {"hits",5} {"median ms",10} {"p95 ms",8}");
-        var all = new List<double>();
-        foreach (var query in Queries)
+        await using var run = await AppRun.StartAsync(fake: null, settings: storage, dataDirectory: data);
+        if (readAlready)
         {
-            var url = new Uri($"/api/search?q={Uri.EscapeDataString(query)}", UriKind.Relative);
+            Console.WriteLine($"read already in {data}: queries only");
+        }
+        else
+        {
+            var withIndex = await ReadAsync(run, export);
+            var databaseMb = Directory.GetFiles(run.DataDirectory, "*.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read step with the index:    {withIndex:0.0} s{(withoutIndex is { } without ? $" = {withIndex / without:0.00}x" : "")}; database {databaseMb:0} MB"));
+            await ReadAsync(run, WriteCjkExport());
+            if (data is not null) await File.WriteAllTextAsync(Path.Combine(data, ReadMarker), export);
+        }
+
+        Console.WriteLine($"{"query",-34} {"hits",5} {"median ms",10} {"p95 ms",8}");
+        var all = new List<double>();
+        var firstHits = new Dictionary<string, JsonElement>();
+        async Task AskAsync(string label, string query)
+        {
+            var url = new Uri($"/api/search?q={query}", UriKind.Relative);
             var hits = 0;
             var times = new List<double>();
             for (var i = 0; i <= repeats; i++)
@@ -62,13 +81,33 @@ internal static class SearchBenchmark
                 var body = await response.Content.ReadAsStringAsync();
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 response.EnsureSuccessStatusCode();
-                hits = JsonDocument.Parse(body).RootElement.GetProperty("hits").GetArrayLength();
+                var found = JsonDocument.Parse(body).RootElement.GetProperty("hits");
+                hits = found.GetArrayLength();
+                if (hits > 0) firstHits[label] = found[0].Clone();
                 if (i > 0) times.Add(elapsed); // the first asks of each query warm its pages in
             }
             times.Sort();
             all.AddRange(times);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{query,-22} {hits,5} {times[times.Count / 2],10:0.0} {Percentile.Of([.. times], 0.95),8:0.0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-34} {hits,5} {times[times.Count / 2],10:0.0} {Percentile.Of([.. times], 0.95),8:0.0}"));
         }
+        foreach (var query in Queries) await AskAsync(query, Uri.EscapeDataString(query));
+
+        // With filters, taken from what the words found: a conversation's model, month and category, the English job and
+        // the small CJK one (where "the" is nowhere: every English match is passed over).
+        var english = firstHits["python"];
+        var cjkJob = firstHits["주식"].GetProperty("jobId").GetString()!;
+        var englishJob = english.GetProperty("jobId").GetString()!;
+        var month = english.GetProperty("createTime").GetDateTime().ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var filtered = new List<(string Label, string Query)>
+        {
+            ("python, month " + month, $"python&month={month}"),
+            ("the, job (English)", $"the&job={englishJob}"),
+            ("the, job (CJK)", $"the&job={cjkJob}"),
+            ("주식, job (English)", $"{Uri.EscapeDataString("주식")}&job={englishJob}"),
+        };
+        if (english.TryGetProperty("model", out var model) && model.GetString() is { } modelName) filtered.Add(("budget, model " + modelName, $"budget&model={Uri.EscapeDataString(modelName)}"));
+        if (english.TryGetProperty("category", out var category) && category.GetString() is { } categoryName) filtered.Add(("pipeline, category " + categoryName, $"pipeline&category={Uri.EscapeDataString(categoryName)}"));
+        foreach (var (label, query) in filtered) await AskAsync(label, query);
         all.Sort();
         var median = all[all.Count / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

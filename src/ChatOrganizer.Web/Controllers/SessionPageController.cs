@@ -25,7 +25,7 @@ public sealed class SessionPageController(SessionHandoffs handoffs, IOptions<Sec
 
     // The link's target: its script fills the form from the fragment; opening it (or a link preview fetching it) uses nothing.
     [HttpGet("/session/join")]
-    public async Task<IActionResult> Join() => View(nameof(Index), await PageAsync(handoff: null, code: null, error: null));
+    public async Task<IActionResult> Join() => View(nameof(Index), await PageAsync(handoff: null, code: null, error: null, joining: true));
 
     // The code is read from the form here, not bound as an argument: MVC logs action arguments at Trace.
     [HttpPost("/session/join")]
@@ -37,18 +37,18 @@ public sealed class SessionPageController(SessionHandoffs handoffs, IOptions<Sec
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return View(nameof(Index), await PageAsync(handoff: null, code: null,
-                error: $"That code does not open a session: it may be mistyped, used already, or older than {SessionHandoffs.Lifetime.TotalMinutes:0} minutes. Make a new one in the other browser."));
+                error: $"That code does not open a session: it may be mistyped, used already, or older than {SessionHandoffs.Lifetime.TotalMinutes:0} minutes. Make a new one in the other browser.", joining: true));
         }
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Sessions.Principal(owner), Sessions.Persistent);
         return Redirect("/jobs");
     }
 
-    private async Task<SessionPage> PageAsync(HandoffCode? handoff, string? code, string? error)
+    private async Task<SessionPage> PageAsync(HandoffCode? handoff, string? code, string? error, bool joining = false)
     {
         var cookie = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         // A first visit's cookie is only being set by this very response: it lasts the whole lifetime from now.
         var expires = cookie.Properties?.ExpiresUtc?.UtcDateTime
             ?? (Request.Headers.Authorization.Count == 0 ? time.GetUtcNow().UtcDateTime + options.Value.CookieLifetime : null);
-        return new SessionPage(expires, handoff, code, error);
+        return new SessionPage(expires, handoff, code, error, joining);
     }
 }

@@ -1,6 +1,7 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
+using ChatOrganizer.Web.Models;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Storage;
@@ -312,9 +313,9 @@ public sealed class ReadExportStep(
         if (counts is null || counts.KnownConversations + counts.ChangedConversations == 0) return;
         var reused = job.Mode != JobMode.Topic ? ""
             : counts.ReusedResults == 0 ? " None of their categories could be reused (another category set or model), so all are categorized."
-            : $" {counts.ReusedResults:N0} keep the category they had, with no model request; only the new and changed ones are categorized.";
+            : $" {Display.Plural(counts.ReusedResults, "keeps the category it had", "keep the category they had")}, with no model request; only the new and changed ones are categorized.";
         await log.WriteAsync(job.Id, JobLogLevel.Info,
-            $"{counts.KnownConversations:N0} conversations you already had, {counts.NewConversations:N0} new, {counts.ChangedConversations:N0} changed since.{reused}", cancellationToken);
+            $"{Display.Plural(counts.KnownConversations, "conversation you already had", "conversations you already had")}, {counts.NewConversations:N0} new, {counts.ChangedConversations:N0} changed since.{reused}", cancellationToken);
     }
 
     private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;

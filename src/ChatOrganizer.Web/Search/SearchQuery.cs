@@ -19,6 +19,11 @@ namespace ChatOrganizer.Web.Search;
 // over the short terms. The tables and indexes are created by the FullTextSearch migration.
 public sealed class SearchQuery(ChatOrganizerDb db)
 {
+    // Rows asked for at first, and at most in one query: one hit per conversation takes several matching messages, and
+    // filters pass rows over, so each further page is four times larger.
+    private const int FirstPage = 256;
+    private const int MaxPage = 16_384;
+
     public async Task<SearchResults> FindAsync(string ownerId, SearchRequest request, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Parse(request.Query);
@@ -27,44 +32,69 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = postgres ? PostgresSql(terms, request, command) : SqliteSql(terms, request, command);
-            Add(command, "owner", ownerId);
-            if (request.JobId is { } jobId) Add(command, "job", jobId);
-            if (request.Model is { } model) Add(command, "model", model);
-            if (request.Category is { } category) Add(command, "category", category);
-            if (request.MonthStart is { } from)
-            {
-                Add(command, "from", from);
-                Add(command, "to", from.AddMonths(1));
-            }
-
             var hits = new List<SearchHit>();
             var seen = new HashSet<(string, int)>();
-            var more = false;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            long? before = null;
+            // A job's rows lie between its first and last: FTS5 (or the primary key) starts and stops there instead of
+            // passing over every other job's matches for a word that job lacks.
+            (long Low, long High)? span = null;
+            if (request.JobId is { } onlyJob)
             {
-                var key = (reader.GetString(0), reader.GetInt32(1));
-                if (!seen.Add(key)) continue;
-                if (hits.Count == request.Limit)
-                {
-                    more = true;
-                    break;
-                }
-                var nodeId = reader.IsDBNull(2) ? null : reader.GetString(2);
-                hits.Add(new SearchHit(
-                    key.Item1,
-                    reader.GetString(4),
-                    key.Item2,
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    nodeId,
-                    Snippet.Of(reader.GetString(3), terms)));
+                await using var bounds = connection.CreateCommand();
+                bounds.CommandText = postgres
+                    ? "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = @job"
+                    : "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = $job";
+                Add(bounds, "job", onlyJob);
+                await using var range = await bounds.ExecuteReaderAsync(cancellationToken);
+                if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false);
+                span = (range.GetInt64(0), range.GetInt64(1));
             }
-            return new SearchResults(request.Query, hits, more);
+            // Newest first, a page at a time, each query ending in a LIMIT (PostgreSQL plans a LIMIT as a top-N, not a
+            // sort of every match) and going on below the last row read.
+            for (var page = FirstPage; ; page = Math.Min(page * 4, MaxPage))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = postgres ? PostgresSql(terms, request, command, before, span is not null) : SqliteSql(terms, request, command, before, span is not null);
+                Add(command, "owner", ownerId);
+                if (request.JobId is { } jobId) Add(command, "job", jobId);
+                if (request.Model is { } model) Add(command, "model", model);
+                if (request.Category is { } category) Add(command, "category", category);
+                if (request.MonthStart is { } from)
+                {
+                    Add(command, "from", from);
+                    Add(command, "to", from.AddMonths(1));
+                }
+                if (before is { } below) Add(command, "before", below);
+                if (span is { } within)
+                {
+                    Add(command, "low", within.Low);
+                    Add(command, "high", within.High);
+                }
+                Add(command, "page", page);
+
+                var rows = 0;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows++;
+                    before = reader.GetInt64(9);
+                    var key = (reader.GetString(0), reader.GetInt32(1));
+                    if (!seen.Add(key)) continue;
+                    if (hits.Count == request.Limit) return new SearchResults(request.Query, hits, More: true);
+                    var nodeId = reader.IsDBNull(2) ? null : reader.GetString(2);
+                    hits.Add(new SearchHit(
+                        key.Item1,
+                        reader.GetString(4),
+                        key.Item2,
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : DateTime.SpecifyKind(reader.GetDateTime(6), DateTimeKind.Utc),
+                        reader.IsDBNull(7) ? null : reader.GetString(7),
+                        reader.IsDBNull(8) ? null : reader.GetString(8),
+                        nodeId,
+                        Snippet.Of(reader.GetString(3), terms)));
+                }
+                if (rows < page) return new SearchResults(request.Query, hits, More: false);
+            }
         }
         finally
         {
@@ -73,7 +103,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
     }
 
     private const string Columns = """
-        e."JobId", e."Index", e."NodeId", e."Text", j."FileName", c."Title", c."CreateTime", c."Model", r."Category"
+        e."JobId", e."Index", e."NodeId", e."Text", j."FileName", c."Title", c."CreateTime", c."Model", r."Category", e."Id"
         """;
 
     private const string Joins = """
@@ -82,11 +112,11 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         LEFT JOIN results r ON r."JobId" = e."JobId" AND r."Index" = e."Index"
         """;
 
-    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command)
+    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
     {
         var sql = new StringBuilder();
         var where = new List<string>();
-        string order;
+        string rowid;
         // Driven by the index that narrows most: the trigram one when any term is long enough, else the short terms'.
         if (terms.Long.Count > 0)
         {
@@ -95,22 +125,23 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             Add(command, "long", Fts5(terms.Long));
             if (terms.Short.Count > 0)
             {
-                where.Add("e.\"Id\" IN (SELECT rowid FROM search_short WHERE search_short MATCH $short)");
+                // Per row, a seek in the short terms' index (not all of a common short term's rows gathered first).
+                where.Add("EXISTS (SELECT 1 FROM search_short WHERE search_short MATCH $short AND search_short.rowid = e.\"Id\")");
                 Add(command, "short", Fts5(terms.Short));
             }
-            order = "f.rowid DESC";
+            rowid = "f.rowid";
         }
         else if (terms.Short.Count > 0)
         {
             sql.Append("SELECT ").Append(Columns).Append(" FROM search_short s JOIN search_entries e ON e.\"Id\" = s.rowid ");
             where.Add("search_short MATCH $short");
             Add(command, "short", Fts5(terms.Short));
-            order = "s.rowid DESC";
+            rowid = "s.rowid";
         }
         else
         {
             sql.Append("SELECT ").Append(Columns).Append(" FROM search_entries e ");
-            order = "e.\"Id\" DESC";
+            rowid = "e.\"Id\"";
         }
         for (var i = 0; i < terms.Scanned.Count; i++)
         {
@@ -118,13 +149,16 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             where.Add($"e.\"Text\" LIKE $like{i} ESCAPE '\\'");
             Add(command, $"like{i}", Like(terms.Scanned[i]));
         }
+        // On the driving index's rowid, so that FTS5 starts there instead of skipping the rows above it.
+        if (before is not null) where.Add($"{rowid} < $before");
+        if (span) where.Add($"{rowid} BETWEEN $low AND $high");
         sql.Append(Joins);
         Filters(where, request, '$');
-        sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY ").Append(order);
+        sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY ").Append(rowid).Append(" DESC LIMIT $page");
         return sql.ToString();
     }
 
-    private static string PostgresSql(SearchTerms terms, SearchRequest request, DbCommand command)
+    private static string PostgresSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
     {
         var where = new List<string>();
         var likes = terms.Long.Concat(terms.Scanned).ToList();
@@ -133,13 +167,28 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             where.Add($"e.\"Text\" ILIKE @like{i} ESCAPE '\\'");
             Add(command, $"like{i}", Like(likes[i]));
         }
-        if (terms.Short.Count > 0)
+        // A longer CJK term's two-character pieces are in the short terms too: the array index narrows it down even where
+        // pg_trgm sees no trigrams in it (a database in the C locale counts no Hangul or Han as letters), ILIKE decides.
+        var pieces = terms.Short.Select(t => t.ToLowerInvariant()).Concat(terms.Long.SelectMany(CjkPieces)).Distinct(StringComparer.Ordinal).ToArray();
+        if (pieces.Length > 0)
         {
             where.Add("string_to_array(e.\"ShortTerms\", ' ') @> @short");
-            Add(command, "short", terms.Short.Select(t => t.ToLowerInvariant()).ToArray());
+            Add(command, "short", pieces);
         }
+        if (before is not null) where.Add("e.\"Id\" < @before");
+        if (span) where.Add("e.\"Id\" BETWEEN @low AND @high");
         Filters(where, request, '@');
-        return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC";
+        return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC LIMIT @page";
+    }
+
+    // Every two neighbouring characters of each CJK run of two or more in a term: what SearchText.ShortTerms stored for
+    // any text the term is in.
+    private static IEnumerable<string> CjkPieces(string term)
+    {
+        for (var i = 0; i + 1 < term.Length; i++)
+        {
+            if (SearchText.IsCjk(term[i]) && SearchText.IsCjk(term[i + 1])) yield return term.Substring(i, 2);
+        }
     }
 
     // Parameters are written $x in SQLite's SQL and @x in PostgreSQL's; both providers take the name without its sign.

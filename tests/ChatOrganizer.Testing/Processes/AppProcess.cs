@@ -99,6 +99,10 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening, but the first request (migrations, JIT) took longer than one try on a busy machine.
+            }
             await Task.Delay(200);
         }
         throw new TimeoutException($"The app did not answer /health within {timeout}:\n{Output}");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.Exports;
@@ -93,6 +94,31 @@ public sealed class ReImportTests : IAsyncLifetime
         Assert.All(all, c => Assert.EndsWith($"about {c.Category}", c.Title, StringComparison.Ordinal));
         Assert.Equal(15, all.Count(c => c.Reused));
         Assert.Equal(Enumerable.Range(0, 15), all.Where(c => c.Reused).Select(c => c.Index).Order());
+    }
+
+    [Fact]
+    public async Task ACorrectionOutlivesTheJobItWasMadeInAndWinsInTheNextUploadAsAPersonsChoice()
+    {
+        using var client = _app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        var set = await client.CreateCategorySetAsync([.. Topics, "Other"]);
+        var export = Export(Enumerable.Range(0, 6).Select(i => Conversation(i)));
+        var first = await client.WaitUntilEndedAsync((await client.UploadAsync(export, "topic", set)).Id);
+        Assert.Equal("Cooking", (await client.ResultsAsync(first.Id)).Groups.SelectMany(g => g.Conversations).Single(c => c.Index == 0).Category);
+        using (var moved = await client.PatchAsJsonAsync(new Uri($"/api/jobs/{first.Id}/conversations/0", UriKind.Relative), new { category = "Music" })) moved.EnsureSuccessStatusCode();
+        using (var deleted = await client.DeleteAsync(new Uri($"/api/jobs/{first.Id}", UriKind.Relative))) deleted.EnsureSuccessStatusCode();
+        await ForgetTheCacheAsync();
+
+        // The same export again, and a newer one where the corrected conversation changed: the person's choice wins in both.
+        var again = await client.WaitUntilEndedAsync((await client.UploadAsync(export, "topic", set)).Id);
+        var changed = await client.WaitUntilEndedAsync((await client.UploadAsync(Export(Enumerable.Range(0, 6).Select(i => Conversation(i, changed: i == 0))), "topic", set)).Id);
+
+        foreach (var job in new[] { again, changed })
+        {
+            var corrected = (await client.ResultsAsync(job.Id)).Groups.SelectMany(g => g.Conversations).Single(c => c.Index == 0);
+            Assert.Equal(("Music", true, "Cooking"), (corrected.Category, corrected.Corrected, corrected.EngineCategory));
+            var viewer = await client.PageAsync($"/jobs/{job.Id}/conversations/0");
+            Assert.Contains("data-chosen>chosen by you<", viewer, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -73,6 +73,10 @@ public abstract class SearchTests : IAsyncLifetime
         Assert.Contains(hit.Snippet, p => p is { Match: true, Text: "주식" });
         Assert.Equal("주식투자에서 분산은 왜 중요한가요?", string.Concat(hit.Snippet.Select(p => p.Text)));
         Assert.Equal($"/jobs/{jobId}/conversations/0#m-ko-1-user", hit.Link);
+        // Longer Korean words too, in any locale of the database; the same syllables in another order are another word.
+        Assert.Equal(["ko-1-user"], (await SearchAsync("주식투자")).Hits.Select(h => h.NodeId));
+        Assert.Equal(["ko-2-user"], (await SearchAsync("오사카 일정을")).Hits.Select(h => h.NodeId));
+        Assert.Empty((await SearchAsync("투자주식")).Hits);
     }
 
     [Fact]
@@ -122,6 +126,22 @@ public abstract class SearchTests : IAsyncLifetime
         Assert.Empty((await SearchAsync("tomatoes", "&category=Cooking")).Hits);
         // Newest job first.
         Assert.Equal(second, (await SearchAsync("tomatoes")).Hits[0].JobId);
+    }
+
+    [Fact]
+    public async Task ManyMatchesGiveOneHitPerConversationNewestFirstAndAFilterFindsTheOldestBelowThemAll()
+    {
+        // 400 conversations, the word in the title and both messages of each: 1,200 matching rows, read a page at a time.
+        var many = Enumerable.Range(0, 400).Select(i => ExportJson.Conversation(
+            $"p-{i:D3}", $"Lantern {i:D3}", $"How bright is lantern {i}?", $"Lantern {i} is bright.", i == 0 ? March2024 : July2025)).ToArray();
+        await ReadAsync(Export(many));
+
+        var all = await SearchAsync("lantern", "&limit=200");
+        Assert.Equal(Enumerable.Range(200, 200).Reverse().Select(i => $"Lantern {i:D3}"), all.Hits.Select(h => h.Title));
+        Assert.True(all.More);
+        var oldest = await SearchAsync("lantern", "&month=2024-03");
+        Assert.Equal(["Lantern 000"], oldest.Hits.Select(h => h.Title));
+        Assert.False(oldest.More);
     }
 
     [Fact]

@@ -50,7 +50,12 @@ public sealed partial class SessionHandoffTests : IDisposable
         var (code, link) = await MakeCodeAsync(first);
         Assert.Matches("^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$", code);
         Assert.EndsWith("/session/join#" + code, link, StringComparison.Ordinal);
-        Assert.Contains("data-handoff-input", await second.PageAsync("/session/join"), StringComparison.Ordinal);
+        // The link's page puts the form that uses the code first; the session page puts making one first.
+        var joinPage = await second.PageAsync("/session/join");
+        Assert.Contains("data-handoff-input", joinPage, StringComparison.Ordinal);
+        Assert.True(joinPage.IndexOf("id=\"join-heading\"", StringComparison.Ordinal) < joinPage.IndexOf("id=\"carry-heading\"", StringComparison.Ordinal));
+        var sessionPage = await second.PageAsync("/session");
+        Assert.True(sessionPage.IndexOf("id=\"join-heading\"", StringComparison.Ordinal) > sessionPage.IndexOf("id=\"carry-heading\"", StringComparison.Ordinal));
 
         // Typed as a person might: lower case, without the dashes.
         using var joined = await Join(second, code.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
