@@ -12,10 +12,11 @@ namespace ChatOrganizer.Benchmarks;
 internal static class JobSpeedBenchmark
 {
     private const string Usage = """
-        usage: bench job-speed [--runs N] [--conversations N] [--words N] [--mode month|year|topic] [--format json|zip|both] [--cache DIR] [--web-dll PATH]
+        usage: bench job-speed [--runs N] [--conversations N] [--words N] [--mode month|year|topic] [--format json|zip|both] [--cache DIR] [--web-dll PATH] [--search-index true|false]
           --runs           measurements per format, each on a fresh app (default 2); every run is printed, then the range
           --conversations  conversations in the export (default 20000, about 500 MB of JSON)
           --mode           the job's grouping; topic runs the offline categorizer (no key) (default month)
+          --search-index   false: the app reads without the search index (Jobs__SearchIndex=false), to see the index's share (default true)
           --web-dll        another build of the app (another commit's ChatOrganizer.Web.dll) on the same export, for a before and after
         """;
 
@@ -26,9 +27,10 @@ internal static class JobSpeedBenchmark
         var mode = BenchOptions.String(args, "--mode") ?? "month";
         var format = BenchOptions.String(args, "--format") ?? "both";
         var webDll = BenchOptions.String(args, "--web-dll");
+        var searchIndex = BenchOptions.String(args, "--search-index") ?? "true";
         var readerArgs = new List<string> { "--words", BenchOptions.String(args, "--words") ?? "120" };
         if (BenchOptions.String(args, "--cache") is { } cache) readerArgs.AddRange(["--cache", cache]);
-        if (mode is not ("month" or "year" or "topic") || format is not ("json" or "zip" or "both") ||
+        if (mode is not ("month" or "year" or "topic") || searchIndex is not ("true" or "false") || format is not ("json" or "zip" or "both") ||
             !ReaderBenchmarkSettings.TryParse([.. readerArgs], out var settings, out var problem))
         {
             Console.Error.WriteLine(Usage);
@@ -37,7 +39,7 @@ internal static class JobSpeedBenchmark
         var export = await new ReaderBenchmarkExports(settings).EnsureAsync(conversations);
         var paths = format switch { "json" => [export.Json], "zip" => [export.Zip], _ => new[] { export.Json, export.Zip } };
 
-        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, search index {searchIndex}, {Environment.ProcessorCount} cores)");
         Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"peak MB",8} " +
             $"{"results ms",11} {"viewer ms",10} {"csv ms",7} {"json ms",8} {"zip ms",7}");
         var pass = true;
@@ -47,7 +49,7 @@ internal static class JobSpeedBenchmark
             for (var run = 0; run < runs; run++)
             {
                 var bare = await ReaderBenchmark.RunChildAsync("bare", path);
-                var speed = await MeasureJobAsync(path, mode, bare.Seconds, webDll);
+                var speed = await MeasureJobAsync(path, mode, bare.Seconds, webDll, searchIndex);
                 measured.Add(speed);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetExtension(path).TrimStart('.'),-6} {new FileInfo(path).Length / 1e6,6:0} {bare.Seconds,7:0.00} {speed.UploadAndCheck,13:0.00} {speed.ReadAndStore,11:0.00} " +
@@ -69,11 +71,11 @@ internal static class JobSpeedBenchmark
         return pass ? 0 : 3;
     }
 
-    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll)
+    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll, string searchIndex)
     {
         // The read step says where its time went at Debug (builds before issue 14 say nothing).
         await using var run = await AppRun.StartAsync(fake: null, webDll: webDll,
-            settings: new Dictionary<string, string> { ["Logging__LogLevel__ChatOrganizer.Web.Jobs.ReadExportStep"] = "Debug" });
+            settings: new Dictionary<string, string> { ["Logging__LogLevel__ChatOrganizer.Web.Jobs.ReadExportStep"] = "Debug", ["Jobs__SearchIndex"] = searchIndex });
         // A server has usually run a job before: its one-time costs (JIT, EF query compilation) are not what a person waits for.
         var warmup = await run.UploadAsync(new ByteArrayContent(ChatOrganizer.Testing.Exports.ExportJson.AboutTopics(50, "Cooking", "Travel")), mode: mode);
         await run.WaitAsync(warmup, Ended, TimeSpan.FromMinutes(5), pollMilliseconds: 50);

@@ -117,9 +117,9 @@ public sealed class ReadExportStep(
 
         // Two stages, so that storing one batch overlaps reading and building the next (SQLite has one writer, the
         // reading one core): the reader fills a batch and hands it over; the writer embeds, compares and stores it.
-        // At most two batches wait, so memory stays flat with the export's size.
+        // At most one batch waits, so memory stays flat with the export's size.
         var timings = new ReadTimings();
-        var handover = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var handover = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = Task.Run(() => WriteBatchesAsync(handover, timings, stopping.Token), stopping.Token);
         var read = alreadyStored;
