@@ -20,17 +20,20 @@ internal static class JobSpeedBenchmark
         var conversations = BenchOptions.Positive("--conversations", "conversations in the export (20000 is about 500 MB of JSON)", 20_000);
         var mode = BenchOptions.OneOf("--mode", "the job's grouping; topic runs the offline categorizer (no key)", "month", "month", "year", "topic");
         var format = BenchOptions.OneOf("--format", "which form of the export to upload", "both", "json", "zip", "both");
-        foreach (var option in new Option[] { runs, conversations, mode, format }) command.Add(option);
-        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(runs), parsed.GetValue(conversations), parsed.GetValue(mode)!, parsed.GetValue(format)!));
+        var webDll = BenchOptions.Path("--web-dll", "another build of the app (another commit's ChatOrganizer.Web.dll) on the same export, for a before and after");
+        var searchIndex = new Option<bool>("--search-index") { Description = "false: the app reads without the search index (Jobs__SearchIndex=false), to see the index's share", DefaultValueFactory = _ => true };
+        foreach (var option in new Option[] { runs, conversations, mode, format, webDll, searchIndex }) command.Add(option);
+        command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(runs), parsed.GetValue(conversations), parsed.GetValue(mode)!, parsed.GetValue(format)!,
+            parsed.GetValue(webDll), parsed.GetValue(searchIndex)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int runs, int conversations, string mode, string format)
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int runs, int conversations, string mode, string format, string? webDll, bool searchIndex)
     {
         var export = await new ReaderBenchmarkExports(settings).EnsureAsync(conversations);
         var paths = format switch { "json" => [export.Json], "zip" => [export.Zip], _ => new[] { export.Json, export.Zip } };
 
-        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({Environment.ProcessorCount} cores)");
+        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, search index {searchIndex}, {Environment.ProcessorCount} cores)");
         Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"peak MB",8} " +
             $"{"results ms",11} {"viewer ms",10} {"csv ms",7} {"json ms",8} {"zip ms",7}");
         var pass = true;
@@ -40,12 +43,13 @@ internal static class JobSpeedBenchmark
             for (var run = 0; run < runs; run++)
             {
                 var bare = await ReaderBenchmark.RunChildAsync("bare", path);
-                var speed = await MeasureJobAsync(path, mode, bare.Seconds);
+                var speed = await MeasureJobAsync(path, mode, bare.Seconds, webDll, searchIndex);
                 measured.Add(speed);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetExtension(path).TrimStart('.'),-6} {new FileInfo(path).Length / 1e6,6:0} {bare.Seconds,7:0.00} {speed.UploadAndCheck,13:0.00} {speed.ReadAndStore,11:0.00} " +
                     $"{speed.ConversationsPerSecond,7:0} {speed.Categorizing,11:0.00} {speed.UploadToDone,12:0.00} {speed.Ratio,6:0.0} {speed.PeakBytes / 1048576.0,8:0} " +
                     $"{speed.Answers.Results,11:0} {speed.Answers.Viewer,10:0.0} {speed.Answers.Csv,7:0} {speed.Answers.Json,8:0} {speed.Answers.Transcripts,7:0}"));
+                if (speed.ReadTimings is { } timings) Console.WriteLine($"       read step: {timings}");
             }
 
             var name = Path.GetExtension(path).TrimStart('.');
@@ -61,9 +65,11 @@ internal static class JobSpeedBenchmark
         return pass ? 0 : 3;
     }
 
-    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds)
+    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll, bool searchIndex)
     {
-        await using var run = await AppRun.StartAsync(fake: null);
+        // The read step says where its time went at Debug (builds before issue 14 say nothing).
+        await using var run = await AppRun.StartAsync(fake: null, webDll: webDll,
+            settings: new Dictionary<string, string> { ["Logging__LogLevel__ChatOrganizer.Web.Jobs.ReadExportStep"] = "Debug", ["Jobs__SearchIndex"] = searchIndex ? "true" : "false" });
         // A server has usually run a job before: its one-time costs (JIT, EF query compilation) are not what a person waits for.
         var warmup = await run.UploadAsync(new ByteArrayContent(ChatOrganizer.Testing.Exports.ExportJson.AboutTopics(50, "Cooking", "Travel")), mode: mode);
         await run.WaitAsync(warmup, Ended, TimeSpan.FromMinutes(5), pollMilliseconds: 50);
@@ -101,7 +107,9 @@ internal static class JobSpeedBenchmark
         var read = done.GetProperty("read").GetInt32();
         var readEnd = categorizingAt ?? total;
         var answers = await MeasureAnswersAsync(run, job, mode, read);
-        return new JobSpeed(uploaded, readEnd - uploaded, read / (readEnd - uploaded), total - readEnd, total, total / bareSeconds, peak, answers);
+        var timings = run.App.Output.Split('\n').LastOrDefault(line => line.Contains(" conversations: reading ", StringComparison.Ordinal));
+        return new JobSpeed(uploaded, readEnd - uploaded, read / (readEnd - uploaded), total - readEnd, total, total / bareSeconds, peak, answers,
+            timings?[(timings.IndexOf("reading ", StringComparison.Ordinal))..]);
     }
 
     private static bool Ended(JsonElement progress) => progress.GetProperty("status").GetString() is "done" or "failed" or "cancelled";
@@ -141,5 +149,6 @@ internal static class JobSpeedBenchmark
 
     // ReadAndStore: From the upload's answer to categorizing (topic) or done: the read step, queueing included.
     private sealed record JobSpeed(
-        double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, long PeakBytes, Answers Answers);
+        double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, long PeakBytes, Answers Answers,
+        string? ReadTimings);
 }

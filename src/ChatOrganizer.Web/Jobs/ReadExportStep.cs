@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Export;
@@ -113,18 +114,62 @@ public sealed class ReadExportStep(
 
         var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
         // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
-        var batch = new Batch(job, log, DigestBuilder.For(job.Model, categorization.Value), files, time, settings.SearchIndex);
+        var digests = DigestBuilder.For(job.Model, categorization.Value);
+        Batch NewBatch() => new(job, log, digests, files, time, settings.SearchIndex);
+
+        // Two stages, so that storing one batch overlaps reading and building the next (SQLite has one writer, the
+        // reading one core): the reader fills a batch and hands it over; the writer embeds, compares and stores it.
+        // At most one batch waits, so memory stays flat with the export's size.
+        var timings = new ReadTimings();
+        var handover = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = Task.Run(() => WriteBatchesAsync(handover, timings, stopping.Token), stopping.Token);
         var read = alreadyStored;
-        await foreach (var conversation in reader.ReadConversationsAsync(cancellationToken))
+        try
         {
-            if (conversation.Location.Index < alreadyStored) continue;
-            batch.Add(conversation);
-            read = conversation.Location.Index + 1;
-            if (batch.Count >= settings.ReadBatchSize && !await SaveAsync(batch, read, file.BytesRead, cancellationToken)) return;
+            var batch = NewBatch();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await foreach (var conversation in reader.ReadConversationsAsync(stopping.Token))
+            {
+                timings.Reading += clock.Elapsed;
+                if (conversation.Location.Index < alreadyStored)
+                {
+                    clock.Restart();
+                    continue;
+                }
+                clock.Restart();
+                batch.Add(conversation);
+                timings.Building += clock.Elapsed;
+                read = conversation.Location.Index + 1;
+                if (batch.Count >= settings.ReadBatchSize)
+                {
+                    batch.Progress(read, file.BytesRead);
+                    clock.Restart();
+                    await handover.Writer.WriteAsync(batch, stopping.Token);
+                    timings.WaitingForWriter += clock.Elapsed;
+                    batch = NewBatch();
+                }
+                clock.Restart();
+            }
+            // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
+            batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
+            batch.Progress(read, job.UploadBytes);
+            await handover.Writer.WriteAsync(batch, stopping.Token);
+            handover.Writer.Complete();
         }
-        // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
-        batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
-        if (!await SaveAsync(batch, read, job.UploadBytes, cancellationToken)) return;
+        catch (ChannelClosedException)
+        {
+            // The writer stopped: the job was cancelled or deleted, or storing failed (its error is awaited below).
+        }
+        catch
+        {
+            await stopping.CancelAsync();
+            try { await writer; } catch (Exception) when (stopping.IsCancellationRequested) { }
+            throw;
+        }
+        var stored = await writer;
+        logger.LogDebug("Job {JobId} read {Conversations} conversations: {Timings}.", job.Id, read - alreadyStored, timings);
+        if (!stored) return;
         await DescribeHistoryAsync(job, cancellationToken);
 
         if (job.Mode == JobMode.Discover && read > 0) await discovery.RunAsync(job.Id, cancellationToken);
@@ -137,20 +182,43 @@ public sealed class ReadExportStep(
         else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
     }
 
-    // Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.
-    private async Task<bool> SaveAsync(Batch batch, int read, long bytesRead, CancellationToken cancellationToken)
+    // The writing stage: stores each batch handed over, in export order; false when the job was cancelled or deleted.
+    private async Task<bool> WriteBatchesAsync(Channel<Batch> batches, ReadTimings timings, CancellationToken cancellationToken)
     {
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (!await SaveAsync(batch, timings, cancellationToken)) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            // The reader stops handing batches over once nothing takes them (ChannelClosedException).
+            batches.Writer.TryComplete();
+        }
+    }
+
+    // Stores a batch and the progress counters in one transaction; false when the job was cancelled or deleted.
+    private async Task<bool> SaveAsync(Batch batch, ReadTimings timings, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
         var vectors = batch.Vectors(offline, backfill, cancellationToken);
+        timings.Vectors += clock.Elapsed;
+        clock.Restart();
         await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
+        timings.History += clock.Elapsed;
+        clock.Restart();
         var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
             .Where(j => j.Id == batch.Job.Id && j.Status == JobStatus.Reading)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Read, read)
-                .SetProperty(j => j.BytesRead, bytesRead)
+                .SetProperty(j => j.Read, batch.Read)
+                .SetProperty(j => j.BytesRead, batch.BytesRead)
                 .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count)
                 .SetProperty(j => j.Categorized, j => j.Categorized + batch.Reused.Count)
                 .SetProperty(j => j.ReusedResults, j => j.ReusedResults + batch.Reused.Count)
@@ -159,17 +227,30 @@ public sealed class ReadExportStep(
                 .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
         if (reading == 0) return false;
 
-        db.Conversations.AddRange(batch.Conversations);
-        db.Transcripts.AddRange(batch.Transcripts);
-        db.Vectors.AddRange(vectors);
-        db.SearchEntries.AddRange(batch.SearchEntries);
+        await ReadRowWriter.WriteAsync(db, batch.Conversations, batch.Transcripts, vectors, batch.SearchEntries, cancellationToken);
         db.Results.AddRange(batch.Unreadable);
         db.Results.AddRange(batch.Reused);
         db.JobLog.AddRange(batch.Log);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        batch.Clear();
+        timings.Storing += clock.Elapsed;
         return true;
+    }
+
+    // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time, building
+    // the rows (digests, search text, compressed transcripts), and the writing stage's embedding, comparing and storing.
+    private sealed class ReadTimings
+    {
+        public TimeSpan Reading { get; set; }
+        public TimeSpan Building { get; set; }
+        public TimeSpan WaitingForWriter { get; set; }
+        public TimeSpan Vectors { get; set; }
+        public TimeSpan History { get; set; }
+        public TimeSpan Storing { get; set; }
+
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"reading {Reading.TotalSeconds:0.00} s, building {Building.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
+            $"writer: vectors {Vectors.TotalSeconds:0.00} s, history {History.TotalSeconds:0.00} s, storing {Storing.TotalSeconds:0.00} s");
     }
 
     // Rows waiting to be stored, built as conversations stream by.
@@ -188,6 +269,12 @@ public sealed class ReadExportStep(
         // Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.
         public List<ConversationResult> Unreadable { get; } = [];
         public int Count => Conversations.Count;
+
+        // The job's counters once this batch is stored.
+        public int Read { get; private set; }
+        public long BytesRead { get; private set; }
+
+        public void Progress(int read, long bytesRead) => (Read, BytesRead) = (read, bytesRead);
 
         public void Add(Conversation conversation)
         {
@@ -282,17 +369,6 @@ public sealed class ReadExportStep(
                     At = clock.GetUtcNow().UtcDateTime,
                 });
             }
-        }
-
-        public void Clear()
-        {
-            Digests.Clear();
-            Conversations.Clear();
-            SearchEntries.Clear();
-            Reused.Clear();
-            Transcripts.Clear();
-            Log.Clear();
-            Unreadable.Clear();
         }
 
         // The first visible message the person typed, its whitespace folded onto one line.

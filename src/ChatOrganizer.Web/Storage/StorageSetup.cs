@@ -76,7 +76,9 @@ internal static class StorageSetup
     {
         public static readonly SqliteBusyTimeout Instance = new();
 
-        private static readonly string Pragma = $"PRAGMA busy_timeout = {SqliteWriterWaitSeconds * 1000};";
+        // synchronous = NORMAL: in WAL mode a commit no longer waits for fsync (only a power cut can lose the last
+        // commits, never corrupt the file), which made every read batch's commit wait on the disk.
+        private static readonly string Pragma = $"PRAGMA busy_timeout = {SqliteWriterWaitSeconds * 1000}; PRAGMA synchronous = NORMAL;";
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
