@@ -38,6 +38,13 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         return this;
     }
 
+    // No key, and OpenAI's own endpoint (a server on this machine would need none), so nothing may be sent anywhere:
+    // the offline categorizer files everything. Polling unlimited, for tests that wait on jobs.
+    public ChatOrganizerApp Offline() => With("Categorization:ApiKey", "")
+        .With("Categorization:BaseUrl", "https://api.openai.com/v1")
+        .With("RateLimits:Polling:PermitLimit", "100000")
+        .With("RateLimits:Polling:AddressPermitLimit", "100000");
+
     // Replaces services for this app, e.g. the clock.
     public ChatOrganizerApp WithServices(Action<IServiceCollection> configure)
     {

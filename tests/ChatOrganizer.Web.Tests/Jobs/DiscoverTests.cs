@@ -9,15 +9,10 @@ namespace ChatOrganizer.Web.Tests.Jobs;
 // "Discover topics" through the JSON API: no categories, no model, the export's own topics, kept as a set in one request.
 public sealed class DiscoverTests : IAsyncLifetime
 {
-    // No key, and OpenAI's own endpoint (a server on this machine would need none): nothing may be sent anywhere.
     // A bound for a machine shared by many builds, not a measure of speed.
     private static readonly TimeSpan Patiently = TimeSpan.FromMinutes(3);
 
-    private readonly ChatOrganizerApp _app = new ChatOrganizerApp()
-        .With("Categorization:ApiKey", "")
-        .With("Categorization:BaseUrl", "https://api.openai.com/v1")
-        .With("RateLimits:Polling:PermitLimit", "100000")
-        .With("RateLimits:Polling:AddressPermitLimit", "100000");
+    private readonly ChatOrganizerApp _app = new ChatOrganizerApp().Offline();
 
     [Fact]
     public async Task ADiscoverJobFilesEveryConversationUnderTopicsFoundInTheExportItself()

@@ -11,11 +11,7 @@ public sealed partial class SimilarConversationsTests : IAsyncLifetime
     // A bound for a machine shared by many builds, not a measure of speed.
     private static readonly TimeSpan Patiently = TimeSpan.FromMinutes(3);
 
-    private readonly ChatOrganizerApp _app = new ChatOrganizerApp()
-        .With("Categorization:ApiKey", "")
-        .With("Categorization:BaseUrl", "https://api.openai.com/v1")
-        .With("RateLimits:Polling:PermitLimit", "100000")
-        .With("RateLimits:Polling:AddressPermitLimit", "100000");
+    private readonly ChatOrganizerApp _app = new ChatOrganizerApp().Offline();
 
     [Fact]
     public async Task TheViewerListsTheClosestConversationsOfTheSameJobAndNeverAnotherSessions()
