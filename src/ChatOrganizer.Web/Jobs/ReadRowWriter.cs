@@ -32,8 +32,8 @@ internal static class ReadRowWriter
         var sqlite = (SqliteConnection)connection;
         var sqliteTransaction = (SqliteTransaction)transaction;
         Insert(sqlite, sqliteTransaction, "conversations", ConversationColumns, conversations, ConversationValues, cancellationToken);
-        Insert(sqlite, sqliteTransaction, "transcripts", ["JobId", "Index", "Content"], transcripts, t => [t.JobId, t.Index, t.Content], cancellationToken);
-        Insert(sqlite, sqliteTransaction, "conversation_vectors", ["JobId", "Index", "Vector"], vectors, v => [v.JobId, v.Index, v.Vector], cancellationToken);
+        Insert(sqlite, sqliteTransaction, "transcripts", BlobColumns("Content"), transcripts, t => [t.JobId, t.Index, t.Content], cancellationToken);
+        Insert(sqlite, sqliteTransaction, "conversation_vectors", BlobColumns("Vector"), vectors, v => [v.JobId, v.Index, v.Vector], cancellationToken);
         Insert(sqlite, sqliteTransaction, "search_entries", SearchColumns, searchEntries, SearchValues, cancellationToken);
     }
 
@@ -50,6 +50,18 @@ internal static class ReadRowWriter
     ];
 
     private static readonly string[] SearchColumns = ["JobId", "Index", "Ordinal", "NodeId", "Text", "ShortTerms"];
+
+    private static string[] BlobColumns(string blob) => ["JobId", "Index", blob];
+
+    // Each table this writer fills, with the columns it writes: a test holds them to the model's, so a column added to
+    // an entity cannot be left out here unnoticed.
+    internal static IReadOnlyDictionary<string, string[]> Columns { get; } = new Dictionary<string, string[]>
+    {
+        ["conversations"] = ConversationColumns,
+        ["transcripts"] = BlobColumns("Content"),
+        ["conversation_vectors"] = BlobColumns("Vector"),
+        ["search_entries"] = SearchColumns,
+    };
 
     private static object?[] SearchValues(SearchEntry e) => [e.JobId, e.Index, e.Ordinal, e.NodeId, e.Text, e.ShortTerms];
 
@@ -86,9 +98,9 @@ internal static class ReadRowWriter
             NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
         ];
         await CopyAsync(connection, "conversations", ConversationColumns, conversationTypes, conversations, ConversationValues, cancellationToken);
-        await CopyAsync(connection, "transcripts", ["JobId", "Index", "Content"], [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bytea],
+        await CopyAsync(connection, "transcripts", BlobColumns("Content"), [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bytea],
             transcripts, t => [t.JobId, t.Index, t.Content], cancellationToken);
-        await CopyAsync(connection, "conversation_vectors", ["JobId", "Index", "Vector"], [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bytea],
+        await CopyAsync(connection, "conversation_vectors", BlobColumns("Vector"), [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bytea],
             vectors, v => [v.JobId, v.Index, v.Vector], cancellationToken);
         await CopyAsync(connection, "search_entries", SearchColumns,
             [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Text, NpgsqlDbType.Text],

@@ -51,6 +51,19 @@ public abstract class StorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheReadStepsBulkWriterWritesEveryColumnTheModelHasOfItsTables()
+    {
+        await using var db = Db();
+
+        foreach (var (table, written) in ChatOrganizer.Web.Jobs.ReadRowWriter.Columns)
+        {
+            var entity = db.Model.GetEntityTypes().Single(e => e.GetTableName() == table);
+            var columns = entity.GetProperties().Where(p => p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never).Select(p => p.GetColumnName());
+            Assert.Equal(columns.Order(StringComparer.Ordinal), written.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task EveryKindOfRowRoundTrips()
     {
         // Whole seconds (both providers keep them exactly), and young: the maintenance sweep leaves a queued job alone in its first minute.
