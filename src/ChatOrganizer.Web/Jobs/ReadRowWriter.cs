@@ -49,7 +49,7 @@ internal static class ReadRowWriter
 
     // Adds the batch's search entries (those above the last id before it: the batch's transaction holds the write lock)
     // to the FTS5 indexes, in one statement each. A trigger per row made the index flush a segment for every row, and
-    // writing the index was most of the read step's time (bench job-speed). Deleting is still a trigger (SearchIndexWithoutPositions).
+    // writing the index was most of the read step's time (bench job-speed). Deleting is still a trigger (migration SearchIndexByJobInRowOrder).
     private static void IndexForSearch(SqliteConnection connection, SqliteTransaction transaction, long after)
     {
         using var command = connection.CreateCommand();

@@ -42,9 +42,11 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             if (request.JobId is { } onlyJob)
             {
                 await using var bounds = connection.CreateCommand();
-                bounds.CommandText = postgres
-                    ? "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = @job"
-                    : "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = $job";
+                // Each bound a query of its own: SQLite reads one min() or max() off the (JobId, Id) index, both at once by a scan.
+                var job = postgres ? "@job" : "$job";
+                bounds.CommandText = $"""
+                    SELECT (SELECT min("Id") FROM search_entries WHERE "JobId" = {job}), (SELECT max("Id") FROM search_entries WHERE "JobId" = {job})
+                    """;
                 Add(bounds, "job", onlyJob);
                 await using var range = await bounds.ExecuteReaderAsync(cancellationToken);
                 if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false);

@@ -1,16 +1,26 @@
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 {
-    public partial class SearchIndexWithoutPositions : Migration
+    public partial class SearchIndexByJobInRowOrder : Migration
     {
-        // The search index without token positions (detail=none), filled once per batch by the read step instead of by
-        // a trigger per row: writing it was most of the read step's time (bench job-speed). A term is found through its
-        // trigrams and confirmed in the text (SearchQuery), so positions are not needed. The model is unchanged.
+        // A job's search rows by job in row order (its first and last rows bound a search within it), and the full-text
+        // index without token positions (detail=none), filled once per batch by the read step instead of by a trigger per
+        // row: writing it was most of the read step's time (bench job-speed). A term is found through its trigrams and
+        // confirmed in the text (SearchQuery), so positions are not needed.
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_JobId_Index",
+                table: "search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_JobId_Id",
+                table: "search_entries",
+                columns: new[] { "JobId", "Id" });
+
             migrationBuilder.Sql("""
                 DROP TRIGGER IF EXISTS search_entries_ai;
                 DROP TRIGGER IF EXISTS search_entries_ad;
@@ -46,6 +56,15 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                   INSERT INTO search_short(search_short, rowid, "ShortTerms") SELECT 'delete', old."Id", old."ShortTerms" WHERE old."ShortTerms" IS NOT NULL;
                 END;
                 """);
+
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_JobId_Id",
+                table: "search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_JobId_Index",
+                table: "search_entries",
+                columns: new[] { "JobId", "Index" });
         }
     }
 }
