@@ -262,4 +262,20 @@ public sealed class PostgresSearchTests(PostgresFixture postgres) : SearchTests
 {
     protected override async Task<ChatOrganizerApp> CreateAppAsync() =>
         new ChatOrganizerApp().With("Storage:PostgresConnectionString", await postgres.Server.CreateDatabaseAsync());
+
+    // The planner knows how many rows a read added (ANALYZE at its end) instead of the empty tables the migrations made.
+    [Fact]
+    public async Task AReadJobLeavesTheSearchTablesAnalyzed()
+    {
+        using var app = await CreateAppAsync();
+        using var client = app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        var job = await client.UploadAsync(System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(
+            [.. Enumerable.Range(0, 30).Select(i => (JsonNode)ExportJson.Conversation($"p-{i}", $"Plan {i}", $"Question {i}", $"Answer {i}"))])), "month");
+        Assert.Equal(JobStatus.Done, (await client.WaitUntilEndedAsync(job.Id)).Status);
+
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+        var rows = await db.SearchEntries.CountAsync();
+        var estimated = await db.Database.SqlQueryRaw<float>("SELECT reltuples AS \"Value\" FROM pg_class WHERE relname = 'search_entries'").SingleAsync();
+        Assert.Equal(rows, (int)estimated);
+    }
 }
