@@ -104,7 +104,8 @@ internal static class DiscoverCommand
             await CategorySetFile.WriteAsync(arguments.SetFile, set, CancellationToken.None);
             await stderr.WriteLineAsync($"Wrote {set.Categories.Count:N0} topics as a category set to {arguments.SetFile}: use it with chatorg categorize --categories {arguments.SetFile}.");
         }
-        await stderr.WriteLineAsync($"Found {topics.Count(t => !t.IsRest):N0} topics in {digests.Count:N0} conversations.");
+        var found = topics.Count(t => !t.IsRest);
+        await stderr.WriteLineAsync($"Found {found:N0} {(found == 1 ? "topic" : "topics")} in {digests.Count:N0} {(digests.Count == 1 ? "conversation" : "conversations")}.");
         return CliApp.Ok;
     }
 }

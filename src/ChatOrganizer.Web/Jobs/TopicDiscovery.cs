@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
 using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Models;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,7 +56,7 @@ public sealed class TopicDiscovery(IDbContextFactory<ChatOrganizerDb> dbs, Offli
                 .SetProperty(j => j.DiscoveredTopicsJson, json), cancellationToken);
         }
         await log.WriteAsync(jobId, JobLogLevel.Info,
-            $"Found {set.Categories.Count} topics in {map.Count:N0} conversations{(topics.Any(t => t.IsRest) ? $"; {topics.Single(t => t.IsRest).ConversationIds.Count:N0} close to none of them are under Other" : "")}.",
+            $"Found {Display.Plural(set.Categories.Count, "topic", "topics")} in {Display.Plural(map.Count, "conversation", "conversations")}{(topics.SingleOrDefault(t => t.IsRest) is { } rest ? $"; {Display.Plural(rest.ConversationIds.Count, "close to none of them is", "close to none of them are")} under Other" : "")}.",
             cancellationToken);
     }
 

@@ -15,7 +15,8 @@ namespace ChatOrganizer.Web.Search;
 //
 // SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
 // SearchEntry.ShortTerms for two-character terms (CJK bigrams, short words); a term of one character is
-// looked for by a scan. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
+// looked for by a scan. The indexes keep no positions (cheap to write): the trigram one finds the texts holding every
+// trigram of a term, and the term itself is then confirmed in each text read. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
 // over the short terms. The tables and indexes are created by the FullTextSearch migration.
 public sealed class SearchQuery(ChatOrganizerDb db)
 {
@@ -41,9 +42,11 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             if (request.JobId is { } onlyJob)
             {
                 await using var bounds = connection.CreateCommand();
-                bounds.CommandText = postgres
-                    ? "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = @job"
-                    : "SELECT min(\"Id\"), max(\"Id\") FROM search_entries WHERE \"JobId\" = $job";
+                // Each bound a query of its own: SQLite reads one min() or max() off the (JobId, Id) index, both at once by a scan.
+                var job = postgres ? "@job" : "$job";
+                bounds.CommandText = $"""
+                    SELECT (SELECT min("Id") FROM search_entries WHERE "JobId" = {job}), (SELECT max("Id") FROM search_entries WHERE "JobId" = {job})
+                    """;
                 Add(bounds, "job", onlyJob);
                 await using var range = await bounds.ExecuteReaderAsync(cancellationToken);
                 if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false);
@@ -78,6 +81,8 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                 {
                     rows++;
                     before = reader.GetInt64(9);
+                    var text = reader.GetString(3);
+                    if (!postgres && !terms.Long.All(t => text.Contains(t, StringComparison.OrdinalIgnoreCase))) continue;
                     var key = (reader.GetString(0), reader.GetInt32(1));
                     if (!seen.Add(key)) continue;
                     if (hits.Count == request.Limit) return new SearchResults(request.Query, hits, More: true);
@@ -91,7 +96,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                         reader.IsDBNull(7) ? null : reader.GetString(7),
                         reader.IsDBNull(8) ? null : reader.GetString(8),
                         nodeId,
-                        Snippet.Of(reader.GetString(3), terms)));
+                        Snippet.Of(text, terms)));
                 }
                 if (rows < page) return new SearchResults(request.Query, hits, More: false);
             }
@@ -122,7 +127,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         {
             sql.Append("SELECT ").Append(Columns).Append(" FROM search_fts f JOIN search_entries e ON e.\"Id\" = f.rowid ");
             where.Add("search_fts MATCH $long");
-            Add(command, "long", Fts5(terms.Long));
+            Add(command, "long", Fts5(terms.Long.SelectMany(Trigrams).Distinct(StringComparer.OrdinalIgnoreCase)));
             if (terms.Short.Count > 0)
             {
                 // Per row, a seek in the short terms' index (not all of a common short term's rows gathered first).
@@ -209,7 +214,15 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         command.Parameters.Add(parameter);
     }
 
-    // Each term a quoted FTS5 string (a phrase), all of them required: no term is read as query syntax.
+    // Every three neighbouring characters (code points, as FTS5's trigram tokenizer counts them) of a term: the tokens
+    // of the trigram index, which keeps no positions and so cannot look for a term as a phrase of them.
+    private static IEnumerable<string> Trigrams(string term)
+    {
+        var runes = term.EnumerateRunes().Select(r => r.ToString()).ToList();
+        for (var i = 0; i + 3 <= runes.Count; i++) yield return string.Concat(runes[i], runes[i + 1], runes[i + 2]);
+    }
+
+    // Each term a quoted FTS5 string, all of them required: no term is read as query syntax.
     private static string Fts5(IEnumerable<string> terms) => string.Join(" AND ", terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     private static string Like(string term) =>
@@ -247,7 +260,7 @@ public sealed record SearchRequest(string Query, string? Category = null, string
 }
 
 // The words of a query, by the index that finds them.
-// Long: Three characters or more: the trigram index.
+// Long: Three characters (code points) or more: the trigram index.
 // Short: Two CJK characters, or a two-character word of another script: the short terms' index.
 // Scanned: The rest (one character, two of mixed kinds): looked for by a scan of the texts.
 public sealed record SearchTerms(IReadOnlyList<string> Long, IReadOnlyList<string> Short, IReadOnlyList<string> Scanned)
@@ -268,10 +281,12 @@ public sealed record SearchTerms(IReadOnlyList<string> Long, IReadOnlyList<strin
             .ToList();
         bool ShortWord(string w) => w.Length == 2 &&
             ((SearchText.IsCjk(w[0]) && SearchText.IsCjk(w[1])) || w.All(c => char.IsLetterOrDigit(c) && !SearchText.IsCjk(c)));
+        // Characters as the trigram tokenizer counts them: an emoji is one, not two.
+        bool Long(string w) => w.EnumerateRunes().Take(3).Count() == 3;
         return new SearchTerms(
-            [.. words.Where(w => w.Length >= 3)],
+            [.. words.Where(Long)],
             [.. words.Where(ShortWord)],
-            [.. words.Where(w => w.Length < 3 && !ShortWord(w))]);
+            [.. words.Where(w => !Long(w) && !ShortWord(w))]);
     }
 }
 

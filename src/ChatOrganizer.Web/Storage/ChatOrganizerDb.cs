@@ -163,7 +163,8 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             entry.Property(e => e.Id).ValueGeneratedOnAdd();
             entry.Property(e => e.JobId).HasMaxLength(Lengths.Id);
             entry.Property(e => e.NodeId).HasMaxLength(Lengths.ConversationId);
-            entry.HasIndex(e => new { e.JobId, e.Index });
+            // By job, in row order: a job's first and last rows bound a search within it (SearchQuery), and deleting a job finds its rows.
+            entry.HasIndex(e => new { e.JobId, e.Id });
             entry.HasOne<Job>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 

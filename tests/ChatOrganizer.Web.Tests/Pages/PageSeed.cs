@@ -1,5 +1,6 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Export;
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
@@ -14,26 +15,28 @@ internal static class PageSeed
     public static async Task StoreAsync(this ChatOrganizerApp app, string jobId, int index, Conversation conversation, string? category = null, string? failure = null, DateTime? created = null)
     {
         var at = created ?? conversation.CreateTime?.UtcDateTime;
-        var rows = new List<object>
+        var stored = new StoredConversation
         {
-            new StoredConversation
-            {
-                JobId = jobId, Index = index, ConversationId = conversation.Id, Title = conversation.Title, CreateTime = at,
-                MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden), Model = "gpt-4o",
-            },
-            new ConversationTranscript { JobId = jobId, Index = index, Content = TranscriptDocument.From(conversation).Compress() },
+            JobId = jobId, Index = index, ConversationId = conversation.Id, Title = conversation.Title, CreateTime = at,
+            MessageCount = conversation.ActiveMessages.Count(m => !m.IsHidden), Model = "gpt-4o",
         };
-        rows.AddRange(Web.Search.SearchText.For(jobId, index, conversation).Entries);
+        var transcript = new ConversationTranscript { JobId = jobId, Index = index, Content = TranscriptDocument.From(conversation).Compress() };
+        await using (var db = app.Db())
+        {
+            // The read step's own writer, which also fills the search index.
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await ReadRowWriter.WriteAsync(db, [stored], [transcript], [], Web.Search.SearchText.For(jobId, index, conversation).Entries, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
         if (category is not null || failure is not null)
         {
-            rows.Add(new ConversationResult
+            await app.AddAsync(new ConversationResult
             {
                 JobId = jobId, Index = index, Category = category, FailureReason = failure,
                 Status = failure is null ? CategorizationStatus.Categorized : CategorizationStatus.Failed,
                 Engine = CategorizationEngine.Model, Model = "gpt-4o-mini", At = DateTime.UtcNow,
             });
         }
-        await app.AddAsync([.. rows]);
     }
 
     // A done topic job of the session with four conversations: two about cooking, one about travel, one failed.

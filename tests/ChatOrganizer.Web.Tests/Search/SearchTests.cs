@@ -110,6 +110,20 @@ public abstract class SearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATermIsFoundAsWrittenNotAsItsPiecesScatteredOverAText()
+    {
+        await ReadAsync(Export(
+            ExportJson.Conversation("r-1", "Rent", "The rent is due, and the bike is under the fender.", "Pay it on the first."),
+            ExportJson.Conversation("r-2", "Templates", "How do I render a template?", "Call render() with a model."),
+            ExportJson.Conversation("r-3", "Thanks", "Great job 😀👍 thanks", "You are welcome.")));
+
+        // "rent", "fender" and "under" hold every trigram of "render" (ren, end, nde, der), but not "render".
+        Assert.Equal(["r-2-answer"], (await SearchAsync("render")).Hits.Select(h => h.NodeId));
+        // Two emoji are two characters (four UTF-16 units): too short for the trigram index, found by the scan.
+        Assert.Equal(["r-3-user"], (await SearchAsync("😀👍")).Hits.Select(h => h.NodeId));
+    }
+
+    [Fact]
     public async Task FiltersByMonthJobAndModelNarrowTheHits()
     {
         var first = await ReadAsync(Export(
@@ -216,6 +230,25 @@ public sealed class SqliteSearchTests : SearchTests
 {
     protected override Task<ChatOrganizerApp> CreateAppAsync() => Task.FromResult(new ChatOrganizerApp());
 
+    // Case is ignored beyond ASCII on SQLite (a PostgreSQL database in the C locale folds ASCII letters only).
+    [Fact]
+    public async Task CapitalsOfOtherScriptsAreFoundInLowerCase()
+    {
+        var app = new ChatOrganizerApp();
+        using var client = app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        var job = await client.UploadAsync(System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(
+            [ExportJson.Conversation("de-1", "Nachbarn", "ÄRGER MIT DEN NACHBARN, was tun?", "Reden hilft."),
+             ExportJson.Conversation("ru-1", "Заметки", "ЗАМЕТКИ К УРОКУ по истории", "Хорошо.")])), "month");
+        Assert.Equal(JobStatus.Done, (await client.WaitUntilEndedAsync(job.Id)).Status);
+
+        foreach (var (query, node) in new[] { ("ärger", "de-1-user"), ("nachbarn", "de-1-user"), ("заметки", "ru-1-user") })
+        {
+            var results = await client.GetFromJsonAsync<SearchResults>(new Uri($"/api/search?q={Uri.EscapeDataString(query)}", UriKind.Relative), JobApi.Json);
+            Assert.Equal([node], results!.Hits.Where(h => h.NodeId is not null).Select(h => h.NodeId));
+        }
+        app.Dispose();
+    }
+
     // FTS5's own check that its index holds exactly the rows of the table it indexes (it raises an error when not).
     protected override async Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db)
     {
@@ -229,4 +262,20 @@ public sealed class PostgresSearchTests(PostgresFixture postgres) : SearchTests
 {
     protected override async Task<ChatOrganizerApp> CreateAppAsync() =>
         new ChatOrganizerApp().With("Storage:PostgresConnectionString", await postgres.Server.CreateDatabaseAsync());
+
+    // The planner knows how many rows a read added (ANALYZE at its end) instead of the empty tables the migrations made.
+    [Fact]
+    public async Task AReadJobLeavesTheSearchTablesAnalyzed()
+    {
+        using var app = await CreateAppAsync();
+        using var client = app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        var job = await client.UploadAsync(System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(
+            [.. Enumerable.Range(0, 30).Select(i => (JsonNode)ExportJson.Conversation($"p-{i}", $"Plan {i}", $"Question {i}", $"Answer {i}"))])), "month");
+        Assert.Equal(JobStatus.Done, (await client.WaitUntilEndedAsync(job.Id)).Status);
+
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+        var rows = await db.SearchEntries.CountAsync();
+        var estimated = await db.Database.SqlQueryRaw<float>("SELECT reltuples AS \"Value\" FROM pg_class WHERE relname = 'search_entries'").SingleAsync();
+        Assert.Equal(rows, (int)estimated);
+    }
 }

@@ -488,7 +488,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("JobId", "Index");
+                    b.HasIndex("JobId", "Id");
 
                     b.ToTable("search_entries", (string)null);
                 });

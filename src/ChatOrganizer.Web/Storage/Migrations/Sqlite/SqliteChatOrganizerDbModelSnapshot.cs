@@ -479,7 +479,7 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("JobId", "Index");
+                    b.HasIndex("JobId", "Id");
 
                     b.ToTable("search_entries", (string)null);
                 });
