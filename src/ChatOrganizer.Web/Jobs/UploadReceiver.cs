@@ -122,21 +122,28 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
         Stream body, string path, long limit, ArrivingCheck? check, UploadProgress? progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        var token = check?.Token ?? cancellationToken;
         try
         {
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             long total = 0;
             int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await body.ReadAsync(buffer, token)) > 0)
             {
                 total += read;
                 if (total > limit) throw TooLarge(limit);
                 var bytes = buffer.AsMemory(0, read);
-                if (check is not null) await check.WriteAsync(bytes, cancellationToken);
-                await file.WriteAsync(bytes, cancellationToken);
+                if (check is not null) await check.WriteAsync(bytes, token);
+                await file.WriteAsync(bytes, token);
                 progress?.Received(read);
             }
             return total;
+        }
+        catch (OperationCanceledException) when (check is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Not the request but the check's refusal stopped the copy: this throws the refusal.
+            await check.CompleteAsync();
+            throw;
         }
         finally
         {

@@ -80,19 +80,33 @@ internal sealed class ArrivingCheck : IAsyncDisposable
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, useSynchronizationContext: false));
     private readonly Task<ExportCheck> _scan;
+    private readonly CancellationTokenSource _refused;
     private bool _scanEnded;
     private bool _writerCompleted;
 
     // Not cancelled by the token itself: the scan ends when the pipe does, whatever stops the upload.
     public ArrivingCheck(UploadValidator validator, string fileName, UploadProgress? progress, CancellationToken cancellationToken)
     {
+        _refused = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _scan = Task.Run(async () =>
         {
-            // Disposing the stream completes the pipe's reader: the writer then learns the check has ended.
-            await using var arriving = _pipe.Reader.AsStream();
-            return await validator.ScanAsync(progress is null ? arriving : new CountingStream(arriving, progress), fileName, cancellationToken);
+            try
+            {
+                // Disposing the stream completes the pipe's reader: the writer then learns the check has ended.
+                await using var arriving = _pipe.Reader.AsStream();
+                return await validator.ScanAsync(progress is null ? arriving : new CountingStream(arriving, progress), fileName, cancellationToken);
+            }
+            catch (RequestRejectedException)
+            {
+                await _refused.CancelAsync();
+                throw;
+            }
         }, CancellationToken.None);
     }
+
+    // The request's token, also cancelled when the check refuses the export: a wait for more of the upload ends then
+    // too, rather than when the sender next sends something. Cancelled by a refusal, CompleteAsync throws it.
+    public CancellationToken Token => _refused.Token;
 
     // Hands the check the next bytes of the file; returns when the pipe has room for more.
     // Throws RequestRejectedException 422 The check has refused the export, so the rest need not be read.
@@ -121,6 +135,7 @@ internal sealed class ArrivingCheck : IAsyncDisposable
     {
         await CompleteWriterAsync(new OperationCanceledException("The upload ended before its check did."));
         await ((Task)_scan).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _refused.Dispose();
     }
 
     private async ValueTask CompleteWriterAsync(Exception? failure)
