@@ -164,7 +164,7 @@
     });
     xhr.upload.addEventListener("load", () => {
       sent.done = true;
-      report(0, "check", "Uploaded. Checking the export…");
+      report(percentOf(sent.checked, file.size), "check", "Uploaded. Checking the export…");
     });
     xhr.addEventListener("loadend", stopFollowing);
     xhr.addEventListener("load", () => {

@@ -84,7 +84,7 @@ internal sealed class ArrivingCheck : IAsyncDisposable
     private bool _scanEnded;
     private bool _writerCompleted;
 
-    // Not cancelled by the token itself: the scan ends when the pipe does, whatever stops the upload.
+    // Task.Run is not given the token: a scan that never started would leave the writer waiting on a full pipe.
     public ArrivingCheck(UploadValidator validator, string fileName, UploadProgress? progress, CancellationToken cancellationToken)
     {
         _refused = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
