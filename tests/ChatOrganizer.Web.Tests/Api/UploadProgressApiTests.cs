@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -36,6 +37,31 @@ public sealed class UploadProgressApiTests(ChatOrganizerAppFixture fixture) : IC
         Assert.Null(seen.Total);
         Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
         Assert.Null(await ProgressAsync(watcher, id));
+    }
+
+    [Fact]
+    public async Task AZipIsCheckedOnlyOnceItIsAllInForItsDirectoryIsAtItsEnd()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var id = NewUploadId();
+        var zip = ZipOf(ExportJson.AboutTopics(200, "Cooking", "Travel"));
+        var half = zip.Length / 2;
+        using var file = new PausedContent(zip[..half], zip[half..]);
+        using var uploader = fixture.App.CreateSessionClient(session);
+        using var watcher = fixture.App.CreateSessionClient(session);
+
+        var posting = uploader.PostAsync(new Uri("/api/jobs", UriKind.Relative), Form(id, file, "export.zip"));
+        await Eventually.MatchesAsync(() => ProgressAsync(watcher, id), p => p is { Received: > 0 }, TimeSpan.FromSeconds(20), p => $"at {Describe(p)}");
+        // Time a JSON's check would take to see its first bytes many times over.
+        await Task.Delay(300);
+        var later = await ProgressAsync(watcher, id);
+        file.Release();
+        using var answer = await posting;
+        var job = await answer.Content.ReadFromJsonAsync<JobProgress>(JobApi.Json);
+
+        Assert.Equal((UploadPhase.Receiving, 0L), (later!.Phase, later.Checked));
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        Assert.Equal(zip.Length, job!.UploadBytes);
     }
 
     [Fact]
@@ -108,6 +134,17 @@ public sealed class UploadProgressApiTests(ChatOrganizerAppFixture fixture) : IC
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
         Assert.Contains("\"upload-id\" must be 16 to 64 letters", problem!.Title, StringComparison.Ordinal);
+    }
+
+    private static byte[] ZipOf(byte[] conversations)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry("conversations.json").Open();
+            entry.Write(conversations);
+        }
+        return buffer.ToArray();
     }
 
     private static string NewUploadId() => Convert.ToHexString(Guid.NewGuid().ToByteArray());
