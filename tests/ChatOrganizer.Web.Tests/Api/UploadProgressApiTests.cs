@@ -7,6 +7,7 @@ using System.Text.Json;
 using ChatOrganizer.Testing;
 using ChatOrganizer.Testing.Exports;
 using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using Microsoft.AspNetCore.Mvc;
 
@@ -37,6 +38,27 @@ public sealed class UploadProgressApiTests(ChatOrganizerAppFixture fixture) : IC
         Assert.Null(seen.Total);
         Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
         Assert.Null(await ProgressAsync(watcher, id));
+    }
+
+    [Fact]
+    public async Task AChatHtmlWhoseCheckEndsAtItsDataIsStillStoredWholeAndRead()
+    {
+        // The check stops at the end of the jsonData array; the page after it (here 3 MB) must still reach the file.
+        var conversations = Encoding.UTF8.GetString(ExportJson.AboutTopics(20, "Cooking"));
+        var html = Encoding.UTF8.GetBytes($"<html><body><script>var jsonData = {conversations};</script>{new string('p', 3 * 1024 * 1024)}</body></html>");
+        using var file = new PausedContent(html[..(2 * 1024 * 1024)], html[(2 * 1024 * 1024)..]);
+        using var client = fixture.App.CreateSessionClient(Guid.NewGuid().ToString("N"));
+
+        var posting = client.PostAsync(new Uri("/api/jobs", UriKind.Relative), Form(NewUploadId(), file, "chat.html"));
+        await Task.Delay(500);
+        file.Release();
+        using var answer = await posting;
+        var job = await answer.Content.ReadFromJsonAsync<JobProgress>(JobApi.Json);
+        var done = await client.WaitUntilEndedAsync(job!.Id);
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        Assert.Equal(html.Length, job.UploadBytes);
+        Assert.Equal((JobStatus.Done, 20), (done.Status, done.Read));
     }
 
     [Fact]
