@@ -1,5 +1,6 @@
-// The upload page, enhanced: drag and drop, a check of the file before sending, upload progress, and the
-// topic options shown only when they matter. Without this script the form posts as it is and works the same.
+// The upload page, enhanced: drag and drop, a check of the file before sending, the upload's progress then the
+// server's check of it, and the topic options shown only when they matter. Without this script the form posts as it
+// is and works the same.
 (() => {
   "use strict";
 
@@ -13,6 +14,7 @@
   const progress = document.getElementById("upload-progress");
   const bar = document.getElementById("upload-bar");
   const progressText = document.getElementById("upload-progress-text");
+  const uploadId = document.getElementById("upload-id");
   const topicOptions = document.getElementById("topic-options");
   const maxBytes = Number(form.dataset.maxBytes);
 
@@ -87,6 +89,49 @@
     }
   });
 
+  // 128 random bits in hex: no other upload of this session picks the same (crypto.randomUUID would need HTTPS).
+  const newUploadId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const percentOf = (done, total) => (total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0);
+
+  // Screen readers hear every tenth percent of a phase, not every event.
+  let announced = "";
+  const report = (percent, key, text) => {
+    bar.value = percent;
+    if (key === announced) return;
+    announced = key;
+    progressText.textContent = text;
+  };
+
+  // The browser knows what it sent; the server says how much of it is checked (a JSON as it arrives, a ZIP once it
+  // is all in). Asked twice a second until the upload's answer comes; a 404 is an upload not yet begun or over.
+  const followCheck = (id, sent) => {
+    let following = true;
+    const ask = async () => {
+      if (!following) return;
+      try {
+        const response = await fetch(`/api/uploads/${id}/progress`, { headers: { Accept: "application/json" }, cache: "no-store" });
+        if (following && response.ok) {
+          const upload = await response.json();
+          if (sent.done || upload.phase === "checking") {
+            const total = upload.total ?? upload.received;
+            const percent = percentOf(upload.checked, total);
+            report(percent, `check ${Math.floor(percent / 10)}`,
+              `Checking the export: ${percent}% (${formatSize(upload.checked)} of ${formatSize(total)})`);
+          } else {
+            sent.checked = upload.checked;
+          }
+        }
+      } catch {
+        // A missed answer: the next one tells.
+      }
+      if (following) setTimeout(ask, 500);
+    };
+    setTimeout(ask, 500);
+    return () => {
+      following = false;
+    };
+  };
+
   const setBusy = (busy) => {
     button.disabled = busy;
     progress.hidden = !busy;
@@ -108,19 +153,20 @@
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.responseType = "text";
-    let lastAnnounced = -1;
+    const sent = { done: false, checked: 0 };
+    uploadId.value = newUploadId();
+    const stopFollowing = followCheck(uploadId.value, sent);
     xhr.upload.addEventListener("progress", (e) => {
-      if (!e.lengthComputable) return;
-      const percent = Math.floor((e.loaded / e.total) * 100);
-      bar.value = percent;
-      // Screen readers hear every tenth percent, not every event.
-      if (percent === 100) {
-        progressText.textContent = "Uploaded. Starting the job…";
-      } else if (Math.floor(percent / 10) !== lastAnnounced) {
-        lastAnnounced = Math.floor(percent / 10);
-        progressText.textContent = `Uploading: ${percent}% (${formatSize(e.loaded)} of ${formatSize(e.total)})`;
-      }
+      if (!e.lengthComputable || sent.done) return;
+      const percent = percentOf(e.loaded, e.total);
+      const checked = sent.checked > 0 ? `; ${formatSize(sent.checked)} checked as it arrives` : "";
+      report(percent, `upload ${Math.floor(percent / 10)}`, `Uploading: ${percent}% (${formatSize(e.loaded)} of ${formatSize(e.total)})${checked}`);
     });
+    xhr.upload.addEventListener("load", () => {
+      sent.done = true;
+      report(percentOf(sent.checked, file.size), "check", "Uploaded. Checking the export…");
+    });
+    xhr.addEventListener("loadend", stopFollowing);
     xhr.addEventListener("load", () => {
       const landed = new URL(xhr.responseURL || form.action, location.href);
       if (xhr.status === 200 && /^\/jobs\/[^/]+$/.test(landed.pathname)) {
@@ -140,7 +186,7 @@
       showProblem("The upload was interrupted. Check your connection and try again.");
     });
     setBusy(true);
-    progressText.textContent = `Uploading ${file.name}…`;
+    report(0, "start", `Uploading ${file.name}…`);
     xhr.send(new FormData(form));
   });
 })();

@@ -30,6 +30,7 @@ internal static class JobsSetup
         builder.Services.AddSingleton<JobLogWriter>();
         builder.Services.AddSingleton<UploadReceiver>();
         builder.Services.AddSingleton<UploadValidator>();
+        builder.Services.AddSingleton<UploadProgressRegistry>();
         builder.Services.AddOptions<ExportReaderOptions>().BindConfiguration(ExportReaderOptionsValidator.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ExportReaderOptions>, ExportReaderOptionsValidator>();
         builder.Services.AddSingleton<WorkItemCategorizer>();

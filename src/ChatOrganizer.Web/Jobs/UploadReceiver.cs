@@ -1,4 +1,6 @@
 using System.Buffers;
+using ChatOrganizer.Export;
+using ChatOrganizer.Web.Security;
 using ChatOrganizer.Web.Storage;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -7,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace ChatOrganizer.Web.Jobs;
 
 // Streams a multipart upload to a file in the data folder, enforcing the size limit as bytes arrive:
-// nothing is buffered whole, in memory or by the form reader.
-public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> options)
+// nothing is buffered whole, in memory or by the form reader. A JSON (or chat.html) is checked on the way, from the
+// same bytes (UploadValidator). With an upload-id field before the file, the session can follow how far it got.
+public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> options, UploadValidator validator, UploadProgressRegistry registry)
 {
     private const int MaxFieldLength = 1024;
 
@@ -45,6 +48,8 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
         string? path = null;
         string? fileName = null;
         long bytes = 0;
+        ExportCheck? check = null;
+        UploadProgress? progress = null;
         try
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -67,8 +72,15 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
                     if (!AcceptedExtensions.Contains(Path.GetExtension(fileName), StringComparer.OrdinalIgnoreCase))
                         throw new RequestRejectedException(StatusCodes.Status415UnsupportedMediaType,
                             $"\"{fileName}\" is not an export: upload the .zip ChatGPT sent you, or the conversations.json (or chat.html) inside it.");
+                    progress = Track(request.HttpContext, fields);
                     path = folder.IncomingPath();
-                    bytes = await CopyLimitedAsync(section.Body, path, limit, cancellationToken);
+                    await using (var arriving = UploadValidator.ChecksAsItArrives(fileName) ? new ArrivingCheck(validator, fileName, progress, cancellationToken) : null)
+                    {
+                        bytes = await CopyLimitedAsync(section.Body, path, limit, arriving, progress, cancellationToken);
+                        progress?.AllReceived();
+                        // An empty file is refused below for being empty, not for what a check makes of nothing.
+                        if (arriving is not null && bytes > 0) check = await arriving.CompleteAsync();
+                    }
                 }
                 else
                 {
@@ -93,24 +105,45 @@ public sealed class UploadReceiver(DataFolder folder, IOptions<JobOptions> optio
             Delete(path);
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The uploaded file is empty.");
         }
-        return new ReceivedUpload(path, fileName ?? "upload", bytes, fields);
+        return new ReceivedUpload(path, fileName ?? "upload", bytes, fields) { Check = check, Progress = progress };
     }
 
-    private static async Task<long> CopyLimitedAsync(Stream body, string path, long limit, CancellationToken cancellationToken)
+    // The upload's entry in the registry, for as long as the request lasts; none without an upload-id field.
+    private UploadProgress? Track(HttpContext context, Dictionary<string, string> fields)
+    {
+        if (!fields.TryGetValue(UploadProgressRegistry.Field, out var id) || id.Length == 0) return null;
+        var progress = registry.Start(context.SessionId(), id);
+        context.Response.RegisterForDispose(progress);
+        return progress;
+    }
+
+    // Each buffer goes to the file and to the check (when it reads as the bytes arrive), from one read of the network.
+    private static async Task<long> CopyLimitedAsync(
+        Stream body, string path, long limit, ArrivingCheck? check, UploadProgress? progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        var token = check?.Token ?? cancellationToken;
         try
         {
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             long total = 0;
             int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await body.ReadAsync(buffer, token)) > 0)
             {
                 total += read;
                 if (total > limit) throw TooLarge(limit);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                var bytes = buffer.AsMemory(0, read);
+                if (check is not null) await check.WriteAsync(bytes, token);
+                await file.WriteAsync(bytes, token);
+                progress?.Received(read);
             }
             return total;
+        }
+        catch (OperationCanceledException) when (check is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Not the request but the check's refusal stopped the copy: this throws the refusal.
+            await check.CompleteAsync();
+            throw;
         }
         finally
         {
@@ -153,6 +186,12 @@ public sealed class ReceivedUpload(string path, string fileName, long bytes, IRe
     public string FileName { get; } = fileName;
     public long Bytes { get; } = bytes;
     public IReadOnlyDictionary<string, string> Fields { get; } = fields;
+
+    // What the check found while the file arrived; null when it is yet to run (a ZIP, checked once on disk).
+    public ExportCheck? Check { get; init; }
+
+    // The upload's progress for its page to poll; null when the form named no upload-id.
+    public UploadProgress? Progress { get; init; }
 
     public string? Field(string name) => Fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 

@@ -1,4 +1,5 @@
 using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Jobs;
 
 namespace ChatOrganizer.Web.Models;
 
@@ -29,6 +30,7 @@ public sealed record UploadChoices(string Mode = UploadChoices.Topic, string? Ca
 public static class UploadFields
 {
     public const string File = "file";
+    public const string UploadId = UploadProgressRegistry.Field;
     public const string ApiKey = "apiKey";
     public const string EstimateFirst = "estimateFirst";
 }

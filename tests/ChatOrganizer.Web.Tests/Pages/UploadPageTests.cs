@@ -40,6 +40,9 @@ public sealed class UploadPageTests(ChatOrganizerAppFixture fixture) : IClassFix
         Assert.Contains("Up to 2 GB", html, StringComparison.Ordinal);
         Assert.True(html.IndexOf(PageClient.TokenField, StringComparison.Ordinal) < html.IndexOf("name=\"file\"", StringComparison.Ordinal),
             "The antiforgery token must come before the file in the form.");
+        var uploadId = html.IndexOf("name=\"upload-id\"", StringComparison.Ordinal);
+        Assert.True(uploadId >= 0 && uploadId < html.IndexOf("name=\"file\"", StringComparison.Ordinal),
+            "The upload id the script fills in must come before the file in the form, or the server sees it too late.");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using ChatOrganizer.Web.CategorySets;
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using ChatOrganizer.Web.Tests.Pages;
@@ -27,6 +28,8 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
             setId = (await scope.ServiceProvider.GetRequiredService<CategorySetService>()
                 .CreateAsync(owner, new CategorySetInput("Mine", [new CategoryInput("Secret")]), CancellationToken.None)).Set!.Id;
         }
+        // An upload of the owner's still arriving, under the id the job routes are tried with.
+        using var upload = fixture.App.Services.GetRequiredService<UploadProgressRegistry>().Start(owner, job.Id);
         using var stranger = fixture.App.CreateSessionClient(Guid.NewGuid().ToString("N"));
         var token = await stranger.TokenAsync();
 
@@ -56,7 +59,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
             "GET /api/jobs/{id}/results", "DELETE /api/jobs/{id}", "GET /jobs/{id}/results/topics-by-month", "GET /jobs/{id}/conversations/{index:int}/reasoning", "PUT /api/category-sets/{id}", "POST /category-sets/{id}/copy",
             "PATCH /api/jobs/{id}/conversations/{index:int}", "POST /api/jobs/{id}/corrections", "DELETE /api/jobs/{id}/corrections/{batch}",
             "POST /jobs/{id}/corrections", "POST /jobs/{id}/corrections/undo",
-            "POST /jobs/{id}/category-set", "POST /api/jobs/{id}/category-set",
+            "POST /jobs/{id}/category-set", "POST /api/jobs/{id}/category-set", "GET /api/uploads/{id}/progress",
         })
         {
             Assert.Contains(expected, tried);
@@ -70,6 +73,7 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
         using var ownerClient = fixture.App.CreateSessionClient(owner);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/category-sets/{setId}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/jobs/{job.Id}/files/{file}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync(new Uri($"/api/uploads/{job.Id}/progress", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

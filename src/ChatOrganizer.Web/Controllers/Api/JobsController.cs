@@ -13,7 +13,8 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     public const string KeyTokenHeader = "X-Key-Token";
 
     // Uploads an export (multipart: file, mode = topic|month|year|discover, optional categorySetId
-    // and model; optional X-Key-Token header from POST /api/keys) and starts a job.
+    // and model; optional X-Key-Token header from POST /api/keys) and starts a job. An upload-id field
+    // before the file (16 to 64 of A-Z a-z 0-9 - _) lets GET /api/uploads/{upload-id}/progress follow it meanwhile.
     [HttpPost]
     [RateLimit(RateLimits.Uploads)]
     [DisableRequestSizeLimit] // UploadReceiver enforces Jobs:MaxUploadBytes while streaming
@@ -21,6 +22,7 @@ public sealed class JobsController(JobService jobs, UploadReceiver uploads, Resu
     [ProducesResponseType<JobProgress>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> Create(CancellationToken cancellationToken)
