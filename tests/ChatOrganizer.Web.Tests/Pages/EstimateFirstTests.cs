@@ -61,6 +61,7 @@ public sealed class EstimateFirstTests : IAsyncLifetime
         // No key, and OpenAI's endpoint (a server on this machine would need no key): the offline categorizer.
         var app = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1");
         using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        await OfflineReady.WarmAsync(app);
 
         var jobId = await client.UploadThroughThePageAsync(Export, ("mode", "topic"), ("estimateFirst", "on"));
 

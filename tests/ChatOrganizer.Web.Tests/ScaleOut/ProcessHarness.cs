@@ -47,6 +47,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
         ["Jobs__WorkItemSize"] = "20",
         ["Jobs__Concurrency"] = "2",
         ["Jobs__RetryDelay"] = "00:00:01",
+        // A held request waits as long as its test needs (a slow restart on a loaded machine): an instance giving up on
+        // one would ask again, which is what these tests count.
+        ["Categorization__RequestTimeout"] = "00:10:00",
         ["RATELIMIT_POLLING_PERMITLIMIT"] = "1000000",
         ["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "1000000",
     };
@@ -108,6 +111,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
     // Kills app's process with SIGKILL once requestsPerLife more of its requests
     // (sentBy) have reached the fake, while answers flow freely, and starts it again on the same data
     // folder; kills times, or until jobEnded. Returns the instance left running.
+    //
+    // Other instances' new requests are held from each kill until app, started again, asks the model again: however
+    // fast they are and however slowly app starts, they cannot finish the job while app is down.
     public async Task<AppProcess> KillAndRestartAsync(
         AppProcess app, IReadOnlyDictionary<string, string> settings, int kills, int requestsPerLife,
         Func<FakeChatRequest, bool> sentBy, Func<Task<bool>> jobEnded, List<Kill> killed)
@@ -117,11 +123,30 @@ internal sealed class ProcessHarness : IAsyncDisposable
             var before = Fake.ReceivedRequests.Count(sentBy);
             await EventuallyAsync(async () => Fake.ReceivedRequests.Count(sentBy) >= before + requestsPerLife || await jobEnded(), $"{requestsPerLife} more requests");
             if (await jobEnded()) break;
-            var inFlight = Fake.InFlight;
-            await app.KillAsync();
-            killed.Add(new Kill(Fake.Requests, inFlight));
-            await app.DisposeAsync();
-            app = await AppProcess.StartAsync(settings);
+            var othersWait = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var othersHeld = 0;
+            Fake.FaultRule = request =>
+            {
+                if (sentBy(request)) return null;
+                Interlocked.Increment(ref othersHeld);
+                return new FakeFault.Held(othersWait.Task);
+            };
+            try
+            {
+                var inFlight = Fake.InFlight;
+                await app.KillAsync();
+                killed.Add(new Kill(Fake.Requests, inFlight));
+                var sentBeforeTheRestart = Fake.ReceivedRequests.Count(sentBy);
+                await app.DisposeAsync();
+                app = await AppProcess.StartAsync(settings);
+                await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref othersHeld) == 0 || Fake.ReceivedRequests.Count(sentBy) > sentBeforeTheRestart),
+                    "the restarted instance to ask the model");
+            }
+            finally
+            {
+                Fake.FaultRule = null;
+                othersWait.TrySetResult();
+            }
         }
         return app;
     }
