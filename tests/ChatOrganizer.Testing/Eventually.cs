@@ -3,6 +3,10 @@ namespace ChatOrganizer.Testing;
 // Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.
 public static class Eventually
 {
+    // How long a test waits for background work to get somewhere: generous, since tests share two cores with each
+    // other and with whatever else the machine runs, and a wait that holds returns as soon as it does.
+    public static readonly TimeSpan BackgroundWork = TimeSpan.FromMinutes(2);
+
     // Reads until condition holds and returns that value; a timeout says what was last read.
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<T, string> describe)
     {

@@ -83,7 +83,7 @@ public sealed class EstimateFirstTests : IAsyncLifetime
     private static Task<Job> SettledAsync(ChatOrganizerApp app, string jobId) =>
         Eventually.MatchesAsync(() => app.ReloadAsync(jobId),
             j => j.Status is JobStatus.AwaitingStart or JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled,
-            TimeSpan.FromSeconds(60), j => $"{j.Status} ({j.FailureReason})");
+            Eventually.BackgroundWork, j => $"{j.Status} ({j.FailureReason})");
 
     private ChatOrganizerApp Start(string? serverKey)
     {

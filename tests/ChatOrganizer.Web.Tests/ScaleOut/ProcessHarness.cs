@@ -199,9 +199,8 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return client;
     }
 
-    // Generous: these tests share two loaded cores with everything else.
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
-        Eventually.MatchesAsync(condition, done => done, TimeSpan.FromSeconds(120), _ => $"waiting for {what}");
+        Eventually.MatchesAsync(condition, done => done, Eventually.BackgroundWork, _ => $"waiting for {what}");
 
     private HashSet<string> AnsweredConversations()
     {
