@@ -22,5 +22,5 @@ public static class Eventually
 
     // Waits until condition holds; a timeout names what.
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? TimeSpan.FromSeconds(10), _ => $"waiting for {what}");
+        MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? BackgroundWork, _ => $"waiting for {what}");
 }

@@ -59,12 +59,18 @@ internal sealed class ProcessHarness : IAsyncDisposable
     // What an uninterrupted run files conversation index under: the topic its title names.
     public static string ExpectedCategory(int index) => Topics[index % Topics.Length];
 
-    // From now on the fake answers nothing new: each request is held until Release.
-    public void Hold() => Fake.FaultRule = request =>
+    // From now on, or once afterRequests more requests have come, the fake answers nothing new: each request is
+    // held until Release.
+    public void Hold(int afterRequests = 0)
     {
-        _held.Enqueue(request);
-        return new FakeFault.Held(_release.Task);
-    };
+        var last = Fake.Requests + afterRequests;
+        Fake.FaultRule = request =>
+        {
+            if (request.Number <= last) return null;
+            _held.Enqueue(request);
+            return new FakeFault.Held(_release.Task);
+        };
+    }
 
     // What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.
     public async Task<IReadOnlyList<FakeChatRequest>> HeldAfterTheKillAsync(AppProcess killed)
