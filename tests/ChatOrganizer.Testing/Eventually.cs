@@ -3,6 +3,10 @@ namespace ChatOrganizer.Testing;
 // Waiting for what happens in the background (jobs, Hangfire, other processes) by polling it.
 public static class Eventually
 {
+    // How long a test waits for background work to get somewhere: generous, since tests share two cores with each
+    // other and with whatever else the machine runs, and a wait that holds returns as soon as it does.
+    public static readonly TimeSpan BackgroundWork = TimeSpan.FromMinutes(2);
+
     // Reads until condition holds and returns that value; a timeout says what was last read.
     public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<T, string> describe)
     {
@@ -18,5 +22,5 @@ public static class Eventually
 
     // Waits until condition holds; a timeout names what.
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? TimeSpan.FromSeconds(10), _ => $"waiting for {what}");
+        MatchesAsync(() => Task.FromResult(condition()), holds => holds, timeout ?? BackgroundWork, _ => $"waiting for {what}");
 }

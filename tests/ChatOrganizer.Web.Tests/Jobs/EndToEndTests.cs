@@ -81,7 +81,9 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task WithoutAnyKeyTheOfflineCategorizerFilesEveryConversationAndTheJobSaysSo()
     {
         // OpenAI's own endpoint (a server on this machine would need no key).
-        using var client = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1").CreateClient();
+        var app = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1");
+        using var client = app.CreateClient();
+        await OfflineReady.WarmAsync(app);
 
         var job = await client.UploadAsync(ExportJson.AboutTopics(12, Topics), "topic");
         var done = await client.WaitUntilEndedAsync(job.Id);
@@ -102,14 +104,17 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         const string personalKey = "sk-person-0123456789";
         _fake.RequiredApiKey = personalKey;
-        _fake.Latency = TimeSpan.FromMilliseconds(100);
+        // The model's answers wait until the running job has been looked at: it cannot be over before that, however fast.
+        var looked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fake.FaultRule = _ => new FakeFault.Held(looked.Task);
         var app = Start(serverKey: null);
         using var client = app.CreateClient();
         var token = await client.KeyTokenAsync(personalKey);
 
         var job = await client.UploadAsync(ExportJson.AboutTopics(30, Topics), "topic", keyToken: token);
-        await client.WaitUntilAsync(job.Id, p => p.Status == JobStatus.Categorizing);
+        await client.WaitUntilAsync(job.Id, p => p.Status == JobStatus.Categorizing && _fake.InFlight > 0);
         var whileRunning = await app.ReloadAsync(job.Id);
+        looked.SetResult();
         var done = await client.WaitUntilEndedAsync(job.Id);
         var afterwards = await app.ReloadAsync(job.Id);
         var log = await client.LogAsync(job.Id);
@@ -145,7 +150,10 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task CancellingWhileCategorizingStopsAskingTheModelAndKeepsWhatWasStored()
     {
-        _fake.Latency = TimeSpan.FromMilliseconds(300);
+        // The first two requests (ten conversations) are answered, the rest wait until the cancel has been sent: the
+        // job is mid-way when cancelled, however fast it would otherwise run.
+        var cancelSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fake.FaultRule = request => request.Number > 2 ? new FakeFault.Held(cancelSent.Task) : null;
         var app = Start(serverKey: "sk-server");
         using var client = app.CreateClient();
         var job = await client.UploadAsync(ExportJson.AboutTopics(200, Topics), "topic");
@@ -153,6 +161,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         using var cancel = await client.PostAsync(new Uri($"/api/jobs/{job.Id}/cancel", UriKind.Relative), content: null);
         var askedAtCancel = _fake.Requests;
+        cancelSent.SetResult();
         var asked = await QuietAsync(() => _fake.Requests);
         var cancelled = await client.ProgressAsync(job.Id);
         await using var db = app.Db();

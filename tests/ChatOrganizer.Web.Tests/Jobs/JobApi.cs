@@ -54,7 +54,7 @@ public static class JobApi
         await client.WaitUntilAsync(jobId, p => p.Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled, timeout);
 
     public static Task<JobProgress> WaitUntilAsync(this HttpClient client, string jobId, Func<JobProgress, bool> condition, TimeSpan? timeout = null) =>
-        Eventually.MatchesAsync(() => client.ProgressAsync(jobId), condition, timeout ?? TimeSpan.FromSeconds(60),
+        Eventually.MatchesAsync(() => client.ProgressAsync(jobId), condition, timeout ?? Eventually.BackgroundWork,
             progress => $"job {jobId} at {JsonSerializer.Serialize(progress, Json)}");
 
     public static async Task<JobLogPage> LogAsync(this HttpClient client, string jobId, long after = 0) =>

@@ -98,7 +98,7 @@ public sealed class JobLifecycleTests : IDisposable
         Assert.Equal("Reading the export stopped 3 times before it could finish.", failed.FailureReason);
         // Nothing is left to run: the step ended with its job, and is not retried.
         await Eventually.MatchesAsync(() => Task.FromResult(queue.IsAlive(failed.ReadBackgroundJobId)),
-            alive => !alive, TimeSpan.FromSeconds(30), _ => "the read step still queued or running");
+            alive => !alive, Eventually.BackgroundWork, _ => "the read step still queued or running");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class MaintenanceTests : IDisposable
         _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
 
         await using var db = _app.Db();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + Eventually.BackgroundWork;
         while (await db.Jobs.AnyAsync(j => j.Id == expired.Id) && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.False(await db.Jobs.AnyAsync(j => j.Id == expired.Id));
         Assert.False(await db.Conversations.AnyAsync(c => c.JobId == expired.Id));
@@ -96,7 +96,7 @@ public sealed class MaintenanceTests : IDisposable
         {
             using var connection = storage.GetConnection();
             return Task.FromResult(connection.GetJobData(backgroundJobId)?.State);
-        }, s => s == state, TimeSpan.FromSeconds(30), s => $"the sweep {s}");
+        }, s => s == state, Eventually.BackgroundWork, s => $"the sweep {s}");
 
     public void Dispose() => _app.Dispose();
 }

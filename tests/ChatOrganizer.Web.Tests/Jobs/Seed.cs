@@ -45,5 +45,5 @@ internal static class Seed
     }
 
     public static Task<Job> WaitForAsync(this ChatOrganizerApp app, string jobId, Func<Job, bool> condition) =>
-        Eventually.MatchesAsync(() => app.ReloadAsync(jobId), condition, TimeSpan.FromSeconds(30), job => $"job {jobId} {job.Status}");
+        Eventually.MatchesAsync(() => app.ReloadAsync(jobId), condition, Eventually.BackgroundWork, job => $"job {jobId} {job.Status}");
 }

@@ -61,6 +61,7 @@ public sealed class EstimateFirstTests : IAsyncLifetime
         // No key, and OpenAI's endpoint (a server on this machine would need no key): the offline categorizer.
         var app = Start(serverKey: null).With("Categorization:BaseUrl", "https://api.openai.com/v1");
         using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        await OfflineReady.WarmAsync(app);
 
         var jobId = await client.UploadThroughThePageAsync(Export, ("mode", "topic"), ("estimateFirst", "on"));
 
@@ -82,7 +83,7 @@ public sealed class EstimateFirstTests : IAsyncLifetime
     private static Task<Job> SettledAsync(ChatOrganizerApp app, string jobId) =>
         Eventually.MatchesAsync(() => app.ReloadAsync(jobId),
             j => j.Status is JobStatus.AwaitingStart or JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled,
-            TimeSpan.FromSeconds(60), j => $"{j.Status} ({j.FailureReason})");
+            Eventually.BackgroundWork, j => $"{j.Status} ({j.FailureReason})");
 
     private ChatOrganizerApp Start(string? serverKey)
     {

@@ -47,6 +47,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
         ["Jobs__WorkItemSize"] = "20",
         ["Jobs__Concurrency"] = "2",
         ["Jobs__RetryDelay"] = "00:00:01",
+        // A held request waits as long as its test needs (a slow restart on a loaded machine): an instance giving up on
+        // one would ask again, which is what these tests count.
+        ["Categorization__RequestTimeout"] = "00:10:00",
         ["RATELIMIT_POLLING_PERMITLIMIT"] = "1000000",
         ["RATELIMIT_POLLING_ADDRESSPERMITLIMIT"] = "1000000",
     };
@@ -56,12 +59,18 @@ internal sealed class ProcessHarness : IAsyncDisposable
     // What an uninterrupted run files conversation index under: the topic its title names.
     public static string ExpectedCategory(int index) => Topics[index % Topics.Length];
 
-    // From now on the fake answers nothing new: each request is held until Release.
-    public void Hold() => Fake.FaultRule = request =>
+    // From now on, or once afterRequests more requests have come, the fake answers nothing new: each request is
+    // held until Release.
+    public void Hold(int afterRequests = 0)
     {
-        _held.Enqueue(request);
-        return new FakeFault.Held(_release.Task);
-    };
+        var last = Fake.Requests + afterRequests;
+        Fake.FaultRule = request =>
+        {
+            if (request.Number <= last) return null;
+            _held.Enqueue(request);
+            return new FakeFault.Held(_release.Task);
+        };
+    }
 
     // What a killed instance had in flight: the requests held, once one that reached the fake as it died is held too.
     public async Task<IReadOnlyList<FakeChatRequest>> HeldAfterTheKillAsync(AppProcess killed)
@@ -108,6 +117,9 @@ internal sealed class ProcessHarness : IAsyncDisposable
     // Kills app's process with SIGKILL once requestsPerLife more of its requests
     // (sentBy) have reached the fake, while answers flow freely, and starts it again on the same data
     // folder; kills times, or until jobEnded. Returns the instance left running.
+    //
+    // Other instances' new requests are held from each kill until app, started again, asks the model again: however
+    // fast they are and however slowly app starts, they cannot finish the job while app is down.
     public async Task<AppProcess> KillAndRestartAsync(
         AppProcess app, IReadOnlyDictionary<string, string> settings, int kills, int requestsPerLife,
         Func<FakeChatRequest, bool> sentBy, Func<Task<bool>> jobEnded, List<Kill> killed)
@@ -117,11 +129,30 @@ internal sealed class ProcessHarness : IAsyncDisposable
             var before = Fake.ReceivedRequests.Count(sentBy);
             await EventuallyAsync(async () => Fake.ReceivedRequests.Count(sentBy) >= before + requestsPerLife || await jobEnded(), $"{requestsPerLife} more requests");
             if (await jobEnded()) break;
-            var inFlight = Fake.InFlight;
-            await app.KillAsync();
-            killed.Add(new Kill(Fake.Requests, inFlight));
-            await app.DisposeAsync();
-            app = await AppProcess.StartAsync(settings);
+            var othersWait = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var othersHeld = 0;
+            Fake.FaultRule = request =>
+            {
+                if (sentBy(request)) return null;
+                Interlocked.Increment(ref othersHeld);
+                return new FakeFault.Held(othersWait.Task);
+            };
+            try
+            {
+                var inFlight = Fake.InFlight;
+                await app.KillAsync();
+                killed.Add(new Kill(Fake.Requests, inFlight));
+                var sentBeforeTheRestart = Fake.ReceivedRequests.Count(sentBy);
+                await app.DisposeAsync();
+                app = await AppProcess.StartAsync(settings);
+                await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref othersHeld) == 0 || Fake.ReceivedRequests.Count(sentBy) > sentBeforeTheRestart),
+                    "the restarted instance to ask the model");
+            }
+            finally
+            {
+                Fake.FaultRule = null;
+                othersWait.TrySetResult();
+            }
         }
         return app;
     }
@@ -174,9 +205,8 @@ internal sealed class ProcessHarness : IAsyncDisposable
         return client;
     }
 
-    // Generous: these tests share two loaded cores with everything else.
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
-        Eventually.MatchesAsync(condition, done => done, TimeSpan.FromSeconds(120), _ => $"waiting for {what}");
+        Eventually.MatchesAsync(condition, done => done, Eventually.BackgroundWork, _ => $"waiting for {what}");
 
     private HashSet<string> AnsweredConversations()
     {

@@ -25,10 +25,12 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
             token = await ProcessHarness.SessionTokenAsync(first);
             using var client = ProcessHarness.Client(first, token);
             var set = await client.CreateCategorySetAsync([.. ProcessHarness.Topics, "Other"]);
+            // Midway: the first 8 requests (40 conversations) are answered, the rest held, so the job cannot be over
+            // before the kill however fast it runs.
+            _harness.Hold(afterRequests: 8);
             jobId = (await client.UploadAsync(ProcessHarness.Export(conversations), "topic", set)).Id;
             await client.WaitUntilAsync(jobId, p => p.Categorized >= 40, TimeSpan.FromSeconds(120));
 
-            _harness.Hold();
             await _harness.WaitUntilOnlyHeldRequestsAreInFlightAsync(client, jobId, held => held.Count > 0);
             await first.KillAsync();
             inFlight = await _harness.HeldAfterTheKillAsync(first);
