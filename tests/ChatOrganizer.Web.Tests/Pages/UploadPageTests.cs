@@ -1,5 +1,6 @@
 using System.Net;
 using ChatOrganizer.Testing.Exports;
+using ChatOrganizer.Testing.FakeOpenAi;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -143,13 +144,17 @@ public sealed class UploadPageTests(ChatOrganizerAppFixture fixture) : IClassFix
     public async Task AKeyGivenInTheFormReachesTheJobOnlyEncrypted()
     {
         const string key = "sk-test-form-key-0123456789";
-        using var client = fixture.App.CreateClient(new() { AllowAutoRedirect = false });
+        // The job the key starts asks a fake on this machine, never the real endpoint.
+        await using var fake = await FakeOpenAiServer.StartAsync();
+        fake.RequiredApiKey = key;
+        using var app = new ChatOrganizerApp().With("Categorization:ApiKey", "").With("Categorization:BaseUrl", fake.BaseUrl.ToString());
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false });
 
         var jobId = await client.UploadThroughThePageAsync(Export, ("mode", "topic"), ("apiKey", key));
 
-        var job = await fixture.App.ReloadAsync(jobId);
+        var job = await app.ReloadAsync(jobId);
         Assert.True(job.ProtectedApiKey is null || !job.ProtectedApiKey.Contains(key, StringComparison.Ordinal));
-        Assert.DoesNotContain(key, await File.ReadAllTextAsync(Path.Combine(fixture.App.DataDirectory, "chatorganizer.db")), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "chatorganizer.db")), StringComparison.Ordinal);
     }
 
     private async Task<int> JobCountAsync()
