@@ -200,30 +200,28 @@ public sealed class ReadExportStep(
 
     // The building stage: builds the rows of each batch the reader hands over, its conversations in parallel, and hands
     // them to the writer in the same order. Completes the writer's channel only once every batch is handed over, so that
-    // the writer never takes a failed build for the end of the export.
+    // the writer never takes a failed build for the end of the export; returns when the writer stopped.
     private static async Task BuildBatchesAsync(Channel<ReadBatch> conversations, Channel<Batch> batches, RowBuilder rows, ReadTimings timings, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var read in conversations.Reader.ReadAllAsync(cancellationToken))
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // The next batch is taken only once the writer has room for its rows: a slow writer (the search index) holds
+            // one batch and one waiting, the builder none, the reader two (handed over and filling).
+            while (await batches.Writer.WaitToWriteAsync(cancellationToken))
             {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var built = new ConversationRows[read.Conversations.Count];
-                await Parallel.ForEachAsync(Enumerable.Range(0, built.Length), cancellationToken, (i, _) =>
-                {
-                    built[i] = rows.Build(read.Conversations[i]);
-                    return ValueTask.CompletedTask;
-                });
-                var batch = new Batch(rows.Job);
-                foreach (var conversation in built) batch.Add(conversation);
-                batch.Log.AddRange(read.Log);
-                batch.Progress(read.Read, read.BytesRead);
-                timings.Building += clock.Elapsed;
-                clock.Restart();
-                await batches.Writer.WriteAsync(batch, cancellationToken);
                 timings.WaitingForWriter += clock.Elapsed;
+                if (!await conversations.Reader.WaitToReadAsync(cancellationToken))
+                {
+                    batches.Writer.Complete();
+                    return;
+                }
+                clock.Restart();
+                var batch = await BuildAsync(await conversations.Reader.ReadAsync(cancellationToken), rows, cancellationToken);
+                timings.Building += clock.Elapsed;
+                await batches.Writer.WriteAsync(batch, cancellationToken);
+                clock.Restart();
             }
-            batches.Writer.Complete();
         }
         catch (ChannelClosedException)
         {
@@ -236,14 +234,31 @@ public sealed class ReadExportStep(
         }
     }
 
+    // A batch's rows, in its order. A method of its own, so that the conversations as read are let go once it returns.
+    private static async Task<Batch> BuildAsync(ReadBatch read, RowBuilder rows, CancellationToken cancellationToken)
+    {
+        var built = new ConversationRows[read.Conversations.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, built.Length), cancellationToken, (i, _) =>
+        {
+            built[i] = rows.Build(read.Conversations[i]);
+            return ValueTask.CompletedTask;
+        });
+        var batch = new Batch(rows.Job);
+        foreach (var conversation in built) batch.Add(conversation);
+        batch.Log.AddRange(read.Log);
+        batch.Progress(read.Read, read.BytesRead);
+        return batch;
+    }
+
     // The writing stage: stores each batch handed over, in export order; false when the job was cancelled or deleted.
     private async Task<bool> WriteBatchesAsync(Channel<Batch> batches, ReadTimings timings, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            // Each batch let go once stored (not held while the next is awaited).
+            while (await batches.Reader.WaitToReadAsync(cancellationToken))
             {
-                if (!await SaveAsync(batch, timings, cancellationToken)) return false;
+                if (!await SaveAsync(await batches.Reader.ReadAsync(cancellationToken), timings, cancellationToken)) return false;
             }
             return true;
         }
