@@ -114,61 +114,57 @@ public sealed class ReadExportStep(
 
         var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
         // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
-        var rows = new RowBuilder(job, log, DigestBuilder.For(job.Model, categorization.Value), files, time, settings.SearchIndex);
+        var digests = DigestBuilder.For(job.Model, categorization.Value);
+        Batch NewBatch() => new(job, log, digests, files, time, settings.SearchIndex);
 
-        // Three stages, so that reading, building rows and storing overlap (SQLite has one writer; the reader is one
-        // thread, and building a batch's rows, the most work, takes every core): the reader hands each batch of
-        // conversations to the builder, which hands its rows, in export order, to the writer, which embeds, compares
-        // and stores them. At most one batch waits between two stages, so memory stays flat with the export's size.
+        // Two stages, so that storing one batch overlaps reading and building the next (SQLite has one writer, the
+        // reading one core): the reader fills a batch and hands it over; the writer embeds, compares and stores it.
+        // At most one batch waits, so memory stays flat with the export's size.
         var timings = new ReadTimings();
-        var conversations = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var built = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var handover = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var builder = Task.Run(() => BuildBatchesAsync(conversations, built, rows, timings, stopping.Token), stopping.Token);
-        var writer = Task.Run(() => WriteBatchesAsync(built, timings, stopping.Token), stopping.Token);
+        var writer = Task.Run(() => WriteBatchesAsync(handover, timings, stopping.Token), stopping.Token);
         var read = alreadyStored;
         try
         {
-            var batch = new List<Conversation>(settings.ReadBatchSize);
+            var batch = NewBatch();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await foreach (var conversation in reader.ReadConversationsAsync(stopping.Token))
             {
                 timings.Reading += clock.Elapsed;
+                if (conversation.Location.Index < alreadyStored)
+                {
+                    clock.Restart();
+                    continue;
+                }
                 clock.Restart();
-                if (conversation.Location.Index < alreadyStored) continue;
                 batch.Add(conversation);
+                timings.Building += clock.Elapsed;
                 read = conversation.Location.Index + 1;
-                if (batch.Count < settings.ReadBatchSize) continue;
-                await conversations.Writer.WriteAsync(new ReadBatch(batch, read, file.BytesRead, []), stopping.Token);
-                timings.WaitingForBuilder += clock.Elapsed;
-                batch = new List<Conversation>(settings.ReadBatchSize);
+                if (batch.Count >= settings.ReadBatchSize)
+                {
+                    batch.Progress(read, file.BytesRead);
+                    clock.Restart();
+                    await handover.Writer.WriteAsync(batch, stopping.Token);
+                    timings.WaitingForWriter += clock.Elapsed;
+                    batch = NewBatch();
+                }
                 clock.Restart();
             }
             // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
-            var found = reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())).ToList();
-            await conversations.Writer.WriteAsync(new ReadBatch(batch, read, job.UploadBytes, found), stopping.Token);
-            conversations.Writer.Complete();
+            batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
+            batch.Progress(read, job.UploadBytes);
+            await handover.Writer.WriteAsync(batch, stopping.Token);
+            handover.Writer.Complete();
         }
         catch (ChannelClosedException)
         {
-            // The builder stopped: building failed (its error is awaited below), or the writer stopped (the job was
-            // cancelled or deleted, or storing failed).
+            // The writer stopped: the job was cancelled or deleted, or storing failed (its error is awaited below).
         }
         catch
         {
             await stopping.CancelAsync();
-            await Task.WhenAll(Stopped(builder), Stopped(writer));
-            throw;
-        }
-        try
-        {
-            await builder;
-        }
-        catch
-        {
-            // The writer waits for batches that will not come.
-            await stopping.CancelAsync();
-            await Stopped(writer);
+            try { await writer; } catch (Exception) when (stopping.IsCancellationRequested) { }
             throw;
         }
         var stored = await writer;
@@ -186,79 +182,14 @@ public sealed class ReadExportStep(
         else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
     }
 
-    // A stage stopped because another failed: the other's error is the one to report.
-    private static async Task Stopped(Task stage)
-    {
-        try
-        {
-            await stage;
-        }
-        catch (Exception)
-        {
-        }
-    }
-
-    // The building stage: builds the rows of each batch the reader hands over, its conversations in parallel, and hands
-    // them to the writer in the same order. Completes the writer's channel only once every batch is handed over, so that
-    // the writer never takes a failed build for the end of the export; returns when the writer stopped.
-    private static async Task BuildBatchesAsync(Channel<ReadBatch> conversations, Channel<Batch> batches, RowBuilder rows, ReadTimings timings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // The next batch is taken only once the writer has room for its rows: a slow writer (the search index) holds
-            // one batch and one waiting, the builder none, the reader two (handed over and filling).
-            while (await batches.Writer.WaitToWriteAsync(cancellationToken))
-            {
-                timings.WaitingForWriter += clock.Elapsed;
-                if (!await conversations.Reader.WaitToReadAsync(cancellationToken))
-                {
-                    batches.Writer.Complete();
-                    return;
-                }
-                clock.Restart();
-                var batch = await BuildAsync(await conversations.Reader.ReadAsync(cancellationToken), rows, cancellationToken);
-                timings.Building += clock.Elapsed;
-                await batches.Writer.WriteAsync(batch, cancellationToken);
-                clock.Restart();
-            }
-        }
-        catch (ChannelClosedException)
-        {
-            // The writer stopped; ReadAsync awaits its outcome.
-        }
-        finally
-        {
-            // The reader stops handing batches over once nothing takes them (ChannelClosedException).
-            conversations.Writer.TryComplete();
-        }
-    }
-
-    // A batch's rows, in its order. A method of its own, so that the conversations as read are let go once it returns.
-    private static async Task<Batch> BuildAsync(ReadBatch read, RowBuilder rows, CancellationToken cancellationToken)
-    {
-        var built = new ConversationRows[read.Conversations.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, built.Length), cancellationToken, (i, _) =>
-        {
-            built[i] = rows.Build(read.Conversations[i]);
-            return ValueTask.CompletedTask;
-        });
-        var batch = new Batch(rows.Job);
-        foreach (var conversation in built) batch.Add(conversation);
-        batch.Log.AddRange(read.Log);
-        batch.Progress(read.Read, read.BytesRead);
-        return batch;
-    }
-
     // The writing stage: stores each batch handed over, in export order; false when the job was cancelled or deleted.
     private async Task<bool> WriteBatchesAsync(Channel<Batch> batches, ReadTimings timings, CancellationToken cancellationToken)
     {
         try
         {
-            // Each batch let go once stored (not held while the next is awaited).
-            while (await batches.Reader.WaitToReadAsync(cancellationToken))
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                if (!await SaveAsync(await batches.Reader.ReadAsync(cancellationToken), timings, cancellationToken)) return false;
+                if (!await SaveAsync(batch, timings, cancellationToken)) return false;
             }
             return true;
         }
@@ -306,13 +237,11 @@ public sealed class ReadExportStep(
         return true;
     }
 
-    // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time and its wait
-    // for the builder; building the rows (digests, search text, compressed transcripts; on every core) and its wait for
-    // the writer; and the writing stage's embedding, comparing and storing.
+    // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time, building
+    // the rows (digests, search text, compressed transcripts), and the writing stage's embedding, comparing and storing.
     private sealed class ReadTimings
     {
         public TimeSpan Reading { get; set; }
-        public TimeSpan WaitingForBuilder { get; set; }
         public TimeSpan Building { get; set; }
         public TimeSpan WaitingForWriter { get; set; }
         public TimeSpan Vectors { get; set; }
@@ -320,31 +249,42 @@ public sealed class ReadExportStep(
         public TimeSpan Storing { get; set; }
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"reading {Reading.TotalSeconds:0.00} s, waiting for the builder {WaitingForBuilder.TotalSeconds:0.00} s; " +
-            $"building {Building.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
+            $"reading {Reading.TotalSeconds:0.00} s, building {Building.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
             $"writer: vectors {Vectors.TotalSeconds:0.00} s, history {History.TotalSeconds:0.00} s, storing {Storing.TotalSeconds:0.00} s");
     }
 
-    // A batch of conversations as read, and the job's counters once it is stored; Log: what the reader found about the
-    // export as a whole, with the last batch.
-    private sealed record ReadBatch(List<Conversation> Conversations, int Read, long BytesRead, List<JobLogEntry> Log);
-
-    // A conversation's rows, built on any thread.
-    private sealed record ConversationRows(
-        ConversationDigest Digest, StoredConversation Conversation, ConversationTranscript Transcript, List<SearchEntry> SearchEntries, List<JobLogEntry> Log, ConversationResult? Unreadable);
-
-    // Builds a conversation's rows; one for the job, used by every building thread at once (it keeps nothing).
-    private sealed class RowBuilder(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
+    // Rows waiting to be stored, built as conversations stream by.
+    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
+        public List<StoredConversation> Conversations { get; } = [];
+        public List<ConversationTranscript> Transcripts { get; } = [];
+        private List<ConversationDigest> Digests { get; } = [];
+        public List<JobLogEntry> Log { get; } = [];
+        public List<SearchEntry> SearchEntries { get; } = [];
 
-        public ConversationRows Build(Conversation conversation)
+        // Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.
+        public List<ConversationResult> Reused { get; } = [];
+
+        // Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.
+        public List<ConversationResult> Unreadable { get; } = [];
+        public int Count => Conversations.Count;
+
+        // The job's counters once this batch is stored.
+        public int Read { get; private set; }
+        public long BytesRead { get; private set; }
+
+        public void Progress(int read, long bytesRead) => (Read, BytesRead) = (read, bytesRead);
+
+        public void Add(Conversation conversation)
         {
             var index = conversation.Location.Index;
             var digest = digests.Build(conversation);
+            Digests.Add(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var keep = Job.Mode is JobMode.Topic or JobMode.Discover;
             var (entries, contentHash) = SearchText.For(Job.Id, index, conversation);
-            var stored = new StoredConversation
+            if (indexForSearch) SearchEntries.AddRange(entries);
+            Conversations.Add(new StoredConversation
             {
                 JobId = Job.Id,
                 Index = index,
@@ -361,11 +301,15 @@ public sealed class ReadExportStep(
                 DigestTokens = keep ? digest.Tokens : 0,
                 DigestHash = keep ? digest.Hash : null,
                 ContentHash = contentHash,
-            };
-            var transcript = new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() };
-            var entriesLog = conversation.Diagnostics.Select(d => log.Entry(Job.Id, Level(d), d.Describe())).ToList();
-            var unreadable = keep && NothingToCategorize.Reason(conversation, digest) is { } reason
-                ? new ConversationResult
+            });
+            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() });
+            foreach (var diagnostic in conversation.Diagnostics)
+            {
+                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));
+            }
+            if (keep && NothingToCategorize.Reason(conversation, digest) is { } reason)
+            {
+                Unreadable.Add(new ConversationResult
                 {
                     JobId = Job.Id,
                     Index = index,
@@ -374,50 +318,8 @@ public sealed class ReadExportStep(
                     Model = Job.Model,
                     FailureReason = ChatOrganizerDb.Lengths.Fit(reason, ChatOrganizerDb.Lengths.Reason),
                     At = time.GetUtcNow().UtcDateTime,
-                }
-                : null;
-            return new ConversationRows(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) }, stored, transcript,
-                indexForSearch ? entries : [], entriesLog, unreadable);
-        }
-
-        // The first visible message the person typed, its whitespace folded onto one line.
-        private static string? Snippet(Conversation conversation)
-        {
-            var first = conversation.ActiveMessages.FirstOrDefault(m => m is { Role: "user", IsHidden: false } && !string.IsNullOrWhiteSpace(m.Text));
-            return first is null ? null : TextCut.Line(first.Text, ChatOrganizerDb.Lengths.Snippet);
-        }
-    }
-
-    // Rows waiting to be stored, in export order.
-    private sealed class Batch(Job job)
-    {
-        public Job Job { get; } = job;
-        public List<StoredConversation> Conversations { get; } = [];
-        public List<ConversationTranscript> Transcripts { get; } = [];
-        private List<ConversationDigest> Digests { get; } = [];
-        public List<JobLogEntry> Log { get; } = [];
-        public List<SearchEntry> SearchEntries { get; } = [];
-
-        // Topic jobs: categories of unchanged conversations, taken from an earlier job of the session.
-        public List<ConversationResult> Reused { get; } = [];
-
-        // Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.
-        public List<ConversationResult> Unreadable { get; } = [];
-
-        // The job's counters once this batch is stored.
-        public int Read { get; private set; }
-        public long BytesRead { get; private set; }
-
-        public void Progress(int read, long bytesRead) => (Read, BytesRead) = (read, bytesRead);
-
-        public void Add(ConversationRows rows)
-        {
-            Digests.Add(rows.Digest);
-            Conversations.Add(rows.Conversation);
-            Transcripts.Add(rows.Transcript);
-            SearchEntries.AddRange(rows.SearchEntries);
-            Log.AddRange(rows.Log);
-            if (rows.Unreadable is { } unreadable) Unreadable.Add(unreadable);
+                });
+            }
         }
 
         // The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
@@ -469,6 +371,12 @@ public sealed class ReadExportStep(
             }
         }
 
+        // The first visible message the person typed, its whitespace folded onto one line.
+        private static string? Snippet(Conversation conversation)
+        {
+            var first = conversation.ActiveMessages.FirstOrDefault(m => m is { Role: "user", IsHidden: false } && !string.IsNullOrWhiteSpace(m.Text));
+            return first is null ? null : TextCut.Line(first.Text, ChatOrganizerDb.Lengths.Snippet);
+        }
     }
 
     // Says in the log what the session had already of this export, once it is all read.
