@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-// The read step's stages (the reader, the builders on every core, the writer): what is stored is always a prefix of
-// the export, in its order, however the step is stopped, and the step run again reads on from it.
+// The read step's stages (the reader building rows, the writer storing them): what is stored is always a prefix of the
+// export, in its order, however the step is stopped, and the step run again reads on from it.
 public sealed class ReadExportStepTests : IDisposable
 {
     private const int Conversations = 600;
