@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -91,8 +92,40 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
         return pieces;
     }
 
+    // Every message of every conversation is cleaned as it is read: the pointer regex runs only where a pointer can be,
+    // and whitespace is folded by hand (a regex replace per space was most of building a digest).
     private static string Clean(string text) =>
-        Whitespace().Replace(AssetPointer().Replace(text, " "), " ").Trim();
+        FoldWhitespace(text.Contains("://", StringComparison.Ordinal) ? AssetPointer().Replace(text, " ") : text);
+
+    // Each run of whitespace (char.IsWhiteSpace, as the regex's \s) as one space, none at either end.
+    internal static string FoldWhitespace(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        var buffer = ArrayPool<char>.Shared.Rent(trimmed.Length);
+        try
+        {
+            var length = 0;
+            var changed = trimmed.Length != text.Length;
+            var inRun = false;
+            foreach (var c in trimmed)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    buffer[length++] = c;
+                    inRun = false;
+                    continue;
+                }
+                changed |= inRun || c != ' ';
+                if (!inRun) buffer[length++] = ' ';
+                inRun = true;
+            }
+            return changed ? new string(buffer, 0, length) : text;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
     private static string Hash(string title, string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{FormatVersion}\n{title}\n{text}")));
@@ -101,7 +134,4 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
     // goes with its pointer; a bare pointer goes too. A named file stays: its name may say what it is about.
     [GeneratedRegex(@"\[(?:image|audio|video|file): (?:sediment|file-service)://[^\]]*\]|\b(?:sediment|file-service)://\S+")]
     private static partial Regex AssetPointer();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -41,14 +42,38 @@ public sealed record TranscriptDocument(
         conversation.Tree.BranchPoints,
         [.. conversation.Diagnostics.Select(d => d.ToString())]);
 
+    // Brotli's quality 0, its fastest (CompressionLevel.Fastest is 1), and its default window: every conversation is
+    // compressed as it is read, and on gen_export's this is about 1.6x faster for 5% more bytes. Any quality reads back alike.
+    private const int Quality = 0;
+    private const int Window = 22;
+
+    // A serialising thread's JSON buffer, kept between documents unless a very long one grew it past this.
+    private const int KeptBufferBytes = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_json;
+
     public byte[] Compress()
     {
-        using var buffer = new MemoryStream();
-        using (var brotli = new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        var json = t_json ?? new ArrayBufferWriter<byte>(64 * 1024);
+        t_json = null;
+        json.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(json))
         {
-            JsonSerializer.Serialize(brotli, this, Json);
+            JsonSerializer.Serialize(writer, this, Json);
         }
-        return buffer.ToArray();
+        var compressed = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(json.WrittenCount));
+        try
+        {
+            if (!BrotliEncoder.TryCompress(json.WrittenSpan, compressed, out var written, Quality, Window))
+                throw new InvalidOperationException("Brotli did not fit a transcript in its own bound.");
+            return compressed.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+            if (json.Capacity <= KeptBufferBytes) t_json = json;
+        }
     }
 
     public static TranscriptDocument Decompress(byte[] content)

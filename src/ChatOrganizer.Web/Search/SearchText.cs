@@ -46,9 +46,22 @@ public static class SearchText
         };
     }
 
+    // Characters encoded at a time for the hash: through one small buffer, as every message of every conversation is
+    // hashed (a byte[] of each was a tenth of building the rows), and a pasted one can be megabytes.
+    private const int HashChunkChars = 4096;
+
     private static void Append(IncrementalHash hash, string text)
     {
-        hash.AppendData(Encoding.UTF8.GetBytes(text));
+        Span<byte> buffer = stackalloc byte[HashChunkChars * 3];
+        var rest = text.AsSpan();
+        while (rest.Length > 0)
+        {
+            var take = Math.Min(rest.Length, HashChunkChars);
+            // A surrogate pair stays in one piece, so the bytes are those of the whole text at once.
+            if (take < rest.Length && char.IsHighSurrogate(rest[take - 1])) take--;
+            hash.AppendData(buffer[..Encoding.UTF8.GetBytes(rest[..take], buffer)]);
+            rest = rest[take..];
+        }
         hash.AppendData([0]);
     }
 
@@ -56,9 +69,11 @@ public static class SearchText
     // neighbouring characters of a run of Chinese, Japanese or Korean script ("주식투자" gives 주식 식투 투자: Korean and
     // Chinese words of two syllables are common, and a trigram index cannot find them), and two-letter words of other
     // scripts ("AI", "Go"). Null when there are none.
+    // Terms are looked up by span, so a term already found (most two-letter words are "is", "to", "of") costs no string.
     public static string? ShortTerms(string text)
     {
-        HashSet<string>? terms = null;
+        var terms = new Terms();
+        Span<char> lower = stackalloc char[2];
         var i = 0;
         while (i < text.Length)
         {
@@ -66,21 +81,35 @@ public static class SearchText
             {
                 var start = i;
                 while (i < text.Length && IsCjk(text[i])) i++;
-                if (i - start == 1) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(start, 1));
-                for (var at = start; at + 1 < i; at++) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(at, 2));
+                if (i - start == 1) terms.Add(text.AsSpan(start, 1));
+                for (var at = start; at + 1 < i; at++) terms.Add(text.AsSpan(at, 2));
             }
             else if (char.IsLetterOrDigit(text[i]))
             {
                 var start = i;
                 while (i < text.Length && char.IsLetterOrDigit(text[i]) && !IsCjk(text[i])) i++;
-                if (i - start == 2) (terms ??= new(StringComparer.Ordinal)).Add(text.Substring(start, 2).ToLowerInvariant());
+                if (i - start == 2)
+                {
+                    text.AsSpan(start, 2).ToLowerInvariant(lower);
+                    terms.Add(lower);
+                }
             }
             else
             {
                 i++;
             }
         }
-        return terms is null ? null : string.Join(' ', terms);
+        return terms.Joined();
+    }
+
+    // The distinct terms in the order first found; none until the first.
+    private struct Terms
+    {
+        private HashSet<string>? _set;
+
+        public void Add(ReadOnlySpan<char> term) => (_set ??= new(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>().Add(term);
+
+        public readonly string? Joined() => _set is null ? null : string.Join(' ', _set);
     }
 
     // Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).

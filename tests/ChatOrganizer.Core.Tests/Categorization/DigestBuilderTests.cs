@@ -135,5 +135,18 @@ public class DigestBuilderTests
         Assert.Equal(2, TokenEstimate.Of("🚀🚀"));
     }
 
+    // Digests of earlier jobs are compared by hash (results reused): the hand fold must clean exactly as the regex did.
+    [Fact]
+    public void WhitespaceIsFoldedAsTheRegexFoldedItForEveryCharacter()
+    {
+        var regex = new System.Text.RegularExpressions.Regex(@"\s+");
+        var texts = Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c)
+            .Where(c => !char.IsSurrogate(c))
+            .Select(c => $"{c}a{c}{c} b\t{c}\n c{c}")
+            .Concat(["", " ", "\r\n", "already folded", "  two  spaces  "]);
+
+        Assert.All(texts, text => Assert.Equal(regex.Replace(text, " ").Trim(), DigestBuilder.FoldWhitespace(text)));
+    }
+
     private static string Words(string word, int count) => string.Join(' ', Enumerable.Repeat(word, count));
 }
