@@ -109,6 +109,7 @@ public sealed class ReadExportStep(
             alreadyStored = await db.Conversations.Where(c => c.JobId == job.Id).MaxAsync(c => (int?)c.Index, cancellationToken) + 1 ?? 0;
         }
 
+        // Its count is the reading phase's progress (for a ZIP, roughly the compressed bytes).
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
@@ -404,49 +405,4 @@ public sealed class ReadExportStep(
     }
 
     private static JobLogLevel Level(Diagnostic diagnostic) => diagnostic.Severity == DiagnosticSeverity.Error ? JobLogLevel.Error : JobLogLevel.Warning;
-
-    // Counts bytes read, for the reading phase's progress (for a ZIP, roughly the compressed bytes).
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        private long _bytesRead;
-
-        public long BytesRead => Interlocked.Read(ref _bytesRead);
-        public override bool CanRead => true;
-        public override bool CanSeek => inner.CanSeek;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
-
-        public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Counted(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Counted(int read)
-        {
-            Interlocked.Add(ref _bytesRead, read);
-            return read;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync();
-            await base.DisposeAsync();
-        }
-    }
 }

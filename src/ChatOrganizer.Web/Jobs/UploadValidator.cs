@@ -22,7 +22,7 @@ public sealed class UploadValidator(IOptions<ExportReaderOptions> options)
         if (check is null)
         {
             await using var file = new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            check = await ScanAsync(upload.Progress is { } progress ? new CountingStream(file, progress) : file, upload.FileName, cancellationToken);
+            check = await ScanAsync(upload.Progress is { } progress ? new CountingStream(file, leaveOpen: true, onRead: progress.Checked) : file, upload.FileName, cancellationToken);
         }
 
         if (check.LimitsBroken.Count > 0)
@@ -94,7 +94,7 @@ internal sealed class ArrivingCheck : IAsyncDisposable
             {
                 // Disposing the stream completes the pipe's reader: the writer then learns the check has ended.
                 await using var arriving = _pipe.Reader.AsStream();
-                return await validator.ScanAsync(progress is null ? arriving : new CountingStream(arriving, progress), fileName, cancellationToken);
+                return await validator.ScanAsync(progress is null ? arriving : new CountingStream(arriving, leaveOpen: true, onRead: progress.Checked), fileName, cancellationToken);
             }
             catch (RequestRejectedException)
             {
@@ -143,47 +143,5 @@ internal sealed class ArrivingCheck : IAsyncDisposable
         if (_writerCompleted) return;
         _writerCompleted = true;
         await _pipe.Writer.CompleteAsync(failure);
-    }
-}
-
-// Counts the bytes a check reads into its upload's progress; seeks pass through (a ZIP's directory is at its end).
-// The caller keeps ownership of the inner stream.
-internal sealed class CountingStream(Stream inner, UploadProgress progress) : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => inner.CanSeek;
-    public override bool CanWrite => false;
-    public override long Length => inner.Length;
-
-    public override long Position
-    {
-        get => inner.Position;
-        set => inner.Position = value;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
-
-    public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Counted(int read)
-    {
-        progress.Checked(read);
-        return read;
     }
 }
