@@ -158,7 +158,9 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         if (before is not null) where.Add($"{rowid} < $before");
         if (span) where.Add($"{rowid} BETWEEN $low AND $high");
         sql.Append(Joins);
-        Filters(where, request, '$');
+        // Driven by an FTS5 index, the job's rows are bounded by rowid already (span), and SQLite must not walk the job's
+        // rows by their (JobId, Id) index instead, asking FTS5 about each (a unary + keeps that index out of the plan).
+        Filters(where, request, '$', rowid == "e.\"Id\"" ? "e.\"JobId\"" : "+e.\"JobId\"");
         sql.Append(" WHERE ").AppendJoin(" AND ", where).Append(" ORDER BY ").Append(rowid).Append(" DESC LIMIT $page");
         return sql.ToString();
     }
@@ -182,7 +184,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         }
         if (before is not null) where.Add("e.\"Id\" < @before");
         if (span) where.Add("e.\"Id\" BETWEEN @low AND @high");
-        Filters(where, request, '@');
+        Filters(where, request, '@', "e.\"JobId\"");
         return $"SELECT {Columns} FROM search_entries e {Joins} WHERE {string.Join(" AND ", where)} ORDER BY e.\"Id\" DESC LIMIT @page";
     }
 
@@ -197,10 +199,10 @@ public sealed class SearchQuery(ChatOrganizerDb db)
     }
 
     // Parameters are written $x in SQLite's SQL and @x in PostgreSQL's; both providers take the name without its sign.
-    private static void Filters(List<string> where, SearchRequest request, char sign)
+    private static void Filters(List<string> where, SearchRequest request, char sign, string jobColumn)
     {
         where.Add($"j.\"OwnerId\" = {sign}owner");
-        if (request.JobId is not null) where.Add($"e.\"JobId\" = {sign}job");
+        if (request.JobId is not null) where.Add($"{jobColumn} = {sign}job");
         if (request.Model is not null) where.Add($"c.\"Model\" = {sign}model");
         if (request.Category is not null) where.Add($"r.\"Category\" = {sign}category");
         if (request.MonthStart is not null) where.Add($"c.\"CreateTime\" >= {sign}from AND c.\"CreateTime\" < {sign}to");
