@@ -117,7 +117,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         LEFT JOIN results r ON r."JobId" = e."JobId" AND r."Index" = e."Index"
         """;
 
-    private static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
+    internal static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
     {
         var sql = new StringBuilder();
         var where = new List<string>();
