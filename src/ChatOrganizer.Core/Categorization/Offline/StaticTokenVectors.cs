@@ -148,8 +148,10 @@ public sealed class StaticTokenVectors
                         for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = vectors[i];
                     }
                 }
-                // The session's 87 MB model image was a managed array: given back now, not at some later collection.
+                // The session's 87 MB model image was a managed array: given back now, not at some later collection;
+                // and what the closed session freed natively goes back to the system too.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                NativeHeap.Trim();
                 Interlocked.Add(ref _distilled, todo.Length);
             }
             _centre ??= Centre();
