@@ -60,6 +60,14 @@ public class ChatOrganizerApp : WebApplicationFactory<Program>
         servers.ForEach(server => services.Remove(server));
     });
 
+    // No search indexer (SQLite): every search row stays above the index's mark, and is found by the scan.
+    public ChatOrganizerApp WithoutSearchIndexer() => WithServices(services =>
+    {
+        var indexer = services.SingleOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(Web.Search.SearchIndexing))
+            ?? throw new InvalidOperationException("The app registers no search indexer to leave out.");
+        services.Remove(indexer);
+    });
+
     // A browser-like client (cookies, no automatic redirects) already in the session sessionId,
     // so a test can seed that session's rows and then look at its pages.
     public HttpClient CreateSessionClient(string sessionId)

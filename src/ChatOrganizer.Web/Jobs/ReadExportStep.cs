@@ -33,6 +33,7 @@ public sealed class ReadExportStep(
     ConversationVectorBackfill backfill,
     TopicDiscovery discovery,
     AttachmentStore attachments,
+    SearchIndexer searchIndex,
     TimeProvider time,
     ILogger<ReadExportStep> logger)
 {
@@ -236,6 +237,7 @@ public sealed class ReadExportStep(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         timings.Storing += clock.Elapsed;
+        if (batch.SearchEntries.Count > 0) searchIndex.Wake();
         return true;
     }
 

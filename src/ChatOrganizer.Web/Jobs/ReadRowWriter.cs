@@ -34,32 +34,8 @@ internal static class ReadRowWriter
         Insert(sqlite, sqliteTransaction, "conversations", ConversationColumns, conversations, ConversationValues, cancellationToken);
         Insert(sqlite, sqliteTransaction, "transcripts", BlobColumns("Content"), transcripts, t => [t.JobId, t.Index, t.Content], cancellationToken);
         Insert(sqlite, sqliteTransaction, "conversation_vectors", BlobColumns("Vector"), vectors, v => [v.JobId, v.Index, v.Vector], cancellationToken);
-        var indexedUpTo = searchEntries.Count == 0 ? 0 : LastSearchEntryId(sqlite, sqliteTransaction);
+        // Their full-text index is filled behind, by SearchIndexer.
         Insert(sqlite, sqliteTransaction, "search_entries", SearchColumns, searchEntries, SearchValues, cancellationToken);
-        if (searchEntries.Count > 0) IndexForSearch(sqlite, sqliteTransaction, indexedUpTo);
-    }
-
-    private static long LastSearchEntryId(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT coalesce(max(\"Id\"), 0) FROM search_entries";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    // Adds the batch's search entries (those above the last id before it: the batch's transaction holds the write lock)
-    // to the FTS5 indexes, in one statement each. A trigger per row made the index flush a segment for every row, and
-    // writing the index was most of the read step's time (bench job-speed). Deleting is still a trigger (migration SearchIndexByJobInRowOrder).
-    private static void IndexForSearch(SqliteConnection connection, SqliteTransaction transaction, long after)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO search_fts(rowid, "Text") SELECT "Id", "Text" FROM search_entries WHERE "Id" > $after;
-            INSERT INTO search_short(rowid, "ShortTerms") SELECT "Id", "ShortTerms" FROM search_entries WHERE "Id" > $after AND "ShortTerms" IS NOT NULL;
-            """;
-        command.Parameters.AddWithValue("$after", after);
-        command.ExecuteNonQuery();
     }
 
     private static readonly string[] ConversationColumns =

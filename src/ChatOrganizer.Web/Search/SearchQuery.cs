@@ -16,7 +16,9 @@ namespace ChatOrganizer.Web.Search;
 // SQLite: an FTS5 trigram index over the texts for terms of three characters or more, and an FTS5 word index over
 // SearchEntry.ShortTerms for two-character terms (CJK bigrams, short words); a term of one character is
 // looked for by a scan. The indexes keep no positions (cheap to write): the trigram one finds the texts holding every
-// trigram of a term, and the term itself is then confirmed in each text read. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
+// trigram of a term, and the term itself is then confirmed in each text read. They are filled behind the read step
+// (SearchIndexer): the rows they do not reach yet, always the newest, are searched first by a scan that finds what the
+// indexes would. PostgreSQL: ILIKE (with a pg_trgm index when the extension could be created) and an array index
 // over the short terms. The tables and indexes are created by the FullTextSearch migration.
 public sealed class SearchQuery(ChatOrganizerDb db)
 {
@@ -33,6 +35,10 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // SQLite: the rows above the index's mark are searched first, by a scan; then the indexes, below it.
+            var unindexed = postgres ? null : await SearchIndexer.StateAsync(db, ownerId, cancellationToken);
+            if (unindexed is not null) ((Microsoft.Data.Sqlite.SqliteConnection)connection).CreateFunction<string, string, bool>(ContainsFunction, Contains, isDeterministic: true);
+            var scanning = unindexed is { Pending: > 0 };
             var hits = new List<SearchHit>();
             var seen = new HashSet<(string, int)>();
             long? before = null;
@@ -49,7 +55,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                     """;
                 Add(bounds, "job", onlyJob);
                 await using var range = await bounds.ExecuteReaderAsync(cancellationToken);
-                if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false);
+                if (!await range.ReadAsync(cancellationToken) || range.IsDBNull(0)) return new SearchResults(request.Query, [], More: false, Pending(unindexed));
                 span = (range.GetInt64(0), range.GetInt64(1));
             }
             // Newest first, a page at a time, each query ending in a LIMIT (PostgreSQL plans a LIMIT as a top-N, not a
@@ -57,7 +63,8 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             for (var page = FirstPage; ; page = Math.Min(page * 4, MaxPage))
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = postgres ? PostgresSql(terms, request, command, before, span is not null) : SqliteSql(terms, request, command, before, span is not null);
+                command.CommandText = postgres ? PostgresSql(terms, request, command, before, span is not null)
+                    : SqliteSql(terms, request, command, before, span is not null, scanning ? unindexed!.Value.IndexedUpTo : null);
                 Add(command, "owner", ownerId);
                 if (request.JobId is { } jobId) Add(command, "job", jobId);
                 if (request.Model is { } model) Add(command, "model", model);
@@ -85,7 +92,7 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                     if (!postgres && !terms.Long.All(t => text.Contains(t, StringComparison.OrdinalIgnoreCase))) continue;
                     var key = (reader.GetString(0), reader.GetInt32(1));
                     if (!seen.Add(key)) continue;
-                    if (hits.Count == request.Limit) return new SearchResults(request.Query, hits, More: true);
+                    if (hits.Count == request.Limit) return new SearchResults(request.Query, hits, More: true, Pending(unindexed));
                     var nodeId = reader.IsDBNull(2) ? null : reader.GetString(2);
                     hits.Add(new SearchHit(
                         key.Item1,
@@ -98,7 +105,14 @@ public sealed class SearchQuery(ChatOrganizerDb db)
                         nodeId,
                         Snippet.Of(text, terms)));
                 }
-                if (rows < page) return new SearchResults(request.Query, hits, More: false);
+                if (rows < page && scanning)
+                {
+                    // Every row above the mark is looked at: on to the indexes.
+                    scanning = false;
+                    before = unindexed!.Value.IndexedUpTo + 1;
+                    continue;
+                }
+                if (rows < page) return new SearchResults(request.Query, hits, More: false, Pending(unindexed));
             }
         }
         finally
@@ -106,6 +120,14 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    private static int Pending((long IndexedUpTo, int Pending)? unindexed) => unindexed?.Pending ?? 0;
+
+    // A long term in a row the trigram index does not reach yet: found as the index and the check after it find it
+    // (anywhere, ignoring case beyond ASCII too, which SQLite's LIKE does not).
+    private const string ContainsFunction = "chatorganizer_contains";
+
+    private static bool Contains(string text, string term) => text.Contains(term, StringComparison.OrdinalIgnoreCase);
 
     private const string Columns = """
         e."JobId", e."Index", e."NodeId", e."Text", j."FileName", c."Title", c."CreateTime", c."Model", r."Category", e."Id"
@@ -117,13 +139,33 @@ public sealed class SearchQuery(ChatOrganizerDb db)
         LEFT JOIN results r ON r."JobId" = e."JobId" AND r."Index" = e."Index"
         """;
 
-    internal static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span)
+    // indexedUpTo: The index's mark, when the rows above it are searched (by a scan).
+    internal static string SqliteSql(SearchTerms terms, SearchRequest request, DbCommand command, long? before, bool span, long? indexedUpTo = null)
     {
         var sql = new StringBuilder();
         var where = new List<string>();
         string rowid;
+        if (indexedUpTo is { } mark)
+        {
+            // Each term as its index would find it: a long one anywhere in the text, a short one among the short terms
+            // (space-separated, Latin ones in lower case).
+            sql.Append("SELECT ").Append(Columns).Append(" FROM search_entries e ");
+            where.Add("e.\"Id\" > $indexed");
+            Add(command, "indexed", mark);
+            for (var i = 0; i < terms.Long.Count; i++)
+            {
+                where.Add($"{ContainsFunction}(e.\"Text\", $long{i})");
+                Add(command, $"long{i}", terms.Long[i]);
+            }
+            for (var i = 0; i < terms.Short.Count; i++)
+            {
+                where.Add($"instr(' ' || e.\"ShortTerms\" || ' ', $short{i}) > 0");
+                Add(command, $"short{i}", " " + terms.Short[i].ToLowerInvariant() + " ");
+            }
+            rowid = "e.\"Id\"";
+        }
         // Driven by the index that narrows most: the trigram one when any term is long enough, else the short terms'.
-        if (terms.Long.Count > 0)
+        else if (terms.Long.Count > 0)
         {
             sql.Append("SELECT ").Append(Columns).Append(" FROM search_fts f JOIN search_entries e ON e.\"Id\" = f.rowid ");
             where.Add("search_fts MATCH $long");
@@ -339,7 +381,9 @@ public static class Snippet
 
 public sealed record SnippetPart(string Text, bool Match);
 
-public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More);
+// Pending: Messages of the session's jobs the full-text index does not reach yet (SQLite): found all the same, by a
+// slower scan, until it catches up.
+public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More, int Pending = 0);
 
 // NodeId: The matching message's node (the viewer's anchor); null when the title matched.
 // Snippet: The matching text around the match, the matches marked.

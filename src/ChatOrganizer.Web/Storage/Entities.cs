@@ -176,7 +176,7 @@ public enum ConversationHistory
 
 // One searchable text of a conversation: its title (Ordinal 0) or a visible message of its active path
 // (1, 2, ... with its node, the viewer's anchor). The full-text index is built over these rows by the database (SQLite:
-// FTS5 tables the read step fills per batch, emptied by a trigger; PostgreSQL: indexes), see Web.Search.SearchQuery.
+// FTS5 tables filled behind the read step by SearchIndexer, emptied by a trigger; PostgreSQL: indexes), see Web.Search.SearchQuery.
 public sealed class SearchEntry
 {
     public long Id { get; init; }

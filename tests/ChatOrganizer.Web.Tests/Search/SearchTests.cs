@@ -49,14 +49,24 @@ public abstract class SearchTests : IAsyncLifetime
         var job = await _client.UploadAsync(export, "month");
         var done = await _client.WaitUntilEndedAsync(job.Id);
         Assert.Equal(JobStatus.Done, done.Status);
+        await AfterReadAsync(_app);
         return job.Id;
     }
+
+    // What a search finds is the same however far the SQLite indexer has come: SqliteSearchTests search once it has
+    // caught up, SqliteUnindexedSearchTests with it never run.
+    protected virtual Task AfterReadAsync(ChatOrganizerApp app) => Task.CompletedTask;
+
+    // Messages of the session's jobs a search is expected to find by the scan, not the index.
+    protected virtual bool Unindexed => false;
 
     private async Task<SearchResults> SearchAsync(string query, string extra = "")
     {
         using var response = await _client.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}{extra}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<SearchResults>(JobApi.Json))!;
+        var results = (await response.Content.ReadFromJsonAsync<SearchResults>(JobApi.Json))!;
+        Assert.Equal(Unindexed, results.Pending > 0);
+        return results;
     }
 
     [Fact]
@@ -230,23 +240,54 @@ public sealed class SqliteSearchTests : SearchTests
 {
     protected override Task<ChatOrganizerApp> CreateAppAsync() => Task.FromResult(new ChatOrganizerApp());
 
-    // Case is ignored beyond ASCII on SQLite (a PostgreSQL database in the C locale folds ASCII letters only).
-    [Fact]
-    public async Task CapitalsOfOtherScriptsAreFoundInLowerCase()
+    protected override Task AfterReadAsync(ChatOrganizerApp app) => app.Services.GetRequiredService<SearchIndexer>().CatchUpAsync(CancellationToken.None);
+
+    // Case is ignored beyond ASCII on SQLite (a PostgreSQL database in the C locale folds ASCII letters only), in the
+    // index and in the scan of the rows it does not reach yet.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CapitalsOfOtherScriptsAreFoundInLowerCase(bool indexed)
     {
-        var app = new ChatOrganizerApp();
+        using var app = indexed ? new ChatOrganizerApp() : new ChatOrganizerApp().WithoutSearchIndexer();
         using var client = app.CreateSessionClient(Guid.NewGuid().ToString("N"));
         var job = await client.UploadAsync(System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(
             [ExportJson.Conversation("de-1", "Nachbarn", "ÄRGER MIT DEN NACHBARN, was tun?", "Reden hilft."),
              ExportJson.Conversation("ru-1", "Заметки", "ЗАМЕТКИ К УРОКУ по истории", "Хорошо.")])), "month");
         Assert.Equal(JobStatus.Done, (await client.WaitUntilEndedAsync(job.Id)).Status);
+        if (indexed) await app.Services.GetRequiredService<SearchIndexer>().CatchUpAsync(CancellationToken.None);
 
         foreach (var (query, node) in new[] { ("ärger", "de-1-user"), ("nachbarn", "de-1-user"), ("заметки", "ru-1-user") })
         {
             var results = await client.GetFromJsonAsync<SearchResults>(new Uri($"/api/search?q={Uri.EscapeDataString(query)}", UriKind.Relative), JobApi.Json);
             Assert.Equal([node], results!.Hits.Where(h => h.NodeId is not null).Select(h => h.NodeId));
+            Assert.Equal(indexed ? 0 : 6, results.Pending); // two titles, four messages
         }
-        app.Dispose();
+    }
+
+    // Rows deleted before the indexer reached them leave nothing behind, and it indexes what is left when it runs.
+    [Fact]
+    public async Task TheIndexerCatchesUpWithWhatWasStoredAndDeletedWhileItWasNotRunning()
+    {
+        using var app = new ChatOrganizerApp().WithoutSearchIndexer();
+        using var client = app.CreateSessionClient(Guid.NewGuid().ToString("N"));
+        async Task<string> Read(string id, string text)
+        {
+            var job = await client.UploadAsync(System.Text.Encoding.UTF8.GetBytes(ExportJson.Array([ExportJson.Conversation(id, id, text, "네.")])), "month");
+            Assert.Equal(JobStatus.Done, (await client.WaitUntilEndedAsync(job.Id)).Status);
+            return job.Id;
+        }
+        var gone = await Read("c-1", "주식 quarterly report");
+        var kept = await Read("c-2", "주식 annual report");
+        using (var response = await client.DeleteAsync(new Uri($"/api/jobs/{gone}", UriKind.Relative))) Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        Assert.Equal(3, await app.Services.GetRequiredService<SearchIndexer>().CatchUpAsync(CancellationToken.None));
+
+        var results = await client.GetFromJsonAsync<SearchResults>(new Uri("/api/search?q=report", UriKind.Relative), JobApi.Json);
+        Assert.Equal([kept], results!.Hits.Select(h => h.JobId));
+        Assert.Equal(0, results.Pending);
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<ChatOrganizerDb>>().CreateDbContext();
+        await IndexHoldsExactlyItsRowsAsync(db);
     }
 
     // A search within a job is driven by the full-text index (the job's rows bounded by rowid), never by walking the job's
@@ -284,12 +325,32 @@ public sealed class SqliteSearchTests : SearchTests
         Assert.True(index >= 0 && index < entries, string.Join(" | ", plan));
     }
 
-    // FTS5's own check that its index holds exactly the rows of the table it indexes (it raises an error when not).
-    protected override async Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db)
+    protected override Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db) => IndexHoldsExactlyItsRowsAsync(db);
+
+    // FTS5's own check of its structure, and the rows the trigram and short-term indexes find for words of the tests are
+    // exactly those of the table that hold them, up to the index's mark: nothing of a deleted row is found.
+    internal static async Task IndexHoldsExactlyItsRowsAsync(ChatOrganizerDb db)
     {
+        var mark = await db.Database.SqlQueryRaw<long>("SELECT \"IndexedUpTo\" AS \"Value\" FROM search_index_state").SingleAsync();
         await db.Database.ExecuteSqlRawAsync("INSERT INTO search_fts(search_fts) VALUES ('integrity-check');");
         await db.Database.ExecuteSqlRawAsync("INSERT INTO search_short(search_short) VALUES ('integrity-check');");
+        var indexed = await db.Database.SqlQueryRaw<long>("SELECT rowid AS \"Value\" FROM search_fts WHERE search_fts MATCH '\"rep\" AND \"por\" AND \"ort\"'").ToListAsync();
+        var stored = await db.SearchEntries.Where(e => e.Id <= mark && e.Text.Contains("report")).Select(e => e.Id).ToListAsync();
+        Assert.Equal(stored.Order(), indexed.Order());
+        var short_ = await db.Database.SqlQueryRaw<long>("SELECT rowid AS \"Value\" FROM search_short WHERE search_short MATCH '\"주식\"'").ToListAsync();
+        var storedShort = await db.SearchEntries.Where(e => e.Id <= mark && e.ShortTerms != null && e.ShortTerms.Contains("주식")).Select(e => e.Id).ToListAsync();
+        Assert.Equal(storedShort.Order(), short_.Order());
     }
+}
+
+// Every search of SearchTests with the SQLite indexer never run: the read jobs' rows are all found by the scan.
+public sealed class SqliteUnindexedSearchTests : SearchTests
+{
+    protected override Task<ChatOrganizerApp> CreateAppAsync() => Task.FromResult(new ChatOrganizerApp().WithoutSearchIndexer());
+
+    protected override bool Unindexed => true;
+
+    protected override Task AssertIndexMatchesItsRowsAsync(ChatOrganizerDb db) => SqliteSearchTests.IndexHoldsExactlyItsRowsAsync(db);
 }
 
 [Collection(PostgresCollection.Name)]
