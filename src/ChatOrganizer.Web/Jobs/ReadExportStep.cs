@@ -215,6 +215,7 @@ public sealed class ReadExportStep(
         timings.History += clock.Elapsed;
         clock.Restart();
         var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
+        using var turn = await searchIndex.BatchTurnAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reading = await db.Jobs
@@ -237,6 +238,7 @@ public sealed class ReadExportStep(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         timings.Storing += clock.Elapsed;
+        turn.Dispose();
         if (batch.SearchEntries.Count > 0) searchIndex.Wake();
         return true;
     }
