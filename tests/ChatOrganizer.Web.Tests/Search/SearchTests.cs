@@ -182,6 +182,18 @@ public abstract class SearchTests : IAsyncLifetime
         Assert.Contains($"href=\"{hit.Link}\"", page, StringComparison.Ordinal);
     }
 
+    // Until the index reaches them, the page says how many of the person's messages are searched by the scan.
+    [Fact]
+    public async Task TheSearchPageSaysHowManyMessagesAreStillBeingIndexed()
+    {
+        await ReadAsync(Export(ExportJson.Conversation("p-1", "Pending", "Tell me about logrotate", "It rotates logs.")));
+
+        var page = await _client.PageAsync("/search?q=logrotate");
+
+        Assert.Contains("<mark>logrotate</mark>", page, StringComparison.Ordinal);
+        Assert.Equal(Unindexed, page.Contains("3 messages of your newest jobs are still being indexed", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task TheViewerHasTheAnchorAHitLinksTo()
     {
