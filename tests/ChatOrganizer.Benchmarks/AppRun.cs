@@ -86,17 +86,18 @@ internal sealed class AppRun : IAsyncDisposable
     }
 
     // Waits until a search has no rows left to scan that the full-text index lacks (SQLite indexes behind the read step).
-    // A build without that (no "pending" in its answer) indexed in the read step. Polled twice a second, under the
-    // default rate limit.
+    // A build without that (no /api/search/status) indexed in the read step. Polled twice a second: each is one count.
     public async Task WaitUntilIndexedAsync(TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            using var response = await Client.GetAsync(new Uri("/api/search?q=qzxjv", UriKind.Relative));
+            using var response = await Client.GetAsync(new Uri("/api/search/status", UriKind.Relative));
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
             response.EnsureSuccessStatusCode();
             using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            if (!answer.RootElement.TryGetProperty("pending", out var pending) || pending.GetInt32() == 0) return;
+            var pending = answer.RootElement.GetProperty("pending").GetInt32();
+            if (pending == 0) return;
             if (deadline.Elapsed > timeout) throw new TimeoutException($"The search index still lacks {pending} rows.");
             await Task.Delay(500);
         }

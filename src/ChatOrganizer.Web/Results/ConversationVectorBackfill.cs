@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
-using ChatOrganizer.Web.Configuration;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -88,7 +88,7 @@ public sealed class ConversationVectorBackfill(
     {
         if (offline.Tokens.TryReadCache()) return true;
         var started = TimeProvider.System.GetTimestamp();
-        await LowPriority.RunAsync("Token vectors in the background", () => offline.Tokens.PrepareVocabulary(cancellationToken, threads: 1), cancellationToken);
+        await LowPriority.RunAsync(() => offline.Tokens.PrepareVocabulary(cancellationToken, threads: 1), cancellationToken);
         logger.LogInformation("The offline token vectors were distilled in the background in {Seconds:0.0} s, for similar conversations.",
             TimeProvider.System.GetElapsedTime(started).TotalSeconds);
         return offline.Tokens.VocabularyReady;
@@ -148,5 +148,57 @@ public sealed class ConversationVectorBackfill(
             if ((length += text.Length) >= MaxTextCharacters) break;
         }
         return string.Join('\n', lines);
+    }
+
+    // Work on a thread of its own at the lowest scheduling priority (Linux's nice 19), so requests and jobs go first.
+    private static class LowPriority
+    {
+        private const int PriorityProcess = 0; // PRIO_PROCESS: on Linux, with a thread id, that one thread
+        private const int Lowest = 19;
+
+        public static Task RunAsync(Action work, CancellationToken cancellationToken)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Lower();
+                    work();
+                    done.TrySetResult();
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    done.TrySetCanceled(cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    done.TrySetException(e);
+                }
+            })
+            { IsBackground = true, Name = "Token vectors in the background", Priority = ThreadPriority.Lowest };
+            thread.Start();
+            return done.Task;
+        }
+
+        private static void Lower()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            try
+            {
+                _ = SetPriority(PriorityProcess, GetThreadId(), Lowest);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // A libc without gettid: the work runs at normal priority, on one core still.
+            }
+        }
+
+        // DllImport rather than LibraryImport: ints need no marshalling, and the project allows no unsafe code.
+        [DllImport("libc", EntryPoint = "gettid")]
+        private static extern int GetThreadId();
+
+        [DllImport("libc", EntryPoint = "setpriority")]
+        private static extern int SetPriority(int which, int who, int priority);
     }
 }

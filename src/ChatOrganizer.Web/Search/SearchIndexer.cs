@@ -1,4 +1,3 @@
-using System.Data.Common;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -11,13 +10,14 @@ namespace ChatOrganizer.Web.Search;
 // downloads do not need it: the read step stores its rows and ends, and the rows not indexed yet are searched by a
 // scan (SearchQuery), so a search finds them at once, only slower, until this has caught up.
 // Woken by every stored batch, and at start for what an earlier process left (a crash, or the migration that brought
-// this, whose rows are all behind the mark). It runs on a thread of its own at the lowest priority, so the read step
-// and requests have the cores first. PostgreSQL needs none of this: its search reads the rows themselves.
+// this, whose rows are all behind the mark). At normal priority: at the lowest (nice 19) a loaded machine starved it
+// while it held its turn, and the read step waited on it (bench job-speed, load 16: storing 15 s, the index a minute
+// after the job). PostgreSQL needs none of this: its search reads the rows themselves.
 public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogger<SearchIndexer> logger) : IDisposable
 {
-    // Search rows per transaction: about 25 ms of indexing for typical messages on a quiet core, which is as long as a
-    // read step's batch waits for its turn at most.
-    internal const int Chunk = 250;
+    // Search rows per transaction: about 50 ms of indexing for typical messages on a quiet core, which is as long as a
+    // read step's batch waits for its turn at most. Smaller chunks cost more in all (each is a segment FTS5 merges).
+    internal const int Chunk = 500;
 
     // Set by a stored batch; a pass indexes everything stored before it began.
     private readonly ManualResetEventSlim _wake = new(initialState: true);
@@ -57,7 +57,8 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         }
         try
         {
-            await Configuration.LowPriority.RunAsync("Search index", () => Loop(stoppingToken), stoppingToken);
+            // A thread of its own: SQLite's calls block, and a pass can take the time of a whole export.
+            await Task.Factory.StartNew(() => Loop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -74,10 +75,10 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
             {
                 CatchUp(stoppingToken);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The database busy past its timeout, or the disk full: the rows stay searchable by the scan, and the
-                // next batch stored (or the next start) tries again.
+                // next batch stored (or the next start) tries again. Nothing here may stop the app.
                 logger.LogWarning(e, "The search index could not be brought up to date; the rows it lacks are searched by a scan meanwhile.");
             }
         }

@@ -385,6 +385,9 @@ public sealed record SnippetPart(string Text, bool Match);
 // slower scan, until it catches up.
 public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More, int Pending = 0);
 
+// Pending: as in SearchResults.
+public sealed record SearchStatus(int Pending);
+
 // NodeId: The matching message's node (the viewer's anchor); null when the title matched.
 // Snippet: The matching text around the match, the matches marked.
 public sealed record SearchHit(

@@ -243,8 +243,12 @@ public abstract class SearchTests : IAsyncLifetime
         var theirs = await stranger.GetFromJsonAsync<SearchResults>(new Uri("/api/search?q=secret", UriKind.Relative), JobApi.Json);
 
         Assert.Empty(theirs!.Hits);
+        Assert.Equal(0, theirs.Pending);
         Assert.DoesNotContain("Secret plans", await stranger.PageAsync("/search?q=%EB%B9%84%EB%B0%80"), StringComparison.Ordinal);
         Assert.Single((await SearchAsync("비밀")).Hits);
+        // Not even how many messages of this session are not indexed yet: its own status says, theirs does not.
+        Assert.Equal(0, (await stranger.GetFromJsonAsync<SearchStatus>(new Uri("/api/search/status", UriKind.Relative), JobApi.Json))!.Pending);
+        Assert.Equal(Unindexed ? 3 : 0, (await _client.GetFromJsonAsync<SearchStatus>(new Uri("/api/search/status", UriKind.Relative), JobApi.Json))!.Pending);
     }
 }
 

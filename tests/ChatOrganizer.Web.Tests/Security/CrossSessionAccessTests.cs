@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ChatOrganizer.Web.CategorySets;
 using ChatOrganizer.Web.Jobs;
+using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 using ChatOrganizer.Web.Tests.Pages;
@@ -111,8 +112,10 @@ public sealed class CrossSessionAccessTests(ChatOrganizerAppFixture fixture) : I
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .Where(p => p.Contains("search", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["/api/search", "/search"], routes);
-        foreach (var route in routes)
+        Assert.Equal(["/api/search", "/api/search/status", "/search"], routes);
+        // The status counts the caller's own messages only (SearchTests.AnotherSessionFindsNothingOfThisOne).
+        Assert.Equal(0, (await stranger.GetFromJsonAsync<SearchStatus>(new Uri("/api/search/status", UriKind.Relative), JobApi.Json))!.Pending);
+        foreach (var route in routes.Where(r => !r.EndsWith("/status", StringComparison.Ordinal)))
         {
             foreach (var word in new[] { "발효", "Sourdough", "secrets" })
             {

@@ -1,6 +1,8 @@
 using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Search;
 using ChatOrganizer.Web.Security;
+using ChatOrganizer.Web.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ChatOrganizer.Web.Controllers.Api;
@@ -8,7 +10,7 @@ namespace ChatOrganizer.Web.Controllers.Api;
 // Full-text search over the conversations of the caller's session's jobs; another session's are never looked at.
 [ApiController]
 [Route("api/search")]
-public sealed class SearchController(SearchQuery search) : ControllerBase
+public sealed class SearchController(SearchQuery search, ChatOrganizerDb db) : ControllerBase
 {
     // Conversations whose title or a message holds every word of q (anywhere in a word, ignoring case; Chinese,
     // Japanese and Korean too), newest job first, one hit per conversation with a snippet and a link to the viewer at
@@ -28,5 +30,17 @@ public sealed class SearchController(SearchQuery search) : ControllerBase
         {
             return Problem(statusCode: e.StatusCode, title: e.Message);
         }
+    }
+
+    // How many of the caller's messages the full-text index does not reach yet (SQLite, which fills it behind the read
+    // step): found all the same by a slower scan until it does. Always 0 on PostgreSQL.
+    [HttpGet("status")]
+    [RateLimit(RateLimits.Polling)]
+    [ProducesResponseType<SearchStatus>(StatusCodes.Status200OK)]
+    public async Task<SearchStatus> Status(CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var state = await SearchIndexer.StateAsync(db, HttpContext.SessionId(), cancellationToken);
+        return new SearchStatus(state?.Pending ?? 0);
     }
 }
