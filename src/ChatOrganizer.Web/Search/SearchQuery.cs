@@ -154,8 +154,10 @@ public sealed class SearchQuery(ChatOrganizerDb db)
             Add(command, "indexed", mark);
             for (var i = 0; i < terms.Long.Count; i++)
             {
-                where.Add($"{ContainsFunction}(e.\"Text\", $long{i})");
-                Add(command, $"long{i}", terms.Long[i]);
+                // SQLite's own LIKE where it ignores case as the index does (ASCII), several times faster than a call out.
+                var ascii = System.Text.Ascii.IsValid(terms.Long[i]);
+                where.Add(ascii ? $"e.\"Text\" LIKE $long{i} ESCAPE '\\'" : $"{ContainsFunction}(e.\"Text\", $long{i})");
+                Add(command, $"long{i}", ascii ? Like(terms.Long[i]) : terms.Long[i]);
             }
             for (var i = 0; i < terms.Short.Count; i++)
             {
