@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ChatOrganizer.Export.Parsing;
 
 // Findings gathered while one conversation is parsed; file, index and id are stamped at the end,
@@ -14,6 +16,7 @@ internal sealed class ConversationDiagnostics
 
     public void Clear() => _items.Clear();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<Diagnostic> ToList(string file, int index, string? conversationId) =>
         _items.Count == 0 ? [] : _items.Select(d => new Diagnostic(d.Severity, file, index, conversationId, d.JsonPath, d.Reason)).ToArray();
 }

@@ -507,6 +507,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
 
     // metadata.aggregate_result.messages[]: a code interpreter run's output; charts are {"message_type": "image",
     // "image_url": "file-service://file-..."} there and nowhere in the content.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<MetadataFile>? ReadAggregateImages(ref Utf8JsonReader reader, List<MetadataFile>? files)
     {
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -547,6 +548,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
     }
 
     // Attachments named in metadata that the content does not point at already (same file id).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private IReadOnlyList<Attachment> WithMetadataFiles(IReadOnlyList<Attachment> attachments, List<MetadataFile>? files, ref string text)
     {
         if (files is null) return attachments;
@@ -578,6 +580,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
 
     // DALL·E's note to the model after its images ("DALL·E displayed 1 images. ... do not mention anything about
     // downloading to the user."): a tool message ChatGPT never shows. Older exports spell the dot as 路 or ·.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsImageToolNote(string role, string? authorName, string text, int attachments) =>
         role == "tool" && attachments == 0 && authorName?.StartsWith("dalle", StringComparison.Ordinal) == true
         && System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*DALL.{1,2}E (displayed|returned)", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
