@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ChatOrganizer.Export.Json;
@@ -204,7 +205,13 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             if ((instructions ??= node.CustomInstructions) is not null) break;
         }
 
-        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], positions), instructions);
+        var activeMessages = new List<Message>(positions.Length);
+        foreach (var at in positions)
+        {
+            if (nodes[at].Message is { } message) activeMessages.Add(message);
+        }
+
+        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], activeMessages.ToArray()), instructions);
     }
 
     // Children present in the mapping, in listed order (a listed child can be missing from a trimmed export).
@@ -243,15 +250,16 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             }
 
             var node = ReadNode(ref reader, key);
-            if (_index.TryGetValue(key, out var existing))
+            ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out var seen);
+            if (seen)
             {
                 // Like a JSON parser: the later duplicate wins, in the first one's place.
                 _diagnostics.Warn(NodePath(""), "The node appears twice in the mapping; the later one was kept.");
-                _nodes[existing] = node;
+                _nodes[position] = node;
             }
             else
             {
-                _index.Add(key, _nodes.Count);
+                position = _nodes.Count;
                 _nodes.Add(node);
             }
         }
