@@ -131,29 +131,29 @@ internal sealed class ContentRenderer(AssetNames assetNames)
         _ => "file",
     };
 
-    // The values that are not empty, one a line. By hand, not LINQ and string.Join: it runs for most messages that
-    // are not plain text, and every generic method a read calls is one more to JIT while it warms up.
+    // The values that are not empty, one a line. By hand, not LINQ: it runs for most messages that are not plain
+    // text, and every generic method a read calls is one more to JIT while it warms up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Lines(params ReadOnlySpan<string?> values)
     {
         string? only = null;
-        int count = 0, length = 0;
+        var count = 0;
         foreach (var value in values)
         {
             if (string.IsNullOrEmpty(value)) continue;
-            (only, count, length) = (value, count + 1, length + value.Length);
+            (only, count) = (value, count + 1);
         }
 
         if (count <= 1) return only ?? "";
-        var text = new StringBuilder(length + count - 1);
+        if (count == values.Length) return string.Join('\n', values);
+        var present = new string?[count];
+        count = 0;
         foreach (var value in values)
         {
-            if (string.IsNullOrEmpty(value)) continue;
-            if (text.Length > 0) text.Append('\n');
-            text.Append(value);
+            if (!string.IsNullOrEmpty(value)) present[count++] = value;
         }
 
-        return text.ToString();
+        return string.Join('\n', present);
     }
 
     // The string fields' values in document order, one a line: all of them, or those under keys.

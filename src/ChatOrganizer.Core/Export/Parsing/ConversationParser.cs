@@ -205,13 +205,23 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             if ((instructions ??= node.CustomInstructions) is not null) break;
         }
 
-        var activeMessages = new List<Message>(positions.Length);
+        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], ActiveMessages(nodes, positions)), instructions);
+    }
+
+    // A node on the path can hold a message that could not be read: it has no message to show.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Message[] ActiveMessages(List<NodeDraft> nodes, int[] positions)
+    {
+        var count = 0;
+        foreach (var at in positions) count += nodes[at].Message is null ? 0 : 1;
+        var messages = new Message[count];
+        count = 0;
         foreach (var at in positions)
         {
-            if (nodes[at].Message is { } message) activeMessages.Add(message);
+            if (nodes[at].Message is { } message) messages[count++] = message;
         }
 
-        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], activeMessages.ToArray()), instructions);
+        return messages;
     }
 
     // Children present in the mapping, in listed order (a listed child can be missing from a trimmed export).
