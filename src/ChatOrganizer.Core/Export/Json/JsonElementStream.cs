@@ -95,8 +95,8 @@ internal sealed class JsonElementStream : IDisposable
     // The next element parsed, or null after the last.
     public ValueTask<ParsedElement<T>?> ParseNextAsync<T>(JsonElementParser<T> parser, CancellationToken cancellationToken)
     {
-        // Nearly every element is buffered whole after its ',': it is parsed without going through an async state
-        // machine, which costs more than the parse of a small element, and more still to JIT while a read warms up.
+        // Nearly every element is buffered whole after its ',': it is parsed without the async state machines, which
+        // cost something for every element; they are needed only when the buffer runs out.
         if (_state == State.NextElement && TryMoveToBufferedElement())
         {
             var start = Offset(_dataStart);

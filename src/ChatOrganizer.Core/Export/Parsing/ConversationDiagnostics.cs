@@ -17,6 +17,16 @@ internal sealed class ConversationDiagnostics
     public void Clear() => _items.Clear();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public IReadOnlyList<Diagnostic> ToList(string file, int index, string? conversationId) =>
-        _items.Count == 0 ? [] : _items.Select(d => new Diagnostic(d.Severity, file, index, conversationId, d.JsonPath, d.Reason)).ToArray();
+    public IReadOnlyList<Diagnostic> ToList(string file, int index, string? conversationId)
+    {
+        if (_items.Count == 0) return [];
+        var diagnostics = new Diagnostic[_items.Count];
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            var (severity, jsonPath, reason) = _items[i];
+            diagnostics[i] = new Diagnostic(severity, file, index, conversationId, jsonPath, reason);
+        }
+
+        return diagnostics;
+    }
 }
