@@ -12,9 +12,9 @@ public sealed record MessageTree(
     public static MessageTree Empty { get; } = new([], [], []);
 
     private Dictionary<string, int>? _positions;
-    private int[]? _activePositions;
+    private Message[]? _activeMessages;
 
-    // `with` starts without the cached positions: they belong to the original Nodes and ActivePath.
+    // `with` starts without the cached positions and messages: they belong to the original Nodes and ActivePath.
     private MessageTree(MessageTree original)
     {
         Nodes = original.Nodes;
@@ -34,29 +34,18 @@ public sealed record MessageTree(
         return _positions.TryGetValue(id, out var at) ? Nodes[at] : null;
     }
 
-    // The reader knows where each active node sits in Nodes, so ActiveMessages needs no lookups.
+    // The reader has the active path's messages at hand, so ActiveMessages needs no lookups and no iterator.
     internal static MessageTree Create(
-        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, int[] activePositions) =>
-        new(nodes, activePath, branchPoints) { _activePositions = activePositions };
+        IReadOnlyList<MessageNode> nodes, IReadOnlyList<string> activePath, IReadOnlyList<string> branchPoints, Message[] activeMessages) =>
+        new(nodes, activePath, branchPoints) { _activeMessages = activeMessages };
 
-    public IEnumerable<Message> ActiveMessages
+    public IEnumerable<Message> ActiveMessages => _activeMessages ?? FindActiveMessages();
+
+    private IEnumerable<Message> FindActiveMessages()
     {
-        get
+        foreach (var id in ActivePath)
         {
-            if (_activePositions is { } positions)
-            {
-                foreach (var at in positions)
-                {
-                    if (Nodes[at].Message is { } message) yield return message;
-                }
-
-                yield break;
-            }
-
-            foreach (var id in ActivePath)
-            {
-                if (Find(id)?.Message is { } message) yield return message;
-            }
+            if (Find(id)?.Message is { } message) yield return message;
         }
     }
 

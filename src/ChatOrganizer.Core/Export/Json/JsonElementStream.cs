@@ -93,22 +93,39 @@ internal sealed class JsonElementStream : IDisposable
     public int NextIndex => _index + 1;
 
     // The next element parsed, or null after the last.
-    public async ValueTask<ParsedElement<T>?> ParseNextAsync<T>(JsonElementParser<T> parser, CancellationToken cancellationToken)
+    public ValueTask<ParsedElement<T>?> ParseNextAsync<T>(JsonElementParser<T> parser, CancellationToken cancellationToken)
+    {
+        // Nearly every element is buffered whole after its ',': it is parsed without the async state machines, which
+        // cost something for every element; they are needed only when the buffer runs out.
+        if (_state == State.NextElement && TryMoveToBufferedElement())
+        {
+            var start = Offset(_dataStart);
+            var attempt = TryParse(parser, new JsonElementInfo(_index, start, 0, JsonElementLimit.None));
+            return attempt.Outcome == Outcome.Parsed ? new(Parsed(attempt, start)) : FinishParseAsync(parser, start, attempt, cancellationToken);
+        }
+
+        return ParseNextSlowAsync(parser, cancellationToken);
+    }
+
+    private async ValueTask<ParsedElement<T>?> ParseNextSlowAsync<T>(JsonElementParser<T> parser, CancellationToken cancellationToken)
     {
         if (!await MoveToNextElementAsync(cancellationToken)) return null;
         var start = Offset(_dataStart);
+        return await FinishParseAsync(parser, start, TryParse(parser, new JsonElementInfo(_index, start, 0, JsonElementLimit.None)), cancellationToken);
+    }
+
+    // Carries on from a first attempt at the element that starts at byte start: reads more of it, or skips it.
+    private async ValueTask<ParsedElement<T>?> FinishParseAsync<T>(JsonElementParser<T> parser, long start, Attempt<T> attempt, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var attempt = TryParse(parser, new JsonElementInfo(_index, start, 0, JsonElementLimit.None));
             switch (attempt.Outcome)
             {
                 case Outcome.Parsed:
-                    var length = attempt.Consumed;
-                    _dataStart += length;
-                    return new ParsedElement<T>(new JsonElementInfo(_index, start, length, JsonElementLimit.None), attempt.Value);
+                    return Parsed(attempt, start);
                 case Outcome.Incomplete when _dataEnd - _dataStart <= _options.MaxConversationBytes:
                     if (!await ReadMoreAsync(cancellationToken)) throw Truncated(start);
-                    continue;
+                    break;
                 case Outcome.Incomplete or Outcome.LimitBroken:
                     var skipped = await SkipElementAsync(cancellationToken);
                     if (skipped.Limit != JsonElementLimit.None) return new ParsedElement<T>(skipped, default);
@@ -117,7 +134,15 @@ internal sealed class JsonElementStream : IDisposable
                 default:
                     throw attempt.Error!;
             }
+
+            attempt = TryParse(parser, new JsonElementInfo(_index, start, 0, JsonElementLimit.None));
         }
+    }
+
+    private ParsedElement<T> Parsed<T>(in Attempt<T> attempt, long start)
+    {
+        _dataStart += attempt.Consumed;
+        return new ParsedElement<T>(new JsonElementInfo(_index, start, attempt.Consumed, JsonElementLimit.None), attempt.Value);
     }
 
     public void Dispose()
@@ -207,6 +232,21 @@ internal sealed class JsonElementStream : IDisposable
         if (scanner.DeepestNesting > _options.MaxDepth) return JsonElementLimit.TooDeep;
         if (scanner.LongestString > _options.MaxStringBytes) return JsonElementLimit.StringTooLong;
         return JsonElementLimit.None;
+    }
+
+    // MoveToNextElementAsync's usual case, with the ',' and the next element's first byte both buffered; false, and
+    // nothing moved, otherwise.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryMoveToBufferedElement()
+    {
+        var data = _buffer.AsSpan(_dataStart, _dataEnd - _dataStart);
+        var comma = data.IndexOfAnyExcept(JsonWhitespace);
+        if (comma < 0 || data[comma] != (byte)',') return false;
+        var first = data[(comma + 1)..].IndexOfAnyExcept(JsonWhitespace);
+        if (first < 0 || !StartsJsonValue(data[comma + 1 + first])) return false;
+        _dataStart += comma + 1 + first;
+        _index++;
+        return true;
     }
 
     // Moves past separators to the next element's first byte; false after the last element.
@@ -382,6 +422,7 @@ internal sealed class JsonElementStream : IDisposable
 
     private long Offset(int bufferIndex) => _bufferOffset + bufferIndex;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ThrowIfNotUtf8(ReadOnlySpan<byte> element, JsonElementInfo info)
     {
         if (Utf8.IsValid(element)) return;

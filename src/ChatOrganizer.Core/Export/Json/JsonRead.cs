@@ -39,6 +39,7 @@ internal static class JsonRead
         return reader.GetString()!;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SkipContainer(ref Utf8JsonReader reader)
     {
         var depth = reader.CurrentDepth;

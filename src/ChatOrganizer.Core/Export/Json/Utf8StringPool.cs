@@ -30,6 +30,7 @@ internal sealed class Utf8StringPool
     // Length and up to 24 bytes from the start and the end: ids are random hex throughout, and the
     // vocabulary (roles, statuses, model names) differs within its first bytes. Entries are checked
     // in full, so a weak hash only costs a miss.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Hash(ReadOnlySpan<byte> utf8)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15;

@@ -25,8 +25,11 @@ internal static class ActivePath
             currentNode = leaf;
         }
 
-        var positions = new List<int>();
-        var seen = new bool[nodes.Count];
+        // Leaf to root into scratch space on the stack (a path visits each node at most once), then turned around.
+        const int OnStack = 256;
+        var walked = nodes.Count <= OnStack ? stackalloc int[OnStack] : new int[nodes.Count];
+        var seen = nodes.Count <= OnStack ? stackalloc bool[OnStack] : new bool[nodes.Count];
+        var count = 0;
         var current = currentNode;
         while (current is not null && index.TryGetValue(current, out var at))
         {
@@ -37,14 +40,19 @@ internal static class ActivePath
             }
 
             seen[at] = true;
-            if (nodes[at].HasMessage) positions.Add(at);
+            if (nodes[at].HasMessage) walked[count++] = at;
             current = nodes[at].ParentId;
         }
 
-        positions.Reverse();
-        var path = new string[positions.Count];
-        for (var i = 0; i < path.Length; i++) path[i] = nodes[positions[i]].Id;
-        return (path, positions.ToArray());
+        var positions = new int[count];
+        var path = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            positions[i] = walked[count - 1 - i];
+            path[i] = nodes[positions[i]].Id;
+        }
+
+        return (path, positions);
     }
 
     // The childless node with the largest message create_time; the last one in document order on

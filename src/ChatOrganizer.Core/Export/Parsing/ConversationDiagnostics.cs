@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ChatOrganizer.Export.Parsing;
 
 // Findings gathered while one conversation is parsed; file, index and id are stamped at the end,
@@ -14,6 +16,17 @@ internal sealed class ConversationDiagnostics
 
     public void Clear() => _items.Clear();
 
-    public IReadOnlyList<Diagnostic> ToList(string file, int index, string? conversationId) =>
-        _items.Count == 0 ? [] : _items.Select(d => new Diagnostic(d.Severity, file, index, conversationId, d.JsonPath, d.Reason)).ToArray();
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public IReadOnlyList<Diagnostic> ToList(string file, int index, string? conversationId)
+    {
+        if (_items.Count == 0) return [];
+        var diagnostics = new Diagnostic[_items.Count];
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            var (severity, jsonPath, reason) = _items[i];
+            diagnostics[i] = new Diagnostic(severity, file, index, conversationId, jsonPath, reason);
+        }
+
+        return diagnostics;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ChatOrganizer.Export.Json;
@@ -93,6 +94,7 @@ internal sealed partial class ConversationParser
 
     // Each draft's marker as it stands in the text: the matched text when the export gives it, else the range,
     // counted in code points (the export was written by Python), when it holds a 【…】 marker.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static IReadOnlyList<Citation>? Resolve(List<CitationDraft>? drafts, string text)
     {
         if (drafts is null) return null;

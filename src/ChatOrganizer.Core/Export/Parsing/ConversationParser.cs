@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ChatOrganizer.Export.Json;
@@ -204,7 +205,23 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             if ((instructions ??= node.CustomInstructions) is not null) break;
         }
 
-        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], positions), instructions);
+        return (MessageTree.Create(messageNodes, path, (IReadOnlyList<string>?)branchPoints ?? [], ActiveMessages(nodes, positions)), instructions);
+    }
+
+    // A node on the path can hold a message that could not be read: it has no message to show.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Message[] ActiveMessages(List<NodeDraft> nodes, int[] positions)
+    {
+        var count = 0;
+        foreach (var at in positions) count += nodes[at].Message is null ? 0 : 1;
+        var messages = new Message[count];
+        count = 0;
+        foreach (var at in positions)
+        {
+            if (nodes[at].Message is { } message) messages[count++] = message;
+        }
+
+        return messages;
     }
 
     // Children present in the mapping, in listed order (a listed child can be missing from a trimmed export).
@@ -243,15 +260,16 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             }
 
             var node = ReadNode(ref reader, key);
-            if (_index.TryGetValue(key, out var existing))
+            ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, key, out var seen);
+            if (seen)
             {
                 // Like a JSON parser: the later duplicate wins, in the first one's place.
                 _diagnostics.Warn(NodePath(""), "The node appears twice in the mapping; the later one was kept.");
-                _nodes[existing] = node;
+                _nodes[position] = node;
             }
             else
             {
-                _index.Add(key, _nodes.Count);
+                position = _nodes.Count;
                 _nodes.Add(node);
             }
         }
@@ -507,6 +525,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
 
     // metadata.aggregate_result.messages[]: a code interpreter run's output; charts are {"message_type": "image",
     // "image_url": "file-service://file-..."} there and nowhere in the content.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<MetadataFile>? ReadAggregateImages(ref Utf8JsonReader reader, List<MetadataFile>? files)
     {
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
@@ -547,6 +566,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
     }
 
     // Attachments named in metadata that the content does not point at already (same file id).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private IReadOnlyList<Attachment> WithMetadataFiles(IReadOnlyList<Attachment> attachments, List<MetadataFile>? files, ref string text)
     {
         if (files is null) return attachments;
@@ -578,6 +598,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
 
     // DALL·E's note to the model after its images ("DALL·E displayed 1 images. ... do not mention anything about
     // downloading to the user."): a tool message ChatGPT never shows. Older exports spell the dot as 路 or ·.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsImageToolNote(string role, string? authorName, string text, int attachments) =>
         role == "tool" && attachments == 0 && authorName?.StartsWith("dalle", StringComparison.Ordinal) == true
         && System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*DALL.{1,2}E (displayed|returned)", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));

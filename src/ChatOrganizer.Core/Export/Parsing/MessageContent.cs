@@ -61,8 +61,6 @@ internal sealed class ContentStrings
 
         return null;
     }
-
-    public IEnumerable<string> Values => Fields?.Select(f => f.Value) ?? [];
 }
 
 internal sealed record ContentField(string Key, string Value);
@@ -138,6 +136,7 @@ internal sealed class MessageContentReader(long maxStringBytes)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadValue(ref Utf8JsonReader reader, string key, ContentStrings strings)
     {
         switch (reader.TokenType)
@@ -156,6 +155,7 @@ internal sealed class MessageContentReader(long maxStringBytes)
 
     // Returns the object's content_type. An object with an asset_pointer becomes an asset; its
     // other strings (expiry dates, formats) describe the file and are not text.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? ReadObject(ref Utf8JsonReader reader, ContentStrings strings)
     {
         var fieldsBefore = strings.FieldCount;

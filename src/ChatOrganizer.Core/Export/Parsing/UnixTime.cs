@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ChatOrganizer.Export.Parsing;
 
 // Export times are Unix seconds as floats (1695326335.192504). Converted the way Python's
@@ -8,6 +10,7 @@ internal static class UnixTime
     private const long MinSeconds = -62_135_596_800;
     private const long MaxSeconds = 253_402_300_799;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DateTimeOffset? FromSeconds(double seconds)
     {
         if (!double.IsFinite(seconds) || seconds < MinSeconds || seconds > MaxSeconds) return null;
