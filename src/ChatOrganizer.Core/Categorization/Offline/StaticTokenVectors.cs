@@ -140,7 +140,8 @@ public sealed class StaticTokenVectors
             var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
             if (todo.Length > 0)
             {
-                using (var session = _embedder.OpenSession(threads))
+                // The model's file is kept beside the vectors: the first cache folder is where they are written.
+                using (var session = _embedder.OpenSession(_cacheFiles.Select(Path.GetDirectoryName).FirstOrDefault(), threads))
                 {
                     foreach (var chunk in todo.Chunk(DistillBatch))
                     {
@@ -148,8 +149,8 @@ public sealed class StaticTokenVectors
                         for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = vectors[i];
                     }
                 }
-                // The session's 87 MB model image was a managed array: given back now, not at some later collection;
-                // and what the closed session freed natively goes back to the system too.
+                // Without a folder for the model's file the session's 87 MB model image was a managed array: given back now,
+                // not at some later collection; and what the closed session freed natively goes back to the system too.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 NativeHeap.Trim();
                 Interlocked.Add(ref _distilled, todo.Length);
