@@ -88,7 +88,11 @@ public sealed class SentenceEmbedder
     public ModelSession OpenSession(string? modelDirectory, int threads = 0)
     {
         var file = modelDirectory is null ? null : ModelFile(modelDirectory);
-        return new(this, file is null ? CreateSession(threads) : CreateSession(threads, file));
+        var session = file is null ? CreateSession(threads) : CreateSession(threads, file);
+        // What ONNX Runtime freed while building the session (its parse of the model) goes back before the work begins
+        // (distilling on a fresh data folder: peak 349 MB, 340 MB with it).
+        NativeHeap.Trim();
+        return new(this, session);
     }
 
     private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
