@@ -337,4 +337,12 @@ internal static class VectorMath
     {
         for (var i = 0; i < target.Length; i++) target[i] += weight * source[i];
     }
+
+    // The same with a half-precision source, widened a vector at a time: one value at a time made categorizing about
+    // 8 % slower (`bench offline --throughput`). scratch: As long as target.
+    public static void AddScaled(Span<float> target, ReadOnlySpan<Half> source, float weight, Span<float> scratch)
+    {
+        System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(source, scratch);
+        AddScaled(target, scratch, weight);
+    }
 }
