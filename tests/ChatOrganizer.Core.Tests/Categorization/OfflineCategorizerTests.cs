@@ -314,6 +314,31 @@ public class SentenceEmbedderTests
     }
 
     [Fact]
+    public void ATruncatedModelFileIsReplacedBeforeASessionReadsIt()
+    {
+        var directory = Directory.CreateTempSubdirectory("chatorg-model-").FullName;
+        try
+        {
+            var embedder = TestEngine.Shared.Embedder;
+            var file = Path.Combine(directory, $"{embedder.Model.Name}.onnx");
+            File.WriteAllBytes(file, new byte[4096]);
+            int[][] tokens = [[.. embedder.Tokenize("weekend in lisbon", 16)]];
+
+            float[][] fromFile, fromDll;
+            using (var session = embedder.OpenSession(directory)) fromFile = session.EmbedTokens(tokens);
+            using (var session = embedder.OpenSession(modelDirectory: null)) fromDll = session.EmbedTokens(tokens);
+
+            Assert.True(new FileInfo(file).Length > 80_000_000);
+            Assert.Equal([file], Directory.GetFiles(directory));
+            Assert.Equal(fromDll[0], fromFile[0]);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheVocabularyHasOneTokenPerLineOfTheModelsFile()
     {
         // all-MiniLM-L6-v2's vocab.txt: BERT's uncased WordPiece vocabulary. A token past its end would be fed to the model.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace ChatOrganizer.Categorization.Offline;
@@ -7,9 +8,10 @@ namespace ChatOrganizer.Categorization.Offline;
 // model once as a one-word sentence, and a text's vector is the weighted mean of its tokens' vectors, hundreds of
 // times faster than running the model over the text. The first text with a token not yet distilled has the whole
 // vocabulary distilled (a few seconds, once per machine), by a model session opened for it and closed after, so the
-// process does not keep the model's weights; the vectors are kept in memory (one table per model and process, about
-// 45 MB) and in cache files (the app's data folder, or the user's cache, 23 MB), so a second run, or a second process,
-// pays nothing.
+// process does not keep the model's weights; the vectors are kept in memory (one table per model and process) and in
+// cache files (the app's data folder, or the user's cache), so a second run, or a second process, pays nothing. Both
+// hold them at half precision (23 MB; 47 MB as floats): the categorizer compares vectors, it does not need float's
+// digits, and a process that distilled them embeds exactly as one that read them from a file.
 //
 // Vectors are centred on the mean of the 2,000 most frequent words' vectors: a one-word sentence shares much of its
 // embedding with every other (the [CLS]/[SEP] context), which would make every text look alike.
@@ -32,7 +34,7 @@ public sealed class StaticTokenVectors
     private readonly SentenceEmbedder _embedder;
     private readonly List<string> _cacheFiles = [];
     private readonly List<string> _unread = [];
-    private readonly float[]?[] _raw;
+    private readonly Half[]?[] _raw;
     private readonly float[] _weights;
     private readonly Lock _distilling = new();
     private float[]? _centre;
@@ -42,7 +44,7 @@ public sealed class StaticTokenVectors
     private StaticTokenVectors(SentenceEmbedder embedder)
     {
         _embedder = embedder;
-        _raw = new float[embedder.VocabularySize][];
+        _raw = new Half[embedder.VocabularySize][];
         _weights = new float[embedder.VocabularySize];
         var harmonic = Math.Log(embedder.VocabularySize) + 0.5772;
         for (var id = 0; id < _weights.Length; id++)
@@ -140,16 +142,17 @@ public sealed class StaticTokenVectors
             var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
             if (todo.Length > 0)
             {
-                using (var session = _embedder.OpenSession(threads))
+                // The model's file is kept beside the vectors: the first cache folder is where they are written.
+                using (var session = _embedder.OpenSession(_cacheFiles.Select(Path.GetDirectoryName).FirstOrDefault(), threads))
                 {
                     foreach (var chunk in todo.Chunk(DistillBatch))
                     {
                         var vectors = session.EmbedTokens([.. chunk.Select(id => new[] { id })], cancellationToken);
-                        for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = vectors[i];
+                        for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = [.. vectors[i].Select(v => (Half)v)];
                     }
                 }
-                // The session's 87 MB model image was a managed array: given back now, not at some later collection;
-                // and what the closed session freed natively goes back to the system too.
+                // Without a folder for the model's file the session's 87 MB model image was a managed array: given back now,
+                // not at some later collection; and what the closed session freed natively goes back to the system too.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 NativeHeap.Trim();
                 Interlocked.Add(ref _distilled, todo.Length);
@@ -180,13 +183,14 @@ public sealed class StaticTokenVectors
         var vector = new float[Dimensions];
         var centre = _centre ?? throw new InvalidOperationException("Prepare the tokens before embedding them.");
         var total = 0f;
+        Span<float> scratch = stackalloc float[Dimensions];
         for (var i = 0; i < tokens.Length; i++)
         {
             var id = tokens[i];
             if ((uint)id >= (uint)_raw.Length || _raw[id] is not { } raw) continue;
             var weight = _weights[id] * (weights.IsEmpty ? 1 : weights[i]);
             if (weight <= 0) continue;
-            VectorMath.AddScaled(vector, raw, weight);
+            VectorMath.AddScaled(vector, raw, weight, scratch);
             total += weight;
         }
         if (total > 0) VectorMath.AddScaled(vector, centre, -total);
@@ -198,7 +202,8 @@ public sealed class StaticTokenVectors
     public float[]? TokenVector(int id)
     {
         if ((uint)id >= (uint)_raw.Length || _raw[id] is not { } raw || _centre is not { } centre) return null;
-        var vector = raw.ToArray();
+        var vector = new float[Dimensions];
+        TensorPrimitives.ConvertToSingle(raw, vector);
         VectorMath.AddScaled(vector, centre, -1);
         VectorMath.Normalize(vector);
         return vector;
@@ -207,11 +212,11 @@ public sealed class StaticTokenVectors
     private float[] Centre()
     {
         var centre = new float[Dimensions];
-        for (var id = FirstWordId; id < FirstWordId + CentringWords; id++) VectorMath.AddScaled(centre, _raw[id]!, 1f / CentringWords);
+        var scratch = new float[Dimensions];
+        for (var id = FirstWordId; id < FirstWordId + CentringWords; id++) VectorMath.AddScaled(centre, _raw[id]!, 1f / CentringWords, scratch);
         return centre;
     }
 
-    // Half precision: 23 MB for the whole vocabulary; the categorizer compares vectors, it does not need float's digits.
     private void Save()
     {
         foreach (var file in _cacheFiles) Save(file);
@@ -229,12 +234,10 @@ public sealed class StaticTokenVectors
                 writer.Write(FileVersion);
                 writer.Write(Dimensions);
                 writer.Write(ids.Length);
-                var halves = new Half[Dimensions];
                 foreach (var id in ids)
                 {
                     writer.Write(id);
-                    for (var d = 0; d < halves.Length; d++) halves[d] = (Half)_raw[id]![d];
-                    writer.Write(MemoryMarshal.AsBytes(halves.AsSpan()));
+                    writer.Write(MemoryMarshal.AsBytes(_raw[id].AsSpan()));
                 }
             }
             File.Move(temporary, file, overwrite: true);
@@ -257,13 +260,11 @@ public sealed class StaticTokenVectors
             using var reader = new BinaryReader(File.OpenRead(file));
             if (reader.ReadInt32() != FileVersion || reader.ReadInt32() != Dimensions) return true;
             var count = reader.ReadInt32();
-            var halves = new Half[Dimensions];
             for (var i = 0; i < count; i++)
             {
                 var id = reader.ReadInt32();
-                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(halves.AsSpan()));
-                var vector = new float[Dimensions];
-                for (var d = 0; d < vector.Length; d++) vector[d] = (float)halves[d];
+                var vector = new Half[Dimensions];
+                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
                 if ((uint)id < (uint)_raw.Length) _raw[id] ??= vector;
             }
         }
