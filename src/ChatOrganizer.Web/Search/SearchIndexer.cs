@@ -123,6 +123,9 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         return total;
     }
 
+    // Each text's words once (SearchText.DistinctWords), for the trigram index.
+    private const string WordsFunction = "chatorganizer_words";
+
     // SQLite's calls are synchronous: nothing is gained here by their async forms.
     private int IndexChunk(int chunk)
     {
@@ -130,6 +133,7 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         if (!db.Database.IsSqlite()) return 0;
         db.Database.OpenConnection();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.CreateFunction<string, string>(WordsFunction, SearchText.DistinctWords, isDeterministic: true);
         // BEGIN IMMEDIATE: the mark is read under the write lock, so two indexers (two processes on one file) never index
         // the same rows twice.
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -152,7 +156,7 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         }
         command.Parameters.Clear();
         command.CommandText = """
-            INSERT INTO search_fts(rowid, "Text") SELECT "Id", "Text" FROM search_entries WHERE "Id" > $after AND "Id" <= $upTo;
+            INSERT INTO search_fts(rowid, "Text") SELECT "Id", chatorganizer_words("Text") FROM search_entries WHERE "Id" > $after AND "Id" <= $upTo;
             INSERT INTO search_short(rowid, "ShortTerms") SELECT "Id", "ShortTerms" FROM search_entries WHERE "Id" > $after AND "Id" <= $upTo AND "ShortTerms" IS NOT NULL;
             UPDATE search_index_state SET "IndexedUpTo" = $upTo;
             SELECT count(*) FROM search_entries WHERE "Id" > $after AND "Id" <= $upTo;

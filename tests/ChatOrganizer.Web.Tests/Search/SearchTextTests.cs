@@ -33,4 +33,24 @@ public sealed class SearchTextTests
         Assert.Equal("ai go 주식 식투 투자 is 中", SearchText.ShortTerms("AI and Go: 주식투자 is AI, go GO ai 中 is 주식"));
         Assert.Null(SearchText.ShortTerms("nothing shorter than three letters here"));
     }
+
+    // The trigram index is given each word once: any term a query can hold (no white space in it) that is in the text
+    // is still in what the index is given, so nothing findable is lost.
+    [Theory]
+    [InlineData("the cat and the hat and the cat", "the cat and hat")]
+    [InlineData("  주식투자에서\t주식투자에서\n投资  🚀🚀 🚀🚀\u00A0Ärger ärger ", "주식투자에서 投资 🚀🚀 Ärger ärger")]
+    [InlineData("", "")]
+    public void EachWordIsGivenToTheIndexOnceAndEveryTermStaysInside(string text, string expected)
+    {
+        var words = SearchText.DistinctWords(text);
+
+        Assert.Equal(expected, words);
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            for (var start = 0; start < word.Length; start++)
+            {
+                for (var length = 1; start + length <= word.Length; length++) Assert.Contains(word.Substring(start, length), words, StringComparison.Ordinal);
+            }
+        }
+    }
 }
