@@ -340,8 +340,8 @@ public sealed class ReadExportStep(
                 backfill.Request(Job.Id);
                 return [];
             }
-            var map = ConversationMap.Build(offline, Digests, cancellationToken);
-            return [.. Digests.Select(d => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)) })];
+            var vectors = ConversationMap.Vectors(offline, Digests, cancellationToken);
+            return [.. Digests.Select((d, i) => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(vectors[i]) })];
         }
 
         public int CountOf(ConversationHistory history) => Conversations.Count(c => c.History == history);

@@ -116,12 +116,12 @@ public sealed class ConversationVectorBackfill(
                 m.DigestTitle ?? m.Title ?? "",
                 m.DigestText ?? (transcripts.TryGetValue(m.Index, out var content) ? TextOf(TranscriptDocument.Decompress(content)) : ""),
                 0, "")).ToList();
-            var map = await Task.Run(() => ConversationMap.Build(offline, digests, cancellationToken), cancellationToken);
-            db.Vectors.AddRange(digests.Select(d => new ConversationVector
+            var vectors = await Task.Run(() => ConversationMap.Vectors(offline, digests, cancellationToken), cancellationToken);
+            db.Vectors.AddRange(digests.Select((d, i) => new ConversationVector
             {
                 JobId = jobId,
                 Index = int.Parse(d.ConversationId, CultureInfo.InvariantCulture),
-                Vector = QuantizedVectors.Quantize(map.VectorOf(d.ConversationId)),
+                Vector = QuantizedVectors.Quantize(vectors[i]),
             }));
             await db.SaveChangesAsync(cancellationToken);
             made += digests.Count;

@@ -48,6 +48,17 @@ public class ConversationMapTests
     }
 
     [Fact]
+    public void VectorsAloneAreTheVectorsOfTheMap()
+    {
+        var built = ConversationMap.Build(TestEngine.Shared, Run);
+
+        var vectors = ConversationMap.Vectors(TestEngine.Shared, Run);
+
+        Assert.Equal(Run.Count, vectors.Length);
+        for (var i = 0; i < Run.Count; i++) Assert.Equal(built.VectorOf(Run[i].ConversationId), vectors[i]);
+    }
+
+    [Fact]
     public void TopicsSeparateTheRunsSubjectsAndAreNamedByTheirWords()
     {
         var map = ConversationMap.Build(TestEngine.Shared, Run);

@@ -65,6 +65,25 @@ public sealed class ConversationMap
         return new ConversationMap([.. digests.Select(d => d.ConversationId)], [.. digests.Select(d => d.Title)], vectors, languages, terms, words);
     }
 
+    // Each digest's normalised vector alone, as Build gives it (to store for "similar conversations"): a job's read
+    // step embeds every conversation, and the terms, n-grams and shape Build reads besides cost several times as much.
+    public static float[][] Vectors(OfflineEngine engine, IReadOnlyList<ConversationDigest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(digests);
+        var tuning = OfflineTuning.Default;
+        var vectors = new float[digests.Count][];
+        for (var start = 0; start < digests.Count; start += BuildChunk)
+        {
+            var count = Math.Min(BuildChunk, digests.Count - start);
+            var pieces = new IReadOnlyList<WeightedPiece>[count];
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken },
+                i => pieces[i] = FeatureReader.PiecesForDigest(engine.Analyzer, digests[start + i].Title, digests[start + i].Text, tuning));
+            engine.Embed(pieces, cancellationToken).CopyTo(vectors, start);
+        }
+        return vectors;
+    }
+
     private static int AddWord(List<string> words, string word)
     {
         words.Add(word);

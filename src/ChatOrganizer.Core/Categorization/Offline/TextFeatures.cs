@@ -48,27 +48,38 @@ internal static class FeatureReader
     public static TextFeatures ForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
     {
         var features = new TextFeatures { Shape = TextShape.Read(title, text) };
-        Add(features, analyzer.Analyze(title), tuning.TitleWeight, inTitle: true, tuning);
+        foreach (var (body, weight, inTitle) in Parts(title, text, tuning)) Add(features, analyzer.Analyze(body), weight, inTitle, tuning);
+        return features;
+    }
+
+    // Only what the embedding reads of a digest (ForDigest's pieces): a conversation's vector for "similar
+    // conversations" needs none of its terms, n-grams or shape, which cost the read step several times the pieces.
+    public static List<WeightedPiece> PiecesForDigest(TextAnalyzer analyzer, string title, string text, OfflineTuning tuning)
+    {
+        var pieces = new List<WeightedPiece>();
+        foreach (var (body, weight, _) in Parts(title, text, tuning)) AddPieces(pieces, Readable(analyzer.Analyze(body), tuning), weight, tuning);
+        return pieces;
+    }
+
+    // The title, then each line of the text weighted by who wrote it.
+    private static IEnumerable<(string Body, float Weight, bool InTitle)> Parts(string title, string text, OfflineTuning tuning)
+    {
+        yield return (title, tuning.TitleWeight, true);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var (body, weight) = line switch
+            yield return line switch
             {
-                _ when line.StartsWith("User:", StringComparison.Ordinal) => (line[5..], 1f),
-                _ when line.StartsWith("Assistant:", StringComparison.Ordinal) => (line[10..], tuning.AnswerWeight),
-                _ => (line, 1f),
+                _ when line.StartsWith("User:", StringComparison.Ordinal) => (line[5..], 1f, false),
+                _ when line.StartsWith("Assistant:", StringComparison.Ordinal) => (line[10..], tuning.AnswerWeight, false),
+                _ => (line, 1f, false),
             };
-            Add(features, analyzer.Analyze(body), weight, inTitle: false, tuning);
         }
-        return features;
     }
 
     public static void Add(TextFeatures features, AnalyzedText analyzed, float weight, bool inTitle, OfflineTuning tuning)
     {
-        if (!tuning.UseGlosses) analyzed = analyzed with { Glosses = [] };
-        var foreign = analyzed.Language == LatinLanguage.English ? 1 : tuning.ForeignWordWeight;
-        if (analyzed.LatinText.Length > 0) features.Pieces.Add(new WeightedPiece(analyzed.LatinText, weight * foreign));
-        if (analyzed.Glosses.Count > 0)
-            features.Pieces.Add(new WeightedPiece(string.Join(' ', analyzed.Glosses.Select(g => g.English)), weight * tuning.GlossWeight));
+        analyzed = Readable(analyzed, tuning);
+        AddPieces(features.Pieces, analyzed, weight, tuning);
         var latin = analyzed.LatinText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         features.LatinWords[(int)analyzed.Language] += analyzed.Words.Count;
         for (var i = 0; i < analyzed.Words.Count; i++)
@@ -96,6 +107,17 @@ internal static class FeatureReader
             for (var i = 0; i + 1 < chars.Length; i++) AddGram(features, "c:" + chars.Substring(i, 2), weight);
             if (run.Script == Script.Hangul && chars.Length > 2) AddGram(features, "h:" + chars[..2], weight);
         }
+    }
+
+    private static AnalyzedText Readable(AnalyzedText analyzed, OfflineTuning tuning) =>
+        tuning.UseGlosses ? analyzed : analyzed with { Glosses = [] };
+
+    private static void AddPieces(List<WeightedPiece> pieces, AnalyzedText analyzed, float weight, OfflineTuning tuning)
+    {
+        var foreign = analyzed.Language == LatinLanguage.English ? 1 : tuning.ForeignWordWeight;
+        if (analyzed.LatinText.Length > 0) pieces.Add(new WeightedPiece(analyzed.LatinText, weight * foreign));
+        if (analyzed.Glosses.Count > 0)
+            pieces.Add(new WeightedPiece(string.Join(' ', analyzed.Glosses.Select(g => g.English)), weight * tuning.GlossWeight));
     }
 
     private static void AddGram(TextFeatures features, string gram, float weight)
