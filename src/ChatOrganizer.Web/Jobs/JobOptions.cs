@@ -18,8 +18,9 @@ public sealed class JobOptions
     // Conversations per work item: the unit several instances share an export by.
     public int WorkItemSize { get; set; } = 200;
 
-    // Conversations stored per database round trip while reading.
-    public int ReadBatchSize { get; set; } = 200;
+    // Conversations stored per database round trip while reading. Up to four batches are in flight (read, built, being
+    // stored, and one waiting): at 200 a 20,000-conversation job peaked at 405 MB, at 100 at 333 MB, no slower.
+    public int ReadBatchSize { get; set; } = 100;
 
     // Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).
     public bool SearchIndex { get; set; } = true;

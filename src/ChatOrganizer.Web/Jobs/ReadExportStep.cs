@@ -119,13 +119,15 @@ public sealed class ReadExportStep(
         var digests = DigestBuilder.For(job.Model, categorization.Value);
         Batch NewBatch() => new(job, log, digests, files, time, settings.SearchIndex);
 
-        // Two stages, so that storing one batch overlaps reading and building the next (SQLite has one writer, the
-        // reading one core): the reader fills a batch and hands it over; the writer embeds, compares and stores it.
-        // At most one batch waits, so memory stays flat with the export's size.
+        // Three stages, so that reading, building and storing overlap (SQLite has one writer, the reader one core): the
+        // reader collects a batch and hands it over; the builder builds its rows on every core and embeds them; the
+        // writer compares and stores them. At most one batch waits between stages, so memory stays flat with the export.
         var timings = new ReadTimings();
-        var handover = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var toBuild = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var toStore = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = Task.Run(() => WriteBatchesAsync(handover, timings, stopping.Token), stopping.Token);
+        var builder = Task.Run(() => BuildBatchesAsync(toBuild, toStore, timings, stopping.Token), stopping.Token);
+        var writer = Task.Run(() => WriteBatchesAsync(toStore, timings, stopping.Token), stopping.Token);
         var read = alreadyStored;
         try
         {
@@ -139,16 +141,14 @@ public sealed class ReadExportStep(
                     clock.Restart();
                     continue;
                 }
-                clock.Restart();
                 batch.Add(conversation);
-                timings.Building += clock.Elapsed;
                 read = conversation.Location.Index + 1;
-                if (batch.Count >= settings.ReadBatchSize)
+                if (batch.Collected >= settings.ReadBatchSize)
                 {
                     batch.Progress(read, file.BytesRead);
                     clock.Restart();
-                    await handover.Writer.WriteAsync(batch, stopping.Token);
-                    timings.WaitingForWriter += clock.Elapsed;
+                    await toBuild.Writer.WriteAsync(batch, stopping.Token);
+                    timings.WaitingForBuilder += clock.Elapsed;
                     batch = NewBatch();
                 }
                 clock.Restart();
@@ -156,20 +156,25 @@ public sealed class ReadExportStep(
             // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
             batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
             batch.Progress(read, job.UploadBytes);
-            await handover.Writer.WriteAsync(batch, stopping.Token);
-            handover.Writer.Complete();
+            await toBuild.Writer.WriteAsync(batch, stopping.Token);
+            toBuild.Writer.Complete();
         }
         catch (ChannelClosedException)
         {
-            // The writer stopped: the job was cancelled or deleted, or storing failed (its error is awaited below).
+            // A later stage stopped: the job was cancelled or deleted, or building or storing failed (awaited below).
         }
         catch
         {
             await stopping.CancelAsync();
-            try { await writer; } catch (Exception) when (stopping.IsCancellationRequested) { }
+            foreach (var stage in new Task[] { builder, writer })
+            {
+                try { await stage; } catch (Exception) when (stopping.IsCancellationRequested) { }
+            }
             throw;
         }
-        var stored = await writer;
+        // The builder's error first, when it stopped the writer.
+        await Task.WhenAll(builder, writer);
+        var stored = writer.Result;
         logger.LogDebug("Job {JobId} read {Conversations} conversations: {Timings}.", job.Id, read - alreadyStored, timings);
         if (!stored) return;
         await RefreshStatisticsAsync(cancellationToken);
@@ -185,6 +190,42 @@ public sealed class ReadExportStep(
         else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
     }
 
+    // The building stage: builds each batch's rows and vectors, in export order, and hands it to the writer.
+    private async Task BuildBatchesAsync(Channel<Batch> read, Channel<Batch> built, ReadTimings timings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in read.Reader.ReadAllAsync(cancellationToken))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                batch.Build(cancellationToken);
+                timings.Building += clock.Elapsed;
+                clock.Restart();
+                // Embedded before the writer's transaction opens: SQLite has one writer, and other jobs' steps wait on it.
+                batch.Embed(offline, backfill, cancellationToken);
+                timings.Vectors += clock.Elapsed;
+                clock.Restart();
+                await built.Writer.WriteAsync(batch, cancellationToken);
+                timings.WaitingForWriter += clock.Elapsed;
+            }
+            built.Writer.TryComplete();
+        }
+        catch (ChannelClosedException)
+        {
+            // The writer stopped; what it returns or throws says why.
+        }
+        catch (Exception e)
+        {
+            built.Writer.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            // The reader stops handing batches over once nothing takes them (ChannelClosedException).
+            read.Writer.TryComplete();
+        }
+    }
+
     // The writing stage: stores each batch handed over, in export order; false when the job was cancelled or deleted.
     private async Task<bool> WriteBatchesAsync(Channel<Batch> batches, ReadTimings timings, CancellationToken cancellationToken)
     {
@@ -198,7 +239,7 @@ public sealed class ReadExportStep(
         }
         finally
         {
-            // The reader stops handing batches over once nothing takes them (ChannelClosedException).
+            // The builder stops handing batches over once nothing takes them (ChannelClosedException).
             batches.Writer.TryComplete();
         }
     }
@@ -207,10 +248,6 @@ public sealed class ReadExportStep(
     private async Task<bool> SaveAsync(Batch batch, ReadTimings timings, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        // Embedded before the transaction opens: SQLite has one writer, and other jobs' steps wait on it.
-        var vectors = batch.Vectors(offline, backfill, cancellationToken);
-        timings.Vectors += clock.Elapsed;
-        clock.Restart();
         await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
         timings.History += clock.Elapsed;
         clock.Restart();
@@ -231,7 +268,7 @@ public sealed class ReadExportStep(
                 .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
         if (reading == 0) return false;
 
-        await ReadRowWriter.WriteAsync(db, batch.Conversations, batch.Transcripts, vectors, batch.SearchEntries, cancellationToken);
+        await ReadRowWriter.WriteAsync(db, batch.Conversations, batch.Transcripts, batch.Vectors, batch.SearchEntries, cancellationToken);
         db.Results.AddRange(batch.Unreadable);
         db.Results.AddRange(batch.Reused);
         db.JobLog.AddRange(batch.Log);
@@ -243,23 +280,26 @@ public sealed class ReadExportStep(
         return true;
     }
 
-    // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time, building
-    // the rows (digests, search text, compressed transcripts), and the writing stage's embedding, comparing and storing.
+    // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time and its
+    // waits for the builder; the builder's rows (digests, search text, compressed transcripts) and vectors, and its waits
+    // for the writer; the writer's comparing and storing.
     private sealed class ReadTimings
     {
         public TimeSpan Reading { get; set; }
+        public TimeSpan WaitingForBuilder { get; set; }
         public TimeSpan Building { get; set; }
-        public TimeSpan WaitingForWriter { get; set; }
         public TimeSpan Vectors { get; set; }
+        public TimeSpan WaitingForWriter { get; set; }
         public TimeSpan History { get; set; }
         public TimeSpan Storing { get; set; }
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"reading {Reading.TotalSeconds:0.00} s, building {Building.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
-            $"writer: vectors {Vectors.TotalSeconds:0.00} s, history {History.TotalSeconds:0.00} s, storing {Storing.TotalSeconds:0.00} s");
+            $"reading {Reading.TotalSeconds:0.00} s, waiting for the builder {WaitingForBuilder.TotalSeconds:0.00} s; " +
+            $"builder: building {Building.TotalSeconds:0.00} s, vectors {Vectors.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
+            $"writer: history {History.TotalSeconds:0.00} s, storing {Storing.TotalSeconds:0.00} s");
     }
 
-    // Rows waiting to be stored, built as conversations stream by.
+    // Conversations read, then the rows built of them, waiting to be stored.
     private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
@@ -282,15 +322,40 @@ public sealed class ReadExportStep(
 
         public void Progress(int read, long bytesRead) => (Read, BytesRead) = (read, bytesRead);
 
-        public void Add(Conversation conversation)
+        // Read, not yet built: the reader only collects, so that building (the busiest part) runs on every core.
+        private readonly List<Conversation> _read = [];
+
+        public int Collected => _read.Count;
+
+        public void Add(Conversation conversation) => _read.Add(conversation);
+
+        // Builds the rows of the conversations collected, each on its own (in parallel), kept in export order.
+        public void Build(CancellationToken cancellationToken)
+        {
+            var built = new Built[_read.Count];
+            Parallel.For(0, _read.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => built[i] = Build(_read[i]));
+            _read.Clear();
+            foreach (var one in built)
+            {
+                Digests.Add(one.Digest);
+                SearchEntries.AddRange(one.SearchEntries);
+                Conversations.Add(one.Conversation);
+                Transcripts.Add(one.Transcript);
+                Log.AddRange(one.Log);
+                if (one.Unreadable is { } unreadable) Unreadable.Add(unreadable);
+            }
+        }
+
+        private sealed record Built(ConversationDigest Digest, IReadOnlyList<SearchEntry> SearchEntries, StoredConversation Conversation,
+            ConversationTranscript Transcript, IReadOnlyList<JobLogEntry> Log, ConversationResult? Unreadable);
+
+        private Built Build(Conversation conversation)
         {
             var index = conversation.Location.Index;
             var digest = digests.Build(conversation);
-            Digests.Add(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var keep = Job.Mode is JobMode.Topic or JobMode.Discover;
             var (entries, contentHash) = SearchText.For(Job.Id, index, conversation);
-            if (indexForSearch) SearchEntries.AddRange(entries);
-            Conversations.Add(new StoredConversation
+            var stored = new StoredConversation
             {
                 JobId = Job.Id,
                 Index = index,
@@ -307,15 +372,11 @@ public sealed class ReadExportStep(
                 DigestTokens = keep ? digest.Tokens : 0,
                 DigestHash = keep ? digest.Hash : null,
                 ContentHash = contentHash,
-            });
-            Transcripts.Add(new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() });
-            foreach (var diagnostic in conversation.Diagnostics)
-            {
-                Log.Add(log.Entry(Job.Id, Level(diagnostic), diagnostic.Describe()));
-            }
-            if (keep && NothingToCategorize.Reason(conversation, digest) is { } reason)
-            {
-                Unreadable.Add(new ConversationResult
+            };
+            var transcript = new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() };
+            var logged = conversation.Diagnostics.Select(d => log.Entry(Job.Id, Level(d), d.Describe())).ToList();
+            var unreadable = keep && NothingToCategorize.Reason(conversation, digest) is { } reason
+                ? new ConversationResult
                 {
                     JobId = Job.Id,
                     Index = index,
@@ -324,24 +385,28 @@ public sealed class ReadExportStep(
                     Model = Job.Model,
                     FailureReason = ChatOrganizerDb.Lengths.Fit(reason, ChatOrganizerDb.Lengths.Reason),
                     At = time.GetUtcNow().UtcDateTime,
-                });
-            }
+                }
+                : null;
+            return new Built(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                indexForSearch ? entries : [], stored, transcript, logged, unreadable);
         }
 
         // The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
         // has (the warm-up of a server without a key; a server with a key reads them from the data folder when they are
         // there, else distils them after the job), a job that only needs them for "similar conversations" does not wait:
         // its batches read meanwhile get theirs when it has ended (ConversationVectorBackfill). A discover job needs them all.
-        public List<ConversationVector> Vectors(OfflineEngine offline, ConversationVectorBackfill backfill, CancellationToken cancellationToken)
+        public List<ConversationVector> Vectors { get; } = [];
+
+        public void Embed(OfflineEngine offline, ConversationVectorBackfill backfill, CancellationToken cancellationToken)
         {
-            if (Digests.Count == 0) return [];
+            if (Digests.Count == 0) return;
             if (Job.Mode != JobMode.Discover && !offline.Tokens.TryReadCache())
             {
                 backfill.Request(Job.Id);
-                return [];
+                return;
             }
             var vectors = ConversationMap.Vectors(offline, Digests, cancellationToken);
-            return [.. Digests.Select((d, i) => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(vectors[i]) })];
+            Vectors.AddRange(Digests.Select((d, i) => new ConversationVector { JobId = Job.Id, Index = int.Parse(d.ConversationId, System.Globalization.CultureInfo.InvariantCulture), Vector = QuantizedVectors.Quantize(vectors[i]) }));
         }
 
         public int CountOf(ConversationHistory history) => Conversations.Count(c => c.History == history);
