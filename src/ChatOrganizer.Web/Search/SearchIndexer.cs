@@ -9,20 +9,19 @@ namespace ChatOrganizer.Web.Search;
 // trigram index costs more than reading and storing the rows (bench job-speed), and a job's results, viewer and
 // downloads do not need it: the read step stores its rows and ends, and the rows not indexed yet are searched by a
 // scan (SearchQuery), so a search finds them at once, only slower, until this has caught up.
-// Woken by every stored batch, and at start for what an earlier process left (a crash, or the migration that brought
-// this, whose rows are all behind the mark). At normal priority: at the lowest (nice 19) a loaded machine starved it
+// Woken by every stored batch, it waits until the read step has stopped storing (WaitWhileReading), and at start
+// indexes what an earlier process left (a crash, or the migration that brought this, whose rows are all behind the
+// mark). At normal priority: at the lowest (nice 19) a loaded machine starved it
 // while it held its turn, and the read step waited on it (bench job-speed, load 16: storing 15 s, the index a minute
 // after the job). PostgreSQL needs none of this: its search reads the rows themselves.
 public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogger<SearchIndexer> logger) : IDisposable
 {
-    // Search rows per transaction while a read step stores batches: about 50 ms of indexing for typical messages on a
-    // quiet core, which is as long as a batch waits for its turn at most. Otherwise larger chunks, which cost less in all
-    // (each is a segment FTS5 merges later: about a third less time than 500 at a time, for 30 MB of messages).
-    internal const int Chunk = 500;
-    internal const int IdleChunk = 5000;
+    // Search rows per transaction: large chunks cost less in all (each is a segment FTS5 merges later: about a third
+    // less time than 500 at a time, for 30 MB of messages), and a batch waits for one chunk at most.
+    internal const int Chunk = 5000;
 
     // A batch took its turn this recently: a read step is storing.
-    private static readonly TimeSpan Reading = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Reading = TimeSpan.FromSeconds(1);
     private long _lastBatch;
 
     // Set by a stored batch; a pass indexes everything stored before it began.
@@ -103,10 +102,11 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
             while (true)
             {
                 int indexed;
+                WaitWhileReading(cancellationToken);
                 _turn.Wait(cancellationToken);
                 try
                 {
-                    indexed = IndexChunk(TimeProvider.System.GetElapsedTime(Volatile.Read(ref _lastBatch)) < Reading ? Chunk : IdleChunk);
+                    indexed = IndexChunk(Chunk);
                 }
                 finally
                 {
@@ -121,6 +121,17 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
             }
         }
         return total;
+    }
+
+    // Waits until no batch has been stored for a while: a read step storing batches takes both cores (it reads, builds
+    // and stores at once), and indexing beside it made the whole job half as slow again (bench job-speed); its rows are
+    // found by the scan meanwhile, and indexed at once after, in the larger chunks that cost less in all.
+    private void WaitWhileReading(CancellationToken cancellationToken)
+    {
+        while (Reading - TimeProvider.System.GetElapsedTime(Volatile.Read(ref _lastBatch)) is { } left && left > TimeSpan.Zero)
+        {
+            if (cancellationToken.WaitHandle.WaitOne(left)) cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     // Each text's words once (SearchText.DistinctWords), for the trigram index.
