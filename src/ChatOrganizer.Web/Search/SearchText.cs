@@ -77,7 +77,12 @@ public static class SearchText
         var i = 0;
         while (i < text.Length)
         {
-            if (IsCjk(text[i]))
+            // Most text is ASCII: its white space and punctuation are passed over without the Unicode tables.
+            if (text[i] < '\u0080' && !char.IsAsciiLetterOrDigit(text[i]))
+            {
+                i++;
+            }
+            else if (IsCjk(text[i]))
             {
                 var start = i;
                 while (i < text.Length && IsCjk(text[i])) i++;
@@ -133,15 +138,24 @@ public static class SearchText
     private struct Terms
     {
         private HashSet<string>? _set;
+        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        public void Add(ReadOnlySpan<char> term) => (_set ??= new(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>().Add(term);
+        public void Add(ReadOnlySpan<char> term)
+        {
+            if (_set is null)
+            {
+                _set = new(StringComparer.Ordinal);
+                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+            }
+            _lookup.Add(term);
+        }
 
         public readonly string? Joined() => _set is null ? null : string.Join(' ', _set);
     }
 
     // Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).
     public static bool IsCjk(char c) =>
-        c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
+        c >= '\u1100' && c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
             or (>= '\uAC00' and <= '\uD7A3') or (>= '\u1100' and <= '\u11FF') or (>= '\u3130' and <= '\u318F')
             or (>= '\u3040' and <= '\u309F') or (>= '\u30A0' and <= '\u30FF');
 }

@@ -34,6 +34,47 @@ public sealed class SearchTextTests
         Assert.Null(SearchText.ShortTerms("nothing shorter than three letters here"));
     }
 
+    // Against the rule written plainly (CJK runs by their pairs, or the one character of a run of one; other letters
+    // and digits by words of exactly two, lowered), on random mixes of the scripts real exports hold.
+    [Fact]
+    public void ShortTermsFollowTheirRuleOnEveryMixOfScripts()
+    {
+        const string alphabet = "aZ9é ,.\t\n-주식투자中文の가ア🚀\u00A0ÄßİıΩж_'";
+        var random = new Random(20261204);
+        for (var round = 0; round < 2000; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+
+            Assert.Equal(ShortTermsByTheRule(text), SearchText.ShortTerms(text));
+        }
+    }
+
+    private static string? ShortTermsByTheRule(string text)
+    {
+        var terms = new List<string>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = i;
+            if (SearchText.IsCjk(text[i]))
+            {
+                while (i < text.Length && SearchText.IsCjk(text[i])) i++;
+                if (i - start == 1) terms.Add(text[start..i]);
+                for (var at = start; at + 1 < i; at++) terms.Add(text.Substring(at, 2));
+            }
+            else if (char.IsLetterOrDigit(text[i]))
+            {
+                while (i < text.Length && char.IsLetterOrDigit(text[i]) && !SearchText.IsCjk(text[i])) i++;
+                if (i - start == 2) terms.Add(text.Substring(start, 2).ToLowerInvariant());
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return terms.Count == 0 ? null : string.Join(' ', terms.Distinct(StringComparer.Ordinal));
+    }
+
     // The trigram index is given each word once: any term a query can hold (no white space in it) that is in the text
     // is still in what the index is given, so nothing findable is lost.
     [Theory]
