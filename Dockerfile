@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# Same publish step as the README's "Deploy" section: dotnet publish src/ChatOrganizer.Web -c Release -o <dir>
+# Same publish step as the README's "Deploy" section: dotnet publish src/ChatOrganizer.Web -c Release -o <dir>. The Web
+# project publishes ReadyToRun for the runtime of the machine that publishes, so the image holds code precompiled for
+# the architecture it is built for (amd64 or arm64); the restore step already fetches that runtime's packs.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
