@@ -10,7 +10,7 @@ namespace ChatOrganizer.Benchmarks;
 // of the bare throughput; peak working set under 200 MB, and the 500 MB run at most 1.25x the
 // 50 MB run's). Each measurement runs in a child process, so that peaks do not mix. By default the children run
 // from a ReadyToRun publish of this project with the web app's runtime settings (TieredPGO off): the reader as the
-// Web project's publish ships it, compiled ahead of time; `--build built` measures this build, JIT-compiled as
+// README's publish step ships it, compiled ahead of time; `--build built` measures this build, JIT-compiled as
 // `dotnet run` runs it.
 internal static class ReaderBenchmark
 {

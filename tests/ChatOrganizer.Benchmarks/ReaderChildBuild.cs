@@ -2,9 +2,9 @@ using System.Diagnostics;
 
 namespace ChatOrganizer.Benchmarks;
 
-// The reader as the product ships it: the Web project publishes ReadyToRun (its project file says why), so a person's
-// first read runs precompiled code instead of waiting on the JIT. This publishes the benchmark's own project the same
-// way, with the web app's TieredPGO=false, and the reader suite runs its children from there.
+// The reader as the product ships it: the README's publish step (and the Dockerfile's) compiles ReadyToRun, so a
+// person's first read runs precompiled code instead of waiting on the JIT. This publishes the benchmark's own project the
+// same way, with the web app's TieredPGO=false, and the reader suite runs its children from there.
 internal static class ReaderChildBuild
 {
     // Returns the published apphost. Publishing again after a code change is incremental, as a build is.
