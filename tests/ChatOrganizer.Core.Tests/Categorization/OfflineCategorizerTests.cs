@@ -366,6 +366,29 @@ public class SentenceEmbedderTests
     }
 
     [Fact]
+    public void DistillingThatGaveWayGoesOnFromWhereItStopped()
+    {
+        // A table of its own (another model name, no cache folder), so that the whole vocabulary is distilled here.
+        var embedder = SentenceEmbedder.For(TestEngine.Shared.Embedder.Model with { Name = $"{TestEngine.Shared.Embedder.Model.Name} giving way" });
+        var tokens = StaticTokenVectors.For(embedder);
+        var asked = 0;
+
+        var readyAtFirst = tokens.PrepareVocabulary(giveWay: () => ++asked > 3);
+        var distilledAtFirst = tokens.DistilledHere;
+        var ready = tokens.PrepareVocabulary();
+
+        Assert.False(readyAtFirst);
+        Assert.InRange(distilledAtFirst, 1, tokens.DistilledHere - 1);
+        Assert.True(ready);
+        Assert.False(embedder.SessionLoaded);
+        Assert.Equal(embedder.VocabularySize, Enumerable.Range(0, embedder.VocabularySize).Count(id => tokens.TokenVector(id) is not null || tokens.Weight(id) == 0));
+        // The vectors distilled before it gave way are the ones a distillation in one go makes.
+        var id = embedder.Tokenize("lisbon", 4)[0];
+        TestEngine.Shared.Tokens.PrepareVocabulary();
+        Assert.True(VectorMath.Dot(tokens.TokenVector(id)!, TestEngine.Shared.Tokens.TokenVector(id)!) > 0.999f);
+    }
+
+    [Fact]
     public void TheVocabularyHasOneTokenPerLineOfTheModelsFile()
     {
         // all-MiniLM-L6-v2's vocab.txt: BERT's uncased WordPiece vocabulary. A token past its end would be fed to the model.
