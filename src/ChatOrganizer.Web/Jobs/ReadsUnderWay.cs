@@ -1,8 +1,9 @@
 namespace ChatOrganizer.Web.Jobs;
 
-// The read steps running in this process, for work in the background that gives way to them: distilling the offline
-// token vectors holds the model's layers for tens of seconds, and beside a read it took the app over the 300 MB a job
-// may use (a 20,000-conversation job by month on a fresh data folder peaked at 443 MB).
+// The read steps running in this process, and the search index filled behind them (SearchIndexer), for work in the
+// background that gives way to them: distilling the offline token vectors holds the model's layers for tens of seconds,
+// and beside a read it took the app over the 300 MB a job may use (a 20,000-conversation job by month on a fresh data
+// folder peaked at 443 MB).
 public sealed class ReadsUnderWay(TimeProvider time)
 {
     // What a read leaves behind (its garbage, the search index filled after it) is given back before the model's memory

@@ -1,3 +1,4 @@
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace ChatOrganizer.Web.Search;
 // this, whose rows are all behind the mark). At normal priority: at the lowest (nice 19) a loaded machine starved it
 // while it held its turn, and the read step waited on it (bench job-speed, load 16: storing 15 s, the index a minute
 // after the job). PostgreSQL needs none of this: its search reads the rows themselves.
-public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogger<SearchIndexer> logger) : IDisposable
+public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ReadsUnderWay reads, ILogger<SearchIndexer> logger) : IDisposable
 {
     // Search rows per transaction while a read step stores batches: about 50 ms of indexing for typical messages on a
     // quiet core, which is as long as a batch waits for its turn at most. Otherwise larger chunks, which cost less in all
@@ -99,6 +100,8 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         var total = 0;
         lock (_one)
         {
+            // The tail of a read: background distilling waits for it too.
+            using var underWay = reads.Begin();
             var started = TimeProvider.System.GetTimestamp();
             while (true)
             {
