@@ -23,18 +23,20 @@ internal static class JobSpeedBenchmark
         var format = BenchOptions.OneOf("--format", "which form of the export to upload", "both", "json", "zip", "both");
         var webDll = BenchOptions.Path("--web-dll", "another build of the app (another commit's ChatOrganizer.Web.dll) on the same export, for a before and after");
         var searchIndex = new Option<bool>("--search-index") { Description = "false: the app reads without the search index (Jobs__SearchIndex=false), to see the index's share", DefaultValueFactory = _ => true };
-        foreach (var option in new Option[] { runs, conversations, mode, format, webDll, searchIndex }) command.Add(option);
+        var warm = new Option<bool>("--warm") { Description = "the data folder has the offline token vectors already (distilled by an app run before, not measured): the job's own peak, without the distilling a fresh folder starts" };
+        foreach (var option in new Option[] { runs, conversations, mode, format, webDll, searchIndex, warm }) command.Add(option);
         command.SetAction(parsed => RunAsync(exports.Settings(parsed), parsed.GetValue(runs), parsed.GetValue(conversations), parsed.GetValue(mode)!, parsed.GetValue(format)!,
-            parsed.GetValue(webDll), parsed.GetValue(searchIndex)));
+            parsed.GetValue(webDll), parsed.GetValue(searchIndex), parsed.GetValue(warm)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int runs, int conversations, string mode, string format, string? webDll, bool searchIndex)
+    private static async Task<int> RunAsync(ReaderBenchmarkSettings settings, int runs, int conversations, string mode, string format, string? webDll, bool searchIndex, bool warm)
     {
         var export = await new ReaderBenchmarkExports(settings).EnsureAsync(conversations);
         var paths = format switch { "json" => [export.Json], "zip" => [export.Zip], _ => new[] { export.Json, export.Zip } };
 
-        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, search index {searchIndex}, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, search index {searchIndex}, " +
+            $"{(warm ? "token vectors already in the data folder" : "fresh data folder")}, {Environment.ProcessorCount} cores)");
         Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"searchable",11} {"peak MB",8} " +
             $"{"results ms",11} {"viewer ms",10} {"csv ms",7} {"json ms",8} {"zip ms",7}");
         var pass = true;
@@ -44,7 +46,7 @@ internal static class JobSpeedBenchmark
             for (var run = 0; run < runs; run++)
             {
                 var bare = await ReaderBenchmark.RunChildAsync("bare", path);
-                var speed = await MeasureJobAsync(path, mode, bare.Seconds, webDll, searchIndex);
+                var speed = await MeasureJobAsync(path, mode, bare.Seconds, webDll, searchIndex, warm);
                 measured.Add(speed);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetExtension(path).TrimStart('.'),-6} {new FileInfo(path).Length / 1e6,6:0} {bare.Seconds,7:0.00} {speed.UploadAndCheck,13:0.00} {speed.ReadAndStore,11:0.00} " +
@@ -66,10 +68,47 @@ internal static class JobSpeedBenchmark
         return pass ? 0 : 3;
     }
 
-    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll, bool searchIndex)
+    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll, bool searchIndex, bool warm)
+    {
+        var data = warm ? await WarmDataFolderAsync(webDll) : null;
+        try
+        {
+            return await MeasureJobAsync(path, mode, bareSeconds, webDll, searchIndex, data);
+        }
+        finally
+        {
+            if (data is not null) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    // A data folder holding only the token vectors, as an app left them after distilling (it runs until their file is
+    // written, then stops); the rest of what it wrote is deleted, so that the job starts on an empty database.
+    private static async Task<string> WarmDataFolderAsync(string? webDll)
+    {
+        var data = Directory.CreateTempSubdirectory("chatorg-bench-warm-").FullName;
+        var models = Path.Combine(data, "models");
+        await using (var app = await AppRun.StartAsync(fake: null, webDll: webDll, dataDirectory: data))
+        {
+            var waited = Stopwatch.StartNew();
+            while (!Directory.Exists(models) || Directory.GetFiles(models, "*.token-vectors.*.bin").Length == 0)
+            {
+                if (waited.Elapsed > TimeSpan.FromMinutes(10) || app.App.HasExited) throw new InvalidOperationException($"The app did not distil its token vectors: {app.App.Output}");
+                await Task.Delay(250);
+            }
+        }
+        foreach (var entry in Directory.GetFileSystemEntries(data).Where(e => e != models))
+        {
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+        foreach (var file in Directory.GetFiles(models).Where(f => !f.Contains(".token-vectors.", StringComparison.Ordinal))) File.Delete(file);
+        return data;
+    }
+
+    private static async Task<JobSpeed> MeasureJobAsync(string path, string mode, double bareSeconds, string? webDll, bool searchIndex, string? dataDirectory)
     {
         // The read step says where its time went at Debug (builds before issue 14 say nothing).
-        await using var run = await AppRun.StartAsync(fake: null, webDll: webDll,
+        await using var run = await AppRun.StartAsync(fake: null, webDll: webDll, dataDirectory: dataDirectory,
             settings: new Dictionary<string, string> { ["Logging__LogLevel__ChatOrganizer.Web.Jobs.ReadExportStep"] = "Debug", ["Jobs__SearchIndex"] = searchIndex ? "true" : "false" });
         // A server has usually run a job before: its one-time costs (JIT, EF query compilation) are not what a person waits for.
         var warmup = await run.UploadAsync(new ByteArrayContent(ChatOrganizer.Testing.Exports.ExportJson.AboutTopics(50, "Cooking", "Travel")), mode: mode);

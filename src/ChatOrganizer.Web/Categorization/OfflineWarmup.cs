@@ -1,5 +1,6 @@
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
+using ChatOrganizer.Web.Jobs;
 
 namespace ChatOrganizer.Web.Categorization;
 
@@ -8,7 +9,11 @@ namespace ChatOrganizer.Web.Categorization;
 // job does not sit at 0% meanwhile. A server with a key leaves it to the first job that asks for the offline categorizer
 // (a discover job, an offline run); its other jobs read the vectors from the data folder when they are there, or get
 // theirs after they have ended (ConversationVectorBackfill), rather than wait for them (see ReadExportStep).
-internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine engine, ILogger<OfflineWarmup> logger) : BackgroundService
+//
+// Distilling gives way to reading (ReadsUnderWay): it stops when a read begins and goes on once none has run for a few
+// seconds, so that the model's memory is never added to a read's (a read does not need the vectors: its conversations
+// get theirs afterwards). A topic job's categorizing that needs them first distils the rest itself.
+internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine engine, ReadsUnderWay reads, ILogger<OfflineWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +23,11 @@ internal sealed class OfflineWarmup(BatchCategorizer categorizer, OfflineEngine 
         var started = TimeProvider.System.GetTimestamp();
         try
         {
-            await Task.Run(() => engine.Tokens.PrepareVocabulary(stoppingToken), stoppingToken);
+            while (!engine.Tokens.VocabularyReady)
+            {
+                await reads.WhenQuietAsync(stoppingToken);
+                await Task.Run(() => engine.Tokens.PrepareVocabulary(stoppingToken, giveWay: () => reads.Any), stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -26,6 +26,7 @@ internal static class JobsSetup
 
         builder.Services.AddSingleton<StepQueue>();
         builder.Services.AddSingleton<StepLeases>();
+        builder.Services.AddSingleton<ReadsUnderWay>();
         builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobLogWriter>();
         builder.Services.AddSingleton<UploadReceiver>();

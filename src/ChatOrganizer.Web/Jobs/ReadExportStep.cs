@@ -23,6 +23,7 @@ public sealed class ReadExportStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
     StepLeases leases,
+    ReadsUnderWay reads,
     JobLifecycle lifecycle,
     EarlierResults earlier,
     JobLogWriter log,
@@ -43,6 +44,8 @@ public sealed class ReadExportStep(
     public async Task RunAsync(string jobId, string fileName, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // Distilling the token vectors in the background waits meanwhile (OfflineWarmup).
+        using var underWay = reads.Begin();
         await using var lease = await leases.ClaimReadAsync(jobId, cancellationToken);
         if (lease is null)
         {

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using ChatOrganizer.Categorization;
 using ChatOrganizer.Categorization.Offline;
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,6 +20,7 @@ namespace ChatOrganizer.Web.Results;
 public sealed class ConversationVectorBackfill(
     IDbContextFactory<ChatOrganizerDb> dbs,
     OfflineEngine offline,
+    ReadsUnderWay reads,
     IMemoryCache cache,
     ILogger<ConversationVectorBackfill> logger) : BackgroundService
 {
@@ -88,7 +90,12 @@ public sealed class ConversationVectorBackfill(
     {
         if (offline.Tokens.TryReadCache()) return true;
         var started = TimeProvider.System.GetTimestamp();
-        await LowPriority.RunAsync(() => offline.Tokens.PrepareVocabulary(cancellationToken, threads: 1), cancellationToken);
+        // Another job's read goes first, as for OfflineWarmup.
+        while (!offline.Tokens.VocabularyReady)
+        {
+            await reads.WhenQuietAsync(cancellationToken);
+            await LowPriority.RunAsync(() => offline.Tokens.PrepareVocabulary(cancellationToken, threads: 1, giveWay: () => reads.Any), cancellationToken);
+        }
         logger.LogInformation("The offline token vectors were distilled in the background in {Seconds:0.0} s, for similar conversations.",
             TimeProvider.System.GetElapsedTime(started).TotalSeconds);
         return offline.Tokens.VocabularyReady;

@@ -1,3 +1,4 @@
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace ChatOrganizer.Web.Search;
 // mark). At normal priority: at the lowest (nice 19) a loaded machine starved it
 // while it held its turn, and the read step waited on it (bench job-speed, load 16: storing 15 s, the index a minute
 // after the job). PostgreSQL needs none of this: its search reads the rows themselves.
-public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogger<SearchIndexer> logger) : IDisposable
+public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ReadsUnderWay reads, ILogger<SearchIndexer> logger) : IDisposable
 {
     // Search rows per transaction: large chunks cost less in all (each is a segment FTS5 merges later: about a third
     // less time than 500 at a time, for 30 MB of messages), and a batch waits for one chunk at most.
@@ -98,6 +99,8 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ILogge
         var total = 0;
         lock (_one)
         {
+            // The tail of a read: background distilling waits for it too.
+            using var underWay = reads.Begin();
             var started = TimeProvider.System.GetTimestamp();
             while (true)
             {

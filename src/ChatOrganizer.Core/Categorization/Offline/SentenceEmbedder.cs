@@ -11,7 +11,8 @@ namespace ChatOrganizer.Categorization.Offline;
 // Sentence embeddings on ONNX Runtime: BERT WordPiece tokens in, one L2-normalised vector per text out. Loaded once per
 // process and shared (For); thread-safe. The ONNX session is created on first use, so a process that only
 // needs the distilled token vectors (StaticTokenVectors) never holds the model's weights; distilling them
-// opens a session of its own (OpenSession), from a copy of the model in the cache folder, and closes it when done.
+// opens a session of its own (OpenSession), of the model without its word table (WordTableModel) written to the cache
+// folder, and closes it when done.
 public sealed class SentenceEmbedder
 {
     // Sequences of one batch are padded to the longest, so they are grouped by length; a batch holds at most this
@@ -80,22 +81,31 @@ public sealed class SentenceEmbedder
     public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
         EmbedTokens(_session.Value, sequences, cancellationToken);
 
-    // A session of its own, for one piece of work (distilling token vectors): the model's weights (about 250 MB once ONNX
-    // Runtime has read them) are given back when it is disposed, instead of staying for the life of the process.
-    // modelDirectory: Where the model's ONNX file is kept for ONNX Runtime to read (ModelFile); null, or a folder that
-    // cannot be written, reads it from the DLL into memory instead.
+    // A session of its own, for one piece of work (distilling token vectors): the model's weights are given back when it
+    // is disposed, instead of staying for the life of the process. It is the model without its word table, fed the rows
+    // each run uses (WordTableModel), so the session holds the layers only; it embeds as the whole model does.
+    // modelDirectory: Where the rewritten model is kept for ONNX Runtime to read (ModelFile); null, or a folder that
+    // cannot be written, builds it in memory instead.
     // threads: How many cores it may use; 0 for all of them, 1 to run on the calling thread only (work in the background).
     public ModelSession OpenSession(string? modelDirectory, int threads = 0)
     {
-        var file = modelDirectory is null ? null : ModelFile(modelDirectory);
-        var session = file is null ? CreateSession(threads) : CreateSession(threads, file);
+        var model = WordTableModel();
+        var file = modelDirectory is null ? null : ModelFile(modelDirectory, model);
+        var session = file is null ? CreateSession(threads, model.ToArray()) : CreateSession(threads, file);
         // What ONNX Runtime freed while building the session (its parse of the model) goes back before the work begins
         // (distilling on a fresh data folder: peak 349 MB, 340 MB with it).
         NativeHeap.Trim();
-        return new(this, session);
+        return new(this, session, model.InputName, model.OpenRows());
     }
 
-    private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
+    private WordTableModel WordTableModel()
+    {
+        using var dll = File.OpenRead(_resources);
+        var (offset, length) = FindResource(dll, Model.OnnxResource);
+        return Offline.WordTableModel.Find(_resources, offset, length);
+    }
+
+    private float[][] EmbedTokens(InferenceSession session, IReadOnlyList<int[]> sequences, CancellationToken cancellationToken, (string Input, WordRows Rows)? table = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         var vectors = new float[sequences.Count][];
@@ -109,7 +119,7 @@ public sealed class SentenceEmbedder
                    && (end - start + 1) * Length(sequences[order[end]]) <= MaxBatchTokens) end++;
             if (end == start) end++;
             var batch = order[start..end];
-            var output = Run(session, batch.Select(i => sequences[i]).ToList());
+            var output = Run(session, batch.Select(i => sequences[i]).ToList(), table);
             for (var b = 0; b < batch.Length; b++) vectors[batch[b]] = output[b];
             start = end;
         }
@@ -118,7 +128,8 @@ public sealed class SentenceEmbedder
 
     private int Length(int[] sequence) => Math.Min(sequence.Length, Model.MaxSequenceLength - 2) + 2;
 
-    private float[][] Run(InferenceSession session, IReadOnlyList<int[]> sequences)
+    // table: For a session of the model without its word table: its input's name, and where its rows are read.
+    private float[][] Run(InferenceSession session, IReadOnlyList<int[]> sequences, (string Input, WordRows Rows)? table)
     {
         var length = sequences.Max(Length);
         var count = sequences.Count;
@@ -135,13 +146,16 @@ public sealed class SentenceEmbedder
             mask.AsSpan(row, tokens.Length + 2).Fill(1);
         }
 
+        // The ids become rows of the table given with them (padding included: every position is looked up).
+        using var words = table?.Rows.Table(ids);
         long[] shape = [count, length];
         using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var attention = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typeIds = OrtValue.CreateTensorValueFromMemory(types, shape);
         using var options = new RunOptions();
-        using var outputs = session.Run(options,
-            ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, typeIds], ["last_hidden_state"]);
+        using var outputs = words is null
+            ? session.Run(options, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, attention, typeIds], ["last_hidden_state"])
+            : session.Run(options, ["input_ids", "attention_mask", "token_type_ids", table!.Value.Input], [inputIds, attention, typeIds, words], ["last_hidden_state"]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         var dimensions = Model.Dimensions;
 
@@ -168,8 +182,12 @@ public sealed class SentenceEmbedder
         return vectors;
     }
 
-    // From the model's file when there is one; otherwise from its bytes read from the DLL.
-    private InferenceSession CreateSession(int threads = 0, string? modelFile = null)
+    // From a model's file, or its bytes; the whole model read from the DLL when neither is given.
+    private InferenceSession CreateSession(int threads = 0, string? modelFile = null) => CreateSession(threads, modelFile, bytes: null);
+
+    private InferenceSession CreateSession(int threads, byte[] bytes) => CreateSession(threads, modelFile: null, bytes);
+
+    private InferenceSession CreateSession(int threads, string? modelFile, byte[]? bytes)
     {
         using var options = new SessionOptions
         {
@@ -178,35 +196,32 @@ public sealed class SentenceEmbedder
             IntraOpNumThreads = threads > 0 ? Math.Min(threads, Environment.ProcessorCount) : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        return modelFile is null
-            ? new InferenceSession(ReadResource(_resources, Model.OnnxResource), options)
-            : new InferenceSession(modelFile, options);
+        return modelFile is not null ? new InferenceSession(modelFile, options)
+            : new InferenceSession(bytes ?? ReadResource(_resources, Model.OnnxResource), options);
     }
 
-    // The model's ONNX graph as a file in this folder, copied from the DLL the first time. A session made from bytes needs
-    // the whole 87 MB image in a managed array while ONNX Runtime builds its own copy of the weights from it; from a file
-    // there is no such array (an idle app distilling on a fresh data folder, RSS sampled every 0.1 s: peak 430 MB from
-    // bytes, 349 MB from the file). The copy is written under a temporary name, checked and then renamed, and an existing
-    // file is used only when its bytes hash as the DLL's do, so a truncated or stale file is replaced, never read. Null
-    // when the folder cannot be written.
-    private string? ModelFile(string directory)
+    // The model without its word table as a file in this folder, written from the DLL the first time. A session made from
+    // bytes needs the whole model in a managed array while ONNX Runtime builds its own copy of the weights from it; from
+    // a file there is no such array (an idle app distilling on a fresh data folder, RSS sampled every 0.1 s: peak 430 MB
+    // from the whole model's bytes, 349 MB from its file). The file is written under a temporary name, checked and then
+    // renamed, and an existing file is used only when its bytes hash as the rewritten model's do, so a truncated or stale
+    // file is replaced, never read. Null when the folder cannot be written.
+    private string? ModelFile(string directory, WordTableModel model)
     {
-        var file = Path.Combine(directory, $"{Model.Name}.onnx");
+        var file = Path.Combine(directory, $"{Model.Name}.without-word-table.onnx");
         try
         {
-            using var dll = File.OpenRead(_resources);
-            var (offset, length) = FindResource(dll, Model.OnnxResource);
-            dll.Position = offset;
-            var expected = Hash(dll, length, copyTo: null);
-            if (HashOfFile(file, length) is { } existing && existing.SequenceEqual(expected)) return file;
-
             Directory.CreateDirectory(directory);
+            // The whole model's copy that earlier versions kept here (91 MB) is read no more.
+            File.Delete(Path.Combine(directory, $"{Model.Name}.onnx"));
+            var expected = model.Hash();
+            if (HashOfFile(file, model.Length) is { } existing && existing.SequenceEqual(expected)) return file;
+
             var temporary = $"{file}.{Environment.ProcessId}.tmp";
             try
             {
-                dll.Position = offset;
-                using (var copy = File.Create(temporary)) Hash(dll, length, copy);
-                if (HashOfFile(temporary, length) is not { } written || !written.SequenceEqual(expected)) return null;
+                using (var copy = File.Create(temporary)) model.WriteTo(copy);
+                if (HashOfFile(temporary, model.Length) is not { } written || !written.SequenceEqual(expected)) return null;
                 File.Move(temporary, file, overwrite: true);
                 return file;
             }
@@ -226,23 +241,7 @@ public sealed class SentenceEmbedder
     {
         if (!File.Exists(path)) return null;
         using var file = File.OpenRead(path);
-        return file.Length == length ? Hash(file, length, copyTo: null) : null;
-    }
-
-    // SHA-256 of the next length bytes of a stream, copied on to another as they are read when copyTo is given.
-    private static byte[] Hash(Stream source, long length, Stream? copyTo)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        while (length > 0)
-        {
-            var read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
-            if (read == 0) throw new EndOfStreamException();
-            hash.AppendData(buffer, 0, read);
-            copyTo?.Write(buffer, 0, read);
-            length -= read;
-        }
-        return hash.GetHashAndReset();
+        return file.Length == length ? SHA256.HashData(file) : null;
     }
 
     private static string ResourceFile(EmbeddingModel model)
@@ -295,18 +294,26 @@ public sealed class SentenceEmbedder
     {
         private readonly SentenceEmbedder _embedder;
         private readonly InferenceSession _session;
+        private readonly string _tableInput;
+        private readonly WordRows _rows;
 
-        internal ModelSession(SentenceEmbedder embedder, InferenceSession session)
+        internal ModelSession(SentenceEmbedder embedder, InferenceSession session, string tableInput, WordRows rows)
         {
             _embedder = embedder;
             _session = session;
+            _tableInput = tableInput;
+            _rows = rows;
         }
 
         // As SentenceEmbedder.EmbedTokens, on this lease's session.
         public float[][] EmbedTokens(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken = default) =>
-            _embedder.EmbedTokens(_session, sequences, cancellationToken);
+            _embedder.EmbedTokens(_session, sequences, cancellationToken, (_tableInput, _rows));
 
-        public void Dispose() => _session.Dispose();
+        public void Dispose()
+        {
+            _session.Dispose();
+            _rows.Dispose();
+        }
     }
 }
 

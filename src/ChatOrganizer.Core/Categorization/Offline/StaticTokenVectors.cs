@@ -79,11 +79,16 @@ public sealed class StaticTokenVectors
     }
 
     // Reads or distils the whole vocabulary now, so that the first categorizing does not wait for it.
-    // Waits for a distillation another thread has begun, so that VocabularyReady is true after it.
+    // Waits for a distillation another thread has begun, so that VocabularyReady is true after it, unless it gave way.
     // threads: How many cores distilling may use (SentenceEmbedder.OpenSession); 0 for all.
-    public void PrepareVocabulary(CancellationToken cancellationToken = default, int threads = 0)
+    // giveWay: Asked between batches: true stops distilling and closes the model's session (what is distilled so far is
+    // kept, and a later call goes on from there), for work in the background that must not add the model's memory to a
+    // job's. Null distils to the end.
+    // Returns VocabularyReady.
+    public bool PrepareVocabulary(CancellationToken cancellationToken = default, int threads = 0, Func<bool>? giveWay = null)
     {
-        if (!VocabularyReady) PrepareAll(cancellationToken, threads);
+        if (!VocabularyReady) PrepareAll(cancellationToken, threads, giveWay);
+        return VocabularyReady;
     }
 
     // Takes the vocabulary from a cache file when one holds it all (a fraction of a second), never distilling; true when
@@ -134,28 +139,33 @@ public sealed class StaticTokenVectors
         if (!complete) PrepareAll(cancellationToken);
     }
 
-    private void PrepareAll(CancellationToken cancellationToken, int threads = 0)
+    private void PrepareAll(CancellationToken cancellationToken, int threads = 0, Func<bool>? giveWay = null)
     {
         lock (_distilling)
         {
             ReadCacheFiles();
             var todo = Enumerable.Range(0, _raw.Length).Where(id => _raw[id] is null && (_weights[id] > 0 || IsCentringWord(id))).ToArray();
+            if (todo.Length > 0 && giveWay?.Invoke() == true) return;
             if (todo.Length > 0)
             {
+                var done = 0;
                 // The model's file is kept beside the vectors: the first cache folder is where they are written.
                 using (var session = _embedder.OpenSession(_cacheFiles.Select(Path.GetDirectoryName).FirstOrDefault(), threads))
                 {
                     foreach (var chunk in todo.Chunk(DistillBatch))
                     {
+                        if (giveWay?.Invoke() == true) break;
                         var vectors = session.EmbedTokens([.. chunk.Select(id => new[] { id })], cancellationToken);
                         for (var i = 0; i < chunk.Length; i++) _raw[chunk[i]] = [.. vectors[i].Select(v => (Half)v)];
+                        done += chunk.Length;
                     }
                 }
-                // Without a folder for the model's file the session's 87 MB model image was a managed array: given back now,
-                // not at some later collection; and what the closed session freed natively goes back to the system too.
+                // Without a folder for the model's file the session's model was a managed array: given back now, not at
+                // some later collection; and what the closed session freed natively goes back to the system too.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 NativeHeap.Trim();
-                Interlocked.Add(ref _distilled, todo.Length);
+                Interlocked.Add(ref _distilled, done);
+                if (done < todo.Length) return;
             }
             _centre ??= Centre();
             // Every vector is in memory now: embedding need not wait for the cache file being written.
