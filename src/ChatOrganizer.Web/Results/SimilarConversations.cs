@@ -27,9 +27,12 @@ public sealed class SimilarConversations(IDbContextFactory<ChatOrganizerDb> dbs,
         var ended = status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled;
         if (!cache.TryGetValue<JobVectors>(CacheKey(jobId), out var vectors) || vectors is null)
         {
+            // Asked before the rows are read: a backfill that ends between the two has its rows missed by this read, and
+            // must not leave them cached as none for the cache's ten minutes (seen under load: no similar conversations).
+            var pending = backfill.IsPending(jobId);
             var rows = await db.Vectors.AsNoTracking().Where(v => v.JobId == jobId).OrderBy(v => v.Index).Select(v => new { v.Index, v.Vector }).ToListAsync(cancellationToken);
             vectors = new JobVectors([.. rows.Select(r => r.Index)], new QuantizedVectors([.. rows.Select(r => r.Vector)]));
-            if (ended && !backfill.IsPending(jobId))
+            if (ended && !pending)
             {
                 cache.Set(CacheKey(jobId), vectors, new MemoryCacheEntryOptions { Size = vectors.Vectors.Bytes, SlidingExpiration = TimeSpan.FromMinutes(10) });
             }
