@@ -338,13 +338,15 @@ public sealed class ReadExportStep(
             var built = new Built[_read.Count];
             Parallel.For(0, _read.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => built[i] = Build(_read[i]));
             _read.Clear();
+            // Before what the log holds already: the last batch carries the export's own diagnostics, found after its
+            // conversations were read, and they come after theirs.
+            Log.InsertRange(0, built.SelectMany(one => one.Log));
             foreach (var one in built)
             {
                 Digests.Add(one.Digest);
                 SearchEntries.AddRange(one.SearchEntries);
                 Conversations.Add(one.Conversation);
                 Transcripts.Add(one.Transcript);
-                Log.AddRange(one.Log);
                 if (one.Unreadable is { } unreadable) Unreadable.Add(unreadable);
             }
         }

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
-// The read step's stages (the reader building rows, the writer storing them): what is stored is always a prefix of the
-// export, in its order, however the step is stopped, and the step run again reads on from it.
+// The read step's stages (the reader collecting, the builder building rows, the writer storing them): what is stored is
+// always a prefix of the export, in its order, however the step is stopped, and the step run again reads on from it.
 public sealed class ReadExportStepTests : IDisposable
 {
     private const int Conversations = 600;
@@ -38,6 +38,26 @@ public sealed class ReadExportStepTests : IDisposable
         Assert.Equal(conversations.Select(c => c.ConversationId), transcripts.Select(t => TranscriptDocument.Decompress(t.Content).ConversationId));
         var done = await _app.ReloadAsync(job.Id);
         Assert.Equal((JobStatus.Done, Conversations), (done.Status, done.Read));
+    }
+
+    [Fact]
+    public async Task TheLogSaysWhatWasWrongWithEachConversationInExportOrderThenWithTheExport()
+    {
+        using var client = _app.CreateClient();
+        var broken = Enumerable.Range(0, 4).Select(i => ExportJson.Conversation($"c{i}", $"Question {i}")).ToArray();
+        broken[1]["current_node"] = "nowhere-1";
+        broken[3]["current_node"] = "nowhere-3";
+        var export = System.Text.Encoding.UTF8.GetBytes(ExportJson.Array(broken) + "\n{\"left\": \"over\"}");
+        var job = await client.UploadAsync(export, mode: "month");
+
+        await RunAsync(job.Id, job.FileName, CancellationToken.None);
+
+        await using var db = _app.Db();
+        var log = await db.JobLog.AsNoTracking().Where(e => e.JobId == job.Id).OrderBy(e => e.Id).Select(e => e.Message).ToListAsync();
+        var first = log.FindIndex(m => m.Contains("(c1)", StringComparison.Ordinal));
+        var last = log.FindIndex(m => m.Contains("(c3)", StringComparison.Ordinal));
+        var whole = log.FindIndex(m => m.Contains("Data after the end", StringComparison.Ordinal));
+        Assert.True(first >= 0 && first < last && last < whole, string.Join(Environment.NewLine, log));
     }
 
     private async Task<List<int>> StoredIndicesAsync(string jobId)
