@@ -317,7 +317,6 @@ public sealed class ReadExportStep(
 
         // Topic jobs: conversations with no title and no visible text, failed now rather than filed under a guess.
         public List<ConversationResult> Unreadable { get; } = [];
-        public int Count => Conversations.Count;
 
         // The job's counters once this batch is stored.
         public int Read { get; private set; }
@@ -336,7 +335,7 @@ public sealed class ReadExportStep(
         public void Build(CancellationToken cancellationToken)
         {
             var built = new Built[_read.Count];
-            Parallel.For(0, _read.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => built[i] = Build(_read[i]));
+            Parallel.For(0, _read.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => built[i] = RowsOf(_read[i]));
             _read.Clear();
             // Before what the log holds already: the last batch carries the export's own diagnostics, found after its
             // conversations were read, and they come after theirs.
@@ -354,7 +353,7 @@ public sealed class ReadExportStep(
         private sealed record Built(ConversationDigest Digest, IReadOnlyList<SearchEntry> SearchEntries, StoredConversation Conversation,
             ConversationTranscript Transcript, IReadOnlyList<JobLogEntry> Log, ConversationResult? Unreadable);
 
-        private Built Build(Conversation conversation)
+        private Built RowsOf(Conversation conversation)
         {
             var index = conversation.Location.Index;
             var digest = digests.Build(conversation);

@@ -131,7 +131,8 @@ public sealed class SearchIndexer(IDbContextFactory<ChatOrganizerDb> dbs, ReadsU
     // found by the scan meanwhile, and indexed at once after, in the larger chunks that cost less in all.
     private void WaitWhileReading(CancellationToken cancellationToken)
     {
-        while (Reading - TimeProvider.System.GetElapsedTime(Volatile.Read(ref _lastBatch)) is { } left && left > TimeSpan.Zero)
+        TimeSpan left;
+        while ((left = Reading - TimeProvider.System.GetElapsedTime(Volatile.Read(ref _lastBatch))) > TimeSpan.Zero)
         {
             if (cancellationToken.WaitHandle.WaitOne(left)) cancellationToken.ThrowIfCancellationRequested();
         }
