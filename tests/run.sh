@@ -17,7 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # CI keeps only the tail of the output: when tests fail, the last thing printed is which ones, with the first lines of
-# each one's error message. The exit status is dotnet test's.
+# each one's error message (a dozen, so that a browser test's Playwright log shows what it waited for). The exit status is dotnet test's.
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
 set +e
@@ -26,7 +26,7 @@ status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then
   # A test's result line is "  Failed <name> [<duration>]", then its error message, then its stack trace.
-  failed=$(grep -E -A4 '^\s*Failed \S.*\[[0-9][^]]*\]\s*$' "$output" | grep -v -E '^\s*(Stack Trace:|at )' | cut -c1-300 | head -n 150 || true)
+  failed=$(grep -E -A12 '^\s*Failed \S.*\[[0-9][^]]*\]\s*$' "$output" | grep -v -E '^\s*(Stack Trace:|at )' | cut -c1-300 | head -n 150 || true)
   echo
   echo "tests/run.sh: dotnet test exited with $status. Failed tests:"
   echo "${failed:-(no failed test in the output: a build error or a crashed test host, see above)}"
