@@ -97,35 +97,53 @@ public sealed partial class DigestBuilder(int tokenBudget = CategorizationOption
     private static string Clean(string text) =>
         FoldWhitespace(text.Contains("://", StringComparison.Ordinal) ? AssetPointer().Replace(text, " ") : text);
 
-    // Each run of whitespace (char.IsWhiteSpace, as the regex's \s) as one space, none at either end.
+    // Each run of whitespace (char.IsWhiteSpace, as the regex's \s) as one space, none at either end. Most of a message
+    // is already folded (single spaces between words): the text is copied up to each place that is not (a space beside
+    // another, or any other white space), both found by vectorized searches, and only there is a run folded.
     internal static string FoldWhitespace(string text)
     {
         var trimmed = text.AsSpan().Trim();
+        var rest = trimmed;
+        var next = NextToFold(rest);
+        if (next < 0) return trimmed.Length == text.Length ? text : trimmed.ToString();
+
         var buffer = ArrayPool<char>.Shared.Rent(trimmed.Length);
         try
         {
             var length = 0;
-            var changed = trimmed.Length != text.Length;
-            var inRun = false;
-            foreach (var c in trimmed)
+            while (next >= 0)
             {
-                if (!char.IsWhiteSpace(c))
-                {
-                    buffer[length++] = c;
-                    inRun = false;
-                    continue;
-                }
-                changed |= inRun || c != ' ';
-                if (!inRun) buffer[length++] = ' ';
-                inRun = true;
+                rest[..next].CopyTo(buffer.AsSpan(length));
+                length += next;
+                // The run goes on to the next character that is not white space: the trimmed text ends with one. A single
+                // space just before it was copied already and stands for the whole run.
+                var run = rest[next..];
+                var runLength = run.IndexOfAnyExcept(WhiteSpace);
+                if (length == 0 || buffer[length - 1] != ' ') buffer[length++] = ' ';
+                rest = run[runLength..];
+                next = NextToFold(rest);
             }
-            return changed ? new string(buffer, 0, length) : text;
+            rest.CopyTo(buffer.AsSpan(length));
+            return new string(buffer, 0, length + rest.Length);
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
+
+    // Where the text first stops being folded: two spaces, or white space other than a space. -1 when it never does.
+    private static int NextToFold(ReadOnlySpan<char> text)
+    {
+        var other = text.IndexOfAny(WhiteSpaceButSpace);
+        var doubled = (other < 0 ? text : text[..other]).IndexOf("  ", StringComparison.Ordinal);
+        return doubled >= 0 ? doubled : other;
+    }
+
+    private static readonly char[] WhiteSpaceChars =
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray();
+    private static readonly SearchValues<char> WhiteSpace = SearchValues.Create(WhiteSpaceChars);
+    private static readonly SearchValues<char> WhiteSpaceButSpace = SearchValues.Create(WhiteSpaceChars.Where(c => c != ' ').ToArray());
 
     private static string Hash(string title, string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{FormatVersion}\n{title}\n{text}")));

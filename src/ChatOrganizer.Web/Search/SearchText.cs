@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using ChatOrganizer.Export;
@@ -92,6 +93,7 @@ public static class SearchText
             else if (char.IsLetterOrDigit(text[i]))
             {
                 var start = i;
+                while (i < text.Length && char.IsAsciiLetterOrDigit(text[i])) i++;
                 while (i < text.Length && char.IsLetterOrDigit(text[i]) && !IsCjk(text[i])) i++;
                 if (i - start == 2)
                 {
@@ -154,6 +156,7 @@ public static class SearchText
     }
 
     // Han, Hangul (syllables and jamo), Hiragana and Katakana: scripts written without spaces between words (Korean often with them, but with particles attached).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsCjk(char c) =>
         c >= '\u1100' && c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF')
             or (>= '\uAC00' and <= '\uD7A3') or (>= '\u1100' and <= '\u11FF') or (>= '\u3130' and <= '\u318F')

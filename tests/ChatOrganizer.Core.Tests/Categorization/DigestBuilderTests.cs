@@ -143,7 +143,7 @@ public class DigestBuilderTests
         var texts = Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c)
             .Where(c => !char.IsSurrogate(c))
             .Select(c => $"{c}a{c}{c} b\t{c}\n c{c}")
-            .Concat(["", " ", "\r\n", "already folded", "  two  spaces  "]);
+            .Concat(["", " ", "\r\n", "already folded", "  two  spaces  ", "a \nb", "a\n b", "a  \t  b c", "one two three  four\r\n\r\nfive six\u3000七 八"]);
 
         Assert.All(texts, text => Assert.Equal(regex.Replace(text, " ").Trim(), DigestBuilder.FoldWhitespace(text)));
     }
