@@ -19,8 +19,10 @@ public sealed class JobOptions
     public int WorkItemSize { get; set; } = 200;
 
     // Conversations stored per database round trip while reading. Up to four batches are in flight (read, built, being
-    // stored, and one waiting): at 200 a 20,000-conversation job peaked at 405 MB, at 100 at 333 MB, no slower.
-    public int ReadBatchSize { get; set; } = 100;
+    // stored, and one waiting), and each lives long enough to die in gen2 (`bench job-speed`, 20,000 by month from JSON,
+    // the app's peak): 405 MB at 200, 315-319 MB at 100, 282-288 MB at 50, 262-273 MB at 25 (261 MB at 5,000: flat with
+    // size), none slower; at 10 each batch's comparison with earlier jobs and its commit made storing slower again.
+    public int ReadBatchSize { get; set; } = 25;
 
     // Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).
     public bool SearchIndex { get; set; } = true;
