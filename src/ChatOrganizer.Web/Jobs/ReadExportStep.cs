@@ -208,6 +208,11 @@ public sealed class ReadExportStep(
                 batch.Embed(offline, backfill, cancellationToken);
                 timings.Vectors += clock.Elapsed;
                 clock.Restart();
+                // Here, not in the writer, which was the slowest stage: earlier jobs' rows are only read (beside the
+                // writer's transaction, as SQLite's WAL lets a reader), and this batch's are not among them.
+                await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
+                timings.History += clock.Elapsed;
+                clock.Restart();
                 await built.Writer.WriteAsync(batch, cancellationToken);
                 timings.WaitingForWriter += clock.Elapsed;
             }
@@ -251,9 +256,6 @@ public sealed class ReadExportStep(
     private async Task<bool> SaveAsync(Batch batch, ReadTimings timings, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
-        timings.History += clock.Elapsed;
-        clock.Restart();
         var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         using var turn = await searchIndex.BatchTurnAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -284,8 +286,8 @@ public sealed class ReadExportStep(
     }
 
     // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time and its
-    // waits for the builder; the builder's rows (digests, search text, compressed transcripts) and vectors, and its waits
-    // for the writer; the writer's comparing and storing.
+    // waits for the builder; the builder's rows (digests, search text, compressed transcripts), vectors and comparing
+    // with earlier jobs, and its waits for the writer; the writer's storing.
     private sealed class ReadTimings
     {
         public TimeSpan Reading { get; set; }
@@ -298,8 +300,8 @@ public sealed class ReadExportStep(
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"reading {Reading.TotalSeconds:0.00} s, waiting for the builder {WaitingForBuilder.TotalSeconds:0.00} s; " +
-            $"builder: building {Building.TotalSeconds:0.00} s, vectors {Vectors.TotalSeconds:0.00} s, waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; " +
-            $"writer: history {History.TotalSeconds:0.00} s, storing {Storing.TotalSeconds:0.00} s");
+            $"builder: building {Building.TotalSeconds:0.00} s, vectors {Vectors.TotalSeconds:0.00} s, history {History.TotalSeconds:0.00} s, " +
+            $"waiting for the writer {WaitingForWriter.TotalSeconds:0.00} s; writer: storing {Storing.TotalSeconds:0.00} s");
     }
 
     // Conversations read, then the rows built of them, waiting to be stored.
