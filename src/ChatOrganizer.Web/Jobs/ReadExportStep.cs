@@ -123,8 +123,8 @@ public sealed class ReadExportStep(
         Batch NewBatch() => new(job, log, digests, files, time, settings.SearchIndex);
 
         // Three stages, so that reading, building and storing overlap (SQLite has one writer, the reader one core): the
-        // reader collects a batch and hands it over; the builder builds its rows on every core and embeds them; the
-        // writer compares and stores them. At most one batch waits between stages, so memory stays flat with the export.
+        // reader collects a batch and hands it over; the builder builds its rows on every core, embeds them and compares
+        // them with earlier jobs; the writer stores them. At most one batch waits between stages, so memory stays flat.
         var timings = new ReadTimings();
         var toBuild = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var toStore = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
