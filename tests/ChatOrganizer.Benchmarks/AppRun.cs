@@ -97,8 +97,10 @@ internal sealed class AppRun : IAsyncDisposable
             response.EnsureSuccessStatusCode();
             using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var pending = answer.RootElement.GetProperty("pending").GetInt32();
-            if (pending == 0) return;
-            if (deadline.Elapsed > timeout) throw new TimeoutException($"The search index still lacks {pending} rows.");
+            // Builds before the second pass of month and year jobs say nothing of preparing.
+            var preparing = answer.RootElement.TryGetProperty("preparing", out var value) ? value.GetInt32() : 0;
+            if (pending == 0 && preparing == 0) return;
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"The search index still lacks {pending} rows, and {preparing} conversations are not prepared.");
             await Task.Delay(500);
         }
     }

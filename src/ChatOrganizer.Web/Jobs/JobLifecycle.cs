@@ -34,6 +34,17 @@ public sealed class JobLifecycle(
         await CompleteFinishingAsync(jobId, cancellationToken);
     }
 
+    // A done job's second pass has stored all it could (ReadExportStep): nothing waits for it any more, and its upload,
+    // kept for it, goes.
+    public async Task PreparedAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Jobs.Where(j => j.Id == jobId && j.Prepared != null).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, j => j.Read), cancellationToken);
+        }
+        if (!options.Value.KeepUploads) DeleteUpload(jobId);
+    }
+
     // Ends a job that is finishing as done (also after a crash left it finishing).
     public async Task CompleteFinishingAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -116,6 +127,13 @@ public sealed class JobLifecycle(
         if (!options.Value.KeepUploads) DeleteUpload(jobId);
     }
 
+    // Whether the job's conversations are read but not all prepared (Job.Prepared).
+    public async Task<bool> PreparingAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AnyAsync(j => j.Id == jobId && j.Prepared < j.Read, cancellationToken);
+    }
+
     // The job's status; null when it does not exist (any more).
     public async Task<JobStatus?> StatusAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -185,7 +203,8 @@ public sealed class JobLifecycle(
 
         await log.WriteAsync(jobId, level, message, cancellationToken);
         await queue.RemoveAsync(jobId, cancellationToken);
-        if (!options.Value.KeepUploads) DeleteUpload(jobId);
+        // A done month or year job still reads its upload, to prepare the rest (PreparedAsync deletes it then).
+        if (!options.Value.KeepUploads && !(status == JobStatus.Done && await PreparingAsync(jobId, cancellationToken))) DeleteUpload(jobId);
         logger.LogInformation("Job {JobId} ended: {Status}.", jobId, status);
         return true;
     }

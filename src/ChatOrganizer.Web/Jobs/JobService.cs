@@ -218,13 +218,13 @@ internal sealed record JobRow(
     string? CategorySetId, string? CategorySetName, CategorizationEngine? Engine, string? Model,
     int Read, int? Total, int Categorized, int Failed, int Requests, int Retries, long InputTokens, long OutputTokens,
     string? FailureReason, DateTime CreatedAt, DateTime? StartedAt, DateTime? CategorizingStartedAt, DateTime? FinishedAt,
-    int KnownConversations, int NewConversations, int ChangedConversations, int ReusedResults)
+    int KnownConversations, int NewConversations, int ChangedConversations, int ReusedResults, int? Prepared)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Job, JobRow>> Projection = j => new JobRow(
         j.Id, j.Mode, j.Status, j.FileName, j.UploadBytes, j.BytesRead, j.CategorySetId, j.CategorySetName, j.Engine, j.Model,
         j.Read, j.Total, j.Categorized, j.Failed, j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
         j.FailureReason, j.CreatedAt, j.StartedAt, j.CategorizingStartedAt, j.FinishedAt,
-        j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults);
+        j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults, j.Prepared);
 
     private static readonly Func<Job, JobRow> FromEntity = Projection.Compile();
 
@@ -234,6 +234,8 @@ internal sealed record JobRow(
 // Engine: Topic jobs: model, or offline when no API key was available; always offline for discover jobs; null for month and year.
 // Percent: Of the current phase: bytes of the upload while reading, conversations while categorizing.
 // EtaSeconds: Estimated time left in the current phase, from its pace so far; null until there is a pace.
+// Prepared: Month and year jobs: conversations with their transcript, vector and search rows stored, which a done job
+// stores behind its results (below Read while it is preparing: its viewer, downloads and search wait for them); null for others.
 public sealed record JobProgress(
     string Id,
     JobStatus Status,
@@ -260,7 +262,8 @@ public sealed record JobProgress(
     double? EtaSeconds,
     string? FailureReason,
     JobLinks Links,
-    ReImport? ReImport = null)
+    ReImport? ReImport = null,
+    int? Prepared = null)
 {
     internal static JobProgress From(JobRow j, DateTime now)
     {
@@ -292,7 +295,8 @@ public sealed record JobProgress(
             j.Read, j.Total, j.Categorized, j.Failed, Math.Round(fraction * 100, 1),
             j.Requests, j.Retries, j.InputTokens, j.OutputTokens,
             j.CreatedAt, j.StartedAt, j.FinishedAt, Math.Round(elapsed, 1), eta, j.FailureReason, JobLinks.For(j.Id),
-            j.KnownConversations + j.ChangedConversations > 0 ? new ReImport(j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults) : null);
+            j.KnownConversations + j.ChangedConversations > 0 ? new ReImport(j.KnownConversations, j.NewConversations, j.ChangedConversations, j.ReusedResults) : null,
+            j.Prepared);
     }
 }
 

@@ -55,14 +55,16 @@ public sealed class MaintenanceSweep(
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var unfinished = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing || j.Status == JobStatus.Finishing)
+            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Reading || j.Status == JobStatus.Categorizing || j.Status == JobStatus.Finishing
+                || (j.Status == JobStatus.Done && j.Prepared < j.Read))
             .Select(j => new { j.Id, j.Status, j.FileName, j.CreatedAt, j.CategorizingStartedAt, j.ReadBackgroundJobId, j.ReadLeaseOwner, j.ReadLeaseExpiresAt })
             .ToListAsync(cancellationToken);
         foreach (var job in unfinished)
         {
             switch (job.Status)
             {
-                case JobStatus.Queued or JobStatus.Reading:
+                // Done: its second pass (preparing) was cut short.
+                case JobStatus.Queued or JobStatus.Reading or JobStatus.Done:
                     if (Lost(job.ReadBackgroundJobId, job.CreatedAt, job.ReadLeaseOwner, job.ReadLeaseExpiresAt))
                     {
                         logger.LogWarning("Job {JobId} ({Status}) had no read step queued; queueing one.", job.Id, job.Status);

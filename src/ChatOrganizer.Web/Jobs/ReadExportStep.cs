@@ -12,13 +12,17 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOrganizer.Web.Jobs;
 
-// The reading phase, as one step: streams the upload once and stores, per conversation, a summary row (with the
-// digest the categorizer reads) and the viewer's transcript, in batches. Then splits the conversations into work
-// items (or waits for the person to start that, when asked to), or ends the job when grouping by month or year
-// needs no model.
+// The reading phase, as one step: streams the upload and stores, per conversation, a summary row (with the digest the
+// categorizer reads) and the rest: the viewer's transcript, the vector of "similar conversations" and the search rows,
+// in batches. A topic or discover job stores both in one pass, then splits the conversations into work items (or waits
+// for the person to start that, when asked to). A month or year job needs no model and its results only the summaries:
+// it stores them in a first pass, which is little more than reading, and is done; a second pass over the upload then
+// stores the rest (Pass.Preparation; Job.Prepared counts it), which was four fifths of the whole step's time (bench
+// job-speed), while the person already has the results. What needs those rows meanwhile waits for them (JobPreparation).
 //
 // Run again after a crash, it skips the conversations already stored (batches are committed in export order, so
-// what is stored is always a prefix). It reads only while it holds the job's read lease: a second copy does nothing.
+// what is stored is always a prefix), and a done job's second pass goes on from Job.Prepared. It reads only while it
+// holds the job's read lease: a second copy does nothing.
 public sealed class ReadExportStep(
     IDbContextFactory<ChatOrganizerDb> dbs,
     DataFolder folder,
@@ -64,7 +68,7 @@ public sealed class ReadExportStep(
 
         if (job.ReadAttempts > settings.MaxAttempts)
         {
-            await lifecycle.FailAsync(jobId, $"Reading the export stopped {settings.MaxAttempts} times before it could finish.", cancellationToken);
+            await FailAsync(job, $"Reading the export stopped {settings.MaxAttempts} times before it could finish.", cancellationToken);
             return;
         }
         if (job.ReadAttempts > 1)
@@ -75,7 +79,8 @@ public sealed class ReadExportStep(
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            await ReadAsync(job, reading.Token);
+            if (job.Status == JobStatus.Done) await PrepareAsync(job, reading.Token);
+            else await ReadAsync(job, reading.Token);
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -84,15 +89,22 @@ public sealed class ReadExportStep(
         catch (ExportFormatException e)
         {
             // The file itself is unreadable: trying again would read it the same way.
-            await lifecycle.FailAsync(jobId, e.Message, cancellationToken);
+            await FailAsync(job, e.Message, cancellationToken);
         }
         catch (FileNotFoundException)
         {
-            await lifecycle.FailAsync(jobId, "The uploaded file is no longer on the server. Please upload it again.", cancellationToken);
+            await FailAsync(job, "The uploaded file is no longer on the server. Please upload it again.", cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Reading job {JobId} failed (attempt {Attempt}).", jobId, job.ReadAttempts);
+            if (await lifecycle.StatusAsync(jobId, cancellationToken) == JobStatus.Done)
+            {
+                // The second pass of a job whose results are shown already (this run's first pass may have ended it).
+                if (job.ReadAttempts < settings.MaxAttempts) throw;
+                await StopPreparingAsync(job, e.Message, cancellationToken);
+                return;
+            }
             if (!await lifecycle.IsRunningAsync(jobId, cancellationToken)) return; // cancelled or deleted meanwhile
             if (job.ReadAttempts >= settings.MaxAttempts)
             {
@@ -106,22 +118,101 @@ public sealed class ReadExportStep(
 
     private async Task ReadAsync(Job job, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         int alreadyStored;
         await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
             alreadyStored = await db.Conversations.Where(c => c.JobId == job.Id).MaxAsync(c => (int?)c.Index, cancellationToken) + 1 ?? 0;
         }
+        var deferred = job.Mode is JobMode.Month or JobMode.Year;
+        if (deferred)
+        {
+            // Preparing from now on: its upload outlives the job's end, for the second pass (JobLifecycle).
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, j => j.Prepared ?? 0), cancellationToken);
+        }
+        var (read, stored) = await PassAsync(job, deferred ? Pass.Summaries : Pass.Whole, alreadyStored, cancellationToken);
+        if (!stored) return;
+        if (!deferred) await RefreshStatisticsAsync(cancellationToken);
+        await DescribeHistoryAsync(job, cancellationToken);
+
+        if (job.Mode == JobMode.Discover && read > 0) await discovery.RunAsync(job.Id, cancellationToken);
+        if (job.Mode != JobMode.Topic || read == 0)
+        {
+            await lifecycle.FinishAsync(job.Id, cancellationToken);
+            if (deferred && await lifecycle.PreparingAsync(job.Id, cancellationToken)) await PrepareAsync(job, cancellationToken);
+            return;
+        }
+        if (job.WaitForStart) await lifecycle.AwaitStartAsync(job.Id, read, cancellationToken);
+        else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
+    }
+
+    // The second pass of a done month or year job: the transcripts, vectors and search rows, from where it stopped.
+    private async Task PrepareAsync(Job job, CancellationToken cancellationToken)
+    {
+        int prepared;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            prepared = await db.Jobs.Where(j => j.Id == job.Id).Select(j => j.Prepared).FirstOrDefaultAsync(cancellationToken) ?? 0;
+        }
+        var (_, stored) = await PassAsync(job, Pass.Preparation, prepared, cancellationToken);
+        if (!stored) return;
+        await RefreshStatisticsAsync(cancellationToken);
+        await lifecycle.PreparedAsync(job.Id, cancellationToken);
+    }
+
+    // Ends a job whose read failed for good; a done job's second pass stops preparing instead.
+    private async Task FailAsync(Job job, string reason, CancellationToken cancellationToken)
+    {
+        if (await lifecycle.StatusAsync(job.Id, cancellationToken) == JobStatus.Done) await StopPreparingAsync(job, reason, cancellationToken);
+        else await lifecycle.FailAsync(job.Id, reason, cancellationToken);
+    }
+
+    // A second pass that failed for good: the job stops waiting for it, and says which conversations it lacks.
+    private async Task StopPreparingAsync(Job job, string reason, CancellationToken cancellationToken)
+    {
+        int? prepared;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            prepared = await db.Jobs.Where(j => j.Id == job.Id).Select(j => j.Prepared).FirstOrDefaultAsync(cancellationToken);
+        }
+        await log.WriteAsync(job.Id, JobLogLevel.Error,
+            $"The viewer, search and transcripts of the conversations from number {(prepared ?? 0) + 1:N0} on could not be prepared ({reason}). Their results are kept; upload the export again to view them.",
+            cancellationToken);
+        await lifecycle.PreparedAsync(job.Id, cancellationToken);
+    }
+
+    // Batches of the first pass are this many times JobOptions.ReadBatchSize (whole rows): its rows are small, so there
+    // are fewer transactions, and the stages still hold no more than three batches of parsed conversations.
+    private const int SummaryBatches = 4;
+
+    // What one pass over the upload stores of each conversation (Batch).
+    private enum Pass
+    {
+        // Its summary and the rest, at once.
+        Whole,
+
+        // Its summary, all a month or year job's results need (the first pass).
+        Summaries,
+
+        // The rest: its transcript, vector and search rows (a done month or year job's second pass).
+        Preparation,
+    }
+
+    // Reads the upload from conversation `from` on and stores what the pass does of each; the conversations read in
+    // all, and false when the job was cancelled or deleted meanwhile.
+    private async Task<(int Read, bool Stored)> PassAsync(Job job, Pass pass, int from, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
 
         // Its count is the reading phase's progress (for a ZIP, roughly the compressed bytes).
         await using var file = new CountingStream(new FileStream(folder.UploadPath(job.Id), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         await using var reader = await ExportReader.OpenAsync(file, job.FileName, exportOptions.Value, cancellationToken);
 
-        var files = await attachments.KeepAsync(job.Id, reader, cancellationToken);
+        // The export's other files, for the transcripts (the summaries need none of them).
+        var files = pass == Pass.Summaries ? new Dictionary<string, KeptFile>() : await attachments.KeepAsync(job.Id, reader, cancellationToken);
         // Every job gets digests for its vectors ("similar conversations"); topic and discover jobs keep them to categorize.
         var digests = DigestBuilder.For(job.Model, categorization.Value);
-        Batch NewBatch() => new(job, log, digests, files, time, settings.SearchIndex);
-
+        Batch NewBatch() => new(job, pass, log, digests, files, time, settings.SearchIndex);
         // Three stages, so that reading, building and storing overlap (SQLite has one writer, the reader one core): the
         // reader collects a batch and hands it over; the builder builds its rows on every core, embeds them and compares
         // them with earlier jobs; the writer stores them. At most one batch waits between stages, so memory stays flat.
@@ -131,7 +222,7 @@ public sealed class ReadExportStep(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var builder = Task.Run(() => BuildBatchesAsync(toBuild, toStore, timings, stopping.Token), stopping.Token);
         var writer = Task.Run(() => WriteBatchesAsync(toStore, timings, stopping.Token), stopping.Token);
-        var read = alreadyStored;
+        var read = from;
         try
         {
             var batch = NewBatch();
@@ -139,14 +230,14 @@ public sealed class ReadExportStep(
             await foreach (var conversation in reader.ReadConversationsAsync(stopping.Token))
             {
                 timings.Reading += clock.Elapsed;
-                if (conversation.Location.Index < alreadyStored)
+                if (conversation.Location.Index < from)
                 {
                     clock.Restart();
                     continue;
                 }
                 batch.Add(conversation);
                 read = conversation.Location.Index + 1;
-                if (batch.Collected >= settings.ReadBatchSize)
+                if (batch.Collected >= (pass == Pass.Summaries ? SummaryBatches * settings.ReadBatchSize : settings.ReadBatchSize))
                 {
                     batch.Progress(read, file.BytesRead);
                     clock.Restart();
@@ -157,7 +248,7 @@ public sealed class ReadExportStep(
                 clock.Restart();
             }
             // What the reader found about the export as a whole (a manifest that disagrees, data after the end), once it is all read.
-            batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
+            if (pass != Pass.Preparation) batch.Log.AddRange(reader.Diagnostics.Select(d => log.Entry(job.Id, Level(d), d.Describe())));
             batch.Progress(read, job.UploadBytes);
             await toBuild.Writer.WriteAsync(batch, stopping.Token);
             toBuild.Writer.Complete();
@@ -177,20 +268,8 @@ public sealed class ReadExportStep(
         }
         // The builder's error first, when it stopped the writer.
         await Task.WhenAll(builder, writer);
-        var stored = writer.Result;
-        logger.LogDebug("Job {JobId} read {Conversations} conversations: {Timings}.", job.Id, read - alreadyStored, timings);
-        if (!stored) return;
-        await RefreshStatisticsAsync(cancellationToken);
-        await DescribeHistoryAsync(job, cancellationToken);
-
-        if (job.Mode == JobMode.Discover && read > 0) await discovery.RunAsync(job.Id, cancellationToken);
-        if (job.Mode != JobMode.Topic || read == 0)
-        {
-            await lifecycle.FinishAsync(job.Id, cancellationToken);
-            return;
-        }
-        if (job.WaitForStart) await lifecycle.AwaitStartAsync(job.Id, read, cancellationToken);
-        else await lifecycle.StartCategorizingAsync(job.Id, read, JobStatus.Reading, cancellationToken);
+        logger.LogDebug("Job {JobId} read {Conversations} conversations: {Timings} ({Pass} pass).", job.Id, read - from, timings, pass);
+        return (read, writer.Result);
     }
 
     // The building stage: builds each batch's rows and vectors, in export order, and hands it to the writer.
@@ -205,12 +284,12 @@ public sealed class ReadExportStep(
                 timings.Building += clock.Elapsed;
                 clock.Restart();
                 // Embedded before the writer's transaction opens: SQLite has one writer, and other jobs' steps wait on it.
-                batch.Embed(offline, backfill, cancellationToken);
+                if (batch.Pass != Pass.Summaries) batch.Embed(offline, backfill, cancellationToken);
                 timings.Vectors += clock.Elapsed;
                 clock.Restart();
                 // Here, not in the writer, which was the slowest stage: earlier jobs' rows are only read (beside the
                 // writer's transaction, as SQLite's WAL lets a reader), and this batch's are not among them.
-                await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
+                if (batch.Pass != Pass.Preparation) await batch.CompareWithEarlierAsync(earlier, time, cancellationToken);
                 timings.History += clock.Elapsed;
                 clock.Restart();
                 await built.Writer.WriteAsync(batch, cancellationToken);
@@ -256,22 +335,14 @@ public sealed class ReadExportStep(
     private async Task<bool> SaveAsync(Batch batch, ReadTimings timings, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
         using var turn = await searchIndex.BatchTurnAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var reading = await db.Jobs
-            .Where(j => j.Id == batch.Job.Id && j.Status == JobStatus.Reading)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Read, batch.Read)
-                .SetProperty(j => j.BytesRead, batch.BytesRead)
-                .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count)
-                .SetProperty(j => j.Categorized, j => j.Categorized + batch.Reused.Count)
-                .SetProperty(j => j.ReusedResults, j => j.ReusedResults + batch.Reused.Count)
-                .SetProperty(j => j.KnownConversations, j => j.KnownConversations + known)
-                .SetProperty(j => j.ChangedConversations, j => j.ChangedConversations + changed)
-                .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
-        if (reading == 0) return false;
+        var jobs = db.Jobs.Where(j => j.Id == batch.Job.Id);
+        var counted = batch.Pass == Pass.Preparation
+            ? await jobs.Where(j => j.Status == JobStatus.Done).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, batch.Read), cancellationToken)
+            : await CountAsync(jobs.Where(j => j.Status == JobStatus.Reading), batch, cancellationToken);
+        if (counted == 0) return false;
 
         await ReadRowWriter.WriteAsync(db, batch.Conversations, batch.Transcripts, batch.Vectors, batch.SearchEntries, cancellationToken);
         db.Results.AddRange(batch.Unreadable);
@@ -283,6 +354,21 @@ public sealed class ReadExportStep(
         turn.Dispose();
         if (batch.SearchEntries.Count > 0) searchIndex.Wake();
         return true;
+    }
+
+    // The read counters once a batch of summaries is stored.
+    private static Task<int> CountAsync(IQueryable<Job> job, Batch batch, CancellationToken cancellationToken)
+    {
+        var (known, changed, added) = (batch.CountOf(ConversationHistory.Known), batch.CountOf(ConversationHistory.Changed), batch.CountOf(ConversationHistory.New));
+        return job.ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Read, batch.Read)
+            .SetProperty(j => j.BytesRead, batch.BytesRead)
+            .SetProperty(j => j.Failed, j => j.Failed + batch.Unreadable.Count)
+            .SetProperty(j => j.Categorized, j => j.Categorized + batch.Reused.Count)
+            .SetProperty(j => j.ReusedResults, j => j.ReusedResults + batch.Reused.Count)
+            .SetProperty(j => j.KnownConversations, j => j.KnownConversations + known)
+            .SetProperty(j => j.ChangedConversations, j => j.ChangedConversations + changed)
+            .SetProperty(j => j.NewConversations, j => j.NewConversations + added), cancellationToken);
     }
 
     // Where the read step's time went, for the log at Debug (bench job-speed reads it): the reader's own time and its
@@ -305,9 +391,10 @@ public sealed class ReadExportStep(
     }
 
     // Conversations read, then the rows built of them, waiting to be stored.
-    private sealed class Batch(Job job, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
+    private sealed class Batch(Job job, Pass pass, JobLogWriter log, DigestBuilder digests, IReadOnlyDictionary<string, KeptFile> files, TimeProvider time, bool indexForSearch)
     {
         public Job Job { get; } = job;
+        public Pass Pass { get; } = pass;
         public List<StoredConversation> Conversations { get; } = [];
         public List<ConversationTranscript> Transcripts { get; } = [];
         private List<ConversationDigest> Digests { get; } = [];
@@ -344,23 +431,29 @@ public sealed class ReadExportStep(
             Log.InsertRange(0, built.SelectMany(one => one.Log));
             foreach (var one in built)
             {
-                Digests.Add(one.Digest);
+                if (one.Digest is { } digest) Digests.Add(digest);
                 SearchEntries.AddRange(one.SearchEntries);
-                Conversations.Add(one.Conversation);
-                Transcripts.Add(one.Transcript);
+                if (one.Conversation is { } conversation) Conversations.Add(conversation);
+                if (one.Transcript is { } transcript) Transcripts.Add(transcript);
                 if (one.Unreadable is { } unreadable) Unreadable.Add(unreadable);
             }
         }
 
-        private sealed record Built(ConversationDigest Digest, IReadOnlyList<SearchEntry> SearchEntries, StoredConversation Conversation,
-            ConversationTranscript Transcript, IReadOnlyList<JobLogEntry> Log, ConversationResult? Unreadable);
+        // Digest: For the vector, when the pass stores it.
+        private sealed record Built(ConversationDigest? Digest, IReadOnlyList<SearchEntry> SearchEntries, StoredConversation? Conversation,
+            ConversationTranscript? Transcript, IReadOnlyList<JobLogEntry> Log, ConversationResult? Unreadable);
 
         private Built RowsOf(Conversation conversation)
         {
             var index = conversation.Location.Index;
-            var digest = digests.Build(conversation);
             var keep = Job.Mode is JobMode.Topic or JobMode.Discover;
-            var (entries, contentHash) = SearchText.For(Job.Id, index, conversation);
+            var summary = Pass != Pass.Preparation;
+            var rest = Pass != Pass.Summaries;
+            var digest = keep || rest ? digests.Build(conversation) : null;
+            if (!summary)
+            {
+                return new Built(VectorDigest(digest!, index), indexForSearch ? SearchText.Entries(Job.Id, index, conversation) : [], null, Transcript(conversation, index), [], null);
+            }
             var stored = new StoredConversation
             {
                 JobId = Job.Id,
@@ -373,15 +466,14 @@ public sealed class ReadExportStep(
                 Model = ChatOrganizerDb.Lengths.Fit(conversation.Model, ChatOrganizerDb.Lengths.Model),
                 Warnings = conversation.Diagnostics.Count,
                 Snippet = Snippet(conversation),
-                DigestTitle = keep ? digest.Title : null,
-                DigestText = keep ? digest.Text : null,
-                DigestTokens = keep ? digest.Tokens : 0,
-                DigestHash = keep ? digest.Hash : null,
-                ContentHash = contentHash,
+                DigestTitle = keep ? digest!.Title : null,
+                DigestText = keep ? digest!.Text : null,
+                DigestTokens = keep ? digest!.Tokens : 0,
+                DigestHash = keep ? digest!.Hash : null,
+                ContentHash = SearchText.ContentHash(conversation),
             };
-            var transcript = new ConversationTranscript { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() };
             var logged = conversation.Diagnostics.Select(d => log.Entry(Job.Id, Level(d), d.Describe())).ToList();
-            var unreadable = keep && NothingToCategorize.Reason(conversation, digest) is { } reason
+            var unreadable = keep && NothingToCategorize.Reason(conversation, digest!) is { } reason
                 ? new ConversationResult
                 {
                     JobId = Job.Id,
@@ -393,9 +485,17 @@ public sealed class ReadExportStep(
                     At = time.GetUtcNow().UtcDateTime,
                 }
                 : null;
-            return new Built(digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                indexForSearch ? entries : [], stored, transcript, logged, unreadable);
+            return rest
+                ? new Built(VectorDigest(digest!, index), indexForSearch ? SearchText.Entries(Job.Id, index, conversation) : [], stored, Transcript(conversation, index), logged, unreadable)
+                : new Built(null, [], stored, null, logged, null);
         }
+
+        private ConversationTranscript Transcript(Conversation conversation, int index) =>
+            new() { JobId = Job.Id, Index = index, Content = TranscriptDocument.From(conversation, files).Compress() };
+
+        // Embed finds each vector's conversation by its digest's id.
+        private static ConversationDigest VectorDigest(ConversationDigest digest, int index) =>
+            digest with { ConversationId = index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
         // The batch's offline vectors, quantized: thousands a second once the process has its token vectors. Until it
         // has (the warm-up of a server without a key; a server with a key reads them from the data folder when they are

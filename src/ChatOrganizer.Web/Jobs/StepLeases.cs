@@ -13,16 +13,17 @@ namespace ChatOrganizer.Web.Jobs;
 // attempt: runs cut short by a crash count towards JobOptions.MaxAttempts like runs that failed.
 public sealed class StepLeases(IDbContextFactory<ChatOrganizerDb> dbs, IOptions<JobOptions> options, TimeProvider time, ILogger<StepLeases> logger)
 {
-    // Claims the read step of a job that is queued or reading; null when it is held by another copy or reading is over.
+    // Claims the read step of a job that is queued or reading, or done and preparing (its second pass, Job.Prepared);
+    // null when it is held by another copy or reading is over.
     public async Task<StepLease?> ClaimReadAsync(string jobId, CancellationToken cancellationToken)
     {
         var (owner, now, until) = NewClaim();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var claimed = await db.Jobs
-            .Where(j => j.Id == jobId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Reading))
+            .Where(j => j.Id == jobId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Reading || (j.Status == JobStatus.Done && j.Prepared < j.Read)))
             .Where(j => j.ReadLeaseOwner == null || j.ReadLeaseExpiresAt < now)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Reading)
+                .SetProperty(j => j.Status, j => j.Status == JobStatus.Done ? JobStatus.Done : JobStatus.Reading)
                 .SetProperty(j => j.ReadAttempts, j => j.ReadAttempts + 1)
                 .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)
                 .SetProperty(j => j.ReadLeaseOwner, owner)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ChatOrganizer.Export;
+using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,16 +24,23 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
         if (!await OwnsAsync(ownerId, jobId, cancellationToken)) return null;
 
         var summary = await results.ListConversations(jobId, index).FirstOrDefaultAsync(cancellationToken);
-        var content = await db.Transcripts.AsNoTracking()
-            .Where(t => t.JobId == jobId && t.Index == index)
-            .Select(t => t.Content)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (summary?.Index != index || content is null) return null;
+        if (summary?.Index != index) return null;
+        var content = await TranscriptAsync(jobId, index, cancellationToken);
+        // A job preparing: the transcript is on its way.
+        if (content is null && await JobPreparation.WaitAsync(db, jobId, index + 1, JobPreparation.Patience, cancellationToken))
+        {
+            content = await TranscriptAsync(jobId, index, cancellationToken);
+        }
+        if (content is null) return null;
 
         return (summary, TranscriptDocument.Decompress(content));
     }
 
-    // Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's job.
+    private Task<byte[]?> TranscriptAsync(string jobId, int index, CancellationToken cancellationToken) =>
+        db.Transcripts.AsNoTracking().Where(t => t.JobId == jobId && t.Index == index).Select(t => t.Content).FirstOrDefaultAsync(cancellationToken);
+
+    // Every conversation of a job with its transcript, in export order, a batch at a time; empty for another session's
+    // job. A job preparing gives each batch once it is prepared: the download goes as fast as the preparing.
     public async IAsyncEnumerable<(ResultConversation Summary, TranscriptDocument Transcript)> ReadAllAsync(
         string ownerId, string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -45,6 +53,10 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
             if (summaries.Count == 0) yield break;
 
             var (first, last) = (summaries[0].Index, summaries[^1].Index);
+            if (!await JobPreparation.WaitAsync(db, jobId, last + 1, JobPreparation.Patience, cancellationToken))
+            {
+                throw new TimeoutException($"The transcripts of job {jobId} from conversation {first} on were not prepared within {JobPreparation.Patience.TotalSeconds:0} s.");
+            }
             var transcripts = await db.Transcripts.AsNoTracking()
                 .Where(t => t.JobId == jobId && t.Index >= first && t.Index <= last)
                 .ToDictionaryAsync(t => t.Index, t => t.Content, cancellationToken);

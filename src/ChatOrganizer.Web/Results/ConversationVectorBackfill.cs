@@ -76,9 +76,10 @@ public sealed class ConversationVectorBackfill(
         {
             await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
             {
-                var status = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
-                if (status is null) return false;
-                if (status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled) break;
+                var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => new { j.Status, Preparing = j.Prepared < j.Read }).FirstOrDefaultAsync(cancellationToken);
+                if (job is null) return false;
+                // A done job that is preparing still stores vectors (ReadExportStep's second pass).
+                if (job.Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled && !job.Preparing) break;
             }
             await Task.Delay(Poll, cancellationToken);
         }

@@ -22,9 +22,11 @@ public sealed class SimilarConversations(IDbContextFactory<ChatOrganizerDb> dbs,
     public async Task<SimilarList> GetAsync(string ownerId, string jobId, int index, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var status = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
-        if (status is null) return SimilarList.None;
-        var ended = status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled;
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == ownerId).Select(j => new { j.Status, Preparing = j.Prepared < j.Read }).FirstOrDefaultAsync(cancellationToken);
+        if (job is null) return SimilarList.None;
+        // A done job preparing still stores its vectors: they are on their way, and none is cached meanwhile.
+        if (job.Preparing) return SimilarList.Preparing;
+        var ended = job.Status is JobStatus.Done or JobStatus.Failed or JobStatus.Cancelled;
         if (!cache.TryGetValue<JobVectors>(CacheKey(jobId), out var vectors) || vectors is null)
         {
             // Asked before the rows are read: a backfill that ends between the two has its rows missed by this read, and

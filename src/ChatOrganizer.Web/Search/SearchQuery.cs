@@ -27,7 +27,17 @@ public sealed class SearchQuery(ChatOrganizerDb db)
     private const int FirstPage = 256;
     private const int MaxPage = 16_384;
 
+    // A job of the session that is preparing (JobPreparation) is waited for: a search right after its results came
+    // would not find most of its conversations yet.
     public async Task<SearchResults> FindAsync(string ownerId, SearchRequest request, CancellationToken cancellationToken)
+    {
+        var preparing = await JobPreparation.WaitForSessionAsync(db, ownerId, JobPreparation.Patience, cancellationToken)
+            ? 0
+            : await JobPreparation.PreparingAsync(db, ownerId, cancellationToken);
+        return await SearchAsync(ownerId, request, cancellationToken) with { Preparing = preparing };
+    }
+
+    private async Task<SearchResults> SearchAsync(string ownerId, SearchRequest request, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Parse(request.Query);
         var postgres = db.Database.IsNpgsql();
@@ -384,11 +394,12 @@ public static class Snippet
 public sealed record SnippetPart(string Text, bool Match);
 
 // Pending: Messages of the session's jobs the full-text index does not reach yet (SQLite): found all the same, by a
-// slower scan, until it catches up.
-public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More, int Pending = 0);
+// slower scan, until it catches up. Preparing: Conversations of the session's jobs not searchable yet, and not found
+// (a job's read step stores their search rows behind its results, JobPreparation).
+public sealed record SearchResults(string Query, IReadOnlyList<SearchHit> Hits, bool More, int Pending = 0, int Preparing = 0);
 
-// Pending: as in SearchResults.
-public sealed record SearchStatus(int Pending);
+// As in SearchResults.
+public sealed record SearchStatus(int Pending, int Preparing);
 
 // NodeId: The matching message's node (the viewer's anchor); null when the title matched.
 // Snippet: The matching text around the match, the matches marked.

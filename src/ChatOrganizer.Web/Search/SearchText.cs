@@ -14,23 +14,36 @@ public static class SearchText
     // which keeps the index near the size of the conversations' text.
     public const int MaxEntryChars = 32_768;
 
-    // The conversation's rows, and a hash of all its text (title and every active message, whole).
-    public static (List<SearchEntry> Entries, string ContentHash) For(string jobId, int index, Conversation conversation)
+    // The conversation's rows: its title and each visible message of the active path.
+    public static List<SearchEntry> Entries(string jobId, int index, Conversation conversation)
     {
         var entries = new List<SearchEntry>();
+        if (!string.IsNullOrWhiteSpace(conversation.Title)) entries.Add(Entry(jobId, index, 0, null, conversation.Title));
+        var ordinal = 0;
+        foreach (var (id, message) in VisibleMessages(conversation)) entries.Add(Entry(jobId, index, ++ordinal, id, message.Text));
+        return entries;
+    }
+
+    // A hash of all the conversation's text (title and every active message, whole): what tells a conversation seen
+    // in an earlier export unchanged (EarlierResults). Stored with its summary, before its search rows are built.
+    public static string ContentHash(Conversation conversation)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Append(hash, conversation.Title ?? "");
-        if (!string.IsNullOrWhiteSpace(conversation.Title)) entries.Add(Entry(jobId, index, 0, null, conversation.Title));
-
-        var ordinal = 0;
-        foreach (var id in conversation.Tree.ActivePath)
+        foreach (var (id, message) in VisibleMessages(conversation))
         {
-            if (conversation.Tree.Find(id)?.Message is not { IsHidden: false } message || message.Text.Length == 0) continue;
             Append(hash, id);
             Append(hash, message.Text);
-            entries.Add(Entry(jobId, index, ++ordinal, id, message.Text));
         }
-        return (entries, Convert.ToHexStringLower(hash.GetHashAndReset())[..32]);
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    private static IEnumerable<(string Id, Message Message)> VisibleMessages(Conversation conversation)
+    {
+        foreach (var id in conversation.Tree.ActivePath)
+        {
+            if (conversation.Tree.Find(id)?.Message is { IsHidden: false } message && message.Text.Length > 0) yield return (id, message);
+        }
     }
 
     private static SearchEntry Entry(string jobId, int index, int ordinal, string? nodeId, string text)

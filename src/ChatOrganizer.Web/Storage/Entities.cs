@@ -34,6 +34,13 @@ public sealed class Job
     public bool WaitForStart { get; init; }
 
     public int Read { get; set; }
+
+    // Month and year jobs: of the conversations read, how many have their transcript (the viewer, the transcripts
+    // download), vector and search rows stored. Such a job is done once its conversations' summaries are stored, which is
+    // all its results need, and its read step then stores the rest behind (ReadExportStep): until Prepared reaches Read
+    // the job is preparing, and what needs those rows waits for them (JobPreparation). Null when each conversation was
+    // stored whole at once (topic and discover jobs, and jobs read before this).
+    public int? Prepared { get; set; }
     public int? Total { get; set; }
     public int Categorized { get; set; }
     public int Failed { get; set; }

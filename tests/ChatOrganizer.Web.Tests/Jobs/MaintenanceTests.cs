@@ -53,6 +53,32 @@ public sealed class MaintenanceTests : IDisposable
     }
 
     [Fact]
+    public async Task ADoneJobWhosePreparingWasCutShortIsPreparedAgain()
+    {
+        using var client = _app.CreateClient();
+        var export = ChatOrganizer.Testing.Exports.ExportJson.AboutTopics(40, "Cooking", "Travel");
+        var job = await client.UploadAsync(export, mode: "month");
+        await _app.WaitForAsync(job.Id, j => j is { Status: JobStatus.Done, Prepared: 40 });
+        // As a crash in its second pass leaves it: its upload kept, some of the rest stored, and its step gone.
+        await File.WriteAllBytesAsync(_app.Services.GetRequiredService<DataFolder>().UploadPath(job.Id), export);
+        await using (var db = _app.Db())
+        {
+            await db.Transcripts.Where(t => t.JobId == job.Id && t.Index >= 10).ExecuteDeleteAsync();
+            await db.Vectors.Where(v => v.JobId == job.Id && v.Index >= 10).ExecuteDeleteAsync();
+            await db.SearchEntries.Where(e => e.JobId == job.Id && e.Index >= 10).ExecuteDeleteAsync();
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 10).SetProperty(j => j.ReadBackgroundJobId, "gone"));
+        }
+
+        _app.Services.GetRequiredService<IRecurringJobManager>().Trigger(MaintenanceSweep.RecurringJobId);
+
+        var prepared = await _app.WaitForAsync(job.Id, j => j.Prepared == 40);
+        await using var after = _app.Db();
+        Assert.Equal(JobStatus.Done, prepared.Status);
+        Assert.Equal(Enumerable.Range(0, 40), await after.Transcripts.Where(t => t.JobId == job.Id).OrderBy(t => t.Index).Select(t => t.Index).ToListAsync());
+        Assert.False(File.Exists(_app.Services.GetRequiredService<DataFolder>().UploadPath(job.Id)));
+    }
+
+    [Fact]
     public async Task ASweepThatFindsAnotherOneRunningGivesUpAndTheNextOneDoesTheWork()
     {
         _app.CreateClient().Dispose();

@@ -3,11 +3,14 @@ using ChatOrganizer.Web.Jobs;
 using ChatOrganizer.Web.Results;
 using ChatOrganizer.Web.Storage;
 using Microsoft.EntityFrameworkCore;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace ChatOrganizer.Web.Tests.Jobs;
 
 // The read step's stages (the reader collecting, the builder building rows, the writer storing them): what is stored is
 // always a prefix of the export, in its order, however the step is stopped, and the step run again reads on from it.
+// A month job is done once its summaries are stored, and prepares the rest behind: what needs it waits for it.
 public sealed class ReadExportStepTests : IDisposable
 {
     private const int Conversations = 600;
@@ -19,7 +22,8 @@ public sealed class ReadExportStepTests : IDisposable
     public async Task AReadStoppedMidwayHasStoredAPrefixOfTheExportAndReadingAgainStoresTheRestInOrder()
     {
         using var client = _app.CreateClient();
-        var job = await client.UploadAsync(ExportJson.AboutTopics(Conversations, "Cooking", "Travel"), mode: "month");
+        // A topic job stores each conversation whole in one pass (no job server: its work items wait once it is read).
+        var job = await client.UploadAsync(ExportJson.AboutTopics(Conversations, "Cooking", "Travel"), mode: "topic");
         using var stop = new CancellationTokenSource();
 
         var reading = RunAsync(job.Id, job.FileName, stop.Token);
@@ -36,8 +40,85 @@ public sealed class ReadExportStepTests : IDisposable
         Assert.Equal(Enumerable.Range(0, Conversations).Select(i => $"conv-{i:D5}"), conversations.Select(c => c.ConversationId));
         var transcripts = await db.Transcripts.AsNoTracking().Where(t => t.JobId == job.Id).OrderBy(t => t.Index).ToListAsync();
         Assert.Equal(conversations.Select(c => c.ConversationId), transcripts.Select(t => TranscriptDocument.Decompress(t.Content).ConversationId));
-        var done = await _app.ReloadAsync(job.Id);
-        Assert.Equal((JobStatus.Done, Conversations), (done.Status, done.Read));
+        var read = await _app.ReloadAsync(job.Id);
+        Assert.Equal((JobStatus.Categorizing, Conversations, (int?)null), (read.Status, read.Read, read.Prepared));
+    }
+
+    [Fact]
+    public async Task AMonthJobIsDoneOnceItsSummariesAreStoredThenPreparesTheRestAndGoesOnFromWhereAStopLeftIt()
+    {
+        using var client = _app.CreateClient();
+        var job = await client.UploadAsync(ExportJson.AboutTopics(Conversations, "Cooking", "Travel"), mode: "month");
+        var upload = _app.Services.GetRequiredService<DataFolder>().UploadPath(job.Id);
+        using var stop = new CancellationTokenSource();
+
+        var reading = RunAsync(job.Id, job.FileName, stop.Token);
+        Job now;
+        while ((now = await _app.ReloadAsync(job.Id)) is not { Status: JobStatus.Done, Prepared: >= 30 } && !reading.IsCompleted) await Task.Delay(5);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        var stopped = await _app.ReloadAsync(job.Id);
+        List<int> transcribed;
+        await using (var db = _app.Db())
+        {
+            transcribed = await db.Transcripts.Where(t => t.JobId == job.Id).OrderBy(t => t.Index).Select(t => t.Index).ToListAsync();
+        }
+
+        // Done with every summary, the rest a prefix, and the upload kept for it.
+        Assert.Equal((JobStatus.Done, Conversations), (stopped.Status, stopped.Read));
+        Assert.Equal(Enumerable.Range(0, Conversations), await StoredIndicesAsync(job.Id));
+        Assert.InRange(stopped.Prepared!.Value, 30, Conversations - 1);
+        Assert.Equal(Enumerable.Range(0, stopped.Prepared.Value), transcribed);
+        Assert.True(File.Exists(upload));
+
+        // The viewer of the last conversation, asked while it is not prepared, waits for it.
+        var viewer = client.GetAsync($"/api/jobs/{job.Id}/conversations/{Conversations - 1}");
+        await Task.Delay(300);
+        Assert.False(viewer.IsCompleted);
+        await RunAsync(job.Id, job.FileName, CancellationToken.None);
+        using var answer = await viewer;
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains($"conv-{Conversations - 1:D5}", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var prepared = await _app.ReloadAsync(job.Id);
+        Assert.Equal((JobStatus.Done, Conversations, (int?)Conversations), (prepared.Status, prepared.Read, prepared.Prepared));
+        await using (var db = _app.Db())
+        {
+            Assert.Equal(Conversations, await db.Transcripts.CountAsync(t => t.JobId == job.Id));
+            Assert.Equal(Conversations, await db.SearchEntries.Where(e => e.JobId == job.Id).Select(e => e.Index).Distinct().CountAsync());
+        }
+        Assert.False(File.Exists(upload));
+        // Once: the job's log says it is done once, its warnings once (the second pass reads the export's own again).
+        await using (var db = _app.Db())
+        {
+            Assert.Equal(1, await db.JobLog.CountAsync(e => e.JobId == job.Id && e.Message.StartsWith("Done:")));
+        }
+    }
+
+    [Fact]
+    public async Task ASearchWhileAJobIsPreparingWaitsForIt()
+    {
+        using var client = _app.CreateClient();
+        var job = await client.UploadAsync(ExportJson.AboutTopics(Conversations, "Cooking", "Travel"), mode: "month");
+        await using (var db = _app.Db())
+        {
+            // As the first pass leaves it: every summary stored, nothing of the rest.
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 0));
+        }
+        using var stop = new CancellationTokenSource();
+        var reading = RunAsync(job.Id, job.FileName, stop.Token);
+        while ((await _app.ReloadAsync(job.Id)) is not { Status: JobStatus.Done, Prepared: >= 1 } && !reading.IsCompleted) await Task.Delay(5);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        // The last conversation's title (ExportJson.AboutTopics).
+        var search = client.GetAsync($"/api/search?q={Uri.EscapeDataString($"Question {Conversations - 1} about Travel")}");
+        await Task.Delay(300);
+        Assert.False(search.IsCompleted);
+        await RunAsync(job.Id, job.FileName, CancellationToken.None);
+        using var answer = await search;
+
+        var hits = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("index").GetInt32()).ToList();
+        Assert.Contains(Conversations - 1, hits);
     }
 
     [Fact]

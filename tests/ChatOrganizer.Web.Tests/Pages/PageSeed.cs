@@ -25,7 +25,7 @@ internal static class PageSeed
         {
             // The read step's own writer, which also fills the search index.
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await ReadRowWriter.WriteAsync(db, [stored], [transcript], [], Web.Search.SearchText.For(jobId, index, conversation).Entries, CancellationToken.None);
+            await ReadRowWriter.WriteAsync(db, [stored], [transcript], [], Web.Search.SearchText.Entries(jobId, index, conversation), CancellationToken.None);
             await transaction.CommitAsync();
         }
         if (category is not null || failure is not null)

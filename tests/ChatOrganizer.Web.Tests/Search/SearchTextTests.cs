@@ -16,7 +16,7 @@ public sealed class SearchTextTests
         var long1 = new string('a', 4095) + "🚀" + new string('é', 5000) + "\uD800x";
         var conversation = ConversationBuilder.Create().Titled("Rockets").User(long1).Assistant("Short answer.").Build();
 
-        var (_, hash) = SearchText.For("job", 0, conversation);
+        var hash = SearchText.ContentHash(conversation);
 
         using var expected = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var part in new[] { "Rockets" }.Concat(conversation.ActiveMessages.SelectMany(m => new[] { m.Id, m.Text })))

@@ -33,7 +33,8 @@ public sealed class SearchController(SearchQuery search, ChatOrganizerDb db) : C
     }
 
     // How many of the caller's messages the full-text index does not reach yet (SQLite, which fills it behind the read
-    // step): found all the same by a slower scan until it does. Always 0 on PostgreSQL.
+    // step): found all the same by a slower scan until it does (always 0 on PostgreSQL); and how many of the caller's
+    // conversations are not searchable yet at all (a job preparing, JobPreparation).
     [HttpGet("status")]
     [RateLimit(RateLimits.Polling)]
     [ProducesResponseType<SearchStatus>(StatusCodes.Status200OK)]
@@ -41,6 +42,6 @@ public sealed class SearchController(SearchQuery search, ChatOrganizerDb db) : C
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         var state = await SearchIndexer.StateAsync(db, HttpContext.SessionId(), cancellationToken);
-        return new SearchStatus(state?.Pending ?? 0);
+        return new SearchStatus(state?.Pending ?? 0, await JobPreparation.PreparingAsync(db, HttpContext.SessionId(), cancellationToken));
     }
 }

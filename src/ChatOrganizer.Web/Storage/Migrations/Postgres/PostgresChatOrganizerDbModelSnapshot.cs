@@ -268,6 +268,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("Prepared")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ProtectedApiKey")
                         .HasColumnType("text");
 

@@ -263,6 +263,9 @@ namespace ChatOrganizer.Web.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Prepared")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedApiKey")
                         .HasColumnType("TEXT");
 
