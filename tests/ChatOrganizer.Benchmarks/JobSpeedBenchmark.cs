@@ -8,7 +8,8 @@ namespace ChatOrganizer.Benchmarks;
 // job-speed: the whole job as a person waits for it, on the app as a real process (issue 14). For the JSON and
 // the ZIP form of the same synthetic export: a bare Utf8JsonReader pass over the file (its own process), then
 // upload to done through the API, with the phases (upload and check, reading and storing, categorizing), when a month
-// or year job has prepared what it stores behind its results (transcripts, vectors, search rows: "prepared"), when every
+// or year job has prepared what it stores behind its results (transcripts, vectors, search rows: "prepared"; the viewer
+// of the middle conversation asked for at done, "open@done", waits for its own), when every
 // message is in the full-text index (searchable: found by the index, not by the scan of what it lacks), the app's
 // peak resident memory until then, and how fast the results, the viewer and the downloads answer on the finished job.
 // Targets: upload to done at most 8x the bare pass; reading and storing at least 10,000 conversations/s; peak < 300 MB.
@@ -38,7 +39,7 @@ internal static class JobSpeedBenchmark
 
         Console.WriteLine($"job-speed: {conversations} conversations by {mode}, {runs} runs per format, app as a process ({webDll ?? "this build"}, search index {searchIndex}, " +
             $"{(warm ? "token vectors already in the data folder" : "fresh data folder")}, {Environment.ProcessorCount} cores)");
-        Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"prepared",9} {"searchable",11} {"peak MB",8} " +
+        Console.WriteLine($"{"file",-6} {"MB",6} {"bare s",7} {"upload+check",13} {"read+store",11} {"conv/s",7} {"categorize",11} {"upload→done",12} {"ratio",6} {"open@done ms",13} {"prepared",9} {"searchable",11} {"peak MB",8} " +
             $"{"results ms",11} {"viewer ms",10} {"csv ms",7} {"json ms",8} {"zip ms",7}");
         var pass = true;
         foreach (var path in paths)
@@ -51,7 +52,7 @@ internal static class JobSpeedBenchmark
                 measured.Add(speed);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetExtension(path).TrimStart('.'),-6} {new FileInfo(path).Length / 1e6,6:0} {bare.Seconds,7:0.00} {speed.UploadAndCheck,13:0.00} {speed.ReadAndStore,11:0.00} " +
-                    $"{speed.ConversationsPerSecond,7:0} {speed.Categorizing,11:0.00} {speed.UploadToDone,12:0.00} {speed.Ratio,6:0.0} {speed.Prepared,9:0.00} {speed.Searchable,11:0.00} {speed.PeakBytes / 1048576.0,8:0} " +
+                    $"{speed.ConversationsPerSecond,7:0} {speed.Categorizing,11:0.00} {speed.UploadToDone,12:0.00} {speed.Ratio,6:0.0} {speed.OpenedAtDone,13:0} {speed.Prepared,9:0.00} {speed.Searchable,11:0.00} {speed.PeakBytes / 1048576.0,8:0} " +
                     $"{speed.Answers.Results,11:0} {speed.Answers.Viewer,10:0.0} {speed.Answers.Csv,7:0} {speed.Answers.Json,8:0} {speed.Answers.Transcripts,7:0}"));
                 foreach (var timings in speed.ReadTimings) Console.WriteLine($"       read step: {timings}");
             }
@@ -141,6 +142,8 @@ internal static class JobSpeedBenchmark
         }, TimeSpan.FromMinutes(30), pollMilliseconds: 50);
         var total = clock.Elapsed.TotalSeconds;
         if (done.GetProperty("status").GetString() != "done") throw new InvalidOperationException($"The job ended {done}.");
+        // A person opening a conversation as soon as the results show: the middle one, which a month job is still preparing.
+        var openedAtDone = await TimeAsync(run, $"/api/jobs/{job}/conversations/{done.GetProperty("read").GetInt32() / 2}");
         // Month and year jobs store their transcripts, vectors and search rows behind the results (Job.Prepared).
         await run.WaitAsync(job, p => p.TryGetProperty("prepared", out var prepared) is false || prepared.ValueKind != JsonValueKind.Number
             || prepared.GetInt32() >= p.GetProperty("read").GetInt32(), TimeSpan.FromMinutes(30), pollMilliseconds: 50);
@@ -157,7 +160,7 @@ internal static class JobSpeedBenchmark
         // The job's own read step: the warm-up job's came before it.
         var timings = run.App.Output.Split('\n').Where(line => line.Contains($"Job {job} read ", StringComparison.Ordinal) && line.Contains(" conversations: reading ", StringComparison.Ordinal))
             .Select(line => line[line.IndexOf("reading ", StringComparison.Ordinal)..].TrimEnd()).ToList();
-        return new JobSpeed(uploaded, readEnd - uploaded, read / (readEnd - uploaded), total - readEnd, total, total / bareSeconds, preparedAt, searchable, peak, answers, timings);
+        return new JobSpeed(uploaded, readEnd - uploaded, read / (readEnd - uploaded), total - readEnd, total, total / bareSeconds, openedAtDone, preparedAt, searchable, peak, answers, timings);
     }
 
     private static bool Ended(JsonElement progress) => progress.GetProperty("status").GetString() is "done" or "failed" or "cancelled";
@@ -197,6 +200,6 @@ internal static class JobSpeedBenchmark
 
     // ReadAndStore: From the upload's answer to categorizing (topic) or done: the read step, queueing included.
     private sealed record JobSpeed(
-        double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, double Prepared, double Searchable,
+        double UploadAndCheck, double ReadAndStore, double ConversationsPerSecond, double Categorizing, double UploadToDone, double Ratio, double OpenedAtDone, double Prepared, double Searchable,
         long PeakBytes, Answers Answers, IReadOnlyList<string> ReadTimings);
 }

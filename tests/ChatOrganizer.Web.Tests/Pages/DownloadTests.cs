@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 
@@ -45,6 +46,29 @@ public sealed class DownloadTests(ChatOrganizerAppFixture fixture) : IClassFixtu
         var conversations = json.RootElement.GetProperty("conversations").EnumerateArray().ToList();
         Assert.Equal(["Cooking", "Cooking", "Travel", null], conversations.Select(c => c.GetProperty("category").GetString()));
         Assert.Equal("failed", conversations[3].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task TheZipOfAMonthJobStillPreparingWaitsForItsTranscriptsAndHoldsThemAll()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month, change: j => { j.Read = 2; j.Prepared = 1; });
+        await fixture.App.StoreAsync(job.Id, 0, PageSeed.Chat("a", "Sourdough starter"));
+        await fixture.App.AddAsync(new StoredConversation { JobId = job.Id, Index = 1, ConversationId = "b", Title = "서울 여행", MessageCount = 2 });
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var download = client.GetByteArrayAsync(new Uri($"/jobs/{job.Id}/transcripts.zip", UriKind.Relative));
+        await Task.Delay(300);
+        Assert.False(download.IsCompleted);
+        // As the second pass stores the rest: the transcript, then the count.
+        await fixture.App.AddAsync(new ConversationTranscript { JobId = job.Id, Index = 1, Content = Results.TranscriptDocument.From(PageSeed.Chat("b", "서울 여행")).Compress() });
+        await using (var db = fixture.App.Db())
+        {
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 2));
+        }
+        using var zip = new ZipArchive(new MemoryStream(await download), ZipArchiveMode.Read);
+
+        Assert.Equal(2, zip.Entries.Count(e => e.FullName.EndsWith(".md", StringComparison.Ordinal)));
+        Assert.Contains(zip.Entries, e => e.FullName.Contains("서울 여행", StringComparison.Ordinal));
     }
 
     [Fact]

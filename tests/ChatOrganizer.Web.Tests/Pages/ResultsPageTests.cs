@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using ChatOrganizer.Web.Storage;
 using ChatOrganizer.Web.Tests.Jobs;
 
@@ -22,6 +23,28 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
         Assert.Contains("2 messages", html, StringComparison.Ordinal);
         Assert.DoesNotContain("badge engine", html, StringComparison.Ordinal); // how it was filed is no badge on every row
         Assert.Contains("· Newest first", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMonthJobStillPreparingSaysHowFarItIsAndItsRowsShowAlready()
+    {
+        var job = await fixture.App.JobAsync(_session, JobStatus.Done, JobMode.Month, change: j => { j.Read = 2; j.Prepared = 1; });
+        await fixture.App.AddAsync(
+            new StoredConversation { JobId = job.Id, Index = 0, ConversationId = "a", Title = "서울 여행", MessageCount = 2, CreateTime = new DateTime(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc) },
+            new StoredConversation { JobId = job.Id, Index = 1, ConversationId = "b", Title = "Bread", MessageCount = 2, CreateTime = new DateTime(2025, 4, 1, 0, 0, 0, DateTimeKind.Utc) });
+        using var client = fixture.App.CreateSessionClient(_session);
+
+        var preparing = await client.PageAsync($"/jobs/{job.Id}/results?view=month");
+        await using (var db = fixture.App.Db())
+        {
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 2));
+        }
+        var prepared = await client.PageAsync($"/jobs/{job.Id}/results?view=month");
+
+        Assert.Contains("Preparing the transcripts and search: 1 of 2 conversations so far.", preparing, StringComparison.Ordinal);
+        Assert.Contains("서울 여행", preparing, StringComparison.Ordinal);
+        Assert.Contains("Bread", preparing, StringComparison.Ordinal);
+        Assert.DoesNotContain("Preparing the transcripts", prepared, StringComparison.Ordinal);
     }
 
     [Fact]
