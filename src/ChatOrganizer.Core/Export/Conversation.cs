@@ -42,7 +42,13 @@ public sealed record Conversation
 
 // File: Name of the file inside the export (conversations-001.json, chat.html).
 // Index: Position in export order, counted across shards from 0.
-public sealed record ConversationLocation(string File, int Index);
+public sealed record ConversationLocation(string File, int Index)
+{
+    // The conversation's bytes in File (inflated, in a ZIP): where ExportReader.ReadConversationAsync finds it again.
+    // Length is 0 for one that was skipped for breaking a limit.
+    public long Offset { get; init; }
+    public long Length { get; init; }
+}
 
 // Source:
 // CustomInstructionsSource.SystemMessage for the 2023 form (a hidden system message with

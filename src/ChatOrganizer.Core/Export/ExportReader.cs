@@ -96,6 +96,29 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 
+    // One conversation again, from where a read of the same export found it (Conversation.Location: its file and
+    // bytes), as that read produced it, its index and diagnostics included; null when the export has no such file or
+    // the location no bytes (a conversation skipped for breaking a limit). Only what it needs is read: from a seekable
+    // JSON upload nothing else; from a ZIP the entry is inflated up to it.
+    // Throws ExportFormatException The bytes there are not a conversation (another export than the one read).
+    public async Task<Conversation?> ReadConversationAsync(ConversationLocation location, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var file = ConversationEntries.FirstOrDefault(e => e.Name == location.File);
+        if (file is null || location.Length <= 0 || location.Length > _options.MaxConversationBytes || location.Offset < 0) return null;
+        // The conversation alone, as an array of one: read as in its file.
+        var bytes = new byte[location.Length + 2];
+        await using (var stream = await _source.OpenAtAsync(file, location.Offset, cancellationToken))
+        {
+            await stream.ReadExactlyAsync(bytes.AsMemory(1, (int)location.Length), cancellationToken);
+        }
+        (bytes[0], bytes[^1]) = ((byte)'[', (byte)']');
+        using var elements = new JsonElementStream(new MemoryStream(bytes, writable: false), file.Name, _options, JsonElementStreamMode.Array, "conversation",
+            location.Index, report: null, firstOffset: location.Offset - 1);
+        var parser = new ConversationParser(file.Name, _options, _assetNames);
+        return await elements.ParseNextAsync<Conversation>(parser.Parse, cancellationToken) is { } element ? element.Value ?? parser.Skipped(element.Info) : null;
+    }
+
     // Checks every conversations file without building a single conversation: JSON of the right shape, complete,
     // UTF-8, and each conversation within the size, depth and string limits. A scan at close to raw JSON speed,
     // for refusing a bad upload while its sender still waits, before any work is queued.

@@ -471,6 +471,10 @@ public sealed class ReadExportStep(
                 DigestTokens = keep ? digest!.Tokens : 0,
                 DigestHash = keep ? digest!.Hash : null,
                 ContentHash = SearchText.ContentHash(conversation),
+                // Read again by the viewer while a month or year job prepares (ConversationStore).
+                SourceFile = Pass == Pass.Summaries ? ChatOrganizerDb.Lengths.Fit(conversation.Location.File, ChatOrganizerDb.Lengths.ExportPath) : null,
+                SourceOffset = Pass == Pass.Summaries ? conversation.Location.Offset : 0,
+                SourceLength = Pass == Pass.Summaries ? conversation.Location.Length : 0,
             };
             var logged = conversation.Diagnostics.Select(d => log.Entry(Job.Id, Level(d), d.Describe())).ToList();
             var unreadable = keep && NothingToCategorize.Reason(conversation, digest!) is { } reason

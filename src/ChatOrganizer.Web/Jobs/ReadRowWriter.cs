@@ -41,13 +41,13 @@ internal static class ReadRowWriter
     private static readonly string[] ConversationColumns =
     [
         "JobId", "Index", "ConversationId", "Title", "CreateTime", "UpdateTime", "MessageCount", "Model", "Warnings", "Snippet",
-        "DigestTitle", "DigestText", "DigestTokens", "DigestHash", "ContentHash", "History",
+        "DigestTitle", "DigestText", "DigestTokens", "DigestHash", "ContentHash", "History", "SourceFile", "SourceOffset", "SourceLength",
     ];
 
     private static object?[] ConversationValues(StoredConversation c) =>
     [
         c.JobId, c.Index, c.ConversationId, c.Title, Utc(c.CreateTime), Utc(c.UpdateTime), c.MessageCount, c.Model, c.Warnings, c.Snippet,
-        c.DigestTitle, c.DigestText, c.DigestTokens, c.DigestHash, c.ContentHash, History(c.History),
+        c.DigestTitle, c.DigestText, c.DigestTokens, c.DigestHash, c.ContentHash, History(c.History), c.SourceFile, c.SourceOffset, c.SourceLength,
     ];
 
     private static readonly string[] SearchColumns = ["JobId", "Index", "Ordinal", "NodeId", "Text", "ShortTerms"];
@@ -96,7 +96,7 @@ internal static class ReadRowWriter
         [
             NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz,
             NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Text,
-            NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
+            NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
         ];
         await CopyAsync(connection, "conversations", ConversationColumns, conversationTypes, conversations, ConversationValues, cancellationToken);
         await CopyAsync(connection, "transcripts", BlobColumns("Content"), [NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Bytea],

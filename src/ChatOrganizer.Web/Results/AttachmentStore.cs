@@ -81,6 +81,13 @@ public sealed class AttachmentStore(IDbContextFactory<ChatOrganizerDb> dbs, Data
         return ByPath(rows);
     }
 
+    // The files kept of the job's export so far, by their path in it: none until the read step has kept them all.
+    public async Task<IReadOnlyDictionary<string, KeptFile>> KeptAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return ByPath(await db.Attachments.AsNoTracking().Where(a => a.JobId == jobId).ToListAsync(cancellationToken));
+    }
+
     // The file and what to serve it as; null when the job is not this session's or holds no such file.
     public async Task<(JobAttachment Attachment, string Path)?> FindAsync(string ownerId, string jobId, int number, CancellationToken cancellationToken)
     {

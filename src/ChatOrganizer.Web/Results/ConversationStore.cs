@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatOrganizer.Web.Results;
 
 // Stored conversations' transcripts: the viewer's chat, and every transcript in turn for downloads.
-public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
+public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results, PreparingTranscripts preparing)
 {
     private const int DownloadBatch = 100;
 
@@ -25,15 +25,14 @@ public sealed class ConversationStore(ChatOrganizerDb db, ResultsQuery results)
 
         var summary = await results.ListConversations(jobId, index).FirstOrDefaultAsync(cancellationToken);
         if (summary?.Index != index) return null;
-        var content = await TranscriptAsync(jobId, index, cancellationToken);
-        // A job preparing: the transcript is on its way.
-        if (content is null && await JobPreparation.WaitAsync(db, jobId, index + 1, JobPreparation.Patience, cancellationToken))
-        {
-            content = await TranscriptAsync(jobId, index, cancellationToken);
-        }
-        if (content is null) return null;
-
-        return (summary, TranscriptDocument.Decompress(content));
+        if (await TranscriptAsync(jobId, index, cancellationToken) is { } stored) return (summary, TranscriptDocument.Decompress(stored));
+        // A job preparing: read again from its upload, or else waited for.
+        if (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.Prepared <= index && j.Prepared < j.Read, cancellationToken)) return null;
+        if (await preparing.ReadAsync(db, jobId, index, cancellationToken) is { } read) return (summary, read);
+        return await JobPreparation.WaitAsync(db, jobId, index + 1, JobPreparation.Patience, cancellationToken)
+            && await TranscriptAsync(jobId, index, cancellationToken) is { } prepared
+            ? (summary, TranscriptDocument.Decompress(prepared))
+            : null;
     }
 
     private Task<byte[]?> TranscriptAsync(string jobId, int index, CancellationToken cancellationToken) =>

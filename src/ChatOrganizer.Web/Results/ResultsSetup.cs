@@ -6,6 +6,7 @@ internal static class ResultsSetup
     {
         builder.Services.AddScoped<ResultsQuery>();
         builder.Services.AddScoped<ConversationStore>();
+        builder.Services.AddSingleton<PreparingTranscripts>();
         builder.Services.AddMemoryCache(o => o.SizeLimit ??= SimilarConversations.CacheBytes);
         builder.Services.AddSingleton<SimilarConversations>();
         builder.Services.AddSingleton<ConversationVectorBackfill>();

@@ -91,6 +91,7 @@ public abstract class ChatOrganizerDb(DbContextOptions options) : DbContext(opti
             conversation.Property(c => c.DigestHash).HasMaxLength(Lengths.Hash);
             conversation.Property(c => c.Snippet).HasMaxLength(Lengths.Snippet);
             conversation.Property(c => c.ContentHash).HasMaxLength(Lengths.Hash);
+            conversation.Property(c => c.SourceFile).HasMaxLength(Lengths.ExportPath);
             // Re-imports look a conversation up by its id across the session's jobs.
             conversation.HasIndex(c => c.ConversationId);
             conversation.HasOne<Job>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);

@@ -171,6 +171,12 @@ public sealed class StoredConversation
 
     // Whether an earlier job of the session had it; null when it has no id to know it by.
     public ConversationHistory? History { get; set; }
+
+    // Month and year jobs: where the conversation's bytes are in the upload (its file in the export, the offset there
+    // and the length), so that the viewer can read it again before the second pass has stored its transcript (Job.Prepared).
+    public string? SourceFile { get; init; }
+    public long SourceOffset { get; init; }
+    public long SourceLength { get; init; }
 }
 
 // What a conversation was to the session when it was read, against its earlier jobs.

@@ -21,7 +21,7 @@ public class ConversationFieldTests
         Assert.Equal(("c-1", "Deploy notes", "gpt-4o"), (read.Id, read.Title, read.DefaultModel));
         Assert.Equal(("g-abc123", "gpt"), (read.GizmoId, read.GizmoType));
         Assert.True(read.IsArchived && read.IsStarred && read.HasMapping);
-        Assert.Equal(new ConversationLocation("conversations.json", 0), read.Location);
+        Assert.Equal(("conversations.json", 0, 1L), (read.Location.File, read.Location.Index, read.Location.Offset));
     }
 
     [Fact]

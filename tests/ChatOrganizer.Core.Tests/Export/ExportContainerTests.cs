@@ -95,7 +95,7 @@ public class ExportContainerTests
         var conversation = Assert.Single(conversations);
         Assert.Equal(("html-1", "From chat.html"), (conversation.Id, conversation.Title));
         Assert.Equal(["question", "answer"], conversation.Tree.ActivePath);
-        Assert.Equal(new ConversationLocation("chat.html", 0), conversation.Location);
+        Assert.Equal(("chat.html", 0), (conversation.Location.File, conversation.Location.Index));
         Assert.Equal(["chat.html"], reader.ConversationFiles);
     }
 

@@ -71,15 +71,20 @@ public sealed class ReadExportStepTests : IDisposable
         Assert.Equal(Enumerable.Range(0, stopped.Prepared.Value), transcribed);
         Assert.True(File.Exists(upload));
 
-        // The viewer of the last conversation, asked while it is not prepared, waits for it.
-        var viewer = client.GetAsync($"/api/jobs/{job.Id}/conversations/{Conversations - 1}");
+        // The viewer of a conversation not prepared yet reads it again from the upload at once, as it will be stored.
+        var lastUrl = $"/api/jobs/{job.Id}/conversations/{Conversations - 1}";
+        var early = await client.GetStringAsync(lastUrl);
+        Assert.Contains($"conv-{Conversations - 1:D5}", early, StringComparison.Ordinal);
+        // Without its upload (as if the second pass had just ended), it waits for the stored transcript.
+        File.Move(upload, upload + ".away");
+        var waiting = client.GetStringAsync($"/api/jobs/{job.Id}/conversations/{Conversations - 2}");
         await Task.Delay(300);
-        Assert.False(viewer.IsCompleted);
+        Assert.False(waiting.IsCompleted);
+        File.Move(upload + ".away", upload);
         await RunAsync(job.Id, job.FileName, CancellationToken.None);
-        using var answer = await viewer;
 
-        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
-        Assert.Contains($"conv-{Conversations - 1:D5}", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"conv-{Conversations - 2:D5}", await waiting, StringComparison.Ordinal);
+        Assert.Equal(await client.GetStringAsync(lastUrl), early);
         var prepared = await _app.ReloadAsync(job.Id);
         Assert.Equal((JobStatus.Done, Conversations, (int?)Conversations), (prepared.Status, prepared.Read, prepared.Prepared));
         await using (var db = _app.Db())

@@ -65,11 +65,13 @@ internal sealed class JsonElementStream : IDisposable
 
     // elementName names an element in messages ("conversation"); firstIndex numbers elements on
     // from an earlier file (shards); report receives warnings about the file as a whole, such as
-    // data after the end of the JSON.
+    // data after the end of the JSON; firstOffset is the offset in the file of the stream's first byte
+    // (a piece of it read again).
     public JsonElementStream(
         Stream stream, string file, ExportReaderOptions options, JsonElementStreamMode mode,
-        string elementName = "element", int firstIndex = 0, Action<Diagnostic>? report = null)
+        string elementName = "element", int firstIndex = 0, Action<Diagnostic>? report = null, long firstOffset = 0)
     {
+        _bufferOffset = firstOffset;
         _stream = stream;
         _file = file;
         _options = options;

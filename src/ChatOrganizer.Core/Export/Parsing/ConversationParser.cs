@@ -74,7 +74,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
         _nodes.Clear();
         _index.Clear();
         _nodeId = null;
-        var location = new ConversationLocation(file, element.Index);
+        var location = new ConversationLocation(file, element.Index) { Offset = element.Offset };
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
         {
             var found = reader.TokenType;
@@ -90,7 +90,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
     public Conversation Skipped(JsonElementInfo element)
     {
         var diagnostic = LimitBroken(element, consequence: "it was skipped");
-        return new Conversation { Location = new ConversationLocation(file, element.Index), Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
+        return new Conversation { Location = new ConversationLocation(file, element.Index) { Offset = element.Offset }, Id = null, Tree = MessageTree.Empty, Diagnostics = [diagnostic] };
     }
 
     // Which limit an element broke and where it starts; consequence says what came of it.
@@ -145,7 +145,8 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
         var (tree, instructions) = BuildTree(currentNode);
         return new Conversation
         {
-            Location = location,
+            // The reader started at the conversation's first byte, and is past its end.
+            Location = location with { Length = reader.BytesConsumed },
             Id = conversationKey,
             Title = title,
             CreateTime = createTime,

@@ -36,6 +36,28 @@ internal abstract class ExportSource : IAsyncDisposable
 
     public abstract Task<Stream> OpenAsync(ExportEntry entry, CancellationToken cancellationToken);
 
+    // The entry from byte offset on: read up to there, unless the source can seek.
+    public virtual async Task<Stream> OpenAtAsync(ExportEntry entry, long offset, CancellationToken cancellationToken)
+    {
+        var stream = await OpenAsync(entry, cancellationToken);
+        try
+        {
+            var skip = new byte[ZipReadBuffer];
+            while (offset > 0)
+            {
+                var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, offset)), cancellationToken);
+                if (read == 0) break;
+                offset -= read;
+            }
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     public static async Task<ExportSource> OpenAsync(string path, ExportReaderOptions options, CancellationToken cancellationToken)

@@ -572,6 +572,16 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("SourceFile")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("SourceLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SourceOffset")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Title")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChatOrganizer.Web.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ConversationSource : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SourceFile",
+                table: "conversations",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SourceLength",
+                table: "conversations",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SourceOffset",
+                table: "conversations",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SourceFile",
+                table: "conversations");
+
+            migrationBuilder.DropColumn(
+                name: "SourceLength",
+                table: "conversations");
+
+            migrationBuilder.DropColumn(
+                name: "SourceOffset",
+                table: "conversations");
+        }
+    }
+}
