@@ -74,16 +74,16 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
         _nodes.Clear();
         _index.Clear();
         _nodeId = null;
-        var location = new ConversationLocation(file, element.Index) { Offset = element.Offset };
         if (JsonRead.Next(ref reader) != JsonTokenType.StartObject)
         {
+            var location = new ConversationLocation(file, element.Index) { Offset = element.Offset };
             var found = reader.TokenType;
             JsonRead.Skip(ref reader);
             _diagnostics.Error("$", $"The conversation is {JsonTokens.Describe(found)}, not an object; there is nothing to read.");
             return new Conversation { Location = location, Id = null, Tree = MessageTree.Empty, Diagnostics = _diagnostics.ToList(file, element.Index, null) };
         }
 
-        return ParseConversation(ref reader, location);
+        return ParseConversation(ref reader, element);
     }
 
     // A conversation JsonElementStream skipped because it broke a limit: it is reported, not lost.
@@ -106,7 +106,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Conversation ParseConversation(ref Utf8JsonReader reader, ConversationLocation location)
+    private Conversation ParseConversation(ref Utf8JsonReader reader, JsonElementInfo element)
     {
         string? id = null, conversationId = null, title = null, defaultModel = null, gizmoId = null, gizmoType = null, currentNode = null;
         DateTimeOffset? createTime = null, updateTime = null;
@@ -146,7 +146,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
         return new Conversation
         {
             // The reader started at the conversation's first byte, and is past its end.
-            Location = location with { Length = reader.BytesConsumed },
+            Location = new ConversationLocation(file, element.Index) { Offset = element.Offset, Length = reader.BytesConsumed },
             Id = conversationKey,
             Title = title,
             CreateTime = createTime,
@@ -159,7 +159,7 @@ internal sealed partial class ConversationParser(string file, ExportReaderOption
             HasMapping = hasMapping,
             CustomInstructions = instructions,
             Tree = tree,
-            Diagnostics = _diagnostics.ToList(file, location.Index, conversationKey),
+            Diagnostics = _diagnostics.ToList(file, element.Index, conversationKey),
         };
     }
 
