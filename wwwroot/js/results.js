@@ -47,3 +47,34 @@
     timer = setTimeout(apply, 200);
   });
 })();
+
+// A month or year job still preparing (its transcripts and search rows are stored behind its results): the notice
+// follows how far it is, then says it is done. Without this script it stays as the page was made.
+(() => {
+  "use strict";
+
+  const notice = document.getElementById("preparing");
+  const count = notice?.querySelector("[data-prepared]");
+  if (!notice || !count) return;
+
+  const poll = async () => {
+    let wait = document.hidden ? 5000 : 1000;
+    try {
+      const response = await fetch(`/api/jobs/${encodeURIComponent(notice.dataset.job)}`, { cache: "no-store" });
+      if (response.status === 404) return;
+      if (response.status === 429) wait = (Number(response.headers.get("Retry-After")) || 10) * 1000;
+      if (response.ok) {
+        const job = await response.json();
+        if (job.prepared === null || job.prepared >= job.read) {
+          notice.querySelector("p").textContent = "The transcripts and search are ready.";
+          return;
+        }
+        count.textContent = job.prepared.toLocaleString("en-US");
+      }
+    } catch {
+      wait = 5000; // offline for a moment: try again a little later
+    }
+    setTimeout(poll, wait);
+  };
+  setTimeout(poll, 1000);
+})();

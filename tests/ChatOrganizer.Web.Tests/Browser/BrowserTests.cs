@@ -4,6 +4,8 @@ using ChatOrganizer.Categorization;
 using ChatOrganizer.Testing.Conversations;
 using ChatOrganizer.Testing.Exports;
 using ChatOrganizer.Testing.FakeOpenAi;
+using ChatOrganizer.Web.Tests.Jobs;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -183,6 +185,39 @@ public sealed partial class BrowserTests : IClassFixture<BrowserFixture>, IDispo
         await Expect(page.Locator(".message.role-assistant .body").Last).ToHaveTextAsync("Boil the egg for seven minutes; a phone timer will do.");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the version ChatGPT shows" })).ToBeVisibleAsync();
         await _browser.ScreenshotAsync(page, "17-conversation-other-branch");
+    }
+
+    [Fact]
+    public async Task TheResultsOfAMonthJobStillPreparingSayHowFarItIsUntilItIsReady()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#file").SetInputFilesAsync(_folder.Write("months.json", ExportJson.AboutTopics(6, "Cooking")));
+        await page.GetByRole(AriaRole.Radio, new() { Name = "By month" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and start" }).ClickAsync();
+        await page.WaitForURLAsync(JobPage());
+        await Expect(page.Locator("#status-badge")).ToHaveTextAsync("Done", Slowly);
+        var jobId = new Uri(page.Url).Segments[^1];
+        // As its second pass leaves it part-way (the conversations of six are prepared in a blink).
+        await using (var db = _browser.App.Db())
+        {
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 2));
+        }
+
+        await page.GotoAsync($"/jobs/{jobId}/results?view=month");
+        await Expect(page.Locator("#preparing")).ToContainTextAsync("Preparing the transcripts and search: 2 of 6 conversations so far.");
+        await _browser.ScreenshotAsync(page, "20-results-preparing", fullPage: false);
+        await using (var db = _browser.App.Db())
+        {
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 4));
+        }
+        await Expect(page.Locator("#preparing")).ToContainTextAsync("4 of 6");
+        await using (var db = _browser.App.Db())
+        {
+            await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.Prepared, 6));
+        }
+
+        await Expect(page.Locator("#preparing")).ToHaveTextAsync("The transcripts and search are ready.");
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed partial class ResultsPageTests(ChatOrganizerAppFixture fixture) : 
         }
         var prepared = await client.PageAsync($"/jobs/{job.Id}/results?view=month");
 
-        Assert.Contains("Preparing the transcripts and search: 1 of 2 conversations so far.", preparing, StringComparison.Ordinal);
+        Assert.Contains("Preparing the transcripts and search: <span data-prepared>1</span> of 2 conversations so far.", preparing, StringComparison.Ordinal);
         Assert.Contains("서울 여행", preparing, StringComparison.Ordinal);
         Assert.Contains("Bread", preparing, StringComparison.Ordinal);
         Assert.DoesNotContain("Preparing the transcripts", prepared, StringComparison.Ordinal);
