@@ -113,6 +113,9 @@
         if (following && response.ok) {
           const upload = await response.json();
           if (sent.done || upload.phase === "checking") {
+            // From here on the line says the check: a late progress event of the browser's sending must not put
+            // "Uploading" back over it (seen with a throttled upload: the server had it all before the browser said so).
+            sent.checking = true;
             const total = upload.total ?? upload.received;
             const percent = percentOf(upload.checked, total);
             report(percent, `check ${Math.floor(percent / 10)}`,
@@ -153,18 +156,18 @@
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.responseType = "text";
-    const sent = { done: false, checked: 0 };
+    const sent = { done: false, checking: false, checked: 0 };
     uploadId.value = newUploadId();
     const stopFollowing = followCheck(uploadId.value, sent);
     xhr.upload.addEventListener("progress", (e) => {
-      if (!e.lengthComputable || sent.done) return;
+      if (!e.lengthComputable || sent.done || sent.checking) return;
       const percent = percentOf(e.loaded, e.total);
       const checked = sent.checked > 0 ? `; ${formatSize(sent.checked)} checked as it arrives` : "";
       report(percent, `upload ${Math.floor(percent / 10)}`, `Uploading: ${percent}% (${formatSize(e.loaded)} of ${formatSize(e.total)})${checked}`);
     });
     xhr.upload.addEventListener("load", () => {
       sent.done = true;
-      report(percentOf(sent.checked, file.size), "check", "Uploaded. Checking the export…");
+      if (!sent.checking) report(percentOf(sent.checked, file.size), "check", "Uploaded. Checking the export…");
     });
     xhr.addEventListener("loadend", stopFollowing);
     xhr.addEventListener("load", () => {
