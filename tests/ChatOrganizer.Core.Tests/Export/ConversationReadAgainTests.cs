@@ -44,6 +44,39 @@ public class ConversationReadAgainTests
     }
 
     [Fact]
+    public async Task AJsonUploadWithAByteOrderMarkIsReadAgainAtTheSameBytes()
+    {
+        using var folder = new TempExportFolder();
+        var path = folder.Write("conversations.json", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(new JsonArray([.. Conversations("bom")]).ToJsonString())]);
+
+        var whole = await ReadAllAsync(path, "conversations.json");
+        await using var file = File.OpenRead(path);
+        await using var reader = await ExportReader.OpenAsync(file, "conversations.json");
+        var again = new List<Conversation?>();
+        foreach (var conversation in whole) again.Add(await reader.ReadConversationAsync(conversation.Location));
+
+        Assert.Equal(4L, whole[0].Location.Offset);
+        Assert.Equal(whole.Select(Facts), again.Select(c => Facts(c!)));
+    }
+
+    [Fact]
+    public async Task EachConversationOfAChatHtmlIsReadAgainFromThePage()
+    {
+        using var folder = new TempExportFolder();
+        var page = $"<!DOCTYPE html><html><head><title>ChatGPT Data Export</title></head><body><script>\nvar jsonData = {new JsonArray([.. Conversations("h")]).ToJsonString()};\n</script></body></html>";
+        var path = folder.Write("chat.html", page);
+
+        var whole = await ReadAllAsync(path, "chat.html");
+        await using var file = File.OpenRead(path);
+        await using var reader = await ExportReader.OpenAsync(file, "chat.html");
+        var again = new List<Conversation?>();
+        foreach (var conversation in whole) again.Add(await reader.ReadConversationAsync(conversation.Location));
+
+        Assert.Equal(3, whole.Count);
+        Assert.Equal(whole.Select(Facts), again.Select(c => Facts(c!)));
+    }
+
+    [Fact]
     public async Task EachConversationOfAZipsShardsIsReadAgainFromItsShard()
     {
         using var folder = new TempExportFolder();
