@@ -23,7 +23,8 @@ public sealed class JobOptions
     // the app's peak): 405 MB at 200, 315-319 MB at 100, 282-288 MB at 50, 262-273 MB at 25 (261 MB at 5,000: flat with
     // size), none slower; at 10 each batch's comparison with earlier jobs and its commit made storing slower again.
     // PostgreSQL, where each commit waits for its log to reach the disk: 63-65 s at 25 against 57-64 s at 100, within
-    // the noise of its runs, and a peak of 273 MB against 301-303 MB, so one size for both.
+    // the noise of its runs, and a peak of 273 MB against 301-303 MB, so one size for both. (These were whole rows: the
+    // first pass of a month or year job, which stores only summaries, takes four times as many at once.)
     public int ReadBatchSize { get; set; } = 25;
 
     // Index the conversations for search while reading them; off, jobs read meanwhile cannot be searched (a smaller database, a faster read).
