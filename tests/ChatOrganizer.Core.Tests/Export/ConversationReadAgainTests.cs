@@ -29,12 +29,8 @@ public class ConversationReadAgainTests
         var json = new JsonArray([.. Conversations("j")]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         var path = folder.Write("conversations.json", json);
 
-        var whole = await ReadAllAsync(path, "conversations.json");
-        await using var file = File.OpenRead(path);
-        await using var reader = await ExportReader.OpenAsync(file, "conversations.json");
         // Out of order: each is found by its own bytes.
-        var again = new List<Conversation?>();
-        foreach (var conversation in whole.AsEnumerable().Reverse()) again.Insert(0, await reader.ReadConversationAsync(conversation.Location));
+        var (whole, again) = await ReadEachAgainAsync(path, "conversations.json", lastFirst: true);
 
         Assert.Equal(whole.Select(Facts), again.Select(c => Facts(c!)));
         var bytes = await File.ReadAllBytesAsync(path);
@@ -49,11 +45,7 @@ public class ConversationReadAgainTests
         using var folder = new TempExportFolder();
         var path = folder.Write("conversations.json", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(new JsonArray([.. Conversations("bom")]).ToJsonString())]);
 
-        var whole = await ReadAllAsync(path, "conversations.json");
-        await using var file = File.OpenRead(path);
-        await using var reader = await ExportReader.OpenAsync(file, "conversations.json");
-        var again = new List<Conversation?>();
-        foreach (var conversation in whole) again.Add(await reader.ReadConversationAsync(conversation.Location));
+        var (whole, again) = await ReadEachAgainAsync(path, "conversations.json");
 
         Assert.Equal(4L, whole[0].Location.Offset);
         Assert.Equal(whole.Select(Facts), again.Select(c => Facts(c!)));
@@ -66,11 +58,7 @@ public class ConversationReadAgainTests
         var page = $"<!DOCTYPE html><html><head><title>ChatGPT Data Export</title></head><body><script>\nvar jsonData = {new JsonArray([.. Conversations("h")]).ToJsonString()};\n</script></body></html>";
         var path = folder.Write("chat.html", page);
 
-        var whole = await ReadAllAsync(path, "chat.html");
-        await using var file = File.OpenRead(path);
-        await using var reader = await ExportReader.OpenAsync(file, "chat.html");
-        var again = new List<Conversation?>();
-        foreach (var conversation in whole) again.Add(await reader.ReadConversationAsync(conversation.Location));
+        var (whole, again) = await ReadEachAgainAsync(path, "chat.html");
 
         Assert.Equal(3, whole.Count);
         Assert.Equal(whole.Select(Facts), again.Select(c => Facts(c!)));
@@ -84,11 +72,7 @@ public class ConversationReadAgainTests
             ("conversations-000.json", new JsonArray([.. Conversations("a")]).ToJsonString()),
             ("conversations-001.json", new JsonArray([.. Conversations("b")]).ToJsonString()));
 
-        var whole = await ReadAllAsync(path, "export.zip");
-        await using var file = File.OpenRead(path);
-        await using var reader = await ExportReader.OpenAsync(file, "export.zip");
-        var again = new List<Conversation?>();
-        foreach (var conversation in whole) again.Add(await reader.ReadConversationAsync(conversation.Location));
+        var (whole, again) = await ReadEachAgainAsync(path, "export.zip");
 
         Assert.Equal(6, whole.Count);
         Assert.Equal(["conversations-000.json", "conversations-001.json"], whole.Select(c => c.Location.File).Distinct());
@@ -117,11 +101,23 @@ public class ConversationReadAgainTests
         Assert.Equal("Small", (await reader.ReadConversationAsync(whole[0].Location))?.Title);
     }
 
-    private static async Task<List<Conversation>> ReadAllAsync(string path, string name)
+    // The upload read whole, then each of its conversations again by its location, with a reader of its own.
+    private static async Task<(List<Conversation> Whole, List<Conversation?> Again)> ReadEachAgainAsync(string path, string name, bool lastFirst = false)
     {
+        List<Conversation> whole;
+        await using (var first = File.OpenRead(path))
+        await using (var reader = await ExportReader.OpenAsync(first, name))
+        {
+            whole = await ExportFixtures.ReadAllAsync(reader);
+        }
         await using var file = File.OpenRead(path);
-        await using var reader = await ExportReader.OpenAsync(file, name);
-        return await ExportFixtures.ReadAllAsync(reader);
+        await using var again = await ExportReader.OpenAsync(file, name);
+        var read = new Conversation?[whole.Count];
+        foreach (var i in lastFirst ? Enumerable.Range(0, whole.Count).Reverse() : Enumerable.Range(0, whole.Count))
+        {
+            read[i] = await again.ReadConversationAsync(whole[i].Location);
+        }
+        return (whole, [.. read]);
     }
 
     private static string Facts(Conversation c) => string.Join(" | ",
