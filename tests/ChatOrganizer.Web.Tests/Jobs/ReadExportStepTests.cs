@@ -101,6 +101,33 @@ public sealed class ReadExportStepTests : IDisposable
     }
 
     [Fact]
+    public async Task ASecondPassWhoseUploadIsGoneStopsPreparingAndSaysWhatTheJobLacks()
+    {
+        using var client = _app.CreateClient();
+        var job = await client.UploadAsync(ExportJson.AboutTopics(Conversations, "Cooking", "Travel"), mode: "month");
+        using var stop = new CancellationTokenSource();
+        var reading = RunAsync(job.Id, job.FileName, stop.Token);
+        while ((await _app.ReloadAsync(job.Id)) is not { Status: JobStatus.Done, Prepared: >= 30 } && !reading.IsCompleted) await Task.Delay(5);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        var prepared = (await _app.ReloadAsync(job.Id)).Prepared!.Value;
+        File.Delete(_app.Services.GetRequiredService<DataFolder>().UploadPath(job.Id));
+
+        await RunAsync(job.Id, job.FileName, CancellationToken.None);
+
+        var ended = await _app.ReloadAsync(job.Id);
+        Assert.Equal((JobStatus.Done, Conversations, (int?)Conversations), (ended.Status, ended.Read, ended.Prepared));
+        await using var db = _app.Db();
+        var log = await db.JobLog.AsNoTracking().Where(e => e.JobId == job.Id && e.Level == JobLogLevel.Error).Select(e => e.Message).ToListAsync();
+        Assert.Contains(log, m => m.Contains($"from number {prepared + 1:N0} on could not be prepared", StringComparison.Ordinal));
+        // Nothing waits for it any more: the viewer of a conversation it lacks says at once that it is not there.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var missing = await client.GetAsync($"/api/jobs/{job.Id}/conversations/{Conversations - 1}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.True(started.Elapsed < JobPreparation.Patience / 2, $"{started.Elapsed}");
+    }
+
+    [Fact]
     public async Task ASearchWhileAJobIsPreparingWaitsForIt()
     {
         using var client = _app.CreateClient();
