@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresChatOrganizerDb))]
-    [Migration("20261206204602_JobPrepared")]
-    partial class JobPrepared
+    [Migration("20261206221841_JobPreparation")]
+    partial class JobPreparation
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -574,6 +574,16 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
                     b.Property<string>("Snippet")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SourceFile")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("SourceLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SourceOffset")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Title")
                         .HasMaxLength(1000)

@@ -5,11 +5,17 @@
 namespace ChatOrganizer.Web.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class ConversationSource : Migration
+    public partial class JobPreparation : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "Prepared",
+                table: "jobs",
+                type: "integer",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "SourceFile",
                 table: "conversations",
@@ -35,6 +41,10 @@ namespace ChatOrganizer.Web.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "Prepared",
+                table: "jobs");
+
             migrationBuilder.DropColumn(
                 name: "SourceFile",
                 table: "conversations");
