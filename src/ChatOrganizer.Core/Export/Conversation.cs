@@ -45,7 +45,7 @@ public sealed record Conversation
 public sealed record ConversationLocation(string File, int Index)
 {
     // The conversation's bytes in File (inflated, in a ZIP): where ExportReader.ReadConversationAsync finds it again.
-    // Length is 0 for one that was skipped for breaking a limit.
+    // Length is 0 for one that was skipped for breaking a limit, or that is not an object.
     public long Offset { get; init; }
     public long Length { get; init; }
 }

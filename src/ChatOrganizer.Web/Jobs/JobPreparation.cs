@@ -5,8 +5,9 @@ namespace ChatOrganizer.Web.Jobs;
 
 // Waits for what a done month or year job is still preparing (Job.Prepared): its read step's second pass stores the
 // transcripts, vectors and search rows in export order, thousands of conversations a second, while the person has the
-// results already. The viewer of a conversation, the transcripts download and a search wait for the rows they need,
-// rather than find none: never longer than the job took before the results came first (the whole read).
+// results already. The transcripts download and a search wait for the rows they need rather than find none, about as
+// long as the whole read took before the results came first; the viewer reads its conversation again from the upload
+// (PreparingTranscripts), and waits only when it cannot.
 public static class JobPreparation
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);

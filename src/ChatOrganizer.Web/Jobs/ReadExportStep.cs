@@ -450,10 +450,12 @@ public sealed class ReadExportStep(
             var summary = Pass != Pass.Preparation;
             var rest = Pass != Pass.Summaries;
             var digest = keep || rest ? digests.Build(conversation) : null;
-            if (!summary)
-            {
-                return new Built(VectorDigest(digest!, index), indexForSearch ? SearchText.Entries(Job.Id, index, conversation) : [], null, Transcript(conversation, index), [], null);
-            }
+            // The rest: what the viewer, "similar conversations" and search read.
+            ConversationDigest? vector = null;
+            IReadOnlyList<SearchEntry> entries = [];
+            ConversationTranscript? transcript = null;
+            if (rest) (vector, entries, transcript) = (VectorDigest(digest!, index), indexForSearch ? SearchText.Entries(Job.Id, index, conversation) : [], Transcript(conversation, index));
+            if (!summary) return new Built(vector, entries, null, transcript, [], null);
             var stored = new StoredConversation
             {
                 JobId = Job.Id,
@@ -489,9 +491,7 @@ public sealed class ReadExportStep(
                     At = time.GetUtcNow().UtcDateTime,
                 }
                 : null;
-            return rest
-                ? new Built(VectorDigest(digest!, index), indexForSearch ? SearchText.Entries(Job.Id, index, conversation) : [], stored, Transcript(conversation, index), logged, unreadable)
-                : new Built(null, [], stored, null, logged, null);
+            return new Built(vector, entries, stored, transcript, logged, unreadable);
         }
 
         private ConversationTranscript Transcript(Conversation conversation, int index) =>
